@@ -1,0 +1,88 @@
+import type { Command } from 'commander';
+import { DEFAULT_BASE_URL, DEFAULT_DIR, DEFAULT_MCP_PATH, DEFAULT_REGISTRATION } from '../config/defaults.js';
+
+/**
+ * The scaffold command's flags exactly as typed: strings, unvalidated. `undefined` means "not given",
+ * which matters: only values not given are prompted for or defaulted.
+ */
+export interface ScaffoldFlags {
+  dir?: string;
+  framework?: string;
+  baseUrl?: string;
+  mcpPath?: string;
+  scalekitEnvUrl?: string;
+  resourceId?: string;
+  serverUrlInAudience?: boolean;
+  /** Each `--scope`, in order. */
+  scopes?: string[];
+  /** Each `--tool`, in order. */
+  tools?: string[];
+  registration?: string;
+  packageManager?: string;
+  install: boolean;
+  git: boolean;
+  yes: boolean;
+  force: boolean;
+  dryRun: boolean;
+}
+
+const EXAMPLES = `
+Examples:
+  $ npm create mcp-oauth@latest                      ask for everything
+  $ npx create-mcp-oauth my-server --yes             defaults, placeholders for Scalekit
+  $ npx create-mcp-oauth my-server --framework hono \\
+      --base-url https://mcp.example.com \\
+      --scalekit-env-url https://acme.scalekit.com --resource-id res_123 \\
+      --scope notes:read="Read your notes" --tool list_notes=notes:read
+
+Without a terminal (or with CI set) nothing is asked: pass [dir], --framework, --base-url,
+--scalekit-env-url and --resource-id, or --yes; everything else has a default.`;
+
+const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
+
+/** Adds the scaffold's argument and flags to `command` (the root program). */
+export function defineScaffoldOptions(command: Command): Command {
+  return command
+    .argument('[dir]', `directory to create; its name becomes the package name (default with --yes: ${DEFAULT_DIR})`)
+    .option('--framework <name>', 'server framework: express or hono')
+    .option('--base-url <url>', `public base URL where hosts reach the server (default: ${DEFAULT_BASE_URL})`)
+    .option('--mcp-path <path>', `path of the MCP endpoint (default: ${DEFAULT_MCP_PATH})`)
+    .option('--scalekit-env-url <url>', 'Scalekit environment URL, e.g. https://acme.scalekit.com')
+    .option('--resource-id <id>', 'Scalekit resource ID of the MCP server (res_…)')
+    .option('--server-url-in-audience', `you set Scalekit's "Server URL" to the MCP URL: tokens carry it in aud`)
+    .option('--no-server-url-in-audience', 'tokens do not carry the MCP URL in aud (default)')
+    .option('--scope <name[=description]>', 'a scope the server defines; repeat for more (default: todo:read, todo:write)', collect)
+    .option('--tool <name=scope[,scope...]>', 'a tool and the scopes it requires, name= for none; repeat for more', collect)
+    .option('--registration <how>', `how clients register: dcr, cimd, both or preregistered (default: ${DEFAULT_REGISTRATION})`)
+    .option('--package-manager <pm>', 'npm, pnpm, yarn or bun (default: the one running this command)')
+    .option('--no-install', 'do not install dependencies')
+    .option('--no-git', 'do not create a git repository')
+    .option('-y, --yes', 'use defaults for everything not given; never prompt')
+    .option('--force', 'write into a non-empty directory (only generated files are overwritten)')
+    .option('--dry-run', 'show what would be written and run, change nothing')
+    .addHelpText('after', EXAMPLES);
+}
+
+/** Commander's parsed values → `ScaffoldFlags` (commander types `opts()` loosely). */
+export function readScaffoldFlags(dir: string | undefined, options: Record<string, unknown>): ScaffoldFlags {
+  const text = (key: string) => (typeof options[key] === 'string' ? (options[key] as string) : undefined);
+  const list = (key: string) => (Array.isArray(options[key]) ? (options[key] as string[]) : undefined);
+  return {
+    dir,
+    framework: text('framework'),
+    baseUrl: text('baseUrl'),
+    mcpPath: text('mcpPath'),
+    scalekitEnvUrl: text('scalekitEnvUrl'),
+    resourceId: text('resourceId'),
+    serverUrlInAudience: typeof options.serverUrlInAudience === 'boolean' ? options.serverUrlInAudience : undefined,
+    scopes: list('scope'),
+    tools: list('tool'),
+    registration: text('registration'),
+    packageManager: text('packageManager'),
+    install: options.install !== false,
+    git: options.git !== false,
+    yes: options.yes === true,
+    force: options.force === true,
+    dryRun: options.dryRun === true,
+  };
+}

@@ -1,0 +1,234 @@
+/**
+ * create-mcp-oauth: argv → validated config → plan → files on disk → install → git → next steps.
+ *
+ * Heavy or optional code is imported where it is needed, never at the top: @clack/prompts only when
+ * we may prompt, the planner (handlebars) only once the config is known, execa only to install or
+ * run git, and each subcommand only when it is invoked. `--help` therefore loads commander and
+ * little else.
+ */
+import fs from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { Command, CommanderError } from 'commander';
+import packageJson from '../package.json' with { type: 'json' };
+import { defineScaffoldOptions, readScaffoldFlags, type ScaffoldFlags } from './args/scaffold-options.js';
+import { registerLazySubcommand, type LazySubcommand, type SubcommandContext } from './args/subcommands.js';
+import { resolveScaffold, type ResolvedScaffold } from './config/resolve.js';
+import type { Plan } from './config/types.js';
+import { formatCommand, installCommand } from './install/package-manager.js';
+import { describeDryRun } from './ui/dry-run.js';
+import { CancelledError, CliError, EXIT_CANCELLED, EXIT_FAILURE, EXIT_OK } from './ui/errors.js';
+import { nextSteps } from './ui/next-steps.js';
+import { createPlainUi } from './ui/plain-ui.js';
+import { shellQuote } from './ui/shell-quote.js';
+import { colorsFor, whyNotInteractive } from './ui/terminal.js';
+import type { CliIo } from './ui/io.js';
+import type { Ui } from './ui/ui.js';
+import { describeEntries, existingPlannedFiles, inspectTarget } from './write/target.js';
+import { WriteAbortedError, WriteError, writeProject, type WriteProjectResult } from './write/write-project.js';
+
+/**
+ * Subcommands, one line each. `load` is a dynamic import, so a subcommand's code (and its
+ * dependencies) loads only when that subcommand runs. The module exports `configure(command, context)`.
+ */
+const SUBCOMMANDS: LazySubcommand[] = [
+  // { usage: 'add [dir]', description: 'add Scalekit OAuth to an existing MCP server', load: () => import('./add/command.js') },
+  // { usage: 'doctor <url>', description: "check a running server's OAuth setup", load: () => import('./doctor/command.js') },
+];
+
+/** Templates ship next to `dist/` (and next to `src/` in development), so this works from both. */
+const TEMPLATES_DIR = fileURLToPath(new URL('../templates/', import.meta.url));
+
+/** Entry point used by `bin/create-mcp-oauth.js`. */
+export async function run(): Promise<void> {
+  // `create-mcp-oauth --help | head` closes our stdout early: that is not an error worth a stack trace.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? EXIT_OK);
+    throw error;
+  });
+  process.exitCode = await main(process.argv.slice(2));
+}
+
+/** Parse `argv` (without node and script), run the command, and return the exit code. */
+export async function main(argv: string[], io: CliIo = processIo(), subcommands = SUBCOMMANDS): Promise<number> {
+  let exitCode = EXIT_OK;
+  const setExitCode = (code: number) => {
+    exitCode = code;
+  };
+  try {
+    await createProgram(io, setExitCode, subcommands).parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    return reportError(error, io);
+  }
+}
+
+export function createProgram(io: CliIo, setExitCode: (code: number) => void, subcommands = SUBCOMMANDS): Command {
+  const errorColors = colorsFor(io.stderr, io.env);
+  const program = new Command('create-mcp-oauth')
+    .description('Scaffold an MCP server protected by Scalekit OAuth 2.1, for Express or Hono.')
+    .version(packageJson.version, '-v, --version', 'print the version')
+    .helpOption('-h, --help', 'show this help')
+    // Options after a subcommand's name belong to the subcommand, not to the scaffold.
+    .enablePositionalOptions()
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+      outputError: (text, write) => write(errorColors.red(text)),
+    })
+    .showHelpAfterError('(run create-mcp-oauth --help for all options)');
+
+  defineScaffoldOptions(program).action(async (dir: string | undefined, options: Record<string, unknown>) => {
+    setExitCode(await scaffold(readScaffoldFlags(dir, options), io));
+  });
+
+  const context: SubcommandContext = { io, setExitCode };
+  for (const subcommand of subcommands) registerLazySubcommand(program, subcommand, context);
+  return program;
+}
+
+/** The default command: everything from flags to next steps. Returns the exit code. */
+async function scaffold(flags: ScaffoldFlags, io: CliIo): Promise<number> {
+  const colors = colorsFor(io.stdout, io.env);
+  const nonInteractiveReason = whyNotInteractive(io, io.env);
+  const ui: Ui = nonInteractiveReason
+    ? createPlainUi(io)
+    : (await import('./ui/clack-ui.js')).createClackUi(colors);
+
+  try {
+    ui.intro('create-mcp-oauth');
+    const resolved = await resolveScaffold(flags, {
+      cwd: io.cwd,
+      prompter: ui.prompter,
+      nonInteractiveReason,
+      inspectTarget: (dir) => inspectTarget(fs, dir),
+      userAgent: io.env.npm_config_user_agent,
+    });
+    for (const note of resolved.notes) ui.warn(note);
+
+    const plan = await planFor(resolved);
+    if (resolved.run.dryRun) return await reportDryRun(resolved, plan, ui);
+
+    const written = await writeInterruptibly(resolved, plan);
+    ui.success(
+      `${written.createdTarget ? 'Created' : 'Wrote'} ${written.written.length} files in ${resolved.config.targetDir}` +
+        (written.overwritten.length > 0 ? ` (overwrote ${written.overwritten.length})` : ''),
+    );
+
+    const installed = resolved.run.install && (await install(resolved, ui));
+    if (resolved.run.git) await initGit(resolved, ui);
+
+    const steps = nextSteps({
+      targetDir: resolved.config.targetDir,
+      cwd: io.cwd,
+      packageManager: resolved.run.packageManager,
+      installed,
+      placeholders: resolved.placeholders,
+    });
+    ui.section('Next steps', steps);
+    ui.outro(colors.green('Done.'));
+    return EXIT_OK;
+  } catch (error) {
+    if (error instanceof CancelledError || error instanceof WriteAbortedError) {
+      ui.cancelled();
+      return EXIT_CANCELLED;
+    }
+    throw error;
+  }
+}
+
+async function planFor({ config, run }: ResolvedScaffold): Promise<Plan> {
+  const { loadTemplates, planProject } = await import('./plan/index.js');
+  // The package manager only changes how commands are spelled in the generated README and scripts.
+  return planProject(config, await loadTemplates(TEMPLATES_DIR), { packageManager: run.packageManager });
+}
+
+async function reportDryRun({ config, run }: ResolvedScaffold, plan: Plan, ui: Ui): Promise<number> {
+  const state = await inspectTarget(fs, config.targetDir);
+  const targetExists = state.kind !== 'missing';
+  const existingFiles = targetExists ? await existingPlannedFiles(fs, config.targetDir, plan.files.map((f) => f.path)) : [];
+  if (existingFiles.length > 0 && !run.force) {
+    // The real run would refuse (see writeProject), so the dry run says so too.
+    throw new CliError(`${describeEntries(existingFiles)} already exist in ${config.targetDir}; pass --force to overwrite them`);
+  }
+  for (const section of describeDryRun({ plan, targetDir: config.targetDir, run, targetExists, existingFiles })) {
+    ui.section(section.title, section.lines);
+  }
+  ui.outro('Dry run: nothing was written or run.');
+  return EXIT_OK;
+}
+
+/** Write the plan; Ctrl-C or SIGTERM while writing rolls everything back instead of leaving half a project. */
+async function writeInterruptibly({ config, run }: ResolvedScaffold, plan: Plan): Promise<WriteProjectResult> {
+  const controller = new AbortController();
+  const abort = () => controller.abort();
+  process.on('SIGINT', abort);
+  process.on('SIGTERM', abort);
+  try {
+    return await writeProject({ fs, targetDir: config.targetDir, files: plan.files, force: run.force, signal: controller.signal });
+  } catch (error) {
+    if (error instanceof WriteError) throw new CliError(error.message);
+    throw error;
+  } finally {
+    process.off('SIGINT', abort);
+    process.off('SIGTERM', abort);
+  }
+}
+
+/** Returns whether dependencies are installed; a failure keeps the project and says how to retry. */
+async function install({ config, run }: ResolvedScaffold, ui: Ui): Promise<boolean> {
+  const command = formatCommand(installCommand(run.packageManager));
+  const progress = ui.progress(`Installing dependencies (${command})`);
+  const { installDependencies } = await import('./install/install.js');
+  const outcome = await installDependencies(run.packageManager, config.targetDir);
+  if (outcome.ok) {
+    progress.done('Installed dependencies');
+    return true;
+  }
+  progress.fail('Installing dependencies failed');
+  throw new CliError(
+    `${outcome.reason}\nThe project was kept in ${config.targetDir}. To retry: cd ${shellQuote(config.targetDir)} && ${outcome.retry}`,
+  );
+}
+
+async function initGit({ config }: ResolvedScaffold, ui: Ui): Promise<void> {
+  const { initGitRepository } = await import('./install/git.js');
+  const outcome = await initGitRepository(config.targetDir);
+  switch (outcome.kind) {
+    case 'committed':
+      ui.success('Created a git repository with an initial commit');
+      return;
+    case 'skipped':
+      ui.info(`Skipped git init: ${outcome.reason}`);
+      return;
+    case 'not-committed':
+      ui.warn(`Created a git repository but did not commit: ${outcome.reason}. To commit: ${outcome.fix}`);
+      return;
+    case 'failed':
+      ui.warn(`${outcome.reason} (the project itself is fine)`);
+      return;
+  }
+}
+
+/** One clear line for expected errors; a stack trace only for bugs, and only with DEBUG set. */
+function reportError(error: unknown, io: CliIo): number {
+  const colors = colorsFor(io.stderr, io.env);
+  if (error instanceof CommanderError) return error.exitCode; // commander already printed it (or the help)
+  if (error instanceof CancelledError) {
+    io.stderr.write(`${colors.red('Cancelled')}\n`);
+    return EXIT_CANCELLED;
+  }
+  if (error instanceof CliError) {
+    io.stderr.write(`${colors.red('error:')} ${error.message}\n`);
+    return error.exitCode;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  io.stderr.write(`${colors.red('error:')} unexpected failure: ${message}\n`);
+  if (io.env.DEBUG && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
+  else io.stderr.write('(set DEBUG=1 to see the stack trace)\n');
+  return EXIT_FAILURE;
+}
+
+function processIo(): CliIo {
+  return { cwd: process.cwd(), env: process.env, stdin: process.stdin, stdout: process.stdout, stderr: process.stderr };
+}

@@ -1,0 +1,28 @@
+import type { Framework, Registration, ScopeSpec, ToolSpec } from './types.js';
+
+/** What `--yes` (or pressing Enter at a prompt) chooses. */
+export const DEFAULT_DIR = 'mcp-server';
+export const DEFAULT_FRAMEWORK: Framework = 'express';
+export const DEFAULT_BASE_URL = 'http://localhost:3000';
+export const DEFAULT_MCP_PATH = '/mcp';
+export const DEFAULT_REGISTRATION: Registration = 'both';
+export const DEFAULT_SERVER_URL_IN_AUDIENCE = false;
+
+/** The example todo server: one scope to read, one to write, and a tool that needs no scope. */
+export const DEFAULT_SCOPES: readonly ScopeSpec[] = [
+  { name: 'todo:read', description: 'Read your todos' },
+  { name: 'todo:write', description: 'Create and change your todos' },
+];
+
+export const DEFAULT_TOOLS: readonly ToolSpec[] = [
+  { name: 'whoami', scopes: [] },
+  { name: 'list_todos', scopes: ['todo:read'] },
+  { name: 'add_todo', scopes: ['todo:write'] },
+];
+
+/**
+ * Names of the generated `.env` variables that hold the two Scalekit values.
+ * The planner/templates should import these so next-steps text and `.env` never disagree.
+ */
+export const ENV_VAR_ENV_URL = 'SCALEKIT_ENVIRONMENT_URL';
+export const ENV_VAR_RESOURCE_ID = 'SCALEKIT_RESOURCE_ID';

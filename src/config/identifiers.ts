@@ -1,0 +1,35 @@
+import { fail, ok, type Result } from './result.js';
+import {
+  FRAMEWORKS,
+  PACKAGE_MANAGERS,
+  PLACEHOLDER_RESOURCE_ID,
+  REGISTRATIONS,
+  type Framework,
+  type PackageManager,
+  type Registration,
+} from './types.js';
+
+const RESOURCE_ID = /^res_[A-Za-z0-9]+$/;
+
+/** A Scalekit resource id as shown in the dashboard (`res_…`); the placeholder is accepted too. */
+export function validateResourceId(input: string): Result<string> {
+  const text = input.trim();
+  if (text === PLACEHOLDER_RESOURCE_ID) return ok(text);
+  if (text === '') return fail('is empty; expected a Scalekit resource id like res_1234567890');
+  if (!RESOURCE_ID.test(text)) {
+    return fail(`"${text}" is not a Scalekit resource id: expected res_ followed by letters and digits, as shown for the MCP server in the Scalekit dashboard`);
+  }
+  return ok(text);
+}
+
+function validateChoice<T extends string>(choices: readonly T[]) {
+  return (input: string): Result<T> => {
+    const text = input.trim().toLowerCase();
+    const match = choices.find((choice) => choice === text);
+    return match ? ok(match) : fail(`"${input.trim()}" is not one of ${choices.join(', ')}`);
+  };
+}
+
+export const validateFramework: (input: string) => Result<Framework> = validateChoice(FRAMEWORKS);
+export const validateRegistration: (input: string) => Result<Registration> = validateChoice(REGISTRATIONS);
+export const validatePackageManager: (input: string) => Result<PackageManager> = validateChoice(PACKAGE_MANAGERS);

@@ -1,0 +1,214 @@
+import type { Choice, Prompter } from '../ui/prompter.js';
+import type { TargetState } from '../write/target.js';
+import {
+  DEFAULT_BASE_URL,
+  DEFAULT_DIR,
+  DEFAULT_FRAMEWORK,
+  DEFAULT_MCP_PATH,
+  DEFAULT_REGISTRATION,
+  DEFAULT_SCOPES,
+  DEFAULT_SERVER_URL_IN_AUDIENCE,
+  DEFAULT_TOOLS,
+} from './defaults.js';
+import { validateResourceId } from './identifiers.js';
+import { resolveTargetDir, type TargetDir } from './package-name.js';
+import type { Result } from './result.js';
+import { validateScopeName, validateToolName } from './scopes-tools.js';
+import {
+  PLACEHOLDER_ENV_URL,
+  PLACEHOLDER_RESOURCE_ID,
+  type Framework,
+  type Registration,
+  type ScopeSpec,
+  type ToolSpec,
+} from './types.js';
+import { validateBaseUrl, validateMcpPath, validateScalekitEnvUrl } from './urls.js';
+
+/**
+ * One function per question the scaffold may ask. Each has a default (Enter accepts it) and checks
+ * the answer with the same validator as the matching flag, so a prompt and a flag can never disagree.
+ */
+
+/** Adapt a Result validator to a prompt: a message when wrong, nothing when right. */
+function promptCheck<T>(validate: (input: string) => Result<T>) {
+  return (input: string): string | undefined => {
+    const result = validate(input);
+    return result.ok ? undefined : result.error;
+  };
+}
+
+export async function askTargetDir(
+  prompter: Prompter,
+  cwd: string,
+  inspectTarget: (targetDir: string) => Promise<TargetState>,
+): Promise<TargetDir> {
+  const answer = await prompter.text({
+    message: 'Where should the project go?',
+    placeholder: DEFAULT_DIR,
+    defaultValue: DEFAULT_DIR,
+    validate: async (input) => {
+      const result = resolveTargetDir(input, cwd);
+      if (!result.ok) return result.error;
+      const state = await inspectTarget(result.value.targetDir);
+      return state.kind === 'unusable' ? state.reason : undefined;
+    },
+  });
+  return unwrap(resolveTargetDir(answer, cwd));
+}
+
+export async function askFramework(prompter: Prompter): Promise<Framework> {
+  return prompter.select<Framework>({
+    message: 'Which framework?',
+    options: [
+      { value: 'express', label: 'Express', hint: 'the familiar Node.js classic' },
+      { value: 'hono', label: 'Hono', hint: 'small and built on Web standards' },
+    ],
+    initialValue: DEFAULT_FRAMEWORK,
+  });
+}
+
+export async function askBaseUrl(prompter: Prompter): Promise<string> {
+  const answer = await prompter.text({
+    message: 'Public base URL where MCP hosts will reach the server',
+    placeholder: DEFAULT_BASE_URL,
+    defaultValue: DEFAULT_BASE_URL,
+    validate: promptCheck(validateBaseUrl),
+  });
+  return unwrap(validateBaseUrl(answer));
+}
+
+export async function askMcpPath(prompter: Prompter): Promise<string> {
+  const answer = await prompter.text({
+    message: 'Path of the MCP endpoint',
+    placeholder: DEFAULT_MCP_PATH,
+    defaultValue: DEFAULT_MCP_PATH,
+    validate: promptCheck(validateMcpPath),
+  });
+  return unwrap(validateMcpPath(answer));
+}
+
+export async function askScalekitEnvUrl(prompter: Prompter): Promise<string> {
+  const answer = await prompter.text({
+    message: "Scalekit environment URL (dashboard > Settings > API credentials) — press Enter if you don't have it yet",
+    placeholder: 'https://<your-env>.scalekit.com, or Enter to fill it in later',
+    defaultValue: PLACEHOLDER_ENV_URL,
+    validate: promptCheck(validateScalekitEnvUrl),
+  });
+  return unwrap(validateScalekitEnvUrl(answer));
+}
+
+export async function askResourceId(prompter: Prompter): Promise<string> {
+  const answer = await prompter.text({
+    message: "Scalekit resource ID of this MCP server (dashboard > MCP Servers, res_…) — press Enter if you don't have it yet",
+    placeholder: 'res_…, or Enter to fill it in later',
+    defaultValue: PLACEHOLDER_RESOURCE_ID,
+    validate: promptCheck(validateResourceId),
+  });
+  return unwrap(validateResourceId(answer));
+}
+
+export async function askServerUrlInAudience(prompter: Prompter, mcpServerUrl: string): Promise<boolean> {
+  return prompter.confirm({
+    message: `Did you set the resource's "Server URL" in Scalekit to ${mcpServerUrl}? (tokens then carry it in aud)`,
+    initialValue: DEFAULT_SERVER_URL_IN_AUDIENCE,
+  });
+}
+
+/** `undefined` means "the example scopes", which lets the defaults logic treat them as not given. */
+export async function askScopes(prompter: Prompter): Promise<ScopeSpec[] | undefined> {
+  const choice = await prompter.select({
+    message: 'Which scopes should the server define?',
+    options: [
+      { value: 'example', label: 'The example scopes', hint: DEFAULT_SCOPES.map((scope) => scope.name).join(', ') },
+      { value: 'custom', label: 'Define my own' },
+    ],
+    initialValue: 'example',
+  });
+  if (choice === 'example') return undefined;
+
+  const scopes: ScopeSpec[] = [];
+  for (;;) {
+    const name = await prompter.text({
+      message: scopes.length === 0 ? 'Scope name (e.g. notes:read)' : 'Another scope name (Enter when done)',
+      validate: (input) => {
+        if (input.trim() === '') return scopes.length === 0 ? 'Add at least one scope' : undefined;
+        const result = validateScopeName(input);
+        if (!result.ok) return result.error;
+        return scopes.some((scope) => scope.name === result.value) ? `${result.value} is already defined` : undefined;
+      },
+    });
+    if (name.trim() === '') return scopes;
+    const description = await prompter.text({
+      message: `What does ${name.trim()} allow? (a description for humans; optional)`,
+    });
+    scopes.push({ name: unwrap(validateScopeName(name)), description });
+  }
+}
+
+/** `scopes` are the ones defined so far, offered as choices for each tool. */
+export async function askTools(prompter: Prompter, scopes: ScopeSpec[]): Promise<ToolSpec[]> {
+  const declared = new Set(scopes.map((scope) => scope.name));
+  const examples = DEFAULT_TOOLS.filter((tool) => tool.scopes.every((scope) => declared.has(scope)));
+  if (examples.length > 0) {
+    const choice = await prompter.select({
+      message: 'Which tools should the server have?',
+      options: [
+        { value: 'example', label: 'The example tools', hint: examples.map(describeTool).join(', ') },
+        { value: 'custom', label: 'Define my own' },
+      ],
+      initialValue: 'example',
+    });
+    if (choice === 'example') return examples.map((tool) => ({ name: tool.name, scopes: [...tool.scopes] }));
+  }
+
+  const tools: ToolSpec[] = [];
+  const scopeChoices: Choice<string>[] = scopes.map((scope) => ({
+    value: scope.name,
+    label: scope.name,
+    ...(scope.description ? { hint: scope.description } : {}),
+  }));
+  for (;;) {
+    const name = await prompter.text({
+      message: tools.length === 0 ? 'Tool name (e.g. list_notes)' : 'Another tool name (Enter when done)',
+      validate: (input) => {
+        if (input.trim() === '') return tools.length === 0 ? 'Add at least one tool' : undefined;
+        const result = validateToolName(input);
+        if (!result.ok) return result.error;
+        return tools.some((tool) => tool.name === result.value) ? `${result.value} is already defined` : undefined;
+      },
+    });
+    if (name.trim() === '') return tools;
+    const toolName = unwrap(validateToolName(name));
+    const required =
+      scopeChoices.length === 0
+        ? []
+        : await prompter.multiselect({
+            message: `Scopes ${toolName} requires (Space to toggle, Enter to confirm; none: any signed-in user may call it)`,
+            options: scopeChoices,
+          });
+    tools.push({ name: toolName, scopes: required });
+  }
+}
+
+function describeTool(tool: ToolSpec): string {
+  return tool.scopes.length === 0 ? tool.name : `${tool.name} (${tool.scopes.join(', ')})`;
+}
+
+export async function askRegistration(prompter: Prompter): Promise<Registration> {
+  return prompter.select<Registration>({
+    message: 'How do MCP clients register with Scalekit? (match your dashboard setting)',
+    options: [
+      { value: 'both', label: 'DCR and CIMD', hint: 'works with the most hosts' },
+      { value: 'dcr', label: 'Dynamic Client Registration (DCR)' },
+      { value: 'cimd', label: 'Client ID Metadata Documents (CIMD)' },
+      { value: 'preregistered', label: 'Pre-registered clients only' },
+    ],
+    initialValue: DEFAULT_REGISTRATION,
+  });
+}
+
+/** Prompt answers were validated by the same function already; a failure here is a bug. */
+function unwrap<T>(result: Result<T>): T {
+  if (!result.ok) throw new Error(`validated answer failed validation: ${result.error}`);
+  return result.value;
+}

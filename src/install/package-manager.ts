@@ -1,0 +1,34 @@
+import type { PackageManager } from '../config/types.js';
+
+/**
+ * The package manager that ran us: `npm_config_user_agent` looks like
+ * "pnpm/9.12.0 npm/? node/v20.19.0 linux x64". Anything unknown (or unset) means npm.
+ */
+export function detectPackageManager(userAgent: string | undefined): PackageManager {
+  const name = userAgent?.split(' ')[0]?.split('/')[0];
+  return name === 'pnpm' || name === 'yarn' || name === 'bun' ? name : 'npm';
+}
+
+/** A command as argv, so it can be both run (without a shell) and printed. */
+export interface Command {
+  command: string;
+  args: string[];
+}
+
+export function installCommand(pm: PackageManager): Command {
+  return pm === 'yarn' ? { command: 'yarn', args: [] } : { command: pm, args: ['install'] };
+}
+
+/**
+ * How to run a package.json script. `npm dev` does not exist and `bun test` runs bun's own test
+ * runner instead of the script, so those two always say `run`; pnpm and yarn accept the short form.
+ */
+export function runScriptCommand(pm: PackageManager, script: string): Command {
+  if (pm === 'npm') return script === 'test' ? { command: 'npm', args: ['test'] } : { command: 'npm', args: ['run', script] };
+  if (pm === 'bun') return { command: 'bun', args: ['run', script] };
+  return { command: pm, args: [script] };
+}
+
+export function formatCommand({ command, args }: Command): string {
+  return [command, ...args].join(' ');
+}

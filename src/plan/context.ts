@@ -1,0 +1,110 @@
+/**
+ * The data templates see: the validated config plus what is derived from it (module names, flags for
+ * optional files, commands). Computed once, here, so templates stay free of logic.
+ */
+import type { PackageManager, ProjectConfig, ToolSpec } from '../config/types.js';
+import { PLACEHOLDER_ENV_URL, PLACEHOLDER_RESOURCE_ID } from '../config/types.js';
+import { projectCommands, type ProjectCommands } from './commands.js';
+
+/** Tools with a real implementation in the templates; any other name gets a stub to fill in. */
+export const BUILT_IN_TOOLS = {
+  whoami: { moduleName: 'whoami', registerFunction: 'registerWhoami', usesTodos: false },
+  list_todos: { moduleName: 'list-todos', registerFunction: 'registerListTodos', usesTodos: true },
+  add_todo: { moduleName: 'add-todo', registerFunction: 'registerAddTodo', usesTodos: true },
+} as const;
+
+export interface ToolContext extends ToolSpec {
+  builtIn: boolean;
+  /** File name under src/mcp/tools/, without extension: unique even on case-insensitive file systems. */
+  moduleName: string;
+  /** A valid, unique TypeScript identifier. */
+  registerFunction: string;
+  usesTodos: boolean;
+}
+
+export interface TemplateContext extends Omit<ProjectConfig, 'tools'> {
+  tools: ToolContext[];
+  customTools: ToolContext[];
+  hasTodos: boolean;
+  /** Both todo tools exist, so the example end-to-end todo test applies. */
+  hasTodoPair: boolean;
+  hasWhoami: boolean;
+  placeholders: boolean;
+  /** Port the server listens on: the base URL's for local servers, 3000 behind a proxy otherwise. */
+  port: number;
+  isLocal: boolean;
+  metadataUrl: string;
+  authorizationServer: string;
+  packageManager: PackageManager;
+  commands: ProjectCommands;
+  frameworkName: string;
+  dcr: boolean;
+  cimd: boolean;
+}
+
+export function templateContext(config: ProjectConfig, packageManager: PackageManager): TemplateContext {
+  const tools = toolContexts(config.tools);
+  const base = new URL(config.baseUrl);
+  const isLocal = ['localhost', '127.0.0.1', '[::1]'].includes(base.hostname);
+  const server = new URL(config.mcpServerUrl);
+  return {
+    ...config,
+    tools,
+    customTools: tools.filter((tool) => !tool.builtIn),
+    hasTodos: tools.some((tool) => tool.usesTodos),
+    hasTodoPair: tools.some((tool) => tool.name === 'add_todo') && tools.some((tool) => tool.name === 'list_todos'),
+    hasWhoami: tools.some((tool) => tool.name === 'whoami'),
+    placeholders: config.scalekitEnvUrl === PLACEHOLDER_ENV_URL || config.resourceId === PLACEHOLDER_RESOURCE_ID,
+    port: isLocal ? Number(base.port || (base.protocol === 'https:' ? 443 : 80)) : 3000,
+    isLocal,
+    metadataUrl: `${server.origin}/.well-known/oauth-protected-resource${server.pathname}`,
+    authorizationServer: `${config.scalekitEnvUrl}/resources/${config.resourceId}`,
+    packageManager,
+    commands: projectCommands(packageManager),
+    frameworkName: config.framework === 'express' ? 'Express' : 'Hono',
+    dcr: config.registration === 'dcr' || config.registration === 'both',
+    cimd: config.registration === 'cimd' || config.registration === 'both',
+  };
+}
+
+function toolContexts(tools: ToolSpec[]): ToolContext[] {
+  const takenModules = new Set<string>(Object.values(BUILT_IN_TOOLS).map((tool) => tool.moduleName));
+  const takenFunctions = new Set<string>(Object.values(BUILT_IN_TOOLS).map((tool) => tool.registerFunction));
+  return tools.map((tool) => {
+    const builtIn = Object.hasOwn(BUILT_IN_TOOLS, tool.name) ? BUILT_IN_TOOLS[tool.name as keyof typeof BUILT_IN_TOOLS] : undefined;
+    if (builtIn) return { ...tool, ...builtIn, builtIn: true };
+    return {
+      ...tool,
+      builtIn: false,
+      usesTodos: false,
+      moduleName: claim(takenModules, kebabCase(tool.name) || 'tool', (name) => name.toLowerCase()),
+      registerFunction: claim(takenFunctions, `register${pascalCase(tool.name)}`, (name) => name),
+    };
+  });
+}
+
+/** Returns `wanted`, or `wanted2`, `wanted3`… — the first one whose key is not taken yet — and takes it. */
+function claim(taken: Set<string>, wanted: string, key: (name: string) => string): string {
+  let candidate = wanted;
+  for (let counter = 2; taken.has(key(candidate)); counter += 1) candidate = `${wanted}${counter}`;
+  taken.add(key(candidate));
+  return candidate;
+}
+
+function words(name: string): string[] {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean);
+}
+
+function kebabCase(name: string): string {
+  return words(name).join('-').toLowerCase();
+}
+
+function pascalCase(name: string): string {
+  const pascal = words(name)
+    .map((word) => word[0]!.toUpperCase() + word.slice(1))
+    .join('');
+  return pascal || 'Tool';
+}

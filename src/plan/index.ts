@@ -1,0 +1,89 @@
+/**
+ * The plan: every file a scaffold writes, computed purely from the validated config and the template
+ * sources. No I/O here except `loadTemplates`, so the whole output can be inspected (and tested) in memory.
+ *
+ * Template layout: `base/` holds files for every project, `express/` and `hono/` add or replace files for
+ * one framework. A name ending in `.hbs` is rendered (and loses the suffix); other files are copied as is.
+ * `_gitignore`-style names become dotfiles (npm would drop real dotfiles from the published package), and
+ * names starting with `_` elsewhere are partials used by the planner itself.
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+import type { PackageManager, Plan, PlannedFile, ProjectConfig } from '../config/types.js';
+import { templateContext, type TemplateContext } from './context.js';
+import { packageJson } from './package-json.js';
+import { renderTemplate } from './render.js';
+
+/** Template files keyed by their path relative to the templates directory (posix separators). */
+export type TemplateSource = ReadonlyMap<string, string>;
+
+export interface PlanOptions {
+  /** Spells the commands in the generated README and .env comments. */
+  packageManager?: PackageManager;
+}
+
+const DOTFILES: Record<string, string> = { _gitignore: '.gitignore', _env: '.env', '_env.example': '.env.example' };
+const CUSTOM_TOOL_TEMPLATE = 'base/src/mcp/tools/_custom-tool.ts.hbs';
+
+/** Files that exist only when the project needs them. */
+const OPTIONAL_FILES: Record<string, (context: TemplateContext) => boolean> = {
+  'src/todos/store.ts': (context) => context.hasTodos,
+  'src/mcp/tools/whoami.ts': (context) => context.hasWhoami,
+  'src/mcp/tools/list-todos.ts': (context) => context.tools.some((tool) => tool.name === 'list_todos'),
+  'src/mcp/tools/add-todo.ts': (context) => context.tools.some((tool) => tool.name === 'add_todo'),
+  'test/todos.test.ts': (context) => context.hasTodoPair,
+};
+
+/** Not shipped in generated projects yet (work in progress in the template tree). */
+const EXCLUDED_PREFIXES = ['dev/'];
+
+export async function loadTemplates(templatesDir: string): Promise<TemplateSource> {
+  const templates = new Map<string, string>();
+  for (const entry of await readdir(templatesDir, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const path = join(entry.parentPath, entry.name);
+    templates.set(relative(templatesDir, path).split(sep).join('/'), await readFile(path, 'utf8'));
+  }
+  return templates;
+}
+
+export function planProject(config: ProjectConfig, templates: TemplateSource, options: PlanOptions = {}): Plan {
+  const context = templateContext(config, options.packageManager ?? 'npm');
+  const files = new Map<string, PlannedFile>();
+
+  // base first, then the framework's files replace any base file with the same output path.
+  for (const layer of ['base', config.framework]) {
+    for (const [templatePath, source] of templates) {
+      if (!templatePath.startsWith(`${layer}/`)) continue;
+      const output = outputPath(templatePath.slice(layer.length + 1));
+      if (output === undefined || !included(output, context)) continue;
+      const contents = templatePath.endsWith('.hbs') ? renderTemplate(source, context, templatePath) : source;
+      files.set(output, { path: output, contents });
+    }
+  }
+
+  const customTool = templates.get(CUSTOM_TOOL_TEMPLATE);
+  if (customTool === undefined && context.customTools.length > 0) throw new Error(`Missing template ${CUSTOM_TOOL_TEMPLATE}`);
+  for (const tool of context.customTools) {
+    const path = `src/mcp/tools/${tool.moduleName}.ts`;
+    files.set(path, { path, contents: renderTemplate(customTool!, tool, CUSTOM_TOOL_TEMPLATE) });
+  }
+
+  files.set('package.json', { path: 'package.json', contents: packageJson(context) });
+  return { files: [...files.values()].sort((a, b) => a.path.localeCompare(b.path)) };
+}
+
+/** Where a template lands in the project, or undefined for partials. */
+function outputPath(templatePath: string): string | undefined {
+  const withoutSuffix = templatePath.replace(/\.hbs$/, '');
+  const segments = withoutSuffix.split('/');
+  const name = segments.pop()!;
+  const dotfile = DOTFILES[name];
+  if (dotfile === undefined && name.startsWith('_')) return undefined;
+  return [...segments, dotfile ?? name].join('/');
+}
+
+function included(path: string, context: TemplateContext): boolean {
+  if (EXCLUDED_PREFIXES.some((prefix) => path.startsWith(prefix))) return false;
+  return OPTIONAL_FILES[path]?.(context) ?? true;
+}

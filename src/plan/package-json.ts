@@ -1,0 +1,64 @@
+/**
+ * The generated package.json, built as an object (never from a text template) so no input can break it.
+ * Version ranges are the majors the templates are written and tested against; all support Node >= 20.19.
+ */
+import type { Framework } from '../config/types.js';
+import type { TemplateContext } from './context.js';
+
+const SHARED_DEPENDENCIES = {
+  '@modelcontextprotocol/server': '^2.4.0',
+  jose: '^6.1.0',
+  zod: '^4.2.0',
+};
+
+const FRAMEWORK_DEPENDENCIES: Record<Framework, Record<string, string>> = {
+  express: {
+    '@modelcontextprotocol/express': '^2.0.2',
+    '@modelcontextprotocol/node': '^2.1.2',
+    cors: '^2.8.5',
+    express: '^5.1.0',
+  },
+  hono: {
+    '@hono/node-server': '^2.1.3',
+    '@modelcontextprotocol/hono': '^2.0.2',
+    hono: '^4.11.4',
+  },
+};
+
+const SHARED_DEV_DEPENDENCIES = {
+  '@modelcontextprotocol/client': '^2.4.0',
+  '@types/node': '^20.19.0',
+  tsx: '^4.20.0',
+  typescript: '^5.9.3',
+  vitest: '^4.1.0',
+};
+
+const FRAMEWORK_DEV_DEPENDENCIES: Record<Framework, Record<string, string>> = {
+  express: { '@types/cors': '^2.8.19', '@types/express': '^5.0.3' },
+  hono: {},
+};
+
+export function packageJson(context: TemplateContext): string {
+  const manifest = {
+    name: context.packageName,
+    version: '0.1.0',
+    private: true,
+    description: 'MCP server protected by Scalekit OAuth 2.1',
+    type: 'module',
+    engines: { node: '>=20.19' },
+    scripts: {
+      dev: 'tsx watch src/index.ts',
+      build: 'tsc -p tsconfig.build.json',
+      start: 'node dist/index.js',
+      test: 'vitest run',
+      typecheck: 'tsc --noEmit',
+    },
+    dependencies: sorted({ ...SHARED_DEPENDENCIES, ...FRAMEWORK_DEPENDENCIES[context.framework] }),
+    devDependencies: sorted({ ...SHARED_DEV_DEPENDENCIES, ...FRAMEWORK_DEV_DEPENDENCIES[context.framework] }),
+  };
+  return `${JSON.stringify(manifest, null, 2)}\n`;
+}
+
+function sorted(record: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => a.localeCompare(b)));
+}

@@ -1,0 +1,40 @@
+import path from 'node:path';
+import { ENV_VAR_ENV_URL, ENV_VAR_RESOURCE_ID } from '../config/defaults.js';
+import type { PackageManager } from '../config/types.js';
+import { formatCommand, installCommand, runScriptCommand } from '../install/package-manager.js';
+import { shellQuote } from './shell-quote.js';
+
+export interface NextStepsInput {
+  targetDir: string;
+  cwd: string;
+  packageManager: PackageManager;
+  /** False with --no-install or after a failed install: then installing is a step. */
+  installed: boolean;
+  placeholders: { envUrl: boolean; resourceId: boolean };
+  platform?: NodeJS.Platform;
+}
+
+/** What to do after scaffolding, as lines of commands and short explanations. */
+export function nextSteps(input: NextStepsInput): string[] {
+  const { packageManager: pm } = input;
+  const steps: string[] = [];
+  const relative = path.relative(input.cwd, input.targetDir);
+  if (relative !== '') steps.push(`cd ${shellQuote(relative, input.platform)}`);
+
+  const unset = [
+    ...(input.placeholders.envUrl ? [ENV_VAR_ENV_URL] : []),
+    ...(input.placeholders.resourceId ? [ENV_VAR_RESOURCE_ID] : []),
+  ];
+  if (unset.length > 0) {
+    steps.push(`# fill in ${unset.join(' and ')} in .env (the server refuses to start with placeholders)`);
+  }
+  const commands: [string, string][] = [
+    ...(input.installed ? [] : [[formatCommand(installCommand(pm)), 'install dependencies'] as [string, string]]),
+    [formatCommand(runScriptCommand(pm, 'dev')), 'start the server'],
+    [formatCommand(runScriptCommand(pm, 'test')), 'run the tests'],
+  ];
+  const width = Math.max(...commands.map(([command]) => command.length));
+  for (const [command, why] of commands) steps.push(`${command.padEnd(width)}  # ${why}`);
+  steps.push('# then see README.md to connect an MCP host (Claude, Cursor, VS Code, …)');
+  return steps;
+}

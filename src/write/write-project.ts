@@ -1,0 +1,306 @@
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import type { PlannedFile } from '../config/types.js';
+import { errorCode, lstatOrUndefined, type WriterFs } from './fs.js';
+import { describeEntries, inspectTarget, stagingDirFor } from './target.js';
+
+/**
+ * All-or-nothing project writer.
+ *
+ * Every file is first written to a hidden staging directory next to the target (same parent, so
+ * the final moves are renames on one filesystem). Then:
+ * - target missing → a single rename of the staged tree onto the target;
+ * - target exists (empty, harmless entries only, or `force`) → files move in one by one; a file that
+ *   will be overwritten is first moved into the staging area as a backup, and any failure (or an
+ *   abort via `signal`) undoes the moves in reverse, so the target ends exactly as it was.
+ * Nothing outside the planned paths is ever deleted, and no write goes through a symbolic link.
+ */
+
+export interface WriteProjectOptions {
+  fs: WriterFs;
+  /** Absolute path. */
+  targetDir: string;
+  files: readonly PlannedFile[];
+  /** Allow a target with user content, overwriting planned paths that already exist. */
+  force: boolean;
+  /** Abort (e.g. on SIGINT): the writer rolls back and rejects with `WriteAbortedError`. */
+  signal?: AbortSignal;
+  /** Suffix for the staging directory name; tests pass a fixed one. */
+  randomSuffix?: () => string;
+}
+
+export interface WriteProjectResult {
+  /** True when the target did not exist before. */
+  createdTarget: boolean;
+  /** Planned paths now on disk, in plan order. */
+  written: string[];
+  /** Planned paths that replaced an existing file (only possible with `force`). */
+  overwritten: string[];
+}
+
+/** An expected problem with the target (in the way, not empty, a symlink…): report the message, exit 1. */
+export class WriteError extends Error {
+  override name = 'WriteError';
+}
+
+/** The write was interrupted and has been rolled back. */
+export class WriteAbortedError extends Error {
+  override name = 'WriteAbortedError';
+  constructor() {
+    super('writing was interrupted; nothing was changed');
+  }
+}
+
+export async function writeProject(options: WriteProjectOptions): Promise<WriteProjectResult> {
+  const { fs, targetDir, files, force, signal } = options;
+  assertPlanPathsAreSafe(files);
+  const throwIfAborted = () => {
+    if (signal?.aborted) throw new WriteAbortedError();
+  };
+
+  const state = await inspectTarget(fs, targetDir);
+  if (state.kind === 'unusable') throw new WriteError(state.reason);
+  if (state.kind === 'not-empty' && !force) {
+    throw new WriteError(
+      `${targetDir} is not empty (${describeEntries(state.entries)}); ` +
+        `choose another directory, or pass --force to write into it (only generated files are overwritten)`,
+    );
+  }
+  if (state.kind !== 'missing') await assertNoConflicts(fs, targetDir, files, force);
+  throwIfAborted();
+
+  const createdParent = await createMissingParents(fs, path.dirname(targetDir));
+  let staging: string | undefined;
+  let keepStaging = false;
+  try {
+    staging = await createStagingDir(fs, targetDir, options.randomSuffix);
+    const stagedProject = path.join(staging, 'project');
+    await fs.mkdir(stagedProject);
+    for (const file of files) {
+      throwIfAborted();
+      await writeStagedFile(fs, stagedProject, file);
+    }
+    throwIfAborted();
+
+    if (state.kind === 'missing') {
+      await fs.rename(stagedProject, targetDir);
+      return { createdTarget: true, written: files.map((file) => file.path), overwritten: [] };
+    }
+    const moved = await moveIntoExistingTarget({ fs, stagedProject, staging, targetDir, files, throwIfAborted });
+    keepStaging = moved.keepStaging;
+    if (moved.error) throw moved.error;
+    return { createdTarget: false, written: files.map((file) => file.path), overwritten: moved.overwritten };
+  } catch (error) {
+    if (createdParent) await fs.rm(createdParent, { recursive: true, force: true }).catch(() => {});
+    throw error;
+  } finally {
+    // The staging area only survives when a rollback could not restore a user's file: it holds the original.
+    if (staging && !keepStaging) await fs.rm(staging, { recursive: true, force: true }).catch(() => {});
+  }
+}
+
+/** Planner output is trusted, but a bad path here could write outside the target, so check anyway. */
+function assertPlanPathsAreSafe(files: readonly PlannedFile[]): void {
+  const filePaths = new Set<string>();
+  const dirPaths = new Set<string>();
+  for (const { path: filePath } of files) {
+    const segments = filePath.split('/');
+    const unsafe =
+      filePath === '' ||
+      filePath.includes('\\') ||
+      path.isAbsolute(filePath) ||
+      /^[A-Za-z]:/.test(filePath) ||
+      segments.some((segment) => segment === '' || segment === '.' || segment === '..');
+    if (unsafe) throw new Error(`the plan contains an unsafe path: ${JSON.stringify(filePath)}`);
+    if (filePaths.has(filePath)) throw new Error(`the plan contains ${filePath} twice`);
+    filePaths.add(filePath);
+    for (let i = 1; i < segments.length; i++) dirPaths.add(segments.slice(0, i).join('/'));
+  }
+  for (const filePath of filePaths) {
+    if (dirPaths.has(filePath)) throw new Error(`the plan uses ${filePath} both as a file and as a directory`);
+  }
+}
+
+/** Check every planned path against what is on disk before moving anything, so refusals need no rollback. */
+async function assertNoConflicts(
+  fs: WriterFs,
+  targetDir: string,
+  files: readonly PlannedFile[],
+  force: boolean,
+): Promise<void> {
+  const existing: string[] = [];
+  for (const file of files) {
+    await assertDirsInsideTarget(fs, targetDir, path.posix.dirname(file.path));
+    const stats = await lstatOrUndefined(fs, path.join(targetDir, file.path));
+    if (!stats) continue;
+    if (stats.isDirectory()) {
+      throw new WriteError(`${file.path} exists in ${targetDir} as a directory; move it away or choose another directory`);
+    }
+    existing.push(file.path);
+  }
+  if (existing.length > 0 && !force) {
+    throw new WriteError(
+      `${describeEntries(existing)} already exist${existing.length === 1 ? 's' : ''} in ${targetDir}; ` +
+        `pass --force to overwrite ${existing.length === 1 ? 'it' : 'them'}`,
+    );
+  }
+}
+
+/** Every existing directory on the way to a planned file must be a real directory, not a symlink or a file. */
+async function assertDirsInsideTarget(fs: WriterFs, targetDir: string, relativeDir: string): Promise<void> {
+  if (relativeDir === '.') return;
+  let current = targetDir;
+  for (const segment of relativeDir.split('/')) {
+    current = path.join(current, segment);
+    const stats = await lstatOrUndefined(fs, current);
+    if (!stats) return;
+    if (stats.isSymbolicLink()) {
+      throw new WriteError(`${path.relative(targetDir, current)} is a symbolic link; refusing to write through it`);
+    }
+    if (!stats.isDirectory()) {
+      throw new WriteError(`${path.relative(targetDir, current)} exists and is not a directory; move it away first`);
+    }
+  }
+}
+
+/** mkdir -p for the target's parent; returns the topmost directory it created, for rollback. */
+async function createMissingParents(fs: WriterFs, dir: string): Promise<string | undefined> {
+  let topmostMissing: string | undefined;
+  let current = dir;
+  for (;;) {
+    const stats = await lstatOrUndefined(fs, current);
+    if (stats) {
+      if (!stats.isDirectory() && !stats.isSymbolicLink()) {
+        throw new WriteError(`${current} exists and is not a directory; choose another location`);
+      }
+      break;
+    }
+    topmostMissing = current;
+    const parent = path.dirname(current);
+    if (parent === current) break;
+    current = parent;
+  }
+  if (topmostMissing) await fs.mkdir(dir, { recursive: true });
+  return topmostMissing;
+}
+
+async function createStagingDir(fs: WriterFs, targetDir: string, randomSuffix?: () => string): Promise<string> {
+  const suffix = randomSuffix ?? (() => randomBytes(4).toString('hex'));
+  for (let attempt = 0; ; attempt++) {
+    const staging = stagingDirFor(targetDir, suffix());
+    try {
+      await fs.mkdir(staging);
+      return staging;
+    } catch (error) {
+      if (errorCode(error) !== 'EEXIST' || attempt >= 4) throw error;
+    }
+  }
+}
+
+async function writeStagedFile(fs: WriterFs, root: string, file: PlannedFile): Promise<void> {
+  const destination = path.join(root, file.path);
+  await fs.mkdir(path.dirname(destination), { recursive: true });
+  await fs.writeFile(destination, file.contents, file.mode === undefined ? undefined : { mode: file.mode });
+  // writeFile's mode is filtered by the umask; an executable script must end up executable.
+  if (file.mode !== undefined) await fs.chmod(destination, file.mode);
+}
+
+/** rename, falling back to copy + unlink when the target directory is its own mount point. */
+async function moveFile(fs: WriterFs, from: string, to: string): Promise<void> {
+  try {
+    await fs.rename(from, to);
+  } catch (error) {
+    if (errorCode(error) !== 'EXDEV') throw error;
+    const stats = await fs.lstat(from);
+    if (!stats.isFile()) throw error;
+    await fs.copyFile(from, to);
+    await fs.unlink(from);
+  }
+}
+
+type JournalEntry = { kind: 'dir'; path: string } | { kind: 'file'; path: string; backup?: string };
+
+async function moveIntoExistingTarget(args: {
+  fs: WriterFs;
+  stagedProject: string;
+  staging: string;
+  targetDir: string;
+  files: readonly PlannedFile[];
+  throwIfAborted: () => void;
+}): Promise<{ overwritten: string[]; error?: unknown; keepStaging: boolean }> {
+  const { fs, stagedProject, staging, targetDir, files, throwIfAborted } = args;
+  const journal: JournalEntry[] = [];
+  const overwritten: string[] = [];
+  try {
+    for (const file of files) {
+      throwIfAborted();
+      await createDirsInsideTarget(fs, targetDir, path.posix.dirname(file.path), journal);
+      const destination = path.join(targetDir, file.path);
+      const existing = await lstatOrUndefined(fs, destination);
+      if (existing?.isDirectory()) throw new WriteError(`${file.path} became a directory while writing`);
+      if (existing) {
+        const backup = path.join(staging, 'backup', file.path);
+        await fs.mkdir(path.dirname(backup), { recursive: true });
+        await moveFile(fs, destination, backup);
+        journal.push({ kind: 'file', path: destination, backup });
+        overwritten.push(file.path);
+      } else {
+        journal.push({ kind: 'file', path: destination });
+      }
+      await moveFile(fs, path.join(stagedProject, file.path), destination);
+    }
+    throwIfAborted();
+    return { overwritten, keepStaging: false };
+  } catch (error) {
+    const unrestored = await rollBack(fs, journal);
+    if (unrestored.length === 0) return { overwritten, error, keepStaging: false };
+    const detail =
+      `could not restore ${describeEntries(unrestored.map((p) => path.relative(targetDir, p)))}; ` +
+      `the originals are kept in ${path.join(staging, 'backup')}`;
+    return { overwritten, error: new WriteError(`${messageOf(error)}; ${detail}`), keepStaging: true };
+  }
+}
+
+async function createDirsInsideTarget(
+  fs: WriterFs,
+  targetDir: string,
+  relativeDir: string,
+  journal: JournalEntry[],
+): Promise<void> {
+  if (relativeDir === '.') return;
+  let current = targetDir;
+  for (const segment of relativeDir.split('/')) {
+    current = path.join(current, segment);
+    const stats = await lstatOrUndefined(fs, current);
+    if (!stats) {
+      await fs.mkdir(current);
+      journal.push({ kind: 'dir', path: current });
+    } else if (stats.isSymbolicLink() || !stats.isDirectory()) {
+      throw new WriteError(`${path.relative(targetDir, current)} is not a plain directory; refusing to write through it`);
+    }
+  }
+}
+
+/** Undo the journal newest first; returns the paths whose original could not be put back. */
+async function rollBack(fs: WriterFs, journal: JournalEntry[]): Promise<string[]> {
+  const unrestored: string[] = [];
+  for (const entry of [...journal].reverse()) {
+    if (entry.kind === 'dir') {
+      await fs.rmdir(entry.path).catch(() => {});
+      continue;
+    }
+    await fs.unlink(entry.path).catch(() => {});
+    if (entry.backup) {
+      try {
+        await moveFile(fs, entry.backup, entry.path);
+      } catch {
+        unrestored.push(entry.path);
+      }
+    }
+  }
+  return unrestored;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,71 @@
+/**
+ * What the HTTP app is built from, independent of the framework. Production builds everything from the
+ * config; tests swap in a local key set and a quiet logger.
+ */
+import type { McpHttpHandler } from '@modelcontextprotocol/server';
+import { createRemoteJWKSet, type JWTVerifyGetKey } from 'jose';
+import { createAuthorizationServerMirror, type MirrorResponse } from './auth/authorization-server-mirror.js';
+import { createBearerGate, type BearerGate } from './auth/bearer-gate.js';
+import { protectedResource, type ProtectedResource } from './auth/protected-resource.js';
+import { createScalekitTokenVerifier } from './auth/token-verifier.js';
+import type { ServerConfig } from './config.js';
+import { jsonLogger, type Logger } from './log.js';
+import { createMcpEndpoint, SERVER_NAME } from './mcp/server.js';
+import { SCOPES, TOOL_SCOPES } from './mcp/tool-scopes.js';
+
+export interface AppParts {
+  config: ServerConfig;
+  log: Logger;
+  protectedResource: ProtectedResource;
+  checkBearer: BearerGate;
+  authorizationServerMetadata: () => Promise<MirrorResponse>;
+  mcp: McpHttpHandler;
+}
+
+export interface AppOverrides {
+  log?: Logger;
+  /** Signing keys; defaults to Scalekit's key set at `<env>/keys`, fetched on first use and cached. */
+  keys?: JWTVerifyGetKey;
+}
+
+export function buildAppParts(config: ServerConfig, overrides: AppOverrides = {}): AppParts {
+  const log = overrides.log ?? jsonLogger;
+  const keys =
+    overrides.keys ??
+    createRemoteJWKSet(config.scalekit.jwksUrl, {
+      // A slow key set must not hold requests for long.
+      timeoutDuration: 3_000,
+      // An unknown `kid` (key rotation) triggers a refetch at most once per cooldown, so junk tokens can't flood Scalekit.
+      cooldownDuration: config.jwksCooldownSeconds * 1000,
+    });
+  const resource = protectedResource(config, Object.keys(SCOPES), SERVER_NAME);
+  const verifier = createScalekitTokenVerifier({
+    keys,
+    issuers: config.scalekit.issuers,
+    resourceId: config.scalekit.resourceId,
+    serverUrl: config.mcpServerUrl,
+    serverUrlInAudience: config.serverUrlInAudience,
+  });
+  return {
+    config,
+    log,
+    protectedResource: resource,
+    checkBearer: createBearerGate({
+      verifier,
+      resourceMetadataUrl: resource.metadataUrl,
+      expectedResource: config.mcpServerUrl,
+      challengeScopes: challengeScopes(),
+      log,
+    }),
+    authorizationServerMetadata: createAuthorizationServerMirror({ source: config.scalekit.metadataUrl }),
+    mcp: createMcpEndpoint(log),
+  };
+}
+
+/**
+ * The scopes a 401 challenge asks for: every scope some tool needs, so a typical user consents once.
+ * For least privilege, narrow this to what most sessions need: clients step up (403) for the rest.
+ */
+function challengeScopes(): string[] {
+  return [...new Set(Object.values(TOOL_SCOPES).flat())];
+}

@@ -1,0 +1,13 @@
+/**
+ * Structured logs: one JSON object per line on stderr, so log pipelines can filter on `event` and `reason`.
+ * Never pass a token, an Authorization header or a secret in `fields`.
+ */
+export type LogLevel = 'info' | 'warn' | 'error';
+export type LogFields = Record<string, string | number | boolean | undefined>;
+export type Logger = (level: LogLevel, event: string, fields?: LogFields) => void;
+
+export const jsonLogger: Logger = (level, event, fields = {}) => {
+  process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level, event, ...fields })}\n`);
+};
+
+export const silentLogger: Logger = () => {};

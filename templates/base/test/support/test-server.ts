@@ -1,0 +1,107 @@
+/**
+ * Starts this server on 127.0.0.1 with a random port, pointed at a local key set instead of Scalekit,
+ * and signs tokens the way Scalekit does. The app is the real one; only the keys are local.
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { JWTPayload } from 'jose';
+import { loadConfig, type ServerConfig } from '../../src/config.js';
+import { silentLogger, type Logger } from '../../src/log.js';
+import { createRequestListener } from '../../src/server.js';
+import { createSigningKey, signToken, startFakeScalekit, type FakeScalekit, type SigningKey } from './signing-keys.js';
+
+export const RESOURCE_ID = 'res_1234567890';
+
+export interface TestServer {
+  config: ServerConfig;
+  /** The MCP endpoint URL (also the token audience). */
+  mcpUrl: string;
+  origin: string;
+  scalekit: FakeScalekit;
+  signingKey: SigningKey;
+  /** A valid token for this server; `claims` override or add claims (`undefined` removes one). */
+  token(claims?: JWTPayload): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function startTestServer(options: { env?: Record<string, string>; log?: Logger } = {}): Promise<TestServer> {
+  const signingKey = await createSigningKey('test-key-1');
+  const scalekit = await startFakeScalekit(RESOURCE_ID, [signingKey]);
+  const httpServer = createServer();
+  await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
+  const origin = `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`;
+  const config = loadConfig({
+    SCALEKIT_ENVIRONMENT_URL: scalekit.url,
+    SCALEKIT_RESOURCE_ID: RESOURCE_ID,
+    MCP_SERVER_URL: `${origin}/mcp`,
+    JWKS_COOLDOWN_SECONDS: '0',
+    ...options.env,
+  });
+  httpServer.on('request', createRequestListener(config, { log: options.log ?? silentLogger }));
+  const mcpUrl = config.mcpServerUrl.href;
+
+  return {
+    config,
+    mcpUrl,
+    origin,
+    scalekit,
+    signingKey,
+    token: async (claims = {}) => {
+      const now = Math.floor(Date.now() / 1000);
+      const payload: JWTPayload = {
+        iss: config.scalekit.authorizationServer,
+        aud: [RESOURCE_ID, mcpUrl],
+        sub: 'usr_test',
+        client_id: 'client_test',
+        iat: now,
+        nbf: now,
+        exp: now + 300,
+        jti: `jti-${Math.random()}`,
+        ...claims,
+      };
+      for (const [name, value] of Object.entries(payload)) if (value === undefined) delete payload[name];
+      return signToken(signingKey, payload);
+    },
+    close: async () => {
+      httpServer.closeAllConnections();
+      await new Promise((resolve) => httpServer.close(resolve));
+      await scalekit.close();
+    },
+  };
+}
+
+/** A JSON-RPC call to the MCP endpoint, the way a 2025-era client sends it (stateless, no session). */
+export async function mcpPost(server: TestServer, body: unknown, init: { token?: string; headers?: Record<string, string> } = {}): Promise<Response> {
+  return fetch(server.mcpUrl, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      accept: 'application/json, text/event-stream',
+      'mcp-protocol-version': '2025-06-18',
+      ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
+      ...init.headers,
+    },
+    body: JSON.stringify(body),
+  });
+}
+
+export function callTool(name: string, args: Record<string, unknown> = {}, id = 1) {
+  return { jsonrpc: '2.0', id, method: 'tools/call', params: { name, arguments: args } };
+}
+
+export const initialize = {
+  jsonrpc: '2.0',
+  id: 0,
+  method: 'initialize',
+  params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'test', version: '1.0.0' } },
+};
+
+/** Reads a JSON-RPC response whether the server answered with JSON or a one-event SSE stream. */
+export async function rpcResult(response: Response): Promise<{ result?: any; error?: any }> {
+  const text = await response.text();
+  if ((response.headers.get('content-type') ?? '').includes('text/event-stream')) {
+    const data = text.split('\n').filter((line) => line.startsWith('data:')).map((line) => line.slice(5).trim()).filter(Boolean);
+    return JSON.parse(data.at(-1) ?? '{}');
+  }
+  return JSON.parse(text);
+}

@@ -1,0 +1,58 @@
+/**
+ * The HTTP server (Hono). Order matters and is the security design:
+ *   CORS (answers preflights first) → Host guard → health and discovery documents (public)
+ *   → Origin guard → bearer gate → MCP handler.
+ */
+import { getRequestListener } from '@hono/node-server';
+import { hostHeaderValidation, originValidation } from '@modelcontextprotocol/hono';
+import { Hono } from 'hono';
+import { cors } from 'hono/cors';
+import type { RequestListener } from 'node:http';
+import { buildAppParts, type AppOverrides } from './app-deps.js';
+import { CORS_ALLOWED_HEADERS, CORS_ALLOWED_METHODS, CORS_EXPOSED_HEADERS, CORS_MAX_AGE_SECONDS } from './auth/cors.js';
+import type { ServerConfig } from './config.js';
+
+export function createApp(config: ServerConfig, overrides: AppOverrides = {}): Hono {
+  const parts = buildAppParts(config, overrides);
+  const app = new Hono();
+
+  app.use(
+    cors({
+      origin: '*',
+      allowMethods: CORS_ALLOWED_METHODS,
+      allowHeaders: CORS_ALLOWED_HEADERS,
+      exposeHeaders: CORS_EXPOSED_HEADERS,
+      maxAge: CORS_MAX_AGE_SECONDS,
+    }),
+  );
+  app.use(hostHeaderValidation(config.allowedHosts));
+
+  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  for (const path of parts.protectedResource.paths) {
+    app.get(path, (c) => c.json(parts.protectedResource.document));
+  }
+  app.get('/.well-known/oauth-authorization-server', async (c) => {
+    const { status, body } = await parts.authorizationServerMetadata();
+    return c.json(body, status as 200 | 502);
+  });
+
+  app.use(config.mcpPath, originValidation(config.allowedOrigins));
+  app.all(config.mcpPath, async (c) => {
+    const result = await parts.checkBearer(c.req.header('authorization'), { method: c.req.method, path: c.req.path });
+    if (!result.ok) return result.response;
+    return parts.mcp.fetch(c.req.raw, { authInfo: result.authInfo });
+  });
+
+  app.notFound((c) => c.json({ error: 'not_found' }, 404));
+  // Last resort: log the error, answer without a stack trace.
+  app.onError((error, c) => {
+    parts.log('error', 'unhandled_error', { message: error.message });
+    return c.json({ error: 'server_error' }, 500);
+  });
+  return app;
+}
+
+/** For tests and custom servers: the app as a plain Node request listener. */
+export function createRequestListener(config: ServerConfig, overrides: AppOverrides = {}): RequestListener {
+  return getRequestListener(createApp(config, overrides).fetch);
+}

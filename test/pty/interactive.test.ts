@@ -1,0 +1,99 @@
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { BIN, buildCli } from '../unit/helpers/build.js';
+import { tempDir } from '../unit/helpers/temp-dir.js';
+import { KEY, PtySession } from './pty-session.js';
+
+/**
+ * The built CLI in a real pseudo-terminal: stdin and stdout are TTYs, so it prompts.
+ * CI must not be set, or the CLI would (rightly) refuse to prompt.
+ */
+function interactiveEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, TERM: 'xterm-256color' };
+  delete env.CI;
+  delete env.npm_config_user_agent;
+  return env;
+}
+
+let dir: string;
+let cleanup: () => Promise<void>;
+let session: PtySession | undefined;
+
+beforeAll(() => buildCli());
+beforeEach(async () => {
+  ({ dir, cleanup } = await tempDir('cmo-pty-'));
+});
+afterEach(async () => {
+  session?.kill();
+  session = undefined;
+  await cleanup();
+});
+
+async function findFileContaining(root: string, needle: string): Promise<string | undefined> {
+  for (const entry of await readdir(root, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const file = path.join(entry.parentPath, entry.name);
+    if ((await readFile(file, 'utf8')).includes(needle)) return path.relative(root, file);
+  }
+  return undefined;
+}
+
+describe('interactive prompts (pseudo-terminal)', () => {
+  it('asks for everything and writes the answers into the project', async () => {
+    session = new PtySession(process.execPath, [BIN, '--no-install', '--no-git'], { cwd: dir, env: interactiveEnv() });
+    const s = session;
+    await s.answer('Where should the project go?', `my-notes${KEY.enter}`);
+    await s.answer('Which framework?', `${KEY.down}${KEY.enter}`); // Hono
+    await s.answer('Public base URL', `https://mcp.example.com/${KEY.enter}`);
+    await s.answer('Path of the MCP endpoint', `api/mcp${KEY.enter}`);
+    await s.answer('Scalekit environment URL', `https://acme.scalekit.com${KEY.enter}`);
+    await s.answer('Scalekit resource ID', `res_abc123${KEY.enter}`);
+    await s.answer('Did you set the resource', 'y');
+    await s.answer('Which scopes should the server define?', `${KEY.down}${KEY.enter}`); // define my own
+    await s.answer('Scope name', `notes:read${KEY.enter}`);
+    await s.answer('What does notes:read allow?', `Read your notes${KEY.enter}`);
+    await s.answer('Another scope name', KEY.enter);
+    await s.answer('Which tools should the server have?', `${KEY.down}${KEY.enter}`); // define my own
+    await s.answer('Tool name', `list_notes${KEY.enter}`);
+    await s.answer('Scopes list_notes requires', `${KEY.space}${KEY.enter}`);
+    await s.answer('Another tool name', KEY.enter);
+    await s.answer('How do MCP clients register', `${KEY.down}${KEY.enter}`); // DCR only
+    const { exitCode } = await s.exited;
+    expect(exitCode, s.text()).toBe(0);
+    expect(s.text()).toMatch(/Next steps/);
+
+    const project = path.join(dir, 'my-notes');
+    const pkg = JSON.parse(await readFile(path.join(project, 'package.json'), 'utf8')) as {
+      name: string;
+      dependencies: Record<string, string>;
+    };
+    expect(pkg.name).toBe('my-notes');
+    expect(Object.keys(pkg.dependencies)).toContain('hono');
+    expect(Object.keys(pkg.dependencies)).not.toContain('express');
+
+    const env = await readFile(path.join(project, '.env'), 'utf8');
+    expect(env).toMatch(/^SCALEKIT_ENVIRONMENT_URL=https:\/\/acme\.scalekit\.com$/m);
+    expect(env).toMatch(/^SCALEKIT_RESOURCE_ID=res_abc123$/m);
+    expect(env).toContain('https://mcp.example.com/api/mcp');
+    expect(env).toMatch(/IN_AUDIENCE=true/);
+
+    expect(await findFileContaining(project, 'list_notes')).toBeDefined();
+    expect(await findFileContaining(project, 'notes:read')).toBeDefined();
+    expect(await findFileContaining(project, 'Read your notes')).toBeDefined();
+    expect(await findFileContaining(project, 'todo:read')).toBeUndefined();
+  });
+
+  it('Ctrl-C at a prompt prints Cancelled, exits 130 and creates nothing', async () => {
+    session = new PtySession(process.execPath, [BIN, '--no-install', '--no-git'], { cwd: dir, env: interactiveEnv() });
+    const s = session;
+    await s.answer('Where should the project go?', `should-not-exist${KEY.enter}`);
+    await s.answer('Which framework?', KEY.enter);
+    await s.answer('Public base URL', `https://mcp.exa`);
+    await s.answer('', KEY.ctrlC);
+    const { exitCode } = await s.exited;
+    expect(exitCode, s.text()).toBe(130);
+    expect(s.text()).toMatch(/Cancelled/);
+    expect(await readdir(dir)).toEqual([]);
+  });
+});

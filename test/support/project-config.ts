@@ -1,0 +1,46 @@
+/** Validated configs for tests, as the CLI would produce them. */
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import type { ProjectConfig } from '../../src/config/types.js';
+import { PLACEHOLDER_ENV_URL, PLACEHOLDER_RESOURCE_ID } from '../../src/config/types.js';
+
+export function projectConfig(overrides: Partial<ProjectConfig> = {}): ProjectConfig {
+  const baseUrl = overrides.baseUrl ?? 'http://localhost:3000';
+  const mcpPath = overrides.mcpPath ?? '/mcp';
+  return {
+    targetDir: join(tmpdir(), 'demo-server'),
+    packageName: 'demo-server',
+    framework: 'express',
+    scalekitEnvUrl: PLACEHOLDER_ENV_URL,
+    resourceId: PLACEHOLDER_RESOURCE_ID,
+    serverUrlInAudience: false,
+    scopes: [
+      { name: 'todo:read', description: 'Read your todos' },
+      { name: 'todo:write', description: 'Create and change your todos' },
+    ],
+    tools: [
+      { name: 'whoami', scopes: [] },
+      { name: 'list_todos', scopes: ['todo:read'] },
+      { name: 'add_todo', scopes: ['todo:write'] },
+    ],
+    registration: 'both',
+    ...overrides,
+    baseUrl,
+    mcpPath,
+    mcpServerUrl: overrides.mcpServerUrl ?? `${baseUrl}${mcpPath}`,
+  };
+}
+
+/** Strings that break naive templating: quotes, backticks, template holes, comment ends, newlines, HTML, unicode. */
+export const HOSTILE_DESCRIPTIONS = [
+  `It's "quoted" and 'single'`,
+  'Back`tick` and ${process.exit(1)} and \\${escaped}',
+  'Ends a comment */ and starts one /* and // line',
+  'Line one\nLine two\r\nLine three',
+  '<script>alert(1)</script> | pipe | {{handlebars}} {{{raw}}}',
+  'Unicode ✓ — naïve 日本語 \u2028 separator \u2029 and emoji 🔐',
+  'Backslash \\ at the end \\',
+];
+
+/** Scope tokens are RFC 6749 `scope-token`s: printable ASCII except space, `"` and `\`. */
+export const HOSTILE_SCOPES = ["a'b", 'back`tick`', '${scope}', '*/end', 'x:y/z?q=1&r#f', 'open{{brace}}'];

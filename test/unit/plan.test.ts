@@ -1,0 +1,208 @@
+/** The planner: which files a scaffold produces, for both frameworks, and that user strings stay data. */
+import { fileURLToPath } from 'node:url';
+import { createContext, runInContext } from 'node:vm';
+import ts from 'typescript';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Framework, Plan, ProjectConfig } from '../../src/config/types.js';
+import { loadTemplates, planProject, type TemplateSource } from '../../src/plan/index.js';
+import { HOSTILE_DESCRIPTIONS, HOSTILE_SCOPES, projectConfig } from '../support/project-config.js';
+
+const templatesDir = fileURLToPath(new URL('../../templates/', import.meta.url));
+let templates: TemplateSource;
+beforeAll(async () => {
+  templates = await loadTemplates(templatesDir);
+});
+
+function fileOf(plan: Plan, path: string): string {
+  const file = plan.files.find((candidate) => candidate.path === path);
+  if (!file) throw new Error(`${path} is not in the plan: ${plan.files.map((f) => f.path).join(', ')}`);
+  return file.contents;
+}
+
+function paths(plan: Plan): string[] {
+  return plan.files.map((file) => file.path);
+}
+
+/** Evaluates src/mcp/tool-scopes.ts as written, and returns its SCOPES and TOOL_SCOPES values. */
+function evaluateToolScopes(plan: Plan): { SCOPES: Record<string, string>; TOOL_SCOPES: Record<string, string[]> } {
+  const { outputText } = ts.transpileModule(fileOf(plan, 'src/mcp/tool-scopes.ts'), {
+    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 },
+  });
+  const module = { exports: {} as Record<string, unknown> };
+  const sandbox = createContext({ module, exports: module.exports, require: () => ({ requireScopes: () => undefined }) });
+  runInContext(outputText, sandbox);
+  return module.exports as never;
+}
+
+describe.each<Framework>(['express', 'hono'])('a %s project', (framework) => {
+  let plan: Plan;
+  beforeAll(() => {
+    plan = planProject(projectConfig({ framework }), templates);
+  });
+
+  it('has the server, its tests, its config and its docs', () => {
+    expect(paths(plan)).toEqual(
+      expect.arrayContaining([
+        'package.json',
+        'tsconfig.json',
+        'tsconfig.build.json',
+        'vitest.config.ts',
+        '.gitignore',
+        '.env',
+        '.env.example',
+        'README.md',
+        'src/index.ts',
+        'src/server.ts',
+        'src/config.ts',
+        'src/auth/token-verifier.ts',
+        'src/auth/bearer-gate.ts',
+        'src/auth/protected-resource.ts',
+        'src/mcp/tool-scopes.ts',
+        'src/mcp/tools/index.ts',
+        'src/mcp/tools/whoami.ts',
+        'src/mcp/tools/list-todos.ts',
+        'src/mcp/tools/add-todo.ts',
+        'src/todos/store.ts',
+        'test/authentication.test.ts',
+        'test/tool-scopes.test.ts',
+        'test/todos.test.ts',
+      ]),
+    );
+  });
+
+  it('renders every template: no Handlebars left, no partials or template suffixes', () => {
+    for (const file of plan.files) {
+      expect(file.path).not.toMatch(/\.hbs$|(^|\/)_/);
+      expect(file.contents, file.path).not.toMatch(/\{\{[#/^]?[a-zA-Z]/);
+    }
+  });
+
+  it(`uses ${framework} for the app and declares exactly its dependencies`, () => {
+    const server = fileOf(plan, 'src/server.ts');
+    const manifest = JSON.parse(fileOf(plan, 'package.json'));
+    if (framework === 'express') {
+      expect(server).toContain("from '@modelcontextprotocol/express'");
+      expect(manifest.dependencies).toHaveProperty('express');
+      expect(manifest.dependencies).not.toHaveProperty('hono');
+    } else {
+      expect(server).toContain("from '@modelcontextprotocol/hono'");
+      expect(manifest.dependencies).toHaveProperty('hono');
+      expect(manifest.dependencies).not.toHaveProperty('express');
+    }
+    expect(manifest).toMatchObject({ name: 'demo-server', type: 'module', private: true, engines: { node: '>=20.19' } });
+    expect(Object.keys(manifest.scripts)).toEqual(expect.arrayContaining(['dev', 'build', 'start', 'test', 'typecheck']));
+    expect(manifest.dependencies).toHaveProperty('@modelcontextprotocol/server');
+    expect(manifest.dependencies).toHaveProperty('jose');
+  });
+
+  it('writes the answers into .env and keeps .env out of git', () => {
+    expect(fileOf(plan, '.env')).toContain('MCP_SERVER_URL=http://localhost:3000/mcp\n');
+    expect(fileOf(plan, '.env')).toContain('SCALEKIT_RESOURCE_ID=res_REPLACE_ME\n');
+    expect(fileOf(plan, '.gitignore').split('\n')).toContain('.env');
+    expect(fileOf(plan, '.env.example')).not.toContain('REPLACE');
+  });
+});
+
+describe('the tool → scope map', () => {
+  it('holds exactly the configured scopes and tools', () => {
+    const config = projectConfig({
+      scopes: [
+        { name: 'docs:read', description: 'Read documents' },
+        { name: 'docs:write', description: '' },
+      ],
+      tools: [
+        { name: 'search', scopes: ['docs:read'] },
+        { name: 'publish', scopes: ['docs:read', 'docs:write'] },
+        { name: 'ping', scopes: [] },
+      ],
+    });
+    const plan = planProject(config, templates);
+    expect(evaluateToolScopes(plan)).toEqual({
+      SCOPES: { 'docs:read': 'Read documents', 'docs:write': '' },
+      TOOL_SCOPES: { search: ['docs:read'], publish: ['docs:read', 'docs:write'], ping: [] },
+      scopeChallengeFor: expect.any(Function),
+    });
+  });
+
+  it('gives tools without an implementation a stub, and leaves out the todo example', () => {
+    const plan = planProject(projectConfig({ tools: [{ name: 'search', scopes: ['todo:read'] }] }), templates);
+    expect(paths(plan)).toContain('src/mcp/tools/search.ts');
+    expect(paths(plan)).not.toContain('src/todos/store.ts');
+    expect(paths(plan)).not.toContain('src/mcp/tools/whoami.ts');
+    expect(paths(plan)).not.toContain('test/todos.test.ts');
+    expect(fileOf(plan, 'src/mcp/tools/index.ts')).not.toContain('TodoStore');
+    expect(fileOf(plan, 'src/mcp/tools/search.ts')).toContain("const TOOL_NAME = 'search';");
+    expect(fileOf(plan, 'src/mcp/tools/search.ts')).toContain('TODO: implement');
+  });
+
+  it('gives every tool a distinct module, even when names differ only in case or punctuation', () => {
+    const tools = ['send-email', 'send_email', 'Send.Email', 'SEND_EMAIL', 'whoami_', 'List-Todos'].map((name) => ({ name, scopes: [] }));
+    const plan = planProject(projectConfig({ tools }), templates);
+    const modules = paths(plan).filter((path) => path.startsWith('src/mcp/tools/') && path !== 'src/mcp/tools/index.ts');
+    expect(modules).toHaveLength(tools.length);
+    expect(new Set(modules.map((path) => path.toLowerCase())).size).toBe(tools.length);
+    const index = fileOf(plan, 'src/mcp/tools/index.ts');
+    const functions = [...index.matchAll(/^ {2}(register\w+)\(server/gm)].map((match) => match[1]);
+    expect(new Set(functions).size).toBe(tools.length);
+  });
+});
+
+describe('hostile strings', () => {
+  const config: ProjectConfig = projectConfig({
+    scopes: [
+      ...HOSTILE_SCOPES.map((name, index) => ({ name, description: HOSTILE_DESCRIPTIONS[index % HOSTILE_DESCRIPTIONS.length]! })),
+      ...HOSTILE_DESCRIPTIONS.map((description, index) => ({ name: `scope${index}`, description })),
+    ],
+    tools: [
+      { name: 'a.b-c_d', scopes: [...HOSTILE_SCOPES] },
+      { name: 'whoami', scopes: [HOSTILE_SCOPES[0]!] },
+    ],
+  });
+
+  it.each<Framework>(['express', 'hono'])('round-trip exactly through the generated TypeScript (%s)', (framework) => {
+    const plan = planProject({ ...config, framework }, templates);
+    const { SCOPES, TOOL_SCOPES } = evaluateToolScopes(plan);
+    expect(SCOPES).toEqual(Object.fromEntries(config.scopes.map((scope) => [scope.name, scope.description])));
+    expect(TOOL_SCOPES).toEqual(Object.fromEntries(config.tools.map((tool) => [tool.name, tool.scopes])));
+  });
+
+  it('parse as TypeScript without syntax errors in every generated source file', () => {
+    const plan = planProject(config, templates);
+    for (const file of plan.files.filter((candidate) => candidate.path.endsWith('.ts'))) {
+      const { diagnostics } = ts.transpileModule(file.contents, { reportDiagnostics: true, fileName: file.path });
+      expect(diagnostics?.map((diagnostic) => ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n')), file.path).toEqual([]);
+    }
+  });
+
+  it('stay inert in the README: no raw HTML, no broken table rows', () => {
+    const readme = fileOf(planProject(config, templates), 'README.md');
+    expect(readme).not.toContain('<script>');
+    const scopeRows = readme.split('\n').filter((line) => line.startsWith('| `') || line.startsWith('| ``'));
+    for (const row of scopeRows) expect(row.split(/(?<!\\)\|/).length, row).toBeGreaterThanOrEqual(4);
+  });
+});
+
+describe('templates', () => {
+  /** Values validated to a safe character set before they reach the plan; anything else needs an encoder. */
+  const SAFE_FIELDS = new Set([
+    'packageName', 'mcpServerUrl', 'mcpPath', 'metadataUrl', 'frameworkName', 'moduleName', 'registerFunction',
+    'commands.install', 'commands.dev', 'commands.test', 'commands.start', 'commands.typecheck', 'commands.exec', 'commands.build',
+  ]);
+  const ENCODERS = new Set(['ts', 'tsKey', 'md', 'code', 'env', 'sh']);
+
+  it('print values only through an encoder, or safe pre-validated fields', () => {
+    const offending: string[] = [];
+    for (const [path, source] of templates) {
+      if (!path.endsWith('.hbs')) {
+        expect(source, `${path} is copied verbatim, so it must not contain Handlebars`).not.toContain('{{');
+        continue;
+      }
+      for (const [, expression] of source.matchAll(/\{\{(?![#/!]|else\b)~?\s*([^}]+?)\s*~?\}\}/g)) {
+        const [head, ...rest] = expression!.trim().split(/\s+/);
+        if (rest.length > 0 ? ENCODERS.has(head!) : SAFE_FIELDS.has(head!)) continue;
+        offending.push(`${path}: {{${expression}}}`);
+      }
+    }
+    expect(offending).toEqual([]);
+  });
+});
