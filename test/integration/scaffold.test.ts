@@ -113,7 +113,7 @@ describe.each<Framework>(['express', 'hono'])('a scaffolded %s server', (framewo
       const bearer = await token({ exp: Math.floor(Date.now() / 1000) - 120 });
       expect((await post(call('whoami'), bearer)).status).toBe(401);
       await new Promise((resolve) => setTimeout(resolve, 100));
-      const lines = server.output().split('\n').filter((line) => line.includes('auth_rejected'));
+      const lines = server.output().split('\n').filter((line) => line.includes('request_rejected'));
       expect(lines.map((line) => JSON.parse(line).reason)).toContain('token_expired');
       expect(server.output()).not.toContain(bearer);
     });

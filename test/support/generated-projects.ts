@@ -48,16 +48,21 @@ export interface RunningServer {
   /** Where to send requests: 127.0.0.1, so no IPv6 lookup is involved. */
   origin: string;
   port: number;
+  /** The server process, for resource measurements. */
+  pid: number;
   /** Everything the server printed (its JSON log lines). */
   output(): string;
   stop(): Promise<void>;
 }
 
-/** Starts the built server of `project` with `env` over its `.env`, and waits until it answers. */
-export async function startGeneratedServer(project: GeneratedProject, env: Record<string, string>): Promise<RunningServer> {
+/**
+ * Starts the built server of `project` with `env` over its `.env`, and waits until it answers.
+ * `nodeArgs` go before the script (e.g. `--import` of a test-only probe).
+ */
+export async function startGeneratedServer(project: GeneratedProject, env: Record<string, string>, nodeArgs: string[] = []): Promise<RunningServer> {
   const port = env.PORT ? Number(env.PORT) : await freePort();
   let output = '';
-  const child: ResultPromise = execa('node', ['dist/index.js'], {
+  const child: ResultPromise = execa('node', [...nodeArgs, 'dist/index.js'], {
     cwd: project.dir,
     reject: false,
     env: { MCP_SERVER_URL: `http://localhost:${port}/mcp`, ...env, PORT: String(port) },
@@ -70,6 +75,7 @@ export async function startGeneratedServer(project: GeneratedProject, env: Recor
     mcpUrl: env.MCP_SERVER_URL ?? `http://localhost:${port}/mcp`,
     origin,
     port,
+    pid: child.pid!,
     output: () => output,
     stop: async () => {
       child.kill('SIGTERM');

@@ -3,9 +3,10 @@
  * config; tests swap in a local key set and a quiet logger.
  */
 import type { McpHttpHandler } from '@modelcontextprotocol/server';
-import { createRemoteJWKSet, type JWTVerifyGetKey } from 'jose';
+import type { JWTVerifyGetKey } from 'jose';
 import { createAuthorizationServerMirror, type MirrorResponse } from './auth/authorization-server-mirror.js';
 import { createBearerGate, type BearerGate } from './auth/bearer-gate.js';
+import { createScalekitKeySet } from './auth/key-set.js';
 import { protectedResource, type ProtectedResource } from './auth/protected-resource.js';
 import { createScalekitTokenVerifier } from './auth/token-verifier.js';
 import type { ServerConfig } from './config.js';
@@ -30,14 +31,7 @@ export interface AppOverrides {
 
 export function buildAppParts(config: ServerConfig, overrides: AppOverrides = {}): AppParts {
   const log = overrides.log ?? jsonLogger;
-  const keys =
-    overrides.keys ??
-    createRemoteJWKSet(config.scalekit.jwksUrl, {
-      // A slow key set must not hold requests for long.
-      timeoutDuration: 3_000,
-      // An unknown `kid` (key rotation) triggers a refetch at most once per cooldown, so junk tokens can't flood Scalekit.
-      cooldownDuration: config.jwksCooldownSeconds * 1000,
-    });
+  const keys = overrides.keys ?? createScalekitKeySet({ url: config.scalekit.jwksUrl, cooldownMs: config.jwksCooldownSeconds * 1000 });
   const resource = protectedResource(config, Object.keys(SCOPES), SERVER_NAME);
   const verifier = createScalekitTokenVerifier({
     keys,
@@ -55,7 +49,6 @@ export function buildAppParts(config: ServerConfig, overrides: AppOverrides = {}
       resourceMetadataUrl: resource.metadataUrl,
       expectedResource: config.mcpServerUrl,
       challengeScopes: challengeScopes(),
-      log,
     }),
     authorizationServerMetadata: createAuthorizationServerMirror({ source: config.scalekit.metadataUrl }),
     mcp: createMcpEndpoint(log),

@@ -1,6 +1,6 @@
 /**
- * The HTTP server (Express). Order matters and is the security design:
- *   CORS (answers preflights first) → Host guard → health and discovery documents (public)
+ * The HTTP app (Express). Order matters and is the security design:
+ *   rejection log → CORS (answers preflights first) → Host guard → health and discovery documents (public)
  *   → Origin guard → bearer gate → MCP handler.
  */
 import { hostHeaderValidation, originValidation } from '@modelcontextprotocol/express';
@@ -9,14 +9,18 @@ import cors from 'cors';
 import express, { type ErrorRequestHandler, type Express, type RequestHandler, type Response as ExpressResponse } from 'express';
 import type { RequestListener } from 'node:http';
 import { buildAppParts, type AppOverrides, type AppParts } from './app-deps.js';
+import type { GateRejection } from './auth/bearer-gate.js';
 import { CORS_ALLOWED_HEADERS, CORS_ALLOWED_METHODS, CORS_EXPOSED_HEADERS, CORS_MAX_AGE_SECONDS } from './auth/cors.js';
+import { rejectionLogFields } from './auth/rejections.js';
 import type { ServerConfig } from './config.js';
+import { MAX_REQUEST_BODY_BYTES } from './limits.js';
 
 export function createApp(config: ServerConfig, overrides: AppOverrides = {}): Express {
   const parts = buildAppParts(config, overrides);
   const app = express();
   app.disable('x-powered-by');
 
+  app.use(logRejections(parts));
   app.use(
     cors({
       origin: '*',
@@ -48,22 +52,50 @@ export function createApp(config: ServerConfig, overrides: AppOverrides = {}): E
   return app;
 }
 
-/** For tests and custom servers: the app as a plain Node request listener. */
+/** The app as a plain Node request listener (for `http.createServer`). */
 export function createRequestListener(config: ServerConfig, overrides: AppOverrides = {}): RequestListener {
   return createApp(config, overrides);
 }
 
+function logRejections(parts: AppParts): RequestHandler {
+  return (req, res, next) => {
+    res.on('finish', () => {
+      const fields = rejectionLogFields(
+        {
+          status: res.statusCode,
+          method: req.method,
+          path: req.path,
+          host: req.headers.host,
+          wwwAuthenticate: res.getHeader('www-authenticate')?.toString(),
+          gateRejection: res.locals.gateRejection as GateRejection | undefined,
+          clientId: req.auth?.clientId,
+        },
+        parts.config.allowedHosts,
+      );
+      if (fields) parts.log('warn', 'request_rejected', fields);
+    });
+    next();
+  };
+}
+
 function bearerAuth(parts: AppParts): RequestHandler {
   return async (req, res, next) => {
-    const result = await parts.checkBearer(req.headers.authorization, { method: req.method, path: req.path });
-    if (!result.ok) return sendWebResponse(res, result.response);
+    // Every Authorization header the client sent: Node keeps only the first in `req.headers`.
+    const result = await parts.checkBearer(req.headersDistinct.authorization?.join(', '));
+    if (!result.ok) {
+      res.locals.gateRejection = result.rejection;
+      return sendWebResponse(res, result.response);
+    }
     req.auth = result.authInfo;
     next();
   };
 }
 
 function mcpRoute(parts: AppParts): RequestHandler {
-  const handle = toNodeHandler(parts.mcp, { onerror: (error) => parts.log('error', 'mcp_error', { message: error.message }) });
+  const handle = toNodeHandler(parts.mcp, {
+    maxRequestBodySize: MAX_REQUEST_BODY_BYTES,
+    onerror: (error) => parts.log('error', 'mcp_error', { message: error.message }),
+  });
   return (req, res) => {
     void handle(req, res);
   };

@@ -1,21 +1,42 @@
 /**
- * The HTTP server (Hono). Order matters and is the security design:
- *   CORS (answers preflights first) → Host guard → health and discovery documents (public)
+ * The HTTP app (Hono). Order matters and is the security design:
+ *   rejection log → CORS (answers preflights first) → Host guard → health and discovery documents (public)
  *   → Origin guard → bearer gate → MCP handler.
  */
 import { getRequestListener } from '@hono/node-server';
 import { hostHeaderValidation, originValidation } from '@modelcontextprotocol/hono';
+import type { AuthInfo } from '@modelcontextprotocol/server';
 import { Hono } from 'hono';
 import { cors } from 'hono/cors';
 import type { RequestListener } from 'node:http';
 import { buildAppParts, type AppOverrides } from './app-deps.js';
+import type { GateRejection } from './auth/bearer-gate.js';
 import { CORS_ALLOWED_HEADERS, CORS_ALLOWED_METHODS, CORS_EXPOSED_HEADERS, CORS_MAX_AGE_SECONDS } from './auth/cors.js';
+import { rejectionLogFields } from './auth/rejections.js';
 import type { ServerConfig } from './config.js';
 
-export function createApp(config: ServerConfig, overrides: AppOverrides = {}): Hono {
-  const parts = buildAppParts(config, overrides);
-  const app = new Hono();
+type AppEnv = { Variables: { gateRejection?: GateRejection; authInfo?: AuthInfo } };
 
+export function createApp(config: ServerConfig, overrides: AppOverrides = {}): Hono<AppEnv> {
+  const parts = buildAppParts(config, overrides);
+  const app = new Hono<AppEnv>();
+
+  app.use(async (c, next) => {
+    await next();
+    const fields = rejectionLogFields(
+      {
+        status: c.res.status,
+        method: c.req.method,
+        path: c.req.path,
+        host: c.req.header('host'),
+        wwwAuthenticate: c.res.headers.get('www-authenticate'),
+        gateRejection: c.get('gateRejection'),
+        clientId: c.get('authInfo')?.clientId,
+      },
+      config.allowedHosts,
+    );
+    if (fields) parts.log('warn', 'request_rejected', fields);
+  });
   app.use(
     cors({
       origin: '*',
@@ -38,8 +59,13 @@ export function createApp(config: ServerConfig, overrides: AppOverrides = {}): H
 
   app.use(config.mcpPath, originValidation(config.allowedOrigins));
   app.all(config.mcpPath, async (c) => {
-    const result = await parts.checkBearer(c.req.header('authorization'), { method: c.req.method, path: c.req.path });
-    if (!result.ok) return result.response;
+    // `Headers.get` joins repeated Authorization headers with ", ", which the gate refuses.
+    const result = await parts.checkBearer(c.req.header('authorization'));
+    if (!result.ok) {
+      c.set('gateRejection', result.rejection);
+      return result.response;
+    }
+    c.set('authInfo', result.authInfo);
     return parts.mcp.fetch(c.req.raw, { authInfo: result.authInfo });
   });
 
@@ -52,7 +78,7 @@ export function createApp(config: ServerConfig, overrides: AppOverrides = {}): H
   return app;
 }
 
-/** For tests and custom servers: the app as a plain Node request listener. */
+/** The app as a plain Node request listener (for `http.createServer`). */
 export function createRequestListener(config: ServerConfig, overrides: AppOverrides = {}): RequestListener {
   return getRequestListener(createApp(config, overrides).fetch);
 }

@@ -1,8 +1,8 @@
 /**
  * The bearer gate in front of the MCP endpoint, framework-neutral (web-standard `Response`).
- * Built on the SDK's `verifyBearerToken` / `bearerAuthChallengeResponse`, with two additions the MCP
- * authorization spec asks for: the 401 challenge always carries `scope`, and a request that presented
- * no credentials gets a challenge without an error code (RFC 6750 §3.1).
+ * Built on the SDK's `verifyBearerToken` / `bearerAuthChallengeResponse`, with what the MCP authorization
+ * spec adds: the 401 challenge always carries `scope`, and a request that presented no credentials gets a
+ * challenge without an error code (RFC 6750 §3.1). Every failure is a 401 challenge, never a 500.
  */
 import {
   bearerAuthChallengeResponse,
@@ -12,7 +12,7 @@ import {
   type OAuthTokenVerifier,
 } from '@modelcontextprotocol/server';
 import { decodeJwt } from 'jose';
-import type { Logger } from '../log.js';
+import { MAX_TOKEN_BYTES } from '../limits.js';
 import { TokenRejectedError } from './token-verifier.js';
 
 export interface BearerGateOptions {
@@ -23,31 +23,46 @@ export interface BearerGateOptions {
   expectedResource: URL;
   /** Scopes a client should ask for when it has no (valid) token yet. */
   challengeScopes: readonly string[];
-  log: Logger;
 }
 
-export type BearerGateResult = { ok: true; authInfo: AuthInfo } | { ok: false; response: Response };
-
-export interface RequestSummary {
-  method: string;
-  path: string;
+/** Why a request was refused, for the logs: a stable reason code, and the client id the token claims. */
+export interface GateRejection {
+  reason: string;
+  clientId?: string;
 }
 
-/** Checks one request's Authorization header: the verified token, or the challenge to answer with. */
-export type BearerGate = (authorization: string | null | undefined, request: RequestSummary) => Promise<BearerGateResult>;
+export type BearerGateResult = { ok: true; authInfo: AuthInfo } | { ok: false; response: Response; rejection: GateRejection };
+
+/**
+ * Checks one request's Authorization header. Pass every value the request carried, joined with ", "
+ * (as `Headers.get` does): more than one Authorization header is refused rather than guessed at.
+ */
+export type BearerGate = (authorization: string | null | undefined) => Promise<BearerGateResult>;
 
 export function createBearerGate(options: BearerGateOptions): BearerGate {
   const challenge = { requiredScopes: [...options.challengeScopes], resourceMetadataUrl: options.resourceMetadataUrl };
 
-  return async function checkBearer(authorization: string | null | undefined, request: RequestSummary): Promise<BearerGateResult> {
+  function reject(error: unknown, authorization: string): BearerGateResult {
+    // Anything unexpected still fails closed: a 401 challenge.
+    const rejection = error instanceof OAuthError ? error : new TokenRejectedError('verification_failed', 'Token could not be verified');
+    return {
+      ok: false,
+      response: bearerAuthChallengeResponse(rejection, challenge),
+      rejection: { reason: reasonOf(rejection), clientId: claimedClientId(authorization) },
+    };
+  }
+
+  return async (authorization) => {
     if (!authorization || !/^bearer(\s|$)/i.test(authorization)) {
       // No credentials (or another scheme): tell the client where to start, without an error code.
-      options.log('warn', 'auth_rejected', { reason: 'missing_token', ...request });
-      return { ok: false, response: noCredentialsResponse(options) };
+      return { ok: false, response: noCredentialsResponse(options), rejection: { reason: 'missing_token' } };
     }
     if (authorization.includes(',')) {
-      // Several Authorization headers were folded into one: refuse rather than guess which one counts.
-      return reject(new TokenRejectedError('malformed_header', 'Send exactly one Authorization header'), authorization, request);
+      // A JWT never contains a comma: several Authorization headers were sent.
+      return reject(new TokenRejectedError('malformed_header', 'Send exactly one Authorization header'), authorization);
+    }
+    if (authorization.length > MAX_TOKEN_BYTES) {
+      return reject(new TokenRejectedError('token_too_large', 'Token is too large'), '');
     }
     try {
       const authInfo = await verifyBearerToken(authorization, {
@@ -57,19 +72,12 @@ export function createBearerGate(options: BearerGateOptions): BearerGate {
       });
       return { ok: true, authInfo };
     } catch (error) {
-      return reject(error, authorization, request);
+      return reject(error, authorization);
     }
   };
-
-  function reject(error: unknown, authorization: string, request: RequestSummary): BearerGateResult {
-    // Anything unexpected still fails closed: a 401 challenge, never a 500.
-    const rejection = error instanceof OAuthError ? error : new TokenRejectedError('verification_failed', 'Token could not be verified');
-    options.log('warn', 'auth_rejected', { reason: reasonOf(rejection), client_id: claimedClientId(authorization), ...request });
-    return { ok: false, response: bearerAuthChallengeResponse(rejection, challenge) };
-  }
 }
 
-/** Reason codes for the checks the SDK itself performs after our verifier (header shape, expiry at the second). */
+/** Reason codes for the checks the SDK performs after our verifier (header shape, expiry to the second). */
 function reasonOf(error: OAuthError): string {
   if (error instanceof TokenRejectedError) return error.reason;
   if (/expired/i.test(error.message)) return 'token_expired';
@@ -87,7 +95,7 @@ function noCredentialsResponse(options: BearerGateOptions): Response {
   );
 }
 
-/** The client id the token claims, for logs only: it is not verified, so it is labelled as claimed. */
+/** The client id the token claims, for logs only: it is not verified, and it is never the token itself. */
 function claimedClientId(authorization: string): string | undefined {
   try {
     const claims = decodeJwt(authorization.replace(/^bearer\s+/i, ''));

@@ -5,12 +5,14 @@
  */
 import { OAuthError, OAuthErrorCode, type AuthInfo, type OAuthTokenVerifier } from '@modelcontextprotocol/server';
 import { errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { isKeySetUnavailable } from './key-set.js';
 
 /** Stable reason codes for logs and dashboards; the client only sees `invalid_token`. */
 export type RejectionReason =
   | 'missing_token'
   | 'malformed_header'
   | 'malformed_token'
+  | 'token_too_large'
   | 'algorithm_not_allowed'
   | 'unknown_key'
   | 'bad_signature'
@@ -130,12 +132,8 @@ function rejectionFor(error: unknown): TokenRejectedError {
     return new TokenRejectedError('malformed_token', 'Token is not a valid JWT');
   }
   // Timeouts, connection failures and non-200 answers while fetching the key set: fail closed.
-  if (error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid || error instanceof TypeError || isGenericJoseError(error)) {
+  if (isKeySetUnavailable(error)) {
     return new TokenRejectedError('keys_unavailable', 'Token could not be verified right now: signing keys are unavailable');
   }
   return new TokenRejectedError('verification_failed', 'Token could not be verified');
-}
-
-function isGenericJoseError(error: unknown): boolean {
-  return error instanceof errors.JOSEError && error.code === 'ERR_JOSE_GENERIC';
 }

@@ -6,6 +6,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { JWTPayload } from 'jose';
 import { loadConfig, type ServerConfig } from '../../src/config.js';
+import { MAX_HEADER_BYTES } from '../../src/limits.js';
 import { silentLogger, type Logger } from '../../src/log.js';
 import { createRequestListener } from '../../src/server.js';
 import { createSigningKey, signToken, startFakeScalekit, type FakeScalekit, type SigningKey } from './signing-keys.js';
@@ -27,7 +28,7 @@ export interface TestServer {
 export async function startTestServer(options: { env?: Record<string, string>; log?: Logger } = {}): Promise<TestServer> {
   const signingKey = await createSigningKey('test-key-1');
   const scalekit = await startFakeScalekit(RESOURCE_ID, [signingKey]);
-  const httpServer = createServer();
+  const httpServer = createServer({ maxHeaderSize: MAX_HEADER_BYTES });
   await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
   const origin = `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`;
   const config = loadConfig({
@@ -104,4 +105,10 @@ export async function rpcResult(response: Response): Promise<{ result?: any; err
     return JSON.parse(data.at(-1) ?? '{}');
   }
   return JSON.parse(text);
+}
+
+/** A logger that keeps every line, for assertions on what the server logs. */
+export function captureLogs(): { log: Logger; lines: Array<{ level: string; event: string } & Record<string, unknown>> } {
+  const lines: Array<{ level: string; event: string } & Record<string, unknown>> = [];
+  return { lines, log: (level, event, fields = {}) => lines.push({ level, event, ...fields }) };
 }

@@ -1,9 +1,12 @@
 /** Entry point: validated configuration from the environment, then listen. */
-import { createApp } from './server.js';
+import { createServer } from 'node:http';
+import { MAX_HEADER_BYTES } from './limits.js';
+import { createRequestListener } from './server.js';
 import { configFromEnvironment, logListening } from './startup.js';
 
 const config = configFromEnvironment();
-const server = createApp(config).listen(config.port, config.host, () => logListening(config));
+const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, createRequestListener(config));
+server.listen(config.port, config.host, () => logListening(config));
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
