@@ -1,13 +1,16 @@
 // Bundle src/cli.ts into dist/ as ESM for Node 20, with code splitting so lazily imported modules
 // (prompts, planner, installer, subcommands) become chunks that load only when used.
-// Every dependency is bundled: the published package has no runtime dependencies.
+// Every dependency is bundled: the published package has no runtime dependencies. Templates are precompiled
+// into the planner chunk, and a few plugins keep start-up lean (see each one below; `npm run bench:cli`
+// measures the result).
 //
 // Files are written to a temporary name and renamed into place, and only stale files are removed
 // afterwards, so a CLI started from dist/ while another build runs (parallel test files) never
 // sees a half-written or missing chunk.
 import { build } from 'esbuild';
-import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { createRequire, isBuiltin } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -27,15 +30,19 @@ const result = await build({
   legalComments: 'none',
   // Chunks sit next to cli.js so `new URL('../templates/', import.meta.url)` means the same in every file.
   chunkNames: '[name]-[hash]',
-  plugins: [handlebarsWithoutRequireExtensions()],
-  // Bundled CommonJS (commander, handlebars…) calls require() for Node built-ins; give ESM chunks a real one.
-  banner: {
-    js: "import{createRequire as __cmoCreateRequire}from'node:module';const require=__cmoCreateRequire(import.meta.url);",
-  },
+  plugins: [precompiledTemplates(), handlebarsWithoutRequireExtensions(), builtinRequiresWithoutCreateRequire(), withoutEsprima()],
   metafile: true,
   write: false,
   logLevel: 'warning',
 });
+
+// Every require() must have been resolved at build time (see builtinRequiresWithoutCreateRequire): an ESM
+// chunk has no `require`, so esbuild's dynamic-require fallback would throw at run time.
+for (const file of result.outputFiles) {
+  if (file.text.includes('Dynamic require of')) {
+    throw new Error(`${path.relative(root, file.path)} contains a require() esbuild could not resolve; map it in builtinRequiresWithoutCreateRequire`);
+  }
+}
 
 const written = new Set();
 for (const file of result.outputFiles) {
@@ -53,6 +60,105 @@ const metafilePath = path.join(root, '.tmp', `build-meta.json`);
 const temporaryMeta = `${metafilePath}.${randomBytes(4).toString('hex')}.tmp`;
 await writeFile(temporaryMeta, JSON.stringify(result.metafile));
 await rename(temporaryMeta, metafilePath);
+
+/**
+ * Replace src/plan/template-specs.ts (which compiles templates at run time, for tests and `tsx`) with a
+ * module holding every `.hbs` file under templates/ precompiled now, with the options that module uses.
+ * A scaffold then compiles nothing (compiling was about half its cost beyond Node's start-up) and the bundle carries only the
+ * Handlebars runtime, not its parser and compiler.
+ *
+ * templates/ remains the source of truth and still ships: the CLI reads it at run time, and the built
+ * module renders a template only if the source it is handed hashes to the one compiled here. A template
+ * edited after the build is refused with a request to rebuild, never rendered from a stale copy.
+ */
+function precompiledTemplates() {
+  const templatesDir = path.join(root, 'templates');
+  const specsModule = path.join(root, 'src', 'plan', 'template-specs.ts');
+  return {
+    name: 'precompiled-templates',
+    setup(pluginBuild) {
+      pluginBuild.onLoad({ filter: /[\\/]src[\\/]plan[\\/]template-specs\.ts$/ }, async (args) => {
+        if (path.resolve(args.path) !== specsModule) return undefined;
+        const Handlebars = createRequire(import.meta.url)('handlebars/dist/cjs/handlebars.js');
+        const options = JSON.parse(await readFile(path.join(root, 'src', 'plan', 'compile-options.json'), 'utf8'));
+        const entries = [];
+        const names = (await readdir(templatesDir, { recursive: true })).map((name) => name.split(path.sep).join('/'));
+        for (const name of names.filter((candidate) => candidate.endsWith('.hbs')).sort()) {
+          const source = await readFile(path.join(templatesDir, name), 'utf8');
+          const digest = createHash('sha256').update(source).digest('hex');
+          entries.push(`[${JSON.stringify(name)}, [${JSON.stringify(digest)}, ${Handlebars.precompile(source, options)}]]`);
+        }
+        const contents = `
+import { createHash } from 'node:crypto';
+const PRECOMPILED = new Map([
+${entries.join(',\n')}
+]);
+export function templateSpec(templateName, source) {
+  const entry = PRECOMPILED.get(templateName);
+  if (entry === undefined) throw new Error('it was not precompiled into this build of create-mcp-oauth; run \`npm run build\`');
+  if (createHash('sha256').update(source).digest('hex') !== entry[0]) {
+    throw new Error('it changed after this build of create-mcp-oauth was made; run \`npm run build\`');
+  }
+  return entry[1];
+}
+`;
+        return { contents, loader: 'js', resolveDir: path.dirname(specsModule) };
+      });
+    },
+  };
+}
+
+/**
+ * Bundled CommonJS (commander, cross-spawn, recast…) calls require() for Node built-ins, which an ESM chunk
+ * does not have. Instead of a `createRequire(import.meta.url)` banner in every chunk (creating the first one
+ * initialises Node's CommonJS loader, a few milliseconds of every start, `--help` included), each such
+ * require() becomes a tiny module returning `process.getBuiltinModule(id)` (Node >= 20.16): the very same
+ * object, with no loader involved.
+ *
+ * commander's `child_process` is resolved on first use rather than at load: commander requires it at
+ * start-up but calls it only for executable subcommands, which this CLI does not have, so `--help` never
+ * loads it. (Only property reads are forwarded, which is all commander does with it.)
+ */
+function builtinRequiresWithoutCreateRequire() {
+  const lazyFor = (args) => /[\\/]node_modules[\\/]commander[\\/]/.test(args.importer) && /^(node:)?child_process$/.test(args.path);
+  return {
+    name: 'builtin-requires',
+    setup(pluginBuild) {
+      pluginBuild.onResolve({ filter: /^[a-z_/:]+$/ }, (args) => {
+        if (args.kind !== 'require-call' || !isBuiltin(args.path)) return undefined;
+        const id = args.path.startsWith('node:') ? args.path : `node:${args.path}`;
+        return { path: id, namespace: lazyFor(args) ? 'builtin-require-lazy' : 'builtin-require' };
+      });
+      pluginBuild.onLoad({ filter: /.*/, namespace: 'builtin-require' }, (args) => ({
+        contents: `module.exports = process.getBuiltinModule(${JSON.stringify(args.path)});`,
+        loader: 'js',
+      }));
+      pluginBuild.onLoad({ filter: /.*/, namespace: 'builtin-require-lazy' }, (args) => ({
+        contents: `let real; module.exports = new Proxy({}, { get: (_, key) => (real ??= process.getBuiltinModule(${JSON.stringify(args.path)}))[key] });`,
+        loader: 'js',
+      }));
+    },
+  };
+}
+
+/**
+ * recast names esprima as its default parser and as a fallback tokenizer, so a bundle carries all of it
+ * (~140 KB, a fifth of the `add` chunk). `add` never uses either: it always passes Babel's parser, asking it
+ * for tokens (src/add/ast.ts). Ship a stub that says so instead, should that ever change.
+ */
+function withoutEsprima() {
+  return {
+    name: 'without-esprima',
+    setup(pluginBuild) {
+      pluginBuild.onResolve({ filter: /^esprima$/ }, () => ({ path: 'esprima', namespace: 'esprima-stub' }));
+      pluginBuild.onLoad({ filter: /.*/, namespace: 'esprima-stub' }, () => ({
+        contents: `const unavailable = () => { throw new Error('esprima is not bundled: pass recast a parser that returns tokens (see src/add/ast.ts)'); };
+module.exports = { parse: unavailable, tokenize: unavailable };`,
+        loader: 'js',
+      }));
+    },
+  };
+}
 
 /**
  * handlebars' main entry (lib/index.js) touches `require.extensions`, which esbuild warns about and

@@ -23,16 +23,17 @@ import { shellQuote } from './ui/shell-quote.js';
 import { colorsFor, whyNotInteractive } from './ui/terminal.js';
 import type { CliIo } from './ui/io.js';
 import type { Ui } from './ui/ui.js';
-import { describeEntries, existingPlannedFiles, inspectTarget } from './write/target.js';
-import { WriteAbortedError, WriteError, writeProject, type WriteProjectResult } from './write/write-project.js';
+import { describeEntries, existingPlannedFiles, inspectTarget, USER_OWNED_FILES } from './write/target.js';
+import { withTestPause } from './write/test-pause.js';
+import type { WriteProjectResult } from './write/write-project.js';
 
 /**
  * Subcommands, one line each. `load` is a dynamic import, so a subcommand's code (and its
  * dependencies) loads only when that subcommand runs. The module exports `configure(command, context)`.
  */
 const SUBCOMMANDS: LazySubcommand[] = [
-  // { usage: 'add [dir]', description: 'add Scalekit OAuth to an existing MCP server', load: () => import('./add/command.js') },
-  // { usage: 'doctor <url>', description: "check a running server's OAuth setup", load: () => import('./doctor/command.js') },
+  { usage: 'add [dir]', description: 'add Scalekit OAuth to an existing Express or Hono MCP server', load: () => import('./add/command.js') },
+  { usage: 'doctor <url>', description: "check a running server's OAuth setup", load: () => import('./doctor/command.js') },
 ];
 
 /** Templates ship next to `dist/` (and next to `src/` in development), so this works from both. */
@@ -109,11 +110,8 @@ async function scaffold(flags: ScaffoldFlags, io: CliIo): Promise<number> {
     const plan = await planFor(resolved);
     if (resolved.run.dryRun) return await reportDryRun(resolved, plan, ui);
 
-    const written = await writeInterruptibly(resolved, plan);
-    ui.success(
-      `${written.createdTarget ? 'Created' : 'Wrote'} ${written.written.length} files in ${resolved.config.targetDir}` +
-        (written.overwritten.length > 0 ? ` (overwrote ${written.overwritten.length})` : ''),
-    );
+    const written = await writeInterruptibly(resolved, plan, io);
+    reportWrite(written, resolved.config.targetDir, ui);
 
     const installed = resolved.run.install && (await install(resolved, ui));
     if (resolved.run.git) await initGit(resolved, ui);
@@ -129,8 +127,8 @@ async function scaffold(flags: ScaffoldFlags, io: CliIo): Promise<number> {
     ui.outro(colors.green('Done.'));
     return EXIT_OK;
   } catch (error) {
-    if (error instanceof CancelledError || error instanceof WriteAbortedError) {
-      ui.cancelled();
+    if (error instanceof CancelledError) {
+      ui.cancelled(error.detail);
       return EXIT_CANCELLED;
     }
     throw error;
@@ -146,41 +144,104 @@ async function planFor({ config, run }: ResolvedScaffold): Promise<Plan> {
 async function reportDryRun({ config, run }: ResolvedScaffold, plan: Plan, ui: Ui): Promise<number> {
   const state = await inspectTarget(fs, config.targetDir);
   const targetExists = state.kind !== 'missing';
-  const existingFiles = targetExists ? await existingPlannedFiles(fs, config.targetDir, plan.files.map((f) => f.path)) : [];
+  const present = targetExists ? await existingPlannedFiles(fs, config.targetDir, plan.files.map((f) => f.path)) : [];
+  const keptFiles = present.filter((file) => USER_OWNED_FILES.has(file));
+  const existingFiles = present.filter((file) => !USER_OWNED_FILES.has(file));
   if (existingFiles.length > 0 && !run.force) {
     // The real run would refuse (see writeProject), so the dry run says so too.
     throw new CliError(`${describeEntries(existingFiles)} already exist in ${config.targetDir}; pass --force to overwrite them`);
   }
-  for (const section of describeDryRun({ plan, targetDir: config.targetDir, run, targetExists, existingFiles })) {
+  for (const section of describeDryRun({ plan, targetDir: config.targetDir, run, targetExists, existingFiles, keptFiles })) {
     ui.section(section.title, section.lines);
   }
   ui.outro('Dry run: nothing was written or run.');
   return EXIT_OK;
 }
 
-/** Write the plan; Ctrl-C or SIGTERM while writing rolls everything back instead of leaving half a project. */
-async function writeInterruptibly({ config, run }: ResolvedScaffold, plan: Plan): Promise<WriteProjectResult> {
-  const controller = new AbortController();
-  const abort = () => controller.abort();
-  process.on('SIGINT', abort);
-  process.on('SIGTERM', abort);
+/** Signals that mean "stop": Ctrl-C, a polite kill, and the terminal going away. */
+const INTERRUPTS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/** Run `task` with interrupts turned into `abort` calls instead of an immediate exit. */
+async function withInterruptsCaught<T>(abort: () => void, task: () => Promise<T>): Promise<T> {
+  for (const signal of INTERRUPTS) process.on(signal, abort);
   try {
-    return await writeProject({ fs, targetDir: config.targetDir, files: plan.files, force: run.force, signal: controller.signal });
-  } catch (error) {
-    if (error instanceof WriteError) throw new CliError(error.message);
-    throw error;
+    return await task();
   } finally {
-    process.off('SIGINT', abort);
-    process.off('SIGTERM', abort);
+    for (const signal of INTERRUPTS) process.off(signal, abort);
   }
 }
 
-/** Returns whether dependencies are installed; a failure keeps the project and says how to retry. */
+/**
+ * Write the plan; an interrupt while writing rolls everything back instead of leaving half a project.
+ * An interrupt that lands after the last file is in place (only the staging directory was left to
+ * remove) cannot undo the write: the project is complete, and nothing else (install, git) runs.
+ */
+async function writeInterruptibly({ config, run }: ResolvedScaffold, plan: Plan, io: CliIo): Promise<WriteProjectResult> {
+  const controller = new AbortController();
+  const written = await withInterruptsCaught(
+    () => controller.abort(),
+    async () => {
+      // Loaded here, not at the top: the writer pulls in node:crypto, which `--help` and `--dry-run` never need.
+      const { WriteAbortedError, WriteError, writeProject } = await import('./write/write-project.js');
+      try {
+        const writerFs = withTestPause(fs, io.env, controller.signal, (line) => io.stderr.write(`${line}\n`));
+        return await writeProject({ fs: writerFs, targetDir: config.targetDir, files: plan.files, force: run.force, signal: controller.signal });
+      } catch (error) {
+        if (error instanceof WriteError) throw new CliError(`[dir]: ${error.message}`);
+        if (error instanceof WriteAbortedError) throw new CancelledError('Writing was interrupted and rolled back: the target directory is as it was.');
+        throw error;
+      }
+    },
+  );
+  if (controller.signal.aborted) {
+    throw new CancelledError(
+      `the interrupt came after the last file was written: the project is complete in ${config.targetDir}; ` +
+        'dependencies were not installed and git was not run',
+    );
+  }
+  return written;
+}
+
+function reportWrite(written: WriteProjectResult, targetDir: string, ui: Ui): void {
+  for (const leftover of written.removedLeftovers) ui.info(`Removed ${leftover}, left behind by an interrupted run`);
+  for (const leftover of written.leftoversWithBackups) {
+    ui.warn(
+      `${leftover} was left behind by an interrupted run and holds the originals of files it overwrote (in backup/); ` +
+        'restore what you need from it, then delete it',
+    );
+  }
+  ui.success(
+    `${written.createdTarget ? 'Created' : 'Wrote'} ${written.written.length} files in ${targetDir}` +
+      (written.overwritten.length > 0 ? ` (overwrote ${written.overwritten.length})` : ''),
+  );
+  for (const kept of written.kept) {
+    ui.info(`Kept your existing ${kept}: it is never overwritten; compare it with ${kept}.example for new settings`);
+  }
+}
+
+/**
+ * Returns whether dependencies are installed; a failure keeps the project and says how to retry.
+ * Ctrl-C during the install keeps the project too (it is complete; only node_modules may be partial):
+ * the package manager, in the same process group, stops on the same Ctrl-C; a second one exits at once.
+ */
 async function install({ config, run }: ResolvedScaffold, ui: Ui): Promise<boolean> {
   const command = formatCommand(installCommand(run.packageManager));
+  const kept = `the project was kept in ${config.targetDir}. To finish: cd ${shellQuote(config.targetDir)} && ${command}`;
   const progress = ui.progress(`Installing dependencies (${command})`);
   const { installDependencies } = await import('./install/install.js');
-  const outcome = await installDependencies(run.packageManager, config.targetDir);
+  let interrupted = false;
+  const onInterrupt = () => {
+    if (interrupted) {
+      process.stderr.write(`Cancelled: ${kept}\n`);
+      process.exit(EXIT_CANCELLED);
+    }
+    interrupted = true;
+  };
+  const outcome = await withInterruptsCaught(onInterrupt, () => installDependencies(run.packageManager, config.targetDir));
+  if (interrupted) {
+    progress.fail('Installing dependencies was interrupted');
+    throw new CancelledError(kept);
+  }
   if (outcome.ok) {
     progress.done('Installed dependencies');
     return true;
@@ -215,7 +276,7 @@ function reportError(error: unknown, io: CliIo): number {
   const colors = colorsFor(io.stderr, io.env);
   if (error instanceof CommanderError) return error.exitCode; // commander already printed it (or the help)
   if (error instanceof CancelledError) {
-    io.stderr.write(`${colors.red('Cancelled')}\n`);
+    io.stderr.write(`${colors.red('Cancelled')}\n${error.detail ? `${error.detail}\n` : ''}`);
     return EXIT_CANCELLED;
   }
   if (error instanceof CliError) {

@@ -63,13 +63,17 @@ export function defineScaffoldOptions(command: Command): Command {
     .addHelpText('after', EXAMPLES);
 }
 
-/** Commander's parsed values → `ScaffoldFlags` (commander types `opts()` loosely). */
-export function readScaffoldFlags(dir: string | undefined, options: Record<string, unknown>): ScaffoldFlags {
+/** The inputs the scaffold and `add` share, as typed (strings, unvalidated; `undefined` = not given). */
+export type SharedInputFlags = Pick<
+  ScaffoldFlags,
+  'baseUrl' | 'mcpPath' | 'scalekitEnvUrl' | 'resourceId' | 'serverUrlInAudience' | 'scopes' | 'tools' | 'registration' | 'packageManager'
+>;
+
+/** Commander's parsed values (typed loosely by `opts()`) → the inputs both commands share. */
+export function readSharedInputFlags(options: Record<string, unknown>): SharedInputFlags {
   const text = (key: string) => (typeof options[key] === 'string' ? (options[key] as string) : undefined);
   const list = (key: string) => (Array.isArray(options[key]) ? (options[key] as string[]) : undefined);
   return {
-    dir,
-    framework: text('framework'),
     baseUrl: text('baseUrl'),
     mcpPath: text('mcpPath'),
     scalekitEnvUrl: text('scalekitEnvUrl'),
@@ -79,6 +83,15 @@ export function readScaffoldFlags(dir: string | undefined, options: Record<strin
     tools: list('tool'),
     registration: text('registration'),
     packageManager: text('packageManager'),
+  };
+}
+
+/** Commander's parsed values → `ScaffoldFlags`. */
+export function readScaffoldFlags(dir: string | undefined, options: Record<string, unknown>): ScaffoldFlags {
+  return {
+    dir,
+    framework: typeof options.framework === 'string' ? options.framework : undefined,
+    ...readSharedInputFlags(options),
     install: options.install !== false,
     git: options.git !== false,
     yes: options.yes === true,

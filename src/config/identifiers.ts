@@ -1,3 +1,4 @@
+import { quoteInput } from './quote-input.js';
 import { fail, ok, type Result } from './result.js';
 import {
   FRAMEWORKS,
@@ -17,7 +18,7 @@ export function validateResourceId(input: string): Result<string> {
   if (text === PLACEHOLDER_RESOURCE_ID) return ok(text);
   if (text === '') return fail('is empty; expected a Scalekit resource id like res_1234567890');
   if (!RESOURCE_ID.test(text)) {
-    return fail(`"${text}" is not a Scalekit resource id: expected res_ followed by letters and digits, as shown for the MCP server in the Scalekit dashboard`);
+    return fail(`${quoteInput(text)} is not a Scalekit resource id: expected res_ followed by letters and digits, as shown for the MCP server in the Scalekit dashboard`);
   }
   return ok(text);
 }
@@ -26,7 +27,7 @@ function validateChoice<T extends string>(choices: readonly T[]) {
   return (input: string): Result<T> => {
     const text = input.trim().toLowerCase();
     const match = choices.find((choice) => choice === text);
-    return match ? ok(match) : fail(`"${input.trim()}" is not one of ${choices.join(', ')}`);
+    return match ? ok(match) : fail(`${quoteInput(input.trim())} is not one of ${choices.join(', ')}`);
   };
 }
 

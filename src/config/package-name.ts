@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { hasUnsafeCharacters, quoteInput } from './quote-input.js';
 import { fail, ok, type Result } from './result.js';
 
 /** npm's limit on package name length. */
@@ -31,22 +32,39 @@ export interface TargetDir {
 }
 
 /**
- * Resolve the `[dir]` argument against `cwd`. `.` means the current directory; `..` and absolute
- * paths are fine (the non-empty check protects existing directories). Only the filesystem root is
- * refused outright, since nothing sensible can be scaffolded there.
+ * Longest directory name we accept, in bytes. File systems allow 255; the staging directory next to
+ * the target (`.<name>.create-mcp-oauth-<pid>-<random>`) needs room for its prefix and suffix.
+ */
+export const MAX_DIR_NAME_BYTES = 200;
+
+/**
+ * Resolve the `[dir]` argument against `cwd`. `.` means the current directory and absolute paths are
+ * fine (the non-empty check protects existing directories). Refused: the filesystem root, `..`
+ * segments (a name that climbs out of the current directory is more often a mistake or an attack
+ * than an intent; an absolute path says the same thing unambiguously), control characters (a name
+ * with a newline or an escape sequence cannot be typed back or shown safely), and over-long names.
  */
 export function resolveTargetDir(input: string, cwd: string): Result<TargetDir> {
   const text = input.trim();
+  const shown = quoteInput(text);
   if (text === '') return fail('is empty; expected a directory name like my-mcp-server');
+  if (hasUnsafeCharacters(text)) {
+    return fail(`${shown} contains control or invisible characters; use a plain directory name like my-mcp-server`);
+  }
+  if (text.split(/[\\/]/).includes('..')) {
+    return fail(`${shown} climbs out of the current directory with ..; cd there first, or pass an absolute path`);
+  }
   const targetDir = path.resolve(cwd, text);
   if (targetDir === path.parse(targetDir).root) {
-    return fail(`"${text}" is the filesystem root; choose a directory for the project, e.g. my-mcp-server`);
+    return fail(`${shown} is the filesystem root; choose a directory for the project, e.g. my-mcp-server`);
   }
-  const packageName = toValidPackageName(path.basename(targetDir));
+  const name = path.basename(targetDir);
+  if (Buffer.byteLength(name, 'utf8') > MAX_DIR_NAME_BYTES) {
+    return fail(`the directory name is too long (${Buffer.byteLength(name, 'utf8')} bytes); use at most ${MAX_DIR_NAME_BYTES}`);
+  }
+  const packageName = toValidPackageName(name);
   if (packageName === '') {
-    return fail(
-      `can't derive a package name from "${path.basename(targetDir)}"; use a directory name with letters or digits`,
-    );
+    return fail(`can't derive a package name from ${quoteInput(name)}; use a directory name with letters or digits`);
   }
   return ok({ targetDir, packageName });
 }

@@ -1,4 +1,5 @@
 import { DEFAULT_SCOPES, DEFAULT_TOOLS } from './defaults.js';
+import { quoteInput } from './quote-input.js';
 import { fail, ok, type Result } from './result.js';
 import type { ScopeSpec, ToolSpec } from './types.js';
 
@@ -8,6 +9,13 @@ const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
 /** MCP tool names: 1–128 of A-Z a-z 0-9 _ - . */
 const TOOL_NAME = /^[A-Za-z0-9_.-]{1,128}$/;
 
+/**
+ * Names become keys of object literals in the generated TypeScript (SCOPES, TOOL_SCOPES), where
+ * `__proto__` sets the prototype instead of adding a key: the scope or tool would silently vanish.
+ */
+const PROTOTYPE_KEY = '__proto__';
+const PROTOTYPE_KEY_WHY = `"${PROTOTYPE_KEY}" can't be used as a name: JavaScript treats it as an object's prototype, so it would vanish from the generated scope map`;
+
 const OFFLINE_ACCESS = 'offline_access';
 const OFFLINE_ACCESS_WHY =
   'offline_access is requested by clients that want refresh tokens; a tool never requires it, and the server must not declare it as its own scope';
@@ -16,9 +24,10 @@ export function validateScopeName(input: string): Result<string> {
   const name = input.trim();
   if (name === '') return fail('is empty; expected a scope name like todo:read');
   if (!SCOPE_TOKEN.test(name)) {
-    return fail(`"${name}" is not a valid scope name: use printable ASCII without spaces, " or \\ (e.g. todo:read)`);
+    return fail(`${quoteInput(name)} is not a valid scope name: use printable ASCII without spaces, " or \\ (e.g. todo:read)`);
   }
   if (name === OFFLINE_ACCESS) return fail(OFFLINE_ACCESS_WHY);
+  if (name === PROTOTYPE_KEY) return fail(PROTOTYPE_KEY_WHY);
   return ok(name);
 }
 
@@ -26,8 +35,9 @@ export function validateToolName(input: string): Result<string> {
   const name = input.trim();
   if (name === '') return fail('is empty; expected a tool name like list_todos');
   if (!TOOL_NAME.test(name)) {
-    return fail(`"${name}" is not a valid MCP tool name: use 1–128 letters, digits, _ - or .`);
+    return fail(`${quoteInput(name)} is not a valid MCP tool name: use 1–128 letters, digits, _ - or .`);
   }
+  if (name === PROTOTYPE_KEY) return fail(PROTOTYPE_KEY_WHY);
   return ok(name);
 }
 
@@ -58,8 +68,8 @@ export function parseScopeList(input: string): Result<string[]> {
 export function parseToolSpec(input: string): Result<ToolSpec> {
   const eq = input.indexOf('=');
   if (eq === -1) {
-    const hint = input.trim() || 'name';
-    return fail(`"${input}" must look like name=scope[,scope…] (write ${hint}= for a tool that needs no scope)`);
+    const hint = /^[A-Za-z0-9_.-]{1,128}$/.test(input.trim()) ? input.trim() : 'name';
+    return fail(`${quoteInput(input)} must look like name=scope[,scope…] (write ${hint}= for a tool that needs no scope)`);
   }
   const name = validateToolName(input.slice(0, eq));
   if (!name.ok) return name;
@@ -135,7 +145,8 @@ export function reconcileScopesAndTools(given: {
         scopes.push({ name: scope, description: '' });
         notes.push(
           `declared scope "${scope}" (used by tool ${tool.name}) with no description; ` +
-            `pass --scope ${scope}=… to describe it`,
+            // --scope splits at the first =, so for such a name that advice would declare another scope.
+            (scope.includes('=') ? 'a name containing = cannot be described with --scope' : `pass --scope ${scope}=… to describe it`),
         );
       }
     }

@@ -61,7 +61,7 @@ export function isRegistrationMode(value: string): value is RegistrationMode {
 export function validateDoctorOptions(options: DoctorOptions): string[] {
   const errors: string[] = [];
   const url = parseMcpUrl(options.url);
-  if (typeof url === 'string') errors.push(url);
+  if (typeof url === 'string') errors.push(`<url>: ${url}`);
   if (options.registration !== undefined && !isRegistrationMode(options.registration)) {
     errors.push(`--registration must be one of ${REGISTRATION_MODES.join(', ')}`);
   }
@@ -78,6 +78,9 @@ export function validateDoctorOptions(options: DoctorOptions): string[] {
   if (options.clientId && options.clientSecret === undefined && options.clientSecretEnv === undefined) {
     errors.push('--client-id needs --client-secret or --client-secret-env');
   }
+  if ((options.token !== undefined || options.tokenEnv !== undefined) && (options.clientId || options.clientSecret !== undefined || options.clientSecretEnv !== undefined)) {
+    errors.push('use either a token (--token/--token-env) or client credentials (--client-id with --client-secret-env), not both');
+  }
   if (options.origin !== undefined) {
     try {
       const origin = new URL(options.origin);
@@ -91,6 +94,12 @@ export function validateDoctorOptions(options: DoctorOptions): string[] {
 
 /** The MCP URL as a URL object, or a sentence saying what is wrong with it. Fragments are dropped (RFC 8707 §2). */
 export function parseMcpUrl(raw: string): URL | string {
+  // `localhost:3000/mcp` parses as a URL with the scheme "localhost:": say what is really missing.
+  const schemeless = /^([a-z0-9.-]+|\[[0-9a-f:]+\])(:\d+)?(\/|$)/i.exec(raw.trim());
+  if (schemeless && !/^https?$/i.test(schemeless[1]!)) {
+    const local = /^(localhost|127\.0\.0\.1|\[::1\])$/i.test(schemeless[1]!);
+    return `"${raw}" is not an absolute URL: add the scheme, e.g. ${local ? 'http' : 'https'}://${raw.trim()}`;
+  }
   let url: URL;
   try {
     url = new URL(raw);

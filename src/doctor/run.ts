@@ -178,7 +178,7 @@ async function runTokenStep(
     checks.push(pass({ id: 'token.source', step, title, seen: input.source === 'env' ? 'token read from the environment (never printed)' : 'token given with --token (never printed)' }));
   } else if (input.client) {
     const [prm, as] = await Promise.all([prmFindings, asFindings]);
-    const fetched = await fetchClientCredentialsToken(ctx, input.client, prm.authorizationServer, as, prm.resource);
+    const fetched = await fetchClientCredentialsToken(ctx, input.client, prm.authorizationServer, as, prm);
     checks.push(fetched.check);
     if (!fetched.token) return { checks };
     token = fetched.token;

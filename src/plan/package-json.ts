@@ -25,9 +25,13 @@ const FRAMEWORK_DEPENDENCIES: Record<Framework, Record<string, string>> = {
   },
 };
 
+// oidc-provider runs the local Scalekit-shaped authorization server in dev/ (`dev:local` and tests only):
+// a dev dependency, so `npm ci --omit=dev` in production never installs it and the server never imports it.
 const SHARED_DEV_DEPENDENCIES = {
   '@modelcontextprotocol/client': '^2.4.0',
   '@types/node': '^20.19.0',
+  '@types/oidc-provider': '^9.12.0',
+  'oidc-provider': '^9.13.0',
   tsx: '^4.20.0',
   typescript: '^5.9.3',
   vitest: '^4.1.0',
@@ -48,6 +52,8 @@ export function packageJson(context: TemplateContext): string {
     engines: { node: '>=20.19' },
     scripts: {
       dev: 'tsx watch src/index.ts',
+      // Try the server without a Scalekit account: a local authorization server plus `dev` (see dev/try-local.ts).
+      'dev:local': 'tsx dev/try-local.ts',
       build: 'tsc -p tsconfig.build.json',
       start: 'node dist/index.js',
       test: 'vitest run',

@@ -21,7 +21,7 @@ export function createClackUi(colors: Colors): Ui {
       return { done: (doneMessage) => spin.stop(doneMessage), fail: (failMessage) => spin.error(failMessage) };
     },
     outro: (message) => clack.outro(message),
-    cancelled: () => clack.cancel('Cancelled'),
+    cancelled: (detail) => clack.cancel(detail ? `Cancelled. ${detail}` : 'Cancelled'),
   };
 }
 

@@ -10,6 +10,8 @@ export interface DryRunInput {
   /** Whether the target exists now, and which planned files it already has. */
   targetExists: boolean;
   existingFiles: string[];
+  /** Planned user-owned files (`.env`) that exist and would be kept as they are. */
+  keptFiles?: string[];
 }
 
 /** The dry-run report: every file with its size, then every command, in the order they would happen. */
@@ -19,10 +21,15 @@ export function describeDryRun(input: DryRunInput): { title: string; lines: stri
   const width = Math.max(0, ...files.map((file) => file.path.length));
   const total = files.reduce((sum, file) => sum + Buffer.byteLength(file.contents, 'utf8'), 0);
   const overwritten = new Set(input.existingFiles);
+  const kept = new Set(input.keptFiles ?? []);
 
   const fileLines = files.map((file) => {
     const size = formatBytes(Buffer.byteLength(file.contents, 'utf8'));
-    const marker = overwritten.has(file.path) ? '  (overwrites existing file)' : '';
+    const marker = overwritten.has(file.path)
+      ? '  (overwrites existing file)'
+      : kept.has(file.path)
+        ? '  (exists: kept, not overwritten)'
+        : '';
     return `${file.path.padEnd(width)}  ${size.padStart(9)}${marker}`;
   });
   fileLines.push(`${files.length} files, ${formatBytes(total)}`);

@@ -20,7 +20,8 @@ export class CliError extends Error {
 /** The user cancelled a prompt or pressed Ctrl-C: print "Cancelled", exit 130, leave nothing behind. */
 export class CancelledError extends Error {
   override name = 'CancelledError';
-  constructor() {
-    super('Cancelled');
+  /** What was left behind, when something was (e.g. a project whose install was interrupted). */
+  constructor(readonly detail?: string) {
+    super(detail ? `Cancelled: ${detail}` : 'Cancelled');
   }
 }

@@ -31,6 +31,9 @@ export function createPlainUi({ stdout, stderr, env }: Pick<CliIo, 'stdout' | 's
       out();
       out(message);
     },
-    cancelled: () => err(errColors.red('Cancelled')),
+    cancelled: (detail) => {
+      err(errColors.red('Cancelled'));
+      if (detail) err(detail);
+    },
   };
 }

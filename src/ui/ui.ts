@@ -17,7 +17,8 @@ export interface Ui {
   /** Feedback for a step that takes a while. */
   progress(message: string): Progress;
   outro(message: string): void;
-  cancelled(): void;
+  /** "Cancelled", and `detail` (what was kept or undone) when given. */
+  cancelled(detail?: string): void;
 }
 
 export interface Progress {

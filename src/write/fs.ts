@@ -30,3 +30,24 @@ export async function lstatOrUndefined(fs: WriterFs, path: string) {
     throw error;
   }
 }
+
+const FS_PROBLEMS: Record<string, string> = {
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EROFS: 'the file system is read-only',
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'disk quota exceeded',
+  ENAMETOOLONG: 'a name is too long',
+  ENOTDIR: 'a path component is a file, not a directory',
+  EMFILE: 'too many open files',
+  EIO: 'an input/output error',
+  EBUSY: 'a file is busy',
+};
+
+/** One line for a file-system error: what went wrong, its code and the path, without a stack trace. */
+export function describeFsError(error: unknown): string {
+  const code = errorCode(error);
+  const filePath = typeof error === 'object' && error !== null && 'path' in error ? String(error.path) : undefined;
+  const problem = (code && FS_PROBLEMS[code]) ?? (error instanceof Error ? error.message : String(error));
+  return `${problem}${code ? ` (${code}${filePath ? ` at ${filePath}` : ''})` : ''}`;
+}

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { PlannedFile } from '../config/types.js';
-import { errorCode, lstatOrUndefined, type WriterFs } from './fs.js';
-import { describeEntries, inspectTarget, stagingDirFor } from './target.js';
+import { describeFsError, errorCode, lstatOrUndefined, type WriterFs } from './fs.js';
+import { describeEntries, inspectTarget, stagingDirFor, stagingDirOwner, USER_OWNED_FILES } from './target.js';
 
 /**
  * All-or-nothing project writer.
@@ -14,6 +14,12 @@ import { describeEntries, inspectTarget, stagingDirFor } from './target.js';
  *   will be overwritten is first moved into the staging area as a backup, and any failure (or an
  *   abort via `signal`) undoes the moves in reverse, so the target ends exactly as it was.
  * Nothing outside the planned paths is ever deleted, and no write goes through a symbolic link.
+ * User-owned files (`.env`) that already exist are kept, even with `force`.
+ *
+ * If the process is killed outright (SIGKILL, a crash), a new target is either absent or complete
+ * (the rename is the commit), and the staging directory is left behind. Its name carries the pid of
+ * its run; the next run for the same target removes it once that process is gone, unless it holds
+ * backups of overwritten files (a kill while moving into an existing target), which are kept and reported.
  */
 
 export interface WriteProjectOptions {
@@ -25,8 +31,10 @@ export interface WriteProjectOptions {
   force: boolean;
   /** Abort (e.g. on SIGINT): the writer rolls back and rejects with `WriteAbortedError`. */
   signal?: AbortSignal;
-  /** Suffix for the staging directory name; tests pass a fixed one. */
+  /** Suffix for the staging directory name (`<pid>-<8 hex>`); tests pass a fixed one. */
   randomSuffix?: () => string;
+  /** Whether a process is running: decides whether a leftover staging directory is stale. Tests inject it. */
+  isProcessAlive?: (pid: number) => boolean;
 }
 
 export interface WriteProjectResult {
@@ -36,6 +44,12 @@ export interface WriteProjectResult {
   written: string[];
   /** Planned paths that replaced an existing file (only possible with `force`). */
   overwritten: string[];
+  /** Planned user-owned files (`.env`) that already existed and were left as they were. */
+  kept: string[];
+  /** Staging directories of earlier, interrupted runs that were removed: they held generated files only. */
+  removedLeftovers: string[];
+  /** Staging directories of earlier, interrupted runs that were kept: they hold originals of overwritten files. */
+  leftoversWithBackups: string[];
 }
 
 /** An expected problem with the target (in the way, not empty, a symlink…): report the message, exit 1. */
@@ -52,8 +66,8 @@ export class WriteAbortedError extends Error {
 }
 
 export async function writeProject(options: WriteProjectOptions): Promise<WriteProjectResult> {
-  const { fs, targetDir, files, force, signal } = options;
-  assertPlanPathsAreSafe(files);
+  const { fs, targetDir, files: plannedFiles, force, signal } = options;
+  assertPlanPathsAreSafe(plannedFiles);
   const throwIfAborted = () => {
     if (signal?.aborted) throw new WriteAbortedError();
   };
@@ -66,13 +80,23 @@ export async function writeProject(options: WriteProjectOptions): Promise<WriteP
         `choose another directory, or pass --force to write into it (only generated files are overwritten)`,
     );
   }
-  if (state.kind !== 'missing') await assertNoConflicts(fs, targetDir, files, force);
+  const { files, kept } =
+    state.kind === 'missing' ? { files: plannedFiles, kept: [] } : await checkExistingTarget(fs, targetDir, plannedFiles, force);
   throwIfAborted();
 
-  const createdParent = await createMissingParents(fs, path.dirname(targetDir));
+  let createdParent: string | undefined;
   let staging: string | undefined;
   let keepStaging = false;
   try {
+    const leftovers = await clearLeftoverStaging(fs, targetDir, options.isProcessAlive ?? isProcessAlive);
+    const done = (result: { createdTarget: boolean; overwritten: string[] }): WriteProjectResult => ({
+      ...result,
+      written: files.map((file) => file.path),
+      kept,
+      removedLeftovers: leftovers.removed,
+      leftoversWithBackups: leftovers.withBackups,
+    });
+    createdParent = await createMissingParents(fs, path.dirname(targetDir));
     staging = await createStagingDir(fs, targetDir, options.randomSuffix);
     const stagedProject = path.join(staging, 'project');
     await fs.mkdir(stagedProject);
@@ -84,19 +108,71 @@ export async function writeProject(options: WriteProjectOptions): Promise<WriteP
 
     if (state.kind === 'missing') {
       await fs.rename(stagedProject, targetDir);
-      return { createdTarget: true, written: files.map((file) => file.path), overwritten: [] };
+      // An interrupt that arrived during the commit still means "nothing written", as long as we can undo it.
+      if (signal?.aborted && (await fs.rename(targetDir, stagedProject).then(() => true, () => false))) {
+        throw new WriteAbortedError();
+      }
+      return done({ createdTarget: true, overwritten: [] });
     }
     const moved = await moveIntoExistingTarget({ fs, stagedProject, staging, targetDir, files, throwIfAborted });
     keepStaging = moved.keepStaging;
     if (moved.error) throw moved.error;
-    return { createdTarget: false, written: files.map((file) => file.path), overwritten: moved.overwritten };
+    return done({ createdTarget: false, overwritten: moved.overwritten });
   } catch (error) {
     if (createdParent) await fs.rm(createdParent, { recursive: true, force: true }).catch(() => {});
-    throw error;
+    throw asWriteError(error, targetDir);
   } finally {
     // The staging area only survives when a rollback could not restore a user's file: it holds the original.
     if (staging && !keepStaging) await fs.rm(staging, { recursive: true, force: true }).catch(() => {});
   }
+}
+
+/** File-system failures (permissions, read-only, disk full…) are expected problems: one line, no stack. */
+function asWriteError(error: unknown, targetDir: string): unknown {
+  if (error instanceof WriteError || error instanceof WriteAbortedError || errorCode(error) === undefined) return error;
+  return new WriteError(`could not write ${targetDir}: ${describeFsError(error)}; it was left as it was`);
+}
+
+function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return errorCode(error) === 'EPERM'; // exists, but belongs to someone else
+  }
+}
+
+/**
+ * Staging directories of this target whose run is gone (killed before it could clean up). Those holding
+ * only generated files are removed; those holding backups of overwritten user files are kept and reported.
+ */
+async function clearLeftoverStaging(
+  fs: WriterFs,
+  targetDir: string,
+  isAlive: (pid: number) => boolean,
+): Promise<{ removed: string[]; withBackups: string[] }> {
+  const removed: string[] = [];
+  const withBackups: string[] = [];
+  const parent = path.dirname(targetDir);
+  let entries: string[];
+  try {
+    entries = (await fs.readdir(parent)).map(String).sort();
+  } catch {
+    return { removed, withBackups }; // no parent yet: nothing can be left over
+  }
+  for (const entry of entries) {
+    const owner = stagingDirOwner(targetDir, entry);
+    if (owner === undefined || owner === process.pid || isAlive(owner)) continue;
+    const leftover = path.join(parent, entry);
+    const backups = await fs.readdir(path.join(leftover, 'backup')).catch(() => []);
+    if (backups.length > 0) {
+      withBackups.push(leftover);
+      continue;
+    }
+    await fs.rm(leftover, { recursive: true, force: true });
+    removed.push(leftover);
+  }
+  return { removed, withBackups };
 }
 
 /** Planner output is trusted, but a bad path here could write outside the target, so check anyway. */
@@ -121,22 +197,31 @@ function assertPlanPathsAreSafe(files: readonly PlannedFile[]): void {
   }
 }
 
-/** Check every planned path against what is on disk before moving anything, so refusals need no rollback. */
-async function assertNoConflicts(
+/**
+ * Check every planned path against what is on disk before moving anything, so refusals need no rollback.
+ * Returns the files to write: user-owned files that already exist are left out (and listed as kept).
+ */
+async function checkExistingTarget(
   fs: WriterFs,
   targetDir: string,
-  files: readonly PlannedFile[],
+  plannedFiles: readonly PlannedFile[],
   force: boolean,
-): Promise<void> {
+): Promise<{ files: PlannedFile[]; kept: string[] }> {
   const existing: string[] = [];
-  for (const file of files) {
+  const files: PlannedFile[] = [];
+  const kept: string[] = [];
+  for (const file of plannedFiles) {
     await assertDirsInsideTarget(fs, targetDir, path.posix.dirname(file.path));
     const stats = await lstatOrUndefined(fs, path.join(targetDir, file.path));
-    if (!stats) continue;
-    if (stats.isDirectory()) {
+    if (stats?.isDirectory()) {
       throw new WriteError(`${file.path} exists in ${targetDir} as a directory; move it away or choose another directory`);
     }
-    existing.push(file.path);
+    if (stats && USER_OWNED_FILES.has(file.path)) {
+      kept.push(file.path);
+      continue;
+    }
+    if (stats) existing.push(file.path);
+    files.push(file);
   }
   if (existing.length > 0 && !force) {
     throw new WriteError(
@@ -144,6 +229,7 @@ async function assertNoConflicts(
         `pass --force to overwrite ${existing.length === 1 ? 'it' : 'them'}`,
     );
   }
+  return { files, kept };
 }
 
 /** Every existing directory on the way to a planned file must be a real directory, not a symlink or a file. */
@@ -185,7 +271,7 @@ async function createMissingParents(fs: WriterFs, dir: string): Promise<string |
 }
 
 async function createStagingDir(fs: WriterFs, targetDir: string, randomSuffix?: () => string): Promise<string> {
-  const suffix = randomSuffix ?? (() => randomBytes(4).toString('hex'));
+  const suffix = randomSuffix ?? (() => `${process.pid}-${randomBytes(4).toString('hex')}`);
   for (let attempt = 0; ; attempt++) {
     const staging = stagingDirFor(targetDir, suffix());
     try {

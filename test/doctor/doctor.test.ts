@@ -154,8 +154,9 @@ describe('doctor against a healthy server', () => {
 
     const tokenRequests = as.requests.filter((request) => request.path.endsWith('/oauth/token'));
     expect(tokenRequests).toHaveLength(1);
-    // RFC 8707: the token was requested for the PRM resource.
+    // RFC 8707: the token was requested for the PRM resource, with the server's scopes (as a host would ask).
     expect(new URLSearchParams(tokenRequests[0]!.body).get('resource')).toBe(mcp.url);
+    expect(new URLSearchParams(tokenRequests[0]!.body).get('scope')).toBe('todo:read todo:write');
     const everywhereElse = [...mcp.requests, ...as.requests.filter((request) => !request.path.endsWith('/oauth/token'))];
     expect(JSON.stringify(everywhereElse)).not.toContain(as.client.secret);
     expect(JSON.stringify(report)).not.toContain(as.client.secret);
@@ -292,6 +293,16 @@ describe('doctor reads the authorization server like the official client', () =>
     expect(doctorExitCode(report)).toBe(0);
   });
 
+  it('warns when the metadata mirror is stale (DCR turned off upstream, the server not restarted)', async () => {
+    const { mcp } = await setup({ mirrorPatch: { registration_endpoint: 'http://127.0.0.1:1/api/v1/resources/res_42/clients:register' } }, { dcr: false });
+    const report = await doctor({ url: mcp.url, registration: 'cimd' });
+    const mirror = check(report, 'authorization-server.mirror');
+    expect(mirror.status, explain(report)).toBe('warn');
+    expect(mirror.seen).toMatch(/registration_endpoint: mirror "http:\/\/127\.0\.0\.1:1\/.*", authorization server \(absent\)/);
+    expect(mirror.fix).toMatch(/Restart the MCP server/);
+    expect(doctorExitCode(report)).toBe(0);
+  });
+
   it('fails when the expected registration mode is off, naming the dashboard toggle', async () => {
     const { mcp } = await setup({}, { dcr: false });
     const report = await doctor({ url: mcp.url, registration: 'dcr' });
@@ -423,6 +434,19 @@ describe('doctor keeps credentials where they belong', () => {
     expect(check(report, 'token.accepted').seen).toContain('[redacted]');
     expect(formatReport(report, { json: true })).not.toContain(token);
     expect(formatReport(report, {})).not.toContain(token);
+  });
+
+  it('retries the client credentials grant without scope when the client may not have all of them', async () => {
+    const { as, mcp } = await setup({}, { machineAllowedScopes: ['todo:read'] });
+    const report = await runDoctor(
+      { url: mcp.url, clientId: as.client.id, clientSecretEnv: 'DOCTOR_TEST_SECRET', registration: 'both', timeoutMs: 2_000 },
+      { env: { DOCTOR_TEST_SECRET: as.client.secret } },
+    );
+    expect(check(report, 'token.source').status, explain(report)).toBe('pass');
+    expect(check(report, 'token.source').seen).toMatch(/HTTP 400 \(invalid_scope\); retried without scope/);
+    const scopes = as.requests.filter((request) => request.path.endsWith('/oauth/token')).map((request) => new URLSearchParams(request.body).get('scope'));
+    expect(scopes).toEqual(['todo:read todo:write', null]);
+    expect(check(report, 'token.accepted').status).toBe('pass');
   });
 
   it('refuses to send the client secret to a token endpoint outside the authorization server\'s origin', async () => {

@@ -62,5 +62,6 @@ describe('validateDoctorOptions', () => {
     expect(validateDoctorOptions({ url: 'http://x/mcp', clientSecret: 's' })[0]).toMatch(/needs --client-id/);
     expect(validateDoctorOptions({ url: 'http://x/mcp', clientId: 'c' })[0]).toMatch(/needs --client-secret/);
     expect(validateDoctorOptions({ url: 'http://x/mcp', origin: 'http://localhost:6274/app' })[0]).toMatch(/bare origin/);
+    expect(validateDoctorOptions({ url: 'http://x/mcp', tokenEnv: 'T', clientId: 'c', clientSecretEnv: 'S' })[0]).toMatch(/either a token .* or client credentials/);
   });
 });

@@ -100,7 +100,7 @@ describe.each<Framework>(['express', 'hono'])('a scaffolded %s server', (framewo
     it('answers 403 insufficient_scope for a tool beyond the token', async () => {
       const response = await post(call('add_todo', { title: 'x' }), await token({ scope: 'todo:read' }));
       expect(response.status).toBe(403);
-      expect(response.headers.get('www-authenticate')).toContain('error="insufficient_scope", error_description="Insufficient scope", scope="todo:write"');
+      expect(response.headers.get('www-authenticate')).toContain('error="insufficient_scope", error_description="Insufficient scope: this tool needs todo:write", scope="todo:read todo:write"');
     });
 
     it('runs a tool for a token with its scope', async () => {

@@ -111,7 +111,7 @@ describe('command line errors', () => {
   it('prints help and version with exit code 0', async () => {
     const help = captureIo();
     expect(await main(['--help'], help)).toBe(0);
-    expect(help.stdoutText()).toMatch(/Usage: create-mcp-oauth \[options\] \[dir\]/);
+    expect(help.stdoutText()).toMatch(/Usage: create-mcp-oauth \[options\] (\[command\] )?\[dir\]/);
     for (const flag of ['--framework', '--base-url', '--mcp-path', '--scalekit-env-url', '--resource-id', '--server-url-in-audience',
       '--no-server-url-in-audience', '--scope', '--tool', '--registration', '--package-manager', '--no-install', '--no-git', '--yes',
       '--force', '--dry-run']) {

@@ -95,6 +95,23 @@ describe.each<Framework>(['express', 'hono'])('a %s project', (framework) => {
     expect(manifest.dependencies).toHaveProperty('jose');
   });
 
+  it('ships the local try-out authorization server in dev/, as a dev dependency the built server never reaches', () => {
+    expect(paths(plan)).toEqual(
+      expect.arrayContaining(['dev/try-local.ts', 'dev/local-scalekit.ts', 'dev/local-scalekit/index.ts', 'dev/local-scalekit/provider.ts']),
+    );
+    const manifest = JSON.parse(fileOf(plan, 'package.json'));
+    expect(manifest.scripts['dev:local']).toBe('tsx dev/try-local.ts');
+    expect(manifest.devDependencies).toMatchObject({ 'oidc-provider': expect.stringMatching(/^\^9\.1[3-9]/), '@types/oidc-provider': expect.stringMatching(/^\^9\./) });
+    expect(Object.keys(manifest.dependencies)).not.toContain('oidc-provider');
+    expect(JSON.parse(fileOf(plan, 'tsconfig.build.json')).include).toEqual(['src']);
+    for (const file of plan.files.filter((candidate) => candidate.path.startsWith('src/'))) {
+      expect(file.contents, file.path).not.toMatch(/from '(\.\.\/)+dev\/|oidc-provider/);
+    }
+    const readme = fileOf(planProject(projectConfig({ framework }), templates, { packageManager: 'pnpm' }), 'README.md');
+    expect(readme).toContain('## Try it without a Scalekit account');
+    expect(readme).toContain('pnpm dev:local');
+  });
+
   it('writes the answers into .env and keeps .env out of git', () => {
     expect(fileOf(plan, '.env')).toContain('MCP_SERVER_URL=http://localhost:3000/mcp\n');
     expect(fileOf(plan, '.env')).toContain('SCALEKIT_RESOURCE_ID=res_REPLACE_ME\n');
@@ -136,7 +153,7 @@ describe('the tool → scope map', () => {
   });
 
   it('gives every tool a distinct module, even when names differ only in case or punctuation', () => {
-    const tools = ['send-email', 'send_email', 'Send.Email', 'SEND_EMAIL', 'whoami_', 'List-Todos'].map((name) => ({ name, scopes: [] }));
+    const tools = ['send-email', 'send_email', 'Send.Email', 'SEND_EMAIL', 'whoami_', 'List-Todos', 'index', 'tools'].map((name) => ({ name, scopes: [] }));
     const plan = planProject(projectConfig({ tools }), templates);
     const modules = paths(plan).filter((path) => path.startsWith('src/mcp/tools/') && path !== 'src/mcp/tools/index.ts');
     expect(modules).toHaveLength(tools.length);
@@ -144,6 +161,7 @@ describe('the tool → scope map', () => {
     const index = fileOf(plan, 'src/mcp/tools/index.ts');
     const functions = [...index.matchAll(/^ {2}(register\w+)\(server/gm)].map((match) => match[1]);
     expect(new Set(functions).size).toBe(tools.length);
+    expect(functions).not.toContain('registerTools');
   });
 });
 
@@ -185,7 +203,7 @@ describe('hostile strings', () => {
 describe('templates', () => {
   /** Values validated to a safe character set before they reach the plan; anything else needs an encoder. */
   const SAFE_FIELDS = new Set([
-    'packageName', 'mcpServerUrl', 'mcpPath', 'metadataUrl', 'frameworkName', 'moduleName', 'registerFunction',
+    'packageName', 'mcpServerUrl', 'mcpPath', 'metadataUrl', 'frameworkName', 'moduleName', 'registerFunction', 'registration',
     'commands.install', 'commands.dev', 'commands.test', 'commands.start', 'commands.typecheck', 'commands.exec', 'commands.build',
   ]);
   const ENCODERS = new Set(['ts', 'tsKey', 'md', 'code', 'env', 'sh']);

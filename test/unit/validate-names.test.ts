@@ -38,6 +38,11 @@ describe('scope names (RFC 6749 scope-token)', () => {
   it.each(['', 'two words', 'quo"te', 'back\\slash', 'tab\there', 'émoji'])('refuses %j', (name) => {
     expect(validateScopeName(name).ok).toBe(false);
   });
+  it('refuses __proto__, which would vanish from the generated object literal', () => {
+    expect(validateScopeName('__proto__')).toMatchObject({ ok: false, error: expect.stringMatching(/prototype/) });
+    expect(validateToolName('__proto__')).toMatchObject({ ok: false, error: expect.stringMatching(/prototype/) });
+    expect(validateToolName('constructor')).toEqual({ ok: true, value: 'constructor' }); // an own key shadows it: fine
+  });
   it('refuses offline_access with an explanation', () => {
     expect(validateScopeName('offline_access')).toMatchObject({ ok: false, error: expect.stringMatching(/refresh tokens/) });
   });
@@ -124,6 +129,13 @@ describe('reconcileScopesAndTools', () => {
     expect(result.ok && result.value.notes.join()).toMatch(/declared scope "files:sync".*--scope files:sync=/);
   });
 
+  it('does not advise --scope for a declared name that contains =, which --scope would split', () => {
+    const result = reconcileScopesAndTools({ scopes: undefined, tools: [{ name: 't', scopes: ['q=1'] }] });
+    expect(result.ok && result.value.notes).toEqual([
+      'declared scope "q=1" (used by tool t) with no description; a name containing = cannot be described with --scope',
+    ]);
+  });
+
   it('refuses duplicate scopes and duplicate tools, naming the flag', () => {
     expect(reconcileScopesAndTools({ scopes: [scope('a'), scope('a')], tools: undefined })).toMatchObject({
       ok: false,
@@ -163,7 +175,23 @@ describe('directory and package name', () => {
       ok: true,
       value: { targetDir: path.join(cwd, 'apps', 'My API'), packageName: 'my-api' },
     });
-    expect(resolveTargetDir('..', cwd)).toMatchObject({ ok: true, value: { packageName: 'projects' } });
+    expect(resolveTargetDir('/elsewhere/app', cwd)).toEqual({ ok: true, value: { targetDir: path.resolve('/elsewhere/app'), packageName: 'app' } });
+  });
+
+  it.each(['..', '../app', 'a/../../b', '/tmp/../etc', '..\\x'])('refuses %j, which climbs out with ..', (dir) => {
+    expect(resolveTargetDir(dir, path.resolve('/work/projects/demo'))).toMatchObject({ ok: false, error: expect.stringMatching(/climbs out .*absolute path/) });
+  });
+
+  it.each(['a\nb', 'a\u0000b', 'tab\there', 'esc\u001b[31m', 'bidi\u202egnp.exe'])('refuses %j, which holds control or invisible characters', (dir) => {
+    const result = resolveTargetDir(dir, '/tmp');
+    expect(result).toMatchObject({ ok: false, error: expect.stringMatching(/control or invisible characters/) });
+    // The message shows the name with escapes, so it cannot disturb the terminal.
+    expect(result.ok || /[\u0000-\u001f\u202e]/.test(result.error)).toBe(false);
+  });
+
+  it('refuses a name too long for the staging directory next to it', () => {
+    expect(resolveTargetDir('x'.repeat(200), '/tmp').ok).toBe(true);
+    expect(resolveTargetDir('x'.repeat(201), '/tmp')).toMatchObject({ ok: false, error: expect.stringMatching(/too long \(201 bytes\)/) });
   });
 
   it('refuses the filesystem root and names with nothing usable', () => {

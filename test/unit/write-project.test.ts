@@ -40,11 +40,21 @@ function failOn(fs: WriterFs, method: 'writeFile' | 'rename' | 'mkdir', nth: num
   });
 }
 
+/** How an injected EIO reaches the user: one line naming the target and the code, and that nothing changed. */
+const INJECTED_FAILURE = /^could not write \/p\/(a\/)?app: an input\/output error \(EIO\); it was left as it was$/;
+
 describe('writeProject into a new directory', () => {
   it('writes every file, with modes, and leaves no staging behind', async () => {
     const { fs, vol, snapshot } = memory();
     const result = await writeProject({ fs, targetDir: '/p/app', files: PLAN, force: false });
-    expect(result).toEqual({ createdTarget: true, written: PLAN.map((f) => f.path), overwritten: [] });
+    expect(result).toEqual({
+      createdTarget: true,
+      written: PLAN.map((f) => f.path),
+      overwritten: [],
+      kept: [],
+      removedLeftovers: [],
+      leftoversWithBackups: [],
+    });
     for (const file of PLAN) expect(vol.readFileSync(`/p/app/${file.path}`, 'utf8')).toBe(file.contents);
     expect(vol.statSync('/p/app/scripts/smoke.sh').mode & 0o777).toBe(0o755);
     expect(Object.keys(snapshot()).filter((p) => p.includes('create-mcp-oauth'))).toEqual([]);
@@ -67,7 +77,7 @@ describe('writeProject into a new directory', () => {
           (error: Error) => error.message,
         );
         if (outcome === 'ok') continue; // fewer than nth calls: nothing to inject
-        expect(outcome, `${method} #${nth}`).toMatch(/injected failure/);
+        expect(outcome, `${method} #${nth}`).toMatch(INJECTED_FAILURE);
         expect(snapshot(), `${method} #${nth}`).toEqual(before);
       }
     }
@@ -137,7 +147,7 @@ describe('writeProject into an existing directory', () => {
         );
         if (outcome === 'ok') continue;
         injected += 1;
-        expect(outcome, `${method} #${nth}`).toMatch(/injected failure/);
+        expect(outcome, `${method} #${nth}`).toMatch(INJECTED_FAILURE);
         expect(snapshot(), `${method} #${nth}`).toEqual(before);
       }
     }
@@ -164,6 +174,119 @@ describe('writeProject into an existing directory', () => {
       writeProject({ fs: failOn(fs, 'writeFile', 2, () => controller.abort()), targetDir: '/p/app', files: PLAN, force: false, signal: controller.signal }),
     ).rejects.toBeInstanceOf(WriteAbortedError);
     expect(snapshot()).toEqual(before);
+  });
+});
+
+describe('interrupts at the edges', () => {
+  it('rolls a new directory back when the interrupt lands during the final rename (the commit)', async () => {
+    const { fs, snapshot } = memory();
+    const before = snapshot();
+    const controller = new AbortController();
+    // Staging a new directory uses no rename, so rename #1 is the commit; abort while it runs.
+    const interrupting = failOn(fs, 'rename', 1, () => controller.abort());
+    await expect(
+      writeProject({ fs: interrupting, targetDir: '/p/app', files: PLAN, force: false, signal: controller.signal }),
+    ).rejects.toBeInstanceOf(WriteAbortedError);
+    expect(snapshot()).toEqual(before);
+  });
+});
+
+describe('user-owned files', () => {
+  const WITH_ENV: PlannedFile[] = [...PLAN, { path: '.env', contents: 'SCALEKIT_RESOURCE_ID=res_REPLACE_ME\n' }];
+
+  it('with --force keeps an existing .env byte for byte, overwrites the rest, and reports it as kept', async () => {
+    const { fs, vol } = memory({ '/p/app/.env': 'SECRET=mine\n', '/p/app/package.json': 'old\n' });
+    const result = await writeProject({ fs, targetDir: '/p/app', files: WITH_ENV, force: true });
+    expect(vol.readFileSync('/p/app/.env', 'utf8')).toBe('SECRET=mine\n');
+    expect(vol.readFileSync('/p/app/package.json', 'utf8')).toBe('{ "name": "app" }\n');
+    expect(result).toMatchObject({ kept: ['.env'], overwritten: ['package.json'] });
+    expect(result.written).not.toContain('.env');
+  });
+
+  it('writes .env when there is none', async () => {
+    const { fs, vol } = memory({ '/p/app/README.md': 'mine\n' });
+    const result = await writeProject({ fs, targetDir: '/p/app', files: WITH_ENV, force: true });
+    expect(vol.readFileSync('/p/app/.env', 'utf8')).toBe('SCALEKIT_RESOURCE_ID=res_REPLACE_ME\n');
+    expect(result.kept).toEqual([]);
+  });
+});
+
+describe('file-system errors', () => {
+  it.each([
+    ['EACCES', /permission denied \(EACCES at \/p\/\.app\.create-mcp-oauth-/],
+    ['EROFS', /read-only \(EROFS/],
+    ['ENOSPC', /no space left/],
+  ])('reports %s as one line naming the target, and changes nothing', async (code, message) => {
+    const { fs, snapshot } = memory();
+    const before = snapshot();
+    const denying = new Proxy(fs, {
+      get(target, key, receiver) {
+        const value = Reflect.get(target, key, receiver) as (...args: unknown[]) => Promise<unknown>;
+        if (key !== 'mkdir') return value;
+        return async (dir: string) => {
+          throw Object.assign(new Error(`${code}: mkdir '${dir}'`), { code, path: dir });
+        };
+      },
+    });
+    const error = await writeProject({ fs: denying, targetDir: '/p/app', files: PLAN, force: false }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WriteError);
+    expect((error as Error).message).toMatch(/^could not write \/p\/app: /);
+    expect((error as Error).message).toMatch(message);
+    expect(snapshot()).toEqual(before);
+  });
+
+  it('still surfaces a bug (an error without a file-system code) as itself', async () => {
+    const { fs } = memory();
+    const broken = failOn(fs, 'writeFile', 1, () => {
+      throw new TypeError('a bug');
+    });
+    await expect(writeProject({ fs: broken, targetDir: '/p/app', files: PLAN, force: false })).rejects.toThrow(TypeError);
+  });
+});
+
+describe('staging directories left by a killed run', () => {
+  const DEAD = 999_999;
+  const ALIVE = 4242;
+  const isProcessAlive = (pid: number) => pid === ALIVE;
+
+  it('are named after the target and the owning pid', async () => {
+    const { fs } = memory();
+    const made: string[] = [];
+    const recording = new Proxy(fs, {
+      get(target, key, receiver) {
+        const value = Reflect.get(target, key, receiver) as (...args: unknown[]) => Promise<unknown>;
+        if (key !== 'mkdir') return value;
+        return (dir: string, options?: object) => {
+          made.push(dir);
+          return value.call(target, dir, options);
+        };
+      },
+    });
+    await writeProject({ fs: recording, targetDir: '/p/app', files: PLAN, force: false });
+    expect(made[0]).toMatch(new RegExp(`^/p/\\.app\\.create-mcp-oauth-${process.pid}-[0-9a-f]{8}$`));
+  });
+
+  it('are removed by the next run for the same target once their process is gone, unless they hold backups', async () => {
+    const { fs, vol } = memory({
+      [`/p/.app.create-mcp-oauth-${DEAD}-0123abcd/project/package.json`]: 'generated\n',
+      [`/p/.app.create-mcp-oauth-${DEAD}-89abcdef/backup/package.json`]: 'the user original\n',
+      [`/p/.app.create-mcp-oauth-${ALIVE}-0123abcd/project/x`]: 'a run still writing\n',
+      [`/p/.other.create-mcp-oauth-${DEAD}-0123abcd/project/x`]: 'another target\n',
+      '/p/.app.create-mcp-oauth-notes/x': 'not our pattern\n',
+    });
+    const result = await writeProject({ fs, targetDir: '/p/app', files: PLAN, force: false, isProcessAlive });
+    expect(result.removedLeftovers).toEqual([`/p/.app.create-mcp-oauth-${DEAD}-0123abcd`]);
+    expect(result.leftoversWithBackups).toEqual([`/p/.app.create-mcp-oauth-${DEAD}-89abcdef`]);
+    expect(vol.existsSync(`/p/.app.create-mcp-oauth-${DEAD}-0123abcd`)).toBe(false);
+    expect(vol.readFileSync(`/p/.app.create-mcp-oauth-${DEAD}-89abcdef/backup/package.json`, 'utf8')).toBe('the user original\n');
+    expect(vol.existsSync(`/p/.app.create-mcp-oauth-${ALIVE}-0123abcd/project/x`)).toBe(true);
+    expect(vol.existsSync(`/p/.other.create-mcp-oauth-${DEAD}-0123abcd/project/x`)).toBe(true);
+    expect(vol.existsSync('/p/.app.create-mcp-oauth-notes/x')).toBe(true);
+  });
+
+  it('do not make a directory "not empty"', async () => {
+    const { fs } = memory({ [`/p/here/.app.create-mcp-oauth-${DEAD}-0123abcd/project/x`]: '' });
+    expect(await inspectTarget(fs, '/p/here')).toEqual({ kind: 'empty', entries: [`.app.create-mcp-oauth-${DEAD}-0123abcd`] });
   });
 });
 
@@ -217,5 +340,26 @@ describe('inspectTarget', () => {
     expect(await inspectTarget(fs, '/p/full')).toEqual({ kind: 'not-empty', entries: ['a'] });
     expect(await inspectTarget(fs, '/p/file')).toMatchObject({ kind: 'unusable' });
     expect(await inspectTarget(fs, '/p/link')).toMatchObject({ kind: 'unusable', reason: expect.stringMatching(/symbolic link/) });
+    expect(await inspectTarget(fs, '/p/file/sub')).toEqual({
+      kind: 'unusable',
+      reason: 'a parent of /p/file/sub is a file, not a directory; choose another location',
+    });
+  });
+
+  it('explains a target it may not look into, instead of failing', async () => {
+    const { fs } = memory({ '/p/locked/a': '' });
+    const denying = new Proxy(fs, {
+      get(target, key, receiver) {
+        const value = Reflect.get(target, key, receiver) as (...args: unknown[]) => Promise<unknown>;
+        if (key !== 'readdir') return value;
+        return async () => {
+          throw Object.assign(new Error('EACCES'), { code: 'EACCES', path: '/p/locked' });
+        };
+      },
+    });
+    expect(await inspectTarget(denying, '/p/locked')).toEqual({
+      kind: 'unusable',
+      reason: "can't use /p/locked: permission denied (EACCES at /p/locked)",
+    });
   });
 });

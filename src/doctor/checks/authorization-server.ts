@@ -339,5 +339,27 @@ export function mirrorCheck(ctx: DoctorContext, outcome: HttpOutcome, findings: 
   if (findings.issuer !== undefined && json.issuer !== findings.issuer) {
     return warn({ id, step, title, seen: `${seen}, issuer "${String(json.issuer)}" but the authorization server says "${findings.issuer}"`, why, fix: `Mirror the metadata of authorization_servers[0] (${ENV.environmentUrl}/resources/${ENV.resourceId} for Scalekit), unchanged.` });
   }
+  const stale = MIRRORED_FIELDS.filter((field) => findings.metadata && JSON.stringify(json[field]) !== JSON.stringify(findings.metadata[field]));
+  if (stale.length > 0) {
+    const show = (value: unknown) => (value === undefined ? '(absent)' : JSON.stringify(value));
+    return warn({
+      id,
+      step,
+      title,
+      seen: [`${seen}, issuer "${String(json.issuer)}", but it differs from the authorization server:`, ...stale.map((field) => `${field}: mirror ${show(json[field])}, authorization server ${show(findings.metadata?.[field])}`)].join('\n'),
+      why: `${why} A stale copy sends those clients to a registration endpoint that is off, or away from one that is on.`,
+      fix: 'Restart the MCP server after changing the authorization server (Scalekit asks for a restart after flipping the DCR or CIMD toggle); the mirror refreshes its cached copy only when that expires.',
+    });
+  }
   return pass({ id, step, title, seen: `${seen}, issuer "${String(json.issuer)}"`, why });
 }
+
+/** What a 2025-03-26 client acts on: a mirror that disagrees here sends it somewhere the authorization server does not. */
+const MIRRORED_FIELDS = [
+  'authorization_endpoint',
+  'token_endpoint',
+  'registration_endpoint',
+  'client_id_metadata_document_supported',
+  'code_challenge_methods_supported',
+  'jwks_uri',
+] as const;

@@ -1,6 +1,7 @@
 /**
  * `--client-id` + `--client-secret[-env]`: fetch a machine token from the authorization server's token endpoint
- * (client credentials grant, RFC 8707 `resource` = the PRM resource), so the token checks can run without a host.
+ * (client credentials grant; `resource` = the PRM resource (RFC 8707), `scope` = its scopes_supported), so the token checks
+ * can run without a host.
  * The secret goes to that token endpoint only, and only if it lives on the authorization server's origin.
  */
 import type { DoctorContext } from '../context.js';
@@ -18,7 +19,7 @@ export async function fetchClientCredentialsToken(
   client: { clientId: string; clientSecret: string },
   authorizationServer: string | undefined,
   as: AuthorizationServerFindings,
-  resource: string | undefined,
+  prm: { resource?: string; scopesSupported?: string[] },
 ): Promise<{ check: Check; token?: string }> {
   const why = 'A token for this resource lets doctor check what the server does with real credentials.';
   if (!authorizationServer || !as.tokenEndpoint) {
@@ -36,26 +37,42 @@ export async function fetchClientCredentialsToken(
   const methods = Array.isArray(as.metadata?.token_endpoint_auth_methods_supported) ? (as.metadata.token_endpoint_auth_methods_supported as unknown[]) : undefined;
   // RFC 8414: client_secret_basic is the default when the list is absent.
   const useBasic = !methods || methods.includes('client_secret_basic') || !methods.includes('client_secret_post');
-  const form = new URLSearchParams({ grant_type: 'client_credentials' });
-  if (resource) form.set('resource', resource);
-  const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' };
-  if (useBasic) {
-    headers.authorization = `Basic ${Buffer.from(`${formUrlEncode(client.clientId)}:${formUrlEncode(client.clientSecret)}`).toString('base64')}`;
-  } else {
-    form.set('client_id', client.clientId);
-    form.set('client_secret', client.clientSecret);
-  }
+  // Like a host without a challenge scope: ask for the server's scopes. Without `scope`, some authorization servers
+  // (oidc-provider among them) issue a token with no scopes at all, which would make every tool refuse it.
+  const scope = prm.scopesSupported && prm.scopesSupported.length > 0 ? prm.scopesSupported.join(' ') : undefined;
+  const request = (withScope: boolean) => {
+    const form = new URLSearchParams({ grant_type: 'client_credentials' });
+    if (prm.resource) form.set('resource', prm.resource);
+    if (withScope && scope) form.set('scope', scope);
+    const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' };
+    if (useBasic) {
+      headers.authorization = `Basic ${Buffer.from(`${formUrlEncode(client.clientId)}:${formUrlEncode(client.clientSecret)}`).toString('base64')}`;
+    } else {
+      form.set('client_id', client.clientId);
+      form.set('client_secret', client.clientSecret);
+    }
+    const described = `POST ${tokenEndpoint.href} (client_credentials, client ${client.clientId}, ${useBasic ? 'client_secret_basic' : 'client_secret_post'}${prm.resource ? `, resource=${prm.resource}` : ''}${withScope && scope ? `, scope=${scope}` : ''})`;
+    return { described, send: () => ctx.http.send({ url: tokenEndpoint, method: 'POST', headers, body: form.toString() }) };
+  };
 
-  const outcome = await ctx.http.send({ url: tokenEndpoint, method: 'POST', headers, body: form.toString() });
-  const request = `POST ${tokenEndpoint.href} (client_credentials, client ${client.clientId}, ${useBasic ? 'client_secret_basic' : 'client_secret_post'}${resource ? `, resource=${resource}` : ''})`;
+  let attempt = request(true);
+  let outcome = await attempt.send();
+  const notes: string[] = [];
+  // A machine client may be limited to some of the scopes: then take whatever it is allowed, and say so.
+  if (scope && outcome.kind === 'response' && outcome.status === 400 && errorCode(outcome.body) === 'invalid_scope') {
+    notes.push(`${attempt.described}: HTTP 400 (invalid_scope); retried without scope`);
+    attempt = request(false);
+    outcome = await attempt.send();
+  }
+  const seenPrefix = notes.map((note) => `${note}\n`).join('');
   if (outcome.kind !== 'response') {
-    return { check: fail({ id, step, title, seen: `${request}: ${describeOutcome(outcome)}`, why, fix: 'Check the authorization server is reachable from here.' }) };
+    return { check: fail({ id, step, title, seen: `${seenPrefix}${attempt.described}: ${describeOutcome(outcome)}`, why, fix: 'Check the authorization server is reachable from here.' }) };
   }
   const json = parseJson(outcome.body);
   const token = isJsonObject(json) && typeof json.access_token === 'string' ? json.access_token : undefined;
   if (outcome.status === 200 && token) {
     const type = isJsonObject(json) && typeof json.token_type === 'string' ? json.token_type : '?';
-    return { token, check: pass({ id, step, title, seen: `${request}: HTTP 200, token_type ${type}`, why }) };
+    return { token, check: pass({ id, step, title, seen: `${seenPrefix}${attempt.described}: HTTP 200, token_type ${type}`, why }) };
   }
   const error = isJsonObject(json) ? [json.error, json.error_description].filter((part) => typeof part === 'string').join(': ') : excerpt(outcome.body, 120);
   return {
@@ -63,9 +80,14 @@ export async function fetchClientCredentialsToken(
       id,
       step,
       title,
-      seen: `${request}: HTTP ${outcome.status}${error ? ` (${error})` : ''}`,
+      seen: `${seenPrefix}${attempt.described}: HTTP ${outcome.status}${error ? ` (${error})` : ''}`,
       why,
       fix: 'Check the client id and secret (an M2M client of this environment), that it may request this resource, and that the resource is the PRM resource registered for your MCP server.',
     }),
   };
+}
+
+function errorCode(body: string): unknown {
+  const json = parseJson(body);
+  return isJsonObject(json) ? json.error : undefined;
 }

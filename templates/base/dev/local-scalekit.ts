@@ -17,9 +17,10 @@
  * Under the hood it is `oidc-provider` (a certified OpenID/OAuth server) configured to
  * look like Scalekit; the implementation lives in ./local-scalekit/.
  *
- * Run it:
+ * Run it together with this MCP server, configured for each other: `npm run dev:local` (dev/try-local.ts).
+ * Or alone, with each scope of src/mcp/tool-scopes.ts:
  *   npx tsx dev/local-scalekit.ts --port 9000 --resource-id res_local \
- *     --server-url http://localhost:3000/mcp --scope todo:read --scope todo:write
+ *     --server-url http://localhost:3000/mcp --scope <scope> --scope <another scope>
  * then start the MCP server with the printed SCALEKIT_ENVIRONMENT_URL / SCALEKIT_RESOURCE_ID.
  *
  * Use it from tests: `startLocalScalekit({...})` and `completeLoginHeadlessly(url)`.

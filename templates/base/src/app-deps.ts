@@ -8,6 +8,7 @@ import { createAuthorizationServerMirror, type MirrorResponse } from './auth/aut
 import { createBearerGate, type BearerGate } from './auth/bearer-gate.js';
 import { createScalekitKeySet } from './auth/key-set.js';
 import { protectedResource, type ProtectedResource } from './auth/protected-resource.js';
+import { cachingTokenVerifier, type TokenCacheOptions } from './auth/token-cache.js';
 import { createScalekitTokenVerifier } from './auth/token-verifier.js';
 import type { ServerConfig } from './config.js';
 import { jsonLogger, type Logger } from './log.js';
@@ -27,29 +28,40 @@ export interface AppOverrides {
   log?: Logger;
   /** Signing keys; defaults to Scalekit's key set at `<env>/keys`, fetched on first use and cached. */
   keys?: JWTVerifyGetKey;
+  /** How verified tokens are remembered (see auth/token-cache.ts); `false` verifies every request from scratch. */
+  tokenCache?: TokenCacheOptions | false;
+  /**
+   * For benchmarks and tests only: replaces token verification entirely (with this set, `keys` is unused
+   * and no token is checked). Never set it in production code. No environment variable or configuration
+   * reaches it: only code that builds the app itself can pass it.
+   */
+  bearerGate?: BearerGate;
 }
 
 export function buildAppParts(config: ServerConfig, overrides: AppOverrides = {}): AppParts {
   const log = overrides.log ?? jsonLogger;
   const keys = overrides.keys ?? createScalekitKeySet({ url: config.scalekit.jwksUrl, cooldownMs: config.jwksCooldownSeconds * 1000 });
   const resource = protectedResource(config, Object.keys(SCOPES), SERVER_NAME);
-  const verifier = createScalekitTokenVerifier({
+  const signatureVerifier = createScalekitTokenVerifier({
     keys,
     issuers: config.scalekit.issuers,
     resourceId: config.scalekit.resourceId,
     serverUrl: config.mcpServerUrl,
     serverUrlInAudience: config.serverUrlInAudience,
   });
+  const verifier = overrides.tokenCache === false ? signatureVerifier : cachingTokenVerifier(signatureVerifier, overrides.tokenCache);
   return {
     config,
     log,
     protectedResource: resource,
-    checkBearer: createBearerGate({
-      verifier,
-      resourceMetadataUrl: resource.metadataUrl,
-      expectedResource: config.mcpServerUrl,
-      challengeScopes: challengeScopes(),
-    }),
+    checkBearer:
+      overrides.bearerGate ??
+      createBearerGate({
+        verifier,
+        resourceMetadataUrl: resource.metadataUrl,
+        expectedResource: config.mcpServerUrl,
+        challengeScopes: challengeScopes(),
+      }),
     authorizationServerMetadata: createAuthorizationServerMirror({ source: config.scalekit.metadataUrl }),
     mcp: createMcpEndpoint(log),
   };

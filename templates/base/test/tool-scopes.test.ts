@@ -28,13 +28,15 @@ describe.each(Object.entries(TOOL_SCOPES))('tool %s', (tool, required: readonly 
   });
 
   for (const missing of required) {
-    it(`answers 403 insufficient_scope without ${missing}, naming every scope it needs`, async () => {
+    it(`answers 403 insufficient_scope without ${missing}, naming the scopes it needs and those already granted`, async () => {
       const granted = allScopes.filter((scope) => scope !== missing);
       const response = await mcpPost(server, callTool(tool), { token: await server.token({ scope: granted.join(' ') }) });
       expect(response.status).toBe(403);
       const challenge = response.headers.get('www-authenticate') ?? '';
       expect(challenge).toContain('error="insufficient_scope"');
-      expect(challenge).toContain(`scope="${required.join(' ')}"`);
+      const challenged = /scope="([^"]*)"/.exec(challenge)?.[1]?.split(' ') ?? [];
+      // Re-authorizing with exactly these must not lose anything the token had.
+      expect(new Set(challenged)).toEqual(new Set([...granted, ...required]));
       expect(challenge).toContain(`resource_metadata="${server.origin}/.well-known/oauth-protected-resource/mcp"`);
     });
   }

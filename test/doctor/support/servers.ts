@@ -87,6 +87,8 @@ export interface AuthorizationServerOptions {
   scopesSupported?: string[];
   /** Scopes given to machine tokens from the client-credentials grant. */
   machineScopes?: string[];
+  /** The machine client may request only these scopes: any other requested scope gets 400 invalid_scope. */
+  machineAllowedScopes?: string[];
   /** Also serve metadata at the RFC 8414 path-inserted location (default true; some Scalekit environments do not). */
   rfc8414?: boolean;
 }
@@ -170,6 +172,10 @@ export async function startAuthorizationServer(options: AuthorizationServerOptio
       if (id !== client.id || secret !== client.secret) return sendJson(res, 401, { error: 'invalid_client', error_description: 'client authentication failed' });
       if (form.get('grant_type') !== 'client_credentials') return sendJson(res, 400, { error: 'unsupported_grant_type' });
       const resource = form.get('resource');
+      const requested = (form.get('scope') ?? '').split(' ').filter(Boolean);
+      if (options.machineAllowedScopes && requested.some((scope) => !options.machineAllowedScopes!.includes(scope))) {
+        return sendJson(res, 400, { error: 'invalid_scope', error_description: 'scope not allowed for this client' });
+      }
       const token = await signToken({ scopes: options.machineScopes ?? ['todo:read'], aud: resource ? [resourceId, resource] : [resourceId] });
       return sendJson(res, 200, { access_token: token, token_type: 'Bearer', expires_in: 3600 });
     }
@@ -218,6 +224,8 @@ export interface McpServerOptions {
   redirectAuthenticatedTo?: string;
   /** Audience the server accepts besides the resource id (default: the MCP URL). */
   extraAudience?: string;
+  /** Defect: the metadata mirror serves a stale copy (these fields replace the upstream ones; undefined removes one). */
+  mirrorPatch?: Record<string, unknown>;
 }
 
 export interface FakeMcpServer extends RunningServer {
@@ -270,7 +278,8 @@ export async function startMcpServer(options: McpServerOptions): Promise<FakeMcp
     if (path === '/.well-known/oauth-authorization-server' && req.method === 'GET') {
       const upstream = await fetch(`${as.resourceIssuer}/.well-known/oauth-authorization-server`).catch(() => undefined);
       if (!upstream?.ok) return sendJson(res, 502, { error: 'upstream_unavailable' });
-      return sendJson(res, 200, await upstream.json(), { 'access-control-allow-origin': '*' });
+      const mirrored = { ...((await upstream.json()) as Record<string, unknown>), ...options.mirrorPatch };
+      return sendJson(res, 200, mirrored, { 'access-control-allow-origin': '*' });
     }
     if (path !== '/mcp') return sendJson(res, 404, { error: 'not_found' });
 

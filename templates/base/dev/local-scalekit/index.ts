@@ -41,7 +41,7 @@ export interface LocalScalekitOptions {
   resourceId: string;
   /** The MCP endpoint URL (Scalekit's "Server URL"), e.g. `http://localhost:3000/mcp`. */
   serverUrl: string;
-  /** The MCP server's scopes, e.g. `['todo:read', 'todo:write']`; `offline_access` is added. */
+  /** The MCP server's scopes, e.g. `['docs:read', 'docs:write']`; `offline_access` is added. */
   scopes: string[];
   /** `iss` of issued tokens: `<base>/resources/<res>` ('resource', default) or `<base>` ('environment'). */
   issuerForm?: IssuerForm;

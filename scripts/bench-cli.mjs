@@ -1,0 +1,123 @@
+// `npm run bench:cli`: how fast create-mcp-oauth starts and scaffolds, next to a bare `node` start and two
+// peer scaffolders (create-vite, create-hono: dev dependencies installed for this comparison only).
+//
+// Every command runs as a fresh `node` process, the way `npx` runs a package's bin. Commands are interleaved
+// round by round (so a slow moment on the machine hits all of them alike), after warm-up rounds that fill
+// the OS file cache. Each scaffold writes into a new directory under a temporary root, removed afterwards.
+//
+// Options: --runs N (measured rounds, default 20), --warmup N (default 3).
+// Targets (from the product issue): `--help` within 1.2× create-vite's, a full scaffold without install
+// within 3× a bare `node` start. Exit code 1 when a target is missed, so the script can gate a release.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { kib, packSize } from './bench/pack-size.mjs';
+import { fixed, loadNow, median, percentile, table, verdict } from './bench/stats.mjs';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const loadBefore = loadNow();
+const CLI = path.join(ROOT, 'bin', 'create-mcp-oauth.js');
+const HELP_TARGET = 1.2;
+const SCAFFOLD_TARGET = 3;
+
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '20' }, warmup: { type: 'string', default: '3' } } });
+const runs = Number(values.runs);
+const warmup = Number(values.warmup);
+if (!Number.isInteger(runs) || runs < 15) throw new Error('--runs must be an integer of at least 15 (medians need enough samples)');
+
+const require = createRequire(import.meta.url);
+const peerBin = (name) => {
+  const manifestPath = require.resolve(`${name}/package.json`);
+  const { bin } = require(manifestPath);
+  return path.join(path.dirname(manifestPath), typeof bin === 'string' ? bin : bin[name]);
+};
+
+const scratch = mkdtempSync(path.join(os.tmpdir(), 'cmo-bench-cli-'));
+let scaffoldCounter = 0;
+/** A fresh, not-yet-existing project directory; the whole scratch root goes at the end. */
+const freshTarget = () => path.join(scratch, `project-${(scaffoldCounter += 1)}`);
+
+const scaffold = (framework) => ({
+  name: `create-mcp-oauth (scaffold ${framework}, --no-install --no-git)`,
+  args: () => {
+    const target = freshTarget();
+    return { args: [CLI, target, '--yes', '--framework', framework, '--no-install', '--no-git'], cleanup: () => rmSync(target, { recursive: true, force: true }) };
+  },
+});
+
+const commands = [
+  { name: 'node -e 0', args: () => ({ args: ['-e', '0'] }) },
+  { name: 'create-mcp-oauth --help', args: () => ({ args: [CLI, '--help'] }) },
+  { name: 'create-mcp-oauth --dry-run (express)', args: () => ({ args: [CLI, freshTarget(), '--yes', '--framework', 'express', '--dry-run'] }) },
+  scaffold('express'),
+  scaffold('hono'),
+  { name: 'create-vite --help', args: () => ({ args: [peerBin('create-vite'), '--help'] }) },
+  { name: 'create-hono --help', args: () => ({ args: [peerBin('create-hono'), '--help'] }) },
+];
+
+/** Wall time of one `node …` process, in milliseconds, from spawn to exit (output fully drained). */
+function timeOnce(command) {
+  const { args, cleanup } = command.args();
+  const started = process.hrtime.bigint();
+  const result = spawnSync(process.execPath, args, {
+    cwd: scratch,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, CI: '1', NO_COLOR: '1' },
+  });
+  const elapsed = Number(process.hrtime.bigint() - started) / 1e6;
+  cleanup?.();
+  if (result.status !== 0) {
+    throw new Error(`${command.name} exited with ${result.status ?? result.signal}:\n${result.stderr}${result.stdout}`.slice(0, 2000));
+  }
+  return elapsed;
+}
+
+try {
+  const samples = new Map(commands.map((command) => [command.name, []]));
+  for (let round = 0; round < warmup + runs; round += 1) {
+    for (const command of commands) {
+      const elapsed = timeOnce(command);
+      if (round >= warmup) samples.get(command.name).push(elapsed);
+    }
+  }
+
+  const medians = new Map([...samples].map(([name, values]) => [name, median(values)]));
+  const baseline = medians.get('node -e 0');
+  console.log(`create-mcp-oauth CLI benchmark — Node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${os.platform()}`);
+  console.log(`${runs} measured runs per command after ${warmup} warm-up rounds, interleaved`);
+console.log(`load average before/after: ${loadBefore} / ${loadNow()} (other work on the machine inflates every number)\n`);
+  console.log(
+    table(
+      ['command', 'median ms', 'p90 ms', '× node -e 0'],
+      [...samples].map(([name, values]) => [name, fixed(median(values)), fixed(percentile(values, 0.9)), `${fixed(median(values) / baseline, 2)}×`]),
+    ),
+  );
+
+  const help = medians.get('create-mcp-oauth --help');
+  const vite = medians.get('create-vite --help');
+  const checks = [
+    [help <= vite * HELP_TARGET, `--help ${fixed(help)} ms ≤ ${HELP_TARGET}× create-vite --help (${fixed(vite)} ms → limit ${fixed(vite * HELP_TARGET)} ms): ratio ${fixed(help / vite, 2)}×`],
+    ...['express', 'hono'].map((framework) => {
+      const scaffoldMs = medians.get(scaffold(framework).name);
+      return [
+        scaffoldMs <= baseline * SCAFFOLD_TARGET,
+        `scaffold ${framework} ${fixed(scaffoldMs)} ms ≤ ${SCAFFOLD_TARGET}× node -e 0 (${fixed(baseline)} ms → limit ${fixed(baseline * SCAFFOLD_TARGET)} ms): ratio ${fixed(scaffoldMs / baseline, 2)}×`,
+      ];
+    }),
+  ];
+  console.log('\nTargets');
+  for (const [passed, text] of checks) console.log(verdict(passed, text));
+
+  const pack = packSize(ROOT);
+  console.log(`\nnpm pack: ${kib(pack.packed)} packed, ${kib(pack.unpacked)} unpacked, ${pack.files} files`);
+  for (const [top, entry] of [...pack.byTopLevel].sort((a, b) => b[1].bytes - a[1].bytes)) {
+    console.log(`  ${top.padEnd(12)} ${String(entry.files).padStart(3)} files  ${kib(entry.bytes).padStart(10)}`);
+  }
+  if (checks.some(([passed]) => !passed)) process.exitCode = 1;
+} finally {
+  rmSync(scratch, { recursive: true, force: true });
+}

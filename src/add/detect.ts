@@ -1,0 +1,330 @@
+/**
+ * What `add` needs to know about an existing project, read from the project itself: package.json, the
+ * lockfile and the syntax trees of its source files. Pure: the caller reads the files (project-files.ts).
+ */
+import type { PackageManager } from '../config/types.js';
+import { isTypeScriptPath, parseModule, usesModuleSyntax, walk, n, stringValue, memberPropertyName, isCall, type File } from './ast.js';
+import { findAppCreations, findMcpRoutes, type AppCreation, type FrameworkName, type McpRouteStatement } from './routes.js';
+import { findToolRegistrations, uniqueTools, type RegisteredTool, type UnreadableTool } from './tools.js';
+
+export interface ProjectSnapshot {
+  /** package.json as text. */
+  packageJson: string;
+  /** Source files by path relative to the project (posix separators). */
+  files: ReadonlyMap<string, string>;
+  /** Lockfile names present in the project directory. */
+  lockfiles: readonly string[];
+  /** `.env.example`, when there is one. */
+  envExample?: string;
+}
+
+export type SdkLine = 'v1' | 'v2';
+
+export interface PackageManifest {
+  name?: string;
+  type?: string;
+  main?: string;
+  packageManager?: string;
+  scripts?: Record<string, string>;
+  dependencies?: Record<string, string>;
+  devDependencies?: Record<string, string>;
+  peerDependencies?: Record<string, string>;
+}
+
+export type EntryDetection =
+  | { kind: 'found'; file: string; route: McpRouteSummary }
+  /** `file`: the file we think should mount the endpoint, when there is a good guess. */
+  | { kind: 'not-found'; file?: string; reason: string }
+  | { kind: 'ambiguous'; reason: string; fix: string };
+
+export interface McpRouteSummary {
+  appName: string;
+  path: string;
+  methods: string[];
+  line: number;
+}
+
+export interface ProjectFacts {
+  manifest: PackageManifest;
+  packageName: string;
+  framework: { name: FrameworkName; major?: number };
+  sdk: SdkLine;
+  language: 'ts' | 'js';
+  /** How the entry file is written: import/export or require. */
+  moduleSystem: 'esm' | 'cjs';
+  packageManager?: { name: PackageManager; from: string };
+  entry: EntryDetection;
+  tools: RegisteredTool[];
+  unreadableTools: UnreadableTool[];
+  /** Files that did not parse, skipped. */
+  unparsed: { file: string; message: string }[];
+  /** The port the app listens on, when written as a literal (for the default base URL). */
+  port?: number;
+}
+
+export interface DetectOptions {
+  /** `--entry`: the file that mounts the MCP endpoint. */
+  entry?: string;
+  /** `--mcp-path`: which route is the MCP endpoint, when a file has several. */
+  mcpPath?: string;
+}
+
+/** The project is not something `add` can work on at all (no SDK, no framework…). */
+export class DetectionError extends Error {
+  override name = 'DetectionError';
+}
+
+const LOCKFILES: Record<string, PackageManager> = {
+  'package-lock.json': 'npm',
+  'npm-shrinkwrap.json': 'npm',
+  'pnpm-lock.yaml': 'pnpm',
+  'yarn.lock': 'yarn',
+  'bun.lock': 'bun',
+  'bun.lockb': 'bun',
+};
+
+export function detectProject(snapshot: ProjectSnapshot, options: DetectOptions = {}): ProjectFacts {
+  const manifest = parseManifest(snapshot.packageJson);
+  const dependencies = { ...manifest.peerDependencies, ...manifest.devDependencies, ...manifest.dependencies };
+
+  const parsed = new Map<string, File>();
+  const unparsed: { file: string; message: string }[] = [];
+  for (const [file, text] of snapshot.files) {
+    try {
+      parsed.set(file, parseModule(text, file));
+    } catch (error) {
+      unparsed.push({ file, message: error instanceof Error ? error.message : String(error) });
+    }
+  }
+
+  const sdk = detectSdk(dependencies, parsed);
+  const creations = new Map<string, AppCreation[]>();
+  const routes = new Map<string, McpRouteStatement[]>();
+  for (const [file, ast] of parsed) {
+    creations.set(file, findAppCreations(ast));
+    routes.set(file, findMcpRoutes(ast));
+  }
+  const frameworkName = detectFramework(dependencies, creations);
+  const entry = detectEntry({ options, manifest, files: snapshot.files, unparsed, creations, routes, framework: frameworkName });
+
+  const entryFile = entry.kind === 'found' || entry.kind === 'not-found' ? entry.file : undefined;
+  const entryAst = entryFile ? parsed.get(entryFile) : undefined;
+  const language = entryFile ? (isTypeScriptPath(entryFile) ? 'ts' : 'js') : 'typescript' in dependencies ? 'ts' : 'js';
+  const moduleSystem = entryAst ? (usesModuleSyntax(entryAst) ? 'esm' : 'cjs') : manifest.type === 'module' ? 'esm' : 'cjs';
+
+  const tools: RegisteredTool[] = [];
+  const unreadableTools: UnreadableTool[] = [];
+  for (const [file, ast] of parsed) {
+    const scan = findToolRegistrations(ast, file);
+    tools.push(...scan.tools);
+    unreadableTools.push(...scan.unreadable);
+  }
+
+  const frameworkRange = dependencies[frameworkName];
+  return {
+    manifest,
+    packageName: manifest.name ?? 'mcp-server',
+    framework: { name: frameworkName, ...(frameworkRange ? majorOf(frameworkRange) : {}) },
+    sdk,
+    language,
+    moduleSystem,
+    ...packageManagerOf(snapshot.lockfiles, manifest),
+    entry,
+    tools: uniqueTools(tools),
+    unreadableTools,
+    unparsed,
+    ...(entryAst ? portOf(entryAst) : {}),
+  };
+}
+
+function parseManifest(text: string): PackageManifest {
+  let manifest: unknown;
+  try {
+    manifest = JSON.parse(text);
+  } catch (error) {
+    throw new DetectionError(`package.json is not valid JSON (${error instanceof Error ? error.message : String(error)}); fix it first`);
+  }
+  if (typeof manifest !== 'object' || manifest === null || Array.isArray(manifest)) throw new DetectionError('package.json does not hold a JSON object');
+  return manifest as PackageManifest;
+}
+
+function detectSdk(dependencies: Record<string, string>, parsed: Map<string, File>): SdkLine {
+  const v1 = '@modelcontextprotocol/sdk' in dependencies;
+  const v2 = '@modelcontextprotocol/server' in dependencies;
+  if (v1 && !v2) return 'v1';
+  if (v2 && !v1) return 'v2';
+  if (!v1 && !v2) {
+    throw new DetectionError(
+      'package.json depends on neither @modelcontextprotocol/sdk (v1) nor @modelcontextprotocol/server (v2): ' +
+        '`add` works on MCP servers built with the official TypeScript SDK',
+    );
+  }
+  // Both are listed (a migration in progress): follow the code.
+  let importsV1 = 0;
+  let importsV2 = 0;
+  for (const ast of parsed.values()) {
+    walk(ast, (node) => {
+      const source = n.ImportDeclaration.check(node) ? stringValue(node.source) : isRequire(node) ? stringValue(node.arguments[0]) : undefined;
+      if (source?.startsWith('@modelcontextprotocol/sdk')) importsV1 += 1;
+      if (source === '@modelcontextprotocol/server') importsV2 += 1;
+    });
+  }
+  return importsV1 > importsV2 ? 'v1' : 'v2';
+}
+
+function isRequire(node: unknown): node is { arguments: unknown[] } {
+  return isCall(node) && n.Identifier.check(node.callee) && node.callee.name === 'require';
+}
+
+function detectFramework(dependencies: Record<string, string>, creations: Map<string, AppCreation[]>): FrameworkName {
+  const express = 'express' in dependencies || '@modelcontextprotocol/express' in dependencies;
+  const hono = 'hono' in dependencies || '@modelcontextprotocol/hono' in dependencies;
+  if (express && !hono) return 'express';
+  if (hono && !express) return 'hono';
+  if (!express && !hono) {
+    throw new DetectionError('package.json depends on neither express nor hono: `add` patches Express and Hono servers');
+  }
+  const created = [...creations.values()].flat();
+  const honoApps = created.filter((creation) => creation.framework === 'hono').length;
+  return honoApps > created.length - honoApps ? 'hono' : 'express';
+}
+
+/** `^4.21.2` → 4, `~5.0.0` → 5, `5.x` → 5; tags like `latest` say nothing. */
+function majorOf(range: string): { major?: number } {
+  const match = /(\d+)/.exec(range.replace(/^npm:[^@]+@/, ''));
+  return match ? { major: Number(match[1]) } : {};
+}
+
+function packageManagerOf(lockfiles: readonly string[], manifest: PackageManifest): { packageManager?: { name: PackageManager; from: string } } {
+  for (const [lockfile, name] of Object.entries(LOCKFILES)) {
+    if (lockfiles.includes(lockfile)) return { packageManager: { name, from: lockfile } };
+  }
+  const declared = /^(npm|pnpm|yarn|bun)@/.exec(manifest.packageManager ?? '')?.[1] as PackageManager | undefined;
+  return declared ? { packageManager: { name: declared, from: 'the packageManager field of package.json' } } : {};
+}
+
+interface EntryInputs {
+  options: DetectOptions;
+  manifest: PackageManifest;
+  files: ReadonlyMap<string, string>;
+  unparsed: { file: string; message: string }[];
+  creations: Map<string, AppCreation[]>;
+  routes: Map<string, McpRouteStatement[]>;
+  framework: FrameworkName;
+}
+
+function detectEntry(inputs: EntryInputs): EntryDetection {
+  const { options, routes } = inputs;
+  const wantedPath = options.mcpPath;
+  const matching = (file: string, evidence?: 'handler' | 'path') =>
+    (routes.get(file) ?? []).filter((route) => (wantedPath === undefined || route.path === wantedPath) && (evidence === undefined || route.evidence === evidence));
+
+  if (options.entry !== undefined) {
+    const file = options.entry;
+    if (!inputs.files.has(file)) {
+      throw new DetectionError(`--entry ${file}: no such source file in the project (give a path relative to the project directory)`);
+    }
+    const broken = inputs.unparsed.find((problem) => problem.file === file);
+    if (broken) return { kind: 'not-found', file, reason: `${file} does not parse: ${broken.message}` };
+    const candidates = matching(file, 'handler').length > 0 ? matching(file, 'handler') : matching(file);
+    return pickRoute(file, candidates, wantedPath);
+  }
+
+  for (const evidence of ['handler', 'path'] as const) {
+    let files = [...routes.keys()].filter((file) => matching(file, evidence).length > 0);
+    // A weak match (the path alone) only counts in a file that creates the app.
+    if (evidence === 'path') files = files.filter((file) => (inputs.creations.get(file) ?? []).length > 0);
+    if (files.length > 1) {
+      const creating = files.filter((file) => (inputs.creations.get(file) ?? []).some((creation) => creation.framework === inputs.framework));
+      if (creating.length === 1) files = creating;
+    }
+    if (files.length === 1) return pickRoute(files[0]!, matching(files[0]!, evidence), wantedPath);
+    if (files.length > 1) {
+      return {
+        kind: 'ambiguous',
+        reason: `several files mount an MCP endpoint: ${files.map((file) => `${file} (${matching(file, evidence).map((route) => route.path).join(', ')})`).join('; ')}`,
+        fix: 'pass --entry <file> to say which one to patch',
+      };
+    }
+  }
+
+  const guess = likelyEntry(inputs);
+  const what = wantedPath === undefined ? 'the MCP endpoint' : `the MCP endpoint at ${wantedPath}`;
+  return {
+    kind: 'not-found',
+    ...(guess ? { file: guess } : {}),
+    reason: guess
+      ? `${guess} ${createsApp(inputs, guess) ? `creates the ${frameworkLabel(inputs.framework)} app, but ` : ''}does not mount ${what} in a way I recognise ` +
+        `(a statement like app.post('/mcp', handler) with a literal path, whose handler calls transport.handleRequest)`
+      : `no source file mounts ${what} in a way I recognise (a statement like app.post('/mcp', handler) with a literal path)`,
+  };
+}
+
+function pickRoute(file: string, candidates: McpRouteStatement[], wantedPath: string | undefined): EntryDetection {
+  if (candidates.length === 0) {
+    const what = wantedPath === undefined ? 'an MCP endpoint' : `an MCP endpoint at ${wantedPath}`;
+    return { kind: 'not-found', file, reason: `${file} does not mount ${what} in a way I recognise (a statement like app.post('/mcp', handler) with a literal path)` };
+  }
+  const paths = [...new Set(candidates.map((route) => route.path))];
+  if (paths.length > 1) {
+    return { kind: 'ambiguous', reason: `${file} mounts several endpoints that look like MCP: ${paths.join(', ')}`, fix: 'pass --mcp-path <path> to say which one is the MCP endpoint' };
+  }
+  const first = candidates[0]!;
+  return {
+    kind: 'found',
+    file,
+    route: { appName: first.appName, path: first.path, methods: [...new Set(candidates.flatMap((route) => route.methods))], line: first.line },
+  };
+}
+
+function createsApp(inputs: EntryInputs, file: string): boolean {
+  return (inputs.creations.get(file) ?? []).some((creation) => creation.framework === inputs.framework);
+}
+
+function frameworkLabel(framework: FrameworkName): string {
+  return framework === 'express' ? 'Express' : 'Hono';
+}
+
+/** The file that creates the app, else the one package.json starts. */
+function likelyEntry(inputs: EntryInputs): string | undefined {
+  const creating = [...inputs.creations.keys()].filter((file) => createsApp(inputs, file));
+  if (creating.length === 1) return creating[0];
+  const started = [inputs.manifest.main, inputs.manifest.scripts?.start, inputs.manifest.scripts?.dev].filter((value): value is string => typeof value === 'string');
+  for (const file of inputs.files.keys()) {
+    const base = file.replace(/\.[cm]?[jt]sx?$/, '');
+    if (started.some((command) => command.includes(file) || command.includes(`${base}.js`) || command.includes(base.replace(/^src\//, 'dist/')))) return file;
+  }
+  return creating[0];
+}
+
+/** `listen(3000)`, `port: 3000`, `process.env.PORT ?? 3000`: the first literal port in the entry file. */
+function portOf(ast: File): { port?: number } {
+  let port: number | undefined;
+  walk(ast, (node) => {
+    if (port !== undefined) return false;
+    const candidate =
+      isCall(node) && memberPropertyName(node.callee) === 'listen'
+        ? node.arguments[0]
+        : (n.ObjectProperty.check(node) || n.Property.check(node)) && n.Identifier.check(node.key) && node.key.name === 'port'
+          ? node.value
+          : n.LogicalExpression.check(node) && memberPropertyName(node.left) === 'PORT'
+            ? node.right
+            : undefined;
+    const value = literalPort(candidate);
+    if (value !== undefined) port = value;
+    return undefined;
+  });
+  return port === undefined ? {} : { port };
+}
+
+function literalPort(node: unknown): number | undefined {
+  if (n.NumericLiteral.check(node) || (n.Literal.check(node) && typeof node.value === 'number')) {
+    const value = Number((node as { value: number }).value);
+    return Number.isInteger(value) && value > 0 && value < 65536 ? value : undefined;
+  }
+  if (n.LogicalExpression.check(node) || n.ConditionalExpression.check(node)) {
+    return literalPort((node as { right?: unknown; alternate?: unknown }).right ?? (node as { alternate?: unknown }).alternate);
+  }
+  if (isCall(node) && n.Identifier.check(node.callee) && (node.callee.name === 'Number' || node.callee.name === 'parseInt')) return literalPort(node.arguments[0]);
+  return undefined;
+}

@@ -1,0 +1,24 @@
+/**
+ * `add` changes files in place, so it wants a clean git work tree: then `git diff` shows exactly what it did
+ * and `git checkout .` undoes it. Only the project directory counts (other changes in a monorepo do not).
+ * execa is imported here, on this path only.
+ */
+export type GitState =
+  | { kind: 'clean' }
+  | { kind: 'dirty'; files: string[] }
+  /** Not a repository, or git is not installed: nothing to protect with, the caller warns. */
+  | { kind: 'unavailable'; reason: string };
+
+export async function gitState(dir: string): Promise<GitState> {
+  const { execa } = await import('execa');
+  const status = await execa('git', ['status', '--porcelain', '--untracked-files=normal', '--', '.'], { cwd: dir, reject: false, stdin: 'ignore' });
+  if (status.failed) {
+    if ((status as { code?: string }).code === 'ENOENT') return { kind: 'unavailable', reason: 'git is not installed' };
+    return { kind: 'unavailable', reason: 'the project is not in a git repository' };
+  }
+  const files = String(status.stdout)
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => line.slice(3));
+  return files.length === 0 ? { kind: 'clean' } : { kind: 'dirty', files };
+}

@@ -1,0 +1,218 @@
+/**
+ * The whole change `add` would make, computed in memory from the project's files, the detected facts and
+ * the user's answers: new files, patched files (old and new text), dependencies, `.env.example` lines, and
+ * the steps left to do by hand. Pure; nothing here touches the disk.
+ */
+import path from 'node:path';
+import type { ProjectConfig } from '../config/types.js';
+import { n, parseModule, stringValue, walk } from './ast.js';
+import { addedFiles, importExtension, TOOL_SCOPES_MODULE, type OutputFlavor, type TemplateSource } from './added-files.js';
+import type { ProjectFacts, ProjectSnapshot } from './detect.js';
+import { addEnvVariables, oauthEnvVariables } from './patch-env-example.js';
+import { manualEntrySnippet, patchEntry } from './patch-entry.js';
+import { addDependencies, missingDependencies, type DependencyToAdd } from './patch-package-json.js';
+import { patchToolRegistrations, scopeChallengeImport } from './patch-tools.js';
+
+/** The scaffold's inputs that apply to an existing project (it has its own directory, name and framework). */
+export type AddConfig = Pick<
+  ProjectConfig,
+  'baseUrl' | 'mcpPath' | 'mcpServerUrl' | 'scalekitEnvUrl' | 'resourceId' | 'serverUrlInAudience' | 'scopes' | 'tools' | 'registration'
+>;
+
+export interface FileChange {
+  path: string;
+  /** Undefined for a new file. */
+  before?: string;
+  after: string;
+}
+
+export interface ManualStep {
+  file: string;
+  line?: number;
+  reason: string;
+  snippet: string;
+}
+
+export interface AddPlan {
+  /** Sorted by path. Empty: the project is already set up. */
+  changes: FileChange[];
+  dependencies: DependencyToAdd[];
+  envAdded: string[];
+  manual: ManualStep[];
+  notes: string[];
+  /** Where the auth modules live, relative to the project. */
+  folder: string;
+}
+
+/** The entry file cannot be patched: nothing at all is written, and the user gets the snippet. */
+export class EntryRefusal extends Error {
+  override name = 'EntryRefusal';
+  constructor(
+    message: string,
+    readonly file: string | undefined,
+    readonly snippet: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Versions the auth modules are written and tested against (the generated servers use the same). */
+const DEPENDENCY_RANGES = {
+  jose: '^6.1.0',
+  cors: '^2.8.5',
+  '@types/cors': '^2.8.19',
+  '@types/node': '^20.19.0',
+};
+
+export function planAdd(input: { snapshot: ProjectSnapshot; facts: ProjectFacts; config: AddConfig; templates: TemplateSource }): AddPlan {
+  const { snapshot, facts, config } = input;
+  const entry = facts.entry;
+  const flavor = outputFlavor(facts);
+  const folder = entry.kind === 'found' || entry.kind === 'not-found' ? folderFor(entry.file) : 'mcp-oauth';
+  const adapterSpecifier = `./mcp-oauth/${facts.framework.name}${importExtension(flavor.extension)}`;
+  const esm = flavor.syntax !== 'cjs';
+  if (entry.kind !== 'found') {
+    const message = entry.kind === 'ambiguous' ? `${entry.reason}: ${entry.fix}` : entry.reason;
+    throw new EntryRefusal(message, entry.kind === 'not-found' ? entry.file : undefined, manualEntrySnippet({ framework: facts.framework.name, sdk: facts.sdk, mcpPath: config.mcpPath, adapterSpecifier }, esm));
+  }
+
+  const contents = new Map<string, string>();
+  const current = (file: string) => contents.get(file) ?? snapshot.files.get(file);
+  const notes: string[] = [];
+  const manual: ManualStep[] = [];
+
+  // 1. The auth modules; a file the user already has is theirs and stays as it is.
+  let mappedTools = new Set(config.tools.map((tool) => tool.name));
+  const added = addedFiles({
+    templates: input.templates,
+    sdk: facts.sdk,
+    framework: facts.framework.name,
+    flavor,
+    folder,
+    resourceName: facts.packageName,
+    scopes: config.scopes,
+    tools: config.tools,
+  });
+  for (const file of added) {
+    const existing = snapshot.files.get(file.path);
+    if (existing === undefined) contents.set(file.path, file.contents);
+    else if (existing !== file.contents) {
+      if (file.module === TOOL_SCOPES_MODULE) {
+        mappedTools = toolScopeKeys(existing, file.path);
+        const unmapped = facts.tools.filter((tool) => !mappedTools.has(tool.name));
+        for (const tool of unmapped) {
+          manual.push({ file: file.path, reason: `${tool.name} (${tool.file}:${tool.line}) is not in TOOL_SCOPES yet; add it with the scopes it needs`, snippet: `${tool.name}: [],` });
+        }
+      } else {
+        notes.push(`kept your ${file.path}: it differs from what add would write (delete it and run add again to get the current version)`);
+      }
+    }
+  }
+
+  // 2. The entry file: import the adapter, register the guard before the MCP route.
+  const patched = patchEntry({ file: entry.file, source: current(entry.file)!, framework: facts.framework.name, sdk: facts.sdk, mcpPath: entry.route.path, adapterSpecifier, esm });
+  if (!patched.ok) throw new EntryRefusal(patched.reason, entry.file, patched.snippet);
+  contents.set(entry.file, patched.text);
+  notes.push(...patched.notes);
+
+  // 3. v2: each tool's scope check where it is registered. (v1 checks tool scopes in the guard instead.)
+  if (facts.sdk === 'v2') {
+    const toolScopesFile = `${folder}/${TOOL_SCOPES_MODULE}${importExtension(flavor.extension)}`;
+    for (const file of [...new Set(facts.tools.map((tool) => tool.file))].sort()) {
+      const specifier = relativeImport(file, toolScopesFile);
+      const result = patchToolRegistrations({ file, source: current(file)!, mappedTools, toolScopesSpecifier: specifier, esm: !isCommonJsFile(file, facts) });
+      if (result.text !== undefined) contents.set(file, result.text);
+      for (const step of result.manual) {
+        manual.push({ ...step, snippet: `${scopeChallengeImport(specifier, !isCommonJsFile(file, facts))}\n…\n${step.snippet}` });
+      }
+    }
+  }
+  for (const tool of facts.unreadableTools) {
+    notes.push(`${tool.file}:${tool.line} registers a tool whose name is not a literal: map it in ${folder}/${TOOL_SCOPES_MODULE}${flavor.extension} yourself`);
+  }
+
+  // 4. Dependencies the modules import, without touching versions the project already has.
+  const dependencies = missingDependencies(facts.manifest as Record<string, unknown>, wantedDependencies(facts));
+  if (dependencies.length > 0) contents.set('package.json', addDependencies(snapshot.packageJson, dependencies));
+
+  // 5. .env.example: the variables the guard reads.
+  const env = addEnvVariables(snapshot.envExample, oauthEnvVariables(config));
+  if (env) contents.set('.env.example', env.text);
+
+  const originals = new Map<string, string | undefined>([...contents.keys()].map((file) => [file, originalOf(file, snapshot)]));
+  const changes = [...contents.entries()]
+    .filter(([file, text]) => originals.get(file) !== text)
+    .map(([file, text]) => ({ path: file, ...(originals.get(file) === undefined ? {} : { before: originals.get(file) }), after: text }))
+    .sort((a, b) => a.path.localeCompare(b.path));
+  return { changes, dependencies, envAdded: env?.added ?? [], manual, notes, folder };
+}
+
+function originalOf(file: string, snapshot: ProjectSnapshot): string | undefined {
+  if (file === 'package.json') return snapshot.packageJson;
+  if (file === '.env.example') return snapshot.envExample;
+  return snapshot.files.get(file);
+}
+
+export function outputFlavor(facts: ProjectFacts): OutputFlavor {
+  const entryFile = facts.entry.kind === 'found' || facts.entry.kind === 'not-found' ? facts.entry.file : undefined;
+  const extension = entryFile ? path.posix.extname(entryFile).replace('.tsx', '.ts').replace('.jsx', '.js') : facts.language === 'ts' ? '.ts' : '.js';
+  if (facts.language === 'ts') return { extension, syntax: 'ts' };
+  const syntax = extension === '.mjs' ? 'esm' : extension === '.cjs' ? 'cjs' : facts.moduleSystem;
+  return { extension, syntax };
+}
+
+function folderFor(entryFile: string | undefined): string {
+  const dir = entryFile ? path.posix.dirname(entryFile) : '.';
+  return dir === '.' ? 'mcp-oauth' : `${dir}/mcp-oauth`;
+}
+
+function wantedDependencies(facts: ProjectFacts): DependencyToAdd[] {
+  const wanted: DependencyToAdd[] = [{ name: 'jose', range: DEPENDENCY_RANGES.jose, dev: false }];
+  const typescript = facts.language === 'ts';
+  if (facts.framework.name === 'express') {
+    wanted.push({ name: 'cors', range: DEPENDENCY_RANGES.cors, dev: false });
+    if (typescript) wanted.push({ name: '@types/cors', range: DEPENDENCY_RANGES['@types/cors'], dev: true });
+  }
+  if (typescript) wanted.push({ name: '@types/node', range: DEPENDENCY_RANGES['@types/node'], dev: true });
+  return wanted;
+}
+
+/** `src/tools/notes.ts` → `src/mcp-oauth/mcp/tool-scopes.js` gives `../mcp-oauth/mcp/tool-scopes.js`. */
+export function relativeImport(fromFile: string, toFile: string): string {
+  const relative = path.posix.relative(path.posix.dirname(fromFile), toFile);
+  return relative.startsWith('.') ? relative : `./${relative}`;
+}
+
+function isCommonJsFile(file: string, facts: ProjectFacts): boolean {
+  if (file.endsWith('.cjs')) return true;
+  if (file.endsWith('.mjs') || /\.[cm]?tsx?$/.test(file)) return false;
+  return facts.moduleSystem === 'cjs';
+}
+
+/** The tool names in an existing tool-scope map (`export const TOOL_SCOPES = { name: [...] }`). */
+function toolScopeKeys(source: string, file: string): Set<string> {
+  const keys = new Set<string>();
+  let ast;
+  try {
+    ast = parseModule(source, file);
+  } catch {
+    return keys;
+  }
+  walk(ast, (node) => {
+    if (!n.VariableDeclarator.check(node) || !n.Identifier.check(node.id) || node.id.name !== 'TOOL_SCOPES') return;
+    walk(node.init, (inner) => {
+      if (n.ObjectExpression.check(inner)) {
+        for (const property of inner.properties) {
+          if (n.ObjectProperty.check(property) || n.Property.check(property)) {
+            const key = n.Identifier.check(property.key) ? property.key.name : stringValue(property.key);
+            if (key !== undefined) keys.add(key);
+          }
+        }
+        return false;
+      }
+      return undefined;
+    });
+    return false;
+  });
+  return keys;
+}

@@ -1,0 +1,181 @@
+/**
+ * `add` flags + answers + what detection found → the validated inputs of the plan. Same rules as the
+ * scaffold: every flag is validated (with the scaffold's validators) before anything is asked; only values
+ * not given are asked for, and only when we may prompt and `--yes` is off.
+ */
+import { DEFAULT_REGISTRATION, DEFAULT_SERVER_URL_IN_AUDIENCE } from '../config/defaults.js';
+import { validatePackageManager, validateRegistration, validateResourceId } from '../config/identifiers.js';
+import { askRegistration, askResourceId, askScalekitEnvUrl, askServerUrlInAudience } from '../config/questions.js';
+import type { Result } from '../config/result.js';
+import { parseScopeSpec, parseToolSpec, reconcileScopesAndTools, validateScopeName } from '../config/scopes-tools.js';
+import { PLACEHOLDER_ENV_URL, PLACEHOLDER_RESOURCE_ID, type PackageManager, type Registration, type ScopeSpec, type ToolSpec } from '../config/types.js';
+import { joinMcpServerUrl, validateBaseUrl, validateMcpPath, validateScalekitEnvUrl } from '../config/urls.js';
+import { detectPackageManager } from '../install/package-manager.js';
+import { CliError } from '../ui/errors.js';
+import type { Prompter } from '../ui/prompter.js';
+import type { AddFlags } from './command.js';
+import type { ProjectFacts } from './detect.js';
+import type { AddConfig } from './plan.js';
+
+export interface GivenAddValues {
+  baseUrl?: string;
+  mcpPath?: string;
+  scalekitEnvUrl?: string;
+  resourceId?: string;
+  scopes?: ScopeSpec[];
+  tools?: ToolSpec[];
+  registration?: Registration;
+  packageManager?: PackageManager;
+}
+
+/** Validate every flag that was given, so a typo fails before detection output and questions. */
+export function validateAddFlags(flags: AddFlags): GivenAddValues {
+  const check = <T>(flag: string, value: string | undefined, validate: (input: string) => Result<T>): T | undefined => {
+    if (value === undefined) return undefined;
+    const result = validate(value);
+    if (!result.ok) throw new CliError(`${flag}: ${result.error}`);
+    return result.value;
+  };
+  const checkEach = <T>(flag: string, values: string[] | undefined, parse: (input: string) => Result<T>) => values?.map((value) => check(flag, value, parse) as T);
+  return {
+    baseUrl: check('--base-url', flags.baseUrl, validateBaseUrl),
+    mcpPath: check('--mcp-path', flags.mcpPath, validateMcpPath),
+    scalekitEnvUrl: check('--scalekit-env-url', flags.scalekitEnvUrl, validateScalekitEnvUrl),
+    resourceId: check('--resource-id', flags.resourceId, validateResourceId),
+    scopes: checkEach('--scope', flags.scopes, parseScopeSpec),
+    tools: checkEach('--tool', flags.tools, parseToolSpec),
+    registration: check('--registration', flags.registration, validateRegistration),
+    packageManager: check('--package-manager', flags.packageManager, validatePackageManager),
+  };
+}
+
+const REQUIRED_WITHOUT_PROMPT = [
+  { key: 'scalekitEnvUrl', flag: '--scalekit-env-url', fix: 'pass it, or --yes to use a placeholder' },
+  { key: 'resourceId', flag: '--resource-id', fix: 'pass it, or --yes to use a placeholder' },
+] as const satisfies readonly { key: keyof AddFlags; flag: string; fix: string }[];
+
+export interface ResolvedAdd {
+  config: AddConfig;
+  packageManager: PackageManager;
+  notes: string[];
+  placeholders: { envUrl: boolean; resourceId: boolean };
+}
+
+export interface ResolveAddContext {
+  flags: AddFlags;
+  given: GivenAddValues;
+  facts: ProjectFacts;
+  /** `undefined` when we must not prompt (or `--yes`). */
+  prompter: Prompter | undefined;
+  nonInteractiveReason?: string;
+  userAgent: string | undefined;
+}
+
+export async function resolveAdd(context: ResolveAddContext): Promise<ResolvedAdd> {
+  const { flags, given, facts } = context;
+  const prompter = flags.yes ? undefined : context.prompter;
+  if (!prompter && !flags.yes) {
+    const missing = REQUIRED_WITHOUT_PROMPT.filter(({ key }) => flags[key] === undefined);
+    if (missing.length > 0) {
+      throw new CliError(`${missing.map(({ flag, fix }) => `missing ${flag}: ${fix}`).join('\n')}\n(can't prompt: ${context.nonInteractiveReason ?? 'not prompting'})`);
+    }
+  }
+
+  const mcpPath = facts.entry.kind === 'found' ? facts.entry.route.path : (given.mcpPath ?? '/mcp');
+  const defaultBaseUrl = `http://localhost:${facts.port ?? 3000}`;
+  const baseUrl = given.baseUrl ?? (prompter ? await askBaseUrl(prompter, defaultBaseUrl) : defaultBaseUrl);
+  const mcpServerUrl = joinMcpServerUrl(baseUrl, mcpPath);
+  const scalekitEnvUrl = given.scalekitEnvUrl ?? (prompter ? await askScalekitEnvUrl(prompter) : PLACEHOLDER_ENV_URL);
+  const resourceId = given.resourceId ?? (prompter ? await askResourceId(prompter) : PLACEHOLDER_RESOURCE_ID);
+  const serverUrlInAudience = flags.serverUrlInAudience ?? (prompter ? await askServerUrlInAudience(prompter, mcpServerUrl) : DEFAULT_SERVER_URL_IN_AUDIENCE);
+
+  const notes: string[] = [];
+  const detected = facts.tools.map((tool) => tool.name);
+  const scopesGiven = given.scopes ?? (prompter && !given.tools ? await askScopes(prompter) : undefined);
+  const toolsGiven = given.tools ?? (prompter ? await askToolScopes(prompter, detected, scopesGiven ?? []) : undefined);
+  const tools = mergeTools(toolsGiven ?? [], detected, notes);
+  const reconciled = reconcileScopesAndTools({ scopes: scopesGiven ?? [], tools });
+  if (!reconciled.ok) throw new CliError(reconciled.error);
+  notes.push(...reconciled.value.notes);
+  if (reconciled.value.tools.every((tool) => tool.scopes.length === 0)) {
+    notes.push('no tool requires a scope: any valid token may call every tool. Map tools to scopes with --tool name=scope (or in the tool-scopes file)');
+  }
+  const registration = given.registration ?? (prompter ? await askRegistration(prompter) : DEFAULT_REGISTRATION);
+
+  return {
+    config: {
+      baseUrl,
+      mcpPath,
+      mcpServerUrl,
+      scalekitEnvUrl,
+      resourceId,
+      serverUrlInAudience,
+      scopes: reconciled.value.scopes,
+      tools: reconciled.value.tools,
+      registration,
+    },
+    packageManager: given.packageManager ?? facts.packageManager?.name ?? detectPackageManager(context.userAgent),
+    notes,
+    placeholders: { envUrl: scalekitEnvUrl === PLACEHOLDER_ENV_URL, resourceId: resourceId === PLACEHOLDER_RESOURCE_ID },
+  };
+}
+
+/** Every registered tool gets an entry (no scope unless mapped); mapped tools that are not registered are kept, with a note. */
+export function mergeTools(mapped: ToolSpec[], detected: string[], notes: string[]): ToolSpec[] {
+  const names = new Set(mapped.map((tool) => tool.name));
+  for (const tool of mapped) {
+    if (!detected.includes(tool.name)) notes.push(`--tool ${tool.name}: no registerTool('${tool.name}', …) found in the code; it is mapped anyway`);
+  }
+  const unmapped = detected.filter((name) => !names.has(name));
+  if (mapped.length > 0 && unmapped.length > 0) notes.push(`${unmapped.join(', ')}: no --tool given, so any valid token may call ${unmapped.length === 1 ? 'it' : 'them'}`);
+  return [...mapped, ...unmapped.map((name) => ({ name, scopes: [] }))];
+}
+
+async function askBaseUrl(prompter: Prompter, defaultValue: string): Promise<string> {
+  const answer = await prompter.text({
+    message: 'Public base URL where MCP hosts reach the server',
+    placeholder: defaultValue,
+    defaultValue,
+    validate: (input) => {
+      const result = validateBaseUrl(input);
+      return result.ok ? undefined : result.error;
+    },
+  });
+  const result = validateBaseUrl(answer);
+  if (!result.ok) throw new Error(`validated answer failed validation: ${result.error}`);
+  return result.value;
+}
+
+/** Scope names (and descriptions) the server defines; none is a valid answer. */
+async function askScopes(prompter: Prompter): Promise<ScopeSpec[]> {
+  const scopes: ScopeSpec[] = [];
+  for (;;) {
+    const name = await prompter.text({
+      message: scopes.length === 0 ? 'A scope this server defines, e.g. notes:read (Enter for none: any valid token may call every tool)' : 'Another scope (Enter when done)',
+      validate: (input) => {
+        if (input.trim() === '') return undefined;
+        const result = validateScopeName(input);
+        if (!result.ok) return result.error;
+        return scopes.some((scope) => scope.name === result.value) ? `${result.value} is already defined` : undefined;
+      },
+    });
+    if (name.trim() === '') return scopes;
+    const description = await prompter.text({ message: `What does ${name.trim()} allow? (a description for humans; optional)` });
+    const parsed = validateScopeName(name);
+    if (parsed.ok) scopes.push({ name: parsed.value, description });
+  }
+}
+
+/** For each tool the code registers, which scopes it requires. */
+async function askToolScopes(prompter: Prompter, detected: string[], scopes: ScopeSpec[]): Promise<ToolSpec[] | undefined> {
+  if (scopes.length === 0 || detected.length === 0) return undefined;
+  const tools: ToolSpec[] = [];
+  for (const name of detected) {
+    const required = await prompter.multiselect({
+      message: `Scopes the tool ${name} requires (Space to toggle, Enter to confirm; none: any valid token)`,
+      options: scopes.map((scope) => ({ value: scope.name, label: scope.name, ...(scope.description ? { hint: scope.description } : {}) })),
+    });
+    tools.push({ name, scopes: required });
+  }
+  return tools;
+}

@@ -1,0 +1,211 @@
+/**
+ * Where an Express or Hono app is created and where it mounts the MCP endpoint, read from the syntax tree.
+ *
+ * An MCP route is a statement like `app.post('/mcp', handler)` (also `app.all`, `app.use`, `app.on([...], '/mcp', …)`,
+ * `app.route('/mcp').post(…)` and chains), with a literal path, whose handler hands the request to an MCP
+ * transport (`transport.handleRequest(…)`, `toNodeHandler(…)`, a `…StreamableHTTPServerTransport`), inline or
+ * through a function declared in the same file. Without such a handler, a route whose path mentions "mcp" counts
+ * as a weaker match.
+ */
+import {
+  calleeName,
+  containsNode,
+  isCall,
+  lineOf,
+  memberPropertyName,
+  moduleBindings,
+  n,
+  stringValue,
+  unwrapExpression,
+  walk,
+  type Binding,
+  type CallExpression,
+  type File,
+  type Node,
+  type Statement,
+} from './ast.js';
+
+export type FrameworkName = 'express' | 'hono';
+
+export interface AppCreation {
+  framework: FrameworkName;
+  /** The variable holding the app. */
+  appName: string;
+  line: number;
+}
+
+export interface McpRouteStatement {
+  appName: string;
+  path: string;
+  /** HTTP methods as written (`post`, `all`, `use`…). */
+  methods: string[];
+  statement: Statement;
+  /** The statement list holding it: where the guard is inserted, before it. */
+  container: Statement[];
+  line: number;
+  evidence: 'handler' | 'path';
+  /** The route's handler functions (inline, or declared in the same file), for wiring the transport. */
+  handlers: FunctionNode[];
+}
+
+export type FunctionNode = Node & { params: Node[]; body: Node };
+
+const ROUTE_METHODS = new Set(['get', 'post', 'put', 'delete', 'patch', 'all', 'use', 'options', 'head']);
+const EXPRESS_FACTORIES = new Set(['createMcpExpressApp']);
+const HONO_FACTORIES = new Set(['createMcpHonoApp']);
+const TRANSPORT_NAMES = /StreamableHTTPServerTransport$|^toNodeHandler$|^toFetchHandler$|^createMcpHandler$|^toReqRes$|^toFetchResponse$/;
+
+export function findAppCreations(ast: File): AppCreation[] {
+  const bindings = moduleBindings(ast);
+  const creations: AppCreation[] = [];
+  walk(ast, (node) => {
+    if (!n.VariableDeclarator.check(node) || !n.Identifier.check(node.id)) return;
+    const framework = frameworkOfFactory(unwrapExpression(node.init), bindings);
+    if (framework) creations.push({ framework, appName: node.id.name, line: lineOf(node) });
+  });
+  return creations;
+}
+
+function frameworkOfFactory(init: unknown, bindings: Map<string, Binding>): FrameworkName | undefined {
+  if (isCall(init) && n.Identifier.check(init.callee)) {
+    const name = init.callee.name;
+    const binding = bindings.get(name);
+    if (binding?.source === 'express' && (binding.imported === 'default' || binding.imported === '*')) return 'express';
+    if (!binding && name === 'express') return 'express';
+    if (EXPRESS_FACTORIES.has(binding?.imported ?? name)) return 'express';
+    if (HONO_FACTORIES.has(binding?.imported ?? name)) return 'hono';
+  }
+  if (n.NewExpression.check(init) && n.Identifier.check(init.callee)) {
+    const binding = bindings.get(init.callee.name);
+    if (binding ? binding.imported === 'Hono' && binding.source.startsWith('hono') : init.callee.name === 'Hono') return 'hono';
+  }
+  return undefined;
+}
+
+/** Every MCP route statement in the file, strongest evidence first within each statement list. */
+export function findMcpRoutes(ast: File): McpRouteStatement[] {
+  const functions = declaredFunctions(ast);
+  const routes: McpRouteStatement[] = [];
+  walk(ast, (node) => {
+    const container = statementList(node);
+    if (!container) return;
+    for (const statement of container) {
+      const route = routeOf(statement, container, functions);
+      if (route) routes.push(route);
+    }
+  });
+  return routes;
+}
+
+/** The statement lists a guard could be inserted into: a module's or a block's body. */
+function statementList(node: Node): Statement[] | undefined {
+  if (n.Program.check(node) || n.BlockStatement.check(node) || n.StaticBlock.check(node)) return node.body as Statement[];
+  return undefined;
+}
+
+function routeOf(statement: Statement, container: Statement[], functions: Map<string, FunctionNode>): McpRouteStatement | undefined {
+  if (!n.ExpressionStatement.check(statement)) return undefined;
+  const chain = callChain(statement.expression);
+  if (!chain) return undefined;
+  // Each call of a chain is its own candidate; `.route(path)` gives its path to the calls after it.
+  const candidates: { path: string; method: string; handlerArgs: unknown[] }[] = [];
+  let routePath: string | undefined;
+  for (const call of chain.calls) {
+    const method = memberPropertyName(call.callee)!;
+    const args = call.arguments;
+    if (method === 'route') {
+      routePath = stringValue(args[0]);
+      // Hono: app.route('/mcp', subApp)
+      if (routePath !== undefined && args.length > 1) candidates.push({ path: routePath, method, handlerArgs: args.slice(1) });
+    } else if (method === 'on' && stringValue(args[1]) !== undefined) {
+      // Hono: app.on(['GET', 'POST'], '/mcp', handler)
+      candidates.push({ path: stringValue(args[1])!, method, handlerArgs: args.slice(2) });
+    } else if (ROUTE_METHODS.has(method)) {
+      const path = stringValue(args[0]);
+      if (path !== undefined) candidates.push({ path, method, handlerArgs: args.slice(1) });
+      else if (routePath !== undefined) candidates.push({ path: routePath, method, handlerArgs: args });
+    }
+  }
+
+  const judged = candidates.map((candidate) => {
+    const handlers = candidate.handlerArgs.flatMap((arg) => handlerFunctions(arg, functions));
+    const servesMcp = candidate.handlerArgs.some((arg) => mentionsTransport(arg)) || handlers.some((handler) => mentionsTransport(handler));
+    const evidence: McpRouteStatement['evidence'] | undefined = servesMcp
+      ? 'handler'
+      : /mcp/i.test(candidate.path) && candidate.method !== 'use'
+        ? 'path'
+        : undefined;
+    return { ...candidate, handlers, evidence };
+  });
+  const best = judged.find((candidate) => candidate.evidence === 'handler') ?? judged.find((candidate) => candidate.evidence === 'path');
+  if (!best?.evidence) return undefined;
+  const sameEndpoint = judged.filter((candidate) => candidate.path === best.path && candidate.evidence);
+  return {
+    appName: chain.root,
+    path: best.path,
+    methods: sameEndpoint.map((candidate) => candidate.method),
+    statement,
+    container,
+    line: lineOf(statement),
+    evidence: best.evidence,
+    handlers: sameEndpoint.flatMap((candidate) => candidate.handlers),
+  };
+}
+
+/** `app.a(…).b(…)` → root `app` and the calls, innermost first. */
+function callChain(expression: unknown): { root: string; calls: CallExpression[] } | undefined {
+  const calls: CallExpression[] = [];
+  let current = expression;
+  while (isCall(current)) {
+    const callee = current.callee;
+    if (!n.MemberExpression.check(callee) || memberPropertyName(callee) === undefined) return undefined;
+    calls.unshift(current);
+    current = callee.object;
+  }
+  if (!n.Identifier.check(current) || calls.length === 0) return undefined;
+  return { root: current.name, calls };
+}
+
+function handlerFunctions(arg: unknown, functions: Map<string, FunctionNode>): FunctionNode[] {
+  if (isFunction(arg)) return [arg];
+  if (n.Identifier.check(arg)) {
+    const declared = functions.get(arg.name);
+    return declared ? [declared] : [];
+  }
+  return [];
+}
+
+function mentionsTransport(root: unknown): boolean {
+  return containsNode(root, (node) => {
+    if (memberPropertyName(node) === 'handleRequest') return true;
+    const name = calleeName(node);
+    return name !== undefined && TRANSPORT_NAMES.test(name);
+  });
+}
+
+export function isFunction(node: unknown): node is FunctionNode {
+  return n.ArrowFunctionExpression.check(node) || n.FunctionExpression.check(node) || n.FunctionDeclaration.check(node);
+}
+
+/** Functions declared at any level of the file by name: `function f() {}` and `const f = () => {}`. */
+function declaredFunctions(ast: File): Map<string, FunctionNode> {
+  const functions = new Map<string, FunctionNode>();
+  walk(ast, (node) => {
+    if (n.FunctionDeclaration.check(node) && node.id) functions.set(String(node.id.name), node as FunctionNode);
+    if (n.VariableDeclarator.check(node) && n.Identifier.check(node.id) && isFunction(unwrapExpression(node.init))) {
+      functions.set(node.id.name, unwrapExpression(node.init) as FunctionNode);
+    }
+  });
+  return functions;
+}
+
+/** The `handleRequest(…)` calls inside the route's handlers, with the handler they sit in. */
+export function transportCalls(route: McpRouteStatement): { call: CallExpression; handler: FunctionNode }[] {
+  const calls: { call: CallExpression; handler: FunctionNode }[] = [];
+  for (const handler of route.handlers) {
+    walk(handler.body, (node) => {
+      if (isCall(node) && memberPropertyName(node.callee) === 'handleRequest') calls.push({ call: node, handler });
+    });
+  }
+  return calls;
+}

@@ -1,0 +1,264 @@
+/**
+ * The `add` flow: read the project → detect → (git check) → resolve inputs → plan → diff → confirm →
+ * write everything or nothing → install → what is left to do. Returns the exit code.
+ */
+import { existsSync } from 'node:fs';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { formatCommand, installCommand } from '../install/package-manager.js';
+import { shellQuote } from '../ui/shell-quote.js';
+import { loadTemplates } from '../plan/index.js';
+import { CancelledError, CliError, EXIT_CANCELLED, EXIT_OK } from '../ui/errors.js';
+import type { CliIo } from '../ui/io.js';
+import { createPlainUi } from '../ui/plain-ui.js';
+import { colorsFor, whyNotInteractive, type Colors } from '../ui/terminal.js';
+import type { Ui } from '../ui/ui.js';
+import { writePatch } from '../write/patch-project.js';
+import { WriteAbortedError, WriteError } from '../write/write-project.js';
+import type { AddFlags } from './command.js';
+import { DetectionError, detectProject, type ProjectFacts, type ProjectSnapshot } from './detect.js';
+import { unifiedDiff } from './diff.js';
+import { gitState } from './git-check.js';
+import { importExtension } from './added-files.js';
+import { manualEntrySnippet } from './patch-entry.js';
+import { EntryRefusal, outputFlavor, planAdd, type AddPlan } from './plan.js';
+import { ProjectReadError, readProject } from './project-files.js';
+import { resolveAdd, validateAddFlags, type ResolvedAdd } from './resolve.js';
+
+export async function runAdd(flags: AddFlags, io: CliIo): Promise<number> {
+  const colors = colorsFor(io.stdout, io.env);
+  const nonInteractiveReason = whyNotInteractive(io, io.env);
+  const ui: Ui = nonInteractiveReason ? createPlainUi(io) : (await import('../ui/clack-ui.js')).createClackUi(colors);
+  try {
+    ui.intro('create-mcp-oauth add');
+    const given = validateAddFlags(flags);
+    const dir = path.resolve(io.cwd, flags.dir ?? '.');
+    const snapshot = await readSnapshot(dir);
+    const facts = detect(snapshot, flags, given.mcpPath, io.cwd, dir);
+    ui.section('Detected', describeFacts(facts));
+    // Without the MCP route there is nothing to protect: refuse before any question.
+    if (facts.entry.kind !== 'found') refuseEntry(facts, given.mcpPath, ui);
+
+    // Before any question: there is no point asking when the answer would be a refusal.
+    if (!flags.dryRun && flags.gitCheck) await checkGit(dir, ui);
+
+    const resolved = await resolveAdd({ flags, given, facts, prompter: ui.prompter, ...(nonInteractiveReason ? { nonInteractiveReason } : {}), userAgent: io.env.npm_config_user_agent });
+    for (const note of resolved.notes) ui.warn(note);
+
+    const plan = planOrRefuse(snapshot, facts, resolved, await loadTemplates(templatesDir()), ui);
+    for (const note of plan.notes) ui.warn(note);
+
+    if (plan.changes.length === 0) {
+      ui.success(`Already set up: ${dir} has Scalekit OAuth in ${plan.folder}; nothing to change.`);
+      reportManualSteps(plan, ui);
+      ui.outro('Nothing was written.');
+      return EXIT_OK;
+    }
+
+    io.stdout.write(`\n${colorDiff(plan.changes.map((change) => unifiedDiff(change.path, change.before, change.after)).join(''), colors)}\n`);
+    ui.section('Summary', summarize(plan, resolved, flags));
+
+    if (flags.dryRun) {
+      reportManualSteps(plan, ui);
+      ui.outro('Dry run: nothing was written.');
+      return EXIT_OK;
+    }
+    if (!flags.yes) {
+      if (!ui.prompter) throw new CliError(`not writing without confirmation: review the diff above, then run again with --yes to apply it (can't prompt: ${nonInteractiveReason})`);
+      const apply = await ui.prompter.confirm({ message: `Apply these changes to ${plan.changes.length} files?`, initialValue: true });
+      if (!apply) {
+        ui.outro('Nothing was written.');
+        return EXIT_OK;
+      }
+    }
+
+    await writeInterruptibly(dir, plan);
+    ui.success(`Wrote ${plan.changes.length} files in ${dir}`);
+    if (plan.dependencies.length > 0 && flags.install) await install(resolved, dir, ui);
+
+    reportManualSteps(plan, ui);
+    ui.section('Next steps', nextSteps(resolved, plan, dir, io.cwd, flags, facts));
+    ui.outro(colors.green('Done.'));
+    return EXIT_OK;
+  } catch (error) {
+    if (error instanceof CancelledError || error instanceof WriteAbortedError) {
+      ui.cancelled('Nothing was written.');
+      return EXIT_CANCELLED;
+    }
+    throw error;
+  }
+}
+
+/** Templates ship next to dist/ (the bundle) or two levels up from this file (running from source). */
+function templatesDir(): string {
+  for (const relative of ['../templates/', '../../templates/']) {
+    const dir = fileURLToPath(new URL(relative, import.meta.url));
+    if (existsSync(path.join(dir, 'add'))) return dir;
+  }
+  throw new Error('templates/add not found next to the CLI');
+}
+
+async function readSnapshot(dir: string): Promise<ProjectSnapshot> {
+  try {
+    return await readProject(dir);
+  } catch (error) {
+    if (error instanceof ProjectReadError) throw new CliError(error.message);
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR') {
+      throw new CliError(`[dir]: ${dir} is not a directory; pass the directory of an existing MCP server project`);
+    }
+    throw error;
+  }
+}
+
+function detect(snapshot: ProjectSnapshot, flags: AddFlags, mcpPath: string | undefined, cwd: string, dir: string): ProjectFacts {
+  let entry: string | undefined;
+  if (flags.entry !== undefined) {
+    // Relative to where the user is, or to the project: whichever names one of its source files.
+    const candidates = [path.resolve(cwd, flags.entry), path.resolve(dir, flags.entry)].map((absolute) => path.relative(dir, absolute).split(path.sep).join('/'));
+    entry = candidates.find((candidate) => snapshot.files.has(candidate)) ?? candidates[0];
+  }
+  try {
+    return detectProject(snapshot, { ...(entry === undefined ? {} : { entry }), ...(mcpPath === undefined ? {} : { mcpPath }) });
+  } catch (error) {
+    if (error instanceof DetectionError) throw new CliError(error.message);
+    throw error;
+  }
+}
+
+async function checkGit(dir: string, ui: Ui): Promise<void> {
+  const state = await gitState(dir);
+  if (state.kind === 'dirty') {
+    const shown = state.files.slice(0, 5).join(', ') + (state.files.length > 5 ? ` and ${state.files.length - 5} more` : '');
+    throw new CliError(
+      `the git work tree has uncommitted changes (${shown}). add edits files in place: commit or stash first, so git shows exactly what it changed and can undo it, or pass --no-git-check`,
+    );
+  }
+  if (state.kind === 'unavailable') ui.warn(`${state.reason}: git cannot undo this change, so keep the diff below`);
+}
+
+function planOrRefuse(snapshot: ProjectSnapshot, facts: ProjectFacts, resolved: ResolvedAdd, templates: ReadonlyMap<string, string>, ui: Ui): AddPlan {
+  try {
+    return planAdd({ snapshot, facts, config: resolved.config, templates });
+  } catch (error) {
+    if (!(error instanceof EntryRefusal)) throw error;
+    return refuse(error.message, error.file, error.snippet, ui);
+  }
+}
+
+function refuseEntry(facts: ProjectFacts, mcpPath: string | undefined, ui: Ui): never {
+  const { entry } = facts;
+  if (entry.kind === 'found') throw new Error('refuseEntry called with a recognised entry');
+  const adapterSpecifier = `./mcp-oauth/${facts.framework.name}${importExtension(outputFlavor(facts).extension)}`;
+  const snippet = manualEntrySnippet({ framework: facts.framework.name, sdk: facts.sdk, mcpPath: mcpPath ?? '/mcp', adapterSpecifier }, outputFlavor(facts).syntax !== 'cjs');
+  return refuse(entry.kind === 'ambiguous' ? `${entry.reason}: ${entry.fix}` : entry.reason, entry.kind === 'not-found' ? entry.file : undefined, snippet, ui);
+}
+
+function refuse(reason: string, file: string | undefined, snippet: string, ui: Ui): never {
+  ui.section(`What add would insert ${file ? `in ${file}` : 'in the file that creates the app'}, before the MCP route`, snippet.split('\n'));
+  throw new CliError(
+    `${reason}.\nNothing was changed. Pass --entry <file> (and --mcp-path <path>) if another file mounts the MCP endpoint, ` +
+      "or mount it with a literal path, e.g. app.post('/mcp', handler), and run add again.",
+  );
+}
+
+function describeFacts(facts: ProjectFacts): string[] {
+  const framework = `${facts.framework.name === 'express' ? 'Express' : 'Hono'}${facts.framework.major === undefined ? '' : ` ${facts.framework.major}`}`;
+  const language = `${facts.language === 'ts' ? 'TypeScript' : 'JavaScript'} (${facts.moduleSystem === 'esm' ? 'ES modules' : 'CommonJS'})`;
+  const sdk = facts.sdk === 'v1' ? 'v1 (@modelcontextprotocol/sdk)' : 'v2 (@modelcontextprotocol/server)';
+  const packageManager = facts.packageManager ? `${facts.packageManager.name} (from ${facts.packageManager.from})` : 'not recorded (no lockfile)';
+  const entry =
+    facts.entry.kind === 'found'
+      ? `${facts.entry.file}: ${facts.entry.route.methods.map((method) => method.toUpperCase()).join('/')} ${facts.entry.route.path} on ${facts.entry.route.appName} (line ${facts.entry.route.line})`
+      : facts.entry.kind === 'not-found' && facts.entry.file
+        ? `${facts.entry.file}? (MCP route not recognised)`
+        : 'not found';
+  const tools = facts.tools.length > 0 ? facts.tools.map((tool) => tool.name).join(', ') : 'none found';
+  const rows: [string, string][] = [
+    ['Framework', framework],
+    ['Language', language],
+    ['MCP SDK', sdk],
+    ['Package manager', packageManager],
+    ['MCP endpoint', entry],
+    ['Tools', tools],
+  ];
+  const lines = rows.map(([label, value]) => `${label.padEnd(16)}${value}`);
+  for (const problem of facts.unparsed) lines.push(`(skipped ${problem.file}: it does not parse)`);
+  return lines;
+}
+
+function summarize(plan: AddPlan, resolved: ResolvedAdd, flags: AddFlags): string[] {
+  const created = plan.changes.filter((change) => change.before === undefined).length;
+  const lines = [`${plan.changes.length} files: ${created} new, ${plan.changes.length - created} changed`];
+  if (plan.dependencies.length > 0) {
+    const install = flags.install && !flags.dryRun ? `, then ${formatCommand(installCommand(resolved.packageManager))}` : '';
+    lines.push(`dependencies added: ${plan.dependencies.map((dependency) => `${dependency.name}@${dependency.range}${dependency.dev ? ' (dev)' : ''}`).join(', ')}${install}`);
+  }
+  if (plan.envAdded.length > 0) lines.push(`.env.example: ${plan.envAdded.join(', ')} (.env is not touched)`);
+  const scoped = resolved.config.tools.filter((tool) => tool.scopes.length > 0);
+  lines.push(scoped.length > 0 ? `tool scopes: ${scoped.map((tool) => `${tool.name} → ${tool.scopes.join(' ')}`).join(', ')}` : 'tool scopes: none (any valid token)');
+  return lines;
+}
+
+function reportManualSteps(plan: AddPlan, ui: Ui): void {
+  if (plan.manual.length === 0) return;
+  ui.warn(`${plan.manual.length} change${plan.manual.length === 1 ? '' : 's'} could not be made automatically: until ${plan.manual.length === 1 ? 'it is' : 'they are'} done by hand, those tools accept any valid token`);
+  const lines = plan.manual.flatMap((step) => [`${step.file}${step.line ? `:${step.line}` : ''}: ${step.reason}`, ...step.snippet.split('\n').map((line) => `    ${line}`), '']);
+  ui.section('To do by hand', lines);
+}
+
+function nextSteps(resolved: ResolvedAdd, plan: AddPlan, dir: string, cwd: string, flags: AddFlags, facts: ProjectFacts): string[] {
+  const { config } = resolved;
+  const steps: string[] = [];
+  const relativeDir = path.relative(cwd, dir);
+  const installLine = formatCommand(installCommand(resolved.packageManager));
+  if (plan.dependencies.length > 0 && !flags.install) steps.push(`Install the new dependencies: ${relativeDir ? `(cd ${shellQuote(relativeDir)} && ${installLine})` : installLine}`);
+  const placeholders = [resolved.placeholders.envUrl ? 'SCALEKIT_ENVIRONMENT_URL' : '', resolved.placeholders.resourceId ? 'SCALEKIT_RESOURCE_ID' : ''].filter(Boolean);
+  steps.push(
+    `Set the variables from .env.example (SCALEKIT_ENVIRONMENT_URL, SCALEKIT_RESOURCE_ID, MCP_SERVER_URL${placeholders.length > 0 ? `; replace the placeholders in ${placeholders.join(' and ')}` : ''}) in .env or the environment: the server refuses to start without them.`,
+  );
+  steps.push(`In Scalekit (dashboard > MCP Servers), the resource ${config.resourceId} should list the scopes ${config.scopes.map((scope) => scope.name).join(', ') || '(none)'}.`);
+  if (config.registration !== 'preregistered') {
+    const how = config.registration === 'both' ? 'Dynamic Client Registration and Client ID Metadata Documents' : config.registration === 'dcr' ? 'Dynamic Client Registration' : 'Client ID Metadata Documents';
+    steps.push(`Turn on ${how} for it, so MCP hosts can register themselves.`);
+  }
+  steps.push(`Start the server, then check it: npx create-mcp-oauth doctor ${config.mcpServerUrl}`);
+  if (facts.sdk === 'v1') steps.push(`Tool scopes are checked by the guard before the MCP handler (the v1 SDK has no per-tool check); edit them in ${plan.folder}/mcp/tool-scopes.`);
+  return steps;
+}
+
+function colorDiff(diff: string, colors: Colors): string {
+  return diff
+    .split('\n')
+    .map((line) => (line.startsWith('+++') || line.startsWith('---') ? colors.bold(line) : line.startsWith('+') ? colors.green(line) : line.startsWith('-') ? colors.red(line) : line.startsWith('@@') ? colors.cyan(line) : line))
+    .join('\n');
+}
+
+async function writeInterruptibly(dir: string, plan: AddPlan): Promise<void> {
+  const controller = new AbortController();
+  const abort = () => controller.abort();
+  process.on('SIGINT', abort);
+  process.on('SIGTERM', abort);
+  try {
+    await writePatch({ fs, targetDir: dir, changes: plan.changes, signal: controller.signal });
+  } catch (error) {
+    if (error instanceof WriteError) throw new CliError(error.message);
+    throw error;
+  } finally {
+    process.off('SIGINT', abort);
+    process.off('SIGTERM', abort);
+  }
+}
+
+async function install(resolved: ResolvedAdd, dir: string, ui: Ui): Promise<void> {
+  const command = formatCommand(installCommand(resolved.packageManager));
+  const progress = ui.progress(`Installing the added dependencies (${command})`);
+  const { installDependencies } = await import('../install/install.js');
+  const outcome = await installDependencies(resolved.packageManager, dir);
+  if (outcome.ok) {
+    progress.done('Installed dependencies');
+    return;
+  }
+  progress.fail('Installing dependencies failed');
+  throw new CliError(`${outcome.reason}\nThe changes were written. To install: cd ${dir} && ${outcome.retry}`);
+}

@@ -1,0 +1,207 @@
+/**
+ * The end-to-end story every patchable fixture goes through: `add` patches it, it type-checks (or just
+ * runs), and over loopback it serves PRM, challenges a request without a token (401), lets a valid token
+ * reach the tools, refuses a tool beyond the token's scopes (403 step-up, the tool does not run); then `add`
+ * again changes nothing, and `--dry-run` on a fresh copy changes nothing either.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSigningKey, signToken, startFakeScalekit, type FakeScalekit, type SigningKey } from '../../../templates/base/test/support/signing-keys.js';
+import type { CliResult } from '../../support/cli.js';
+import {
+  buildTypeScript,
+  callTool,
+  copyFixture,
+  initialize,
+  linkDependencies,
+  listTools,
+  mcpPost,
+  RESOURCE_ID,
+  runAdd,
+  scalekitArgs,
+  startProject,
+  treeHashes,
+  type RunningProject,
+} from './support.js';
+
+export interface Scenario {
+  fixture: string;
+  /** The file `add` must patch. */
+  entry: string;
+  /** What to start: built output for TypeScript, the entry for JavaScript. */
+  main: string;
+  typescript: boolean;
+  sdk: 'v1' | 'v2';
+  /** The tools the fixture registers: one to read (notes:read), one to write (notes:write). */
+  readTool: string;
+  writeTool: string;
+  /** Arguments for the write tool. */
+  writeArgs: object;
+}
+
+const TOOL_ARGS = (scenario: Scenario) => [
+  '--scope',
+  'notes:read=Read your notes',
+  '--scope',
+  'notes:write=Change your notes',
+  '--tool',
+  `${scenario.readTool}=notes:read`,
+  '--tool',
+  `${scenario.writeTool}=notes:write`,
+];
+
+export function describeAddScenario(scenario: Scenario): void {
+  describe(`add on ${scenario.fixture}`, () => {
+    let project: { dir: string; cleanup: () => Promise<void> };
+    let before: Record<string, string>;
+    let added: CliResult;
+    let build: { exitCode: number | undefined; output: string } | undefined;
+    let scalekit: FakeScalekit;
+    let key: SigningKey;
+    let server: RunningProject | undefined;
+
+    beforeAll(async () => {
+      project = await copyFixture(scenario.fixture);
+      before = await treeHashes(project.dir);
+      added = await runAdd(project.dir, [...scalekitArgs(), ...TOOL_ARGS(scenario), '--yes']);
+      if (added.exitCode !== 0) return;
+      await linkDependencies(project.dir);
+      if (scenario.typescript) build = await buildTypeScript(project.dir);
+      if (build && build.exitCode !== 0) return;
+      key = await createSigningKey('add-key');
+      scalekit = await startFakeScalekit(RESOURCE_ID, [key]);
+      server = await startProject(project.dir, scenario.main, { SCALEKIT_ENVIRONMENT_URL: scalekit.url });
+    }, 240_000);
+
+    afterAll(async () => {
+      await server?.stop();
+      await scalekit?.close();
+      await project?.cleanup();
+    });
+
+    const running = (): RunningProject => {
+      if (!server) throw new Error(`the patched project did not start:\n${added.all}\n${build?.output ?? ''}`);
+      return server;
+    };
+    const token = (scope: string) => {
+      const now = Math.floor(Date.now() / 1000);
+      return signToken(key, {
+        iss: `${scalekit.url}/resources/${RESOURCE_ID}`,
+        aud: [RESOURCE_ID],
+        sub: 'usr_add',
+        client_id: 'add-test',
+        iat: now,
+        exp: now + 300,
+        scope,
+      });
+    };
+
+    it('patches the project without a prompt, showing the diff', async () => {
+      expect(added.exitCode, added.all).toBe(0);
+      expect(added.stdout).toContain(`+++ b/${scenario.entry}`);
+      const entry = await readFile(path.join(project.dir, scenario.entry), 'utf8');
+      expect(entry).toMatch(/\.use\(mcpOAuth\(\{ mcpPath: ['"]\/mcp['"] \}\)\)/);
+      const manifest = JSON.parse(await readFile(path.join(project.dir, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+      expect(manifest.dependencies.jose).toBe('^6.1.0');
+      expect(await readFile(path.join(project.dir, '.env.example'), 'utf8')).toContain(`SCALEKIT_RESOURCE_ID=${RESOURCE_ID}`);
+    });
+
+    if (scenario.typescript) {
+      it('type-checks and builds with its own TypeScript', () => {
+        expect(build?.exitCode, build?.output).toBe(0);
+      });
+    }
+
+    it('serves Protected Resource Metadata for the MCP endpoint', async () => {
+      const { origin, mcpUrl } = running();
+      for (const wellKnown of ['/.well-known/oauth-protected-resource/mcp', '/.well-known/oauth-protected-resource']) {
+        const response = await fetch(`${origin}${wellKnown}`);
+        expect(response.status, wellKnown).toBe(200);
+        expect(await response.json()).toMatchObject({
+          resource: mcpUrl,
+          authorization_servers: [`${scalekit.url}/resources/${RESOURCE_ID}`],
+          bearer_methods_supported: ['header'],
+          scopes_supported: ['notes:read', 'notes:write'],
+        });
+      }
+    });
+
+    it('answers a request without a token with the 401 challenge', async () => {
+      const { origin, mcpUrl } = running();
+      const answer = await mcpPost(origin, initialize);
+      expect(answer.status).toBe(401);
+      const metadataUrl = mcpUrl.replace('/mcp', '/.well-known/oauth-protected-resource/mcp');
+      expect(answer.wwwAuthenticate).toContain(`resource_metadata="${metadataUrl}"`);
+      expect(answer.wwwAuthenticate).toContain('scope="notes:read notes:write"');
+      expect(answer.wwwAuthenticate).not.toContain('error=');
+    });
+
+    it('refuses a token that is not valid with 401 invalid_token', async () => {
+      const answer = await mcpPost(running().origin, initialize, `${await token('notes:read')}x`);
+      expect(answer.status).toBe(401);
+      expect(answer.wwwAuthenticate).toContain('error="invalid_token"');
+    });
+
+    it('lets a valid token reach the tools', async () => {
+      const { origin } = running();
+      const bearer = await token('notes:read notes:write');
+      expect((await mcpPost(origin, initialize, bearer)).status).toBe(200);
+      const listed = await mcpPost(origin, listTools, bearer);
+      expect(listed.status).toBe(200);
+      expect(listed.messages[0]?.result?.tools?.map((tool) => tool.name)).toEqual(expect.arrayContaining([scenario.readTool, scenario.writeTool]));
+      const written = await mcpPost(origin, callTool(scenario.writeTool, scenario.writeArgs), bearer);
+      expect(written.status).toBe(200);
+      expect(written.messages[0]?.result?.isError ?? false).toBe(false);
+    });
+
+    it('refuses a tool beyond the token\'s scopes with the 403 step-up, before the tool runs', async () => {
+      const { origin, mcpUrl } = running();
+      const readOnly = await token('notes:read');
+      const refused = await mcpPost(origin, callTool(scenario.writeTool, { ...scenario.writeArgs, text: 'must not be written' }), readOnly);
+      expect(refused.status).toBe(403);
+      expect(refused.wwwAuthenticate).toContain('error="insufficient_scope"');
+      // The write scope, plus the read scope the token holds, so re-authorizing does not lose it (MCP 2025-11-25).
+      expect(refused.wwwAuthenticate).toContain('scope="notes:read notes:write"');
+      expect(refused.wwwAuthenticate).toContain(`resource_metadata="${mcpUrl.replace('/mcp', '/.well-known/oauth-protected-resource/mcp')}"`);
+      const read = await mcpPost(origin, callTool(scenario.readTool), readOnly);
+      expect(read.status).toBe(200);
+      expect(JSON.stringify(read.messages)).not.toContain('must not be written');
+    });
+
+    if (scenario.sdk === 'v1') {
+      it('refuses a tools/call beyond the token\'s scopes inside a JSON-RPC batch too', async () => {
+        const readOnly = await token('notes:read');
+        const batch = [callTool(scenario.readTool, {}, 5), callTool(scenario.writeTool, { ...scenario.writeArgs, text: 'batched' }, 6)];
+        const response = await fetch(`${running().origin}/mcp`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', authorization: `Bearer ${readOnly}` },
+          body: JSON.stringify(batch),
+        });
+        expect(response.status).toBe(403);
+        expect(response.headers.get('www-authenticate')).toContain('scope="notes:read notes:write"');
+      });
+    }
+
+    it('changes nothing when run again, and says the project is already set up', async () => {
+      const patched = await treeHashes(project.dir);
+      const again = await runAdd(project.dir, [...scalekitArgs(), ...TOOL_ARGS(scenario), '--yes']);
+      expect(again.exitCode, again.all).toBe(0);
+      expect(again.stdout).toContain('Already set up');
+      expect(await treeHashes(project.dir)).toEqual(patched);
+    });
+
+    it('with --dry-run prints the diff and changes no file', async () => {
+      const fresh = await copyFixture(scenario.fixture);
+      try {
+        const dryRun = await runAdd(fresh.dir, [...scalekitArgs(), ...TOOL_ARGS(scenario), '--dry-run']);
+        expect(dryRun.exitCode, dryRun.all).toBe(0);
+        expect(dryRun.stdout).toContain(`+++ b/${scenario.entry}`);
+        expect(dryRun.stdout).toContain('Dry run: nothing was written.');
+        expect(await treeHashes(fresh.dir)).toEqual(before);
+      } finally {
+        await fresh.cleanup();
+      }
+    });
+  });
+}

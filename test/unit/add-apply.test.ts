@@ -1,0 +1,131 @@
+/** `add` showing and applying its change: unified diffs git accepts, the all-or-nothing patch writer, and the command's safety rules. */
+import { execa } from 'execa';
+import { chmod, cp, readFile, stat, writeFile } from 'node:fs/promises';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { unifiedDiff } from '../../src/add/diff.js';
+import { main } from '../../src/cli.js';
+import { writePatch } from '../../src/write/patch-project.js';
+import { WriteError } from '../../src/write/write-project.js';
+import { captureIo } from './helpers/io.js';
+import { tempDir } from './helpers/temp-dir.js';
+
+const FIXTURES = fileURLToPath(new URL('../fixtures/add/', import.meta.url));
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0)) await cleanup();
+});
+async function scratch(): Promise<string> {
+  const { dir, cleanup } = await tempDir('cmo-add-');
+  cleanups.push(cleanup);
+  return dir;
+}
+
+describe('unifiedDiff', () => {
+  it('produces patches git applies exactly, for changed and new files', async () => {
+    const dir = await scratch();
+    const before = Array.from({ length: 30 }, (_, index) => `line ${index + 1}`).join('\n') + '\n';
+    const after = before.replace('line 3\n', 'line 3\ninserted\n').replace('line 20\n', '').replace('line 28', 'line twenty-eight');
+    await writeFile(path.join(dir, 'a.txt'), before);
+    await execa('git', ['init', '-q'], { cwd: dir });
+    const patch = unifiedDiff('a.txt', before, after) + unifiedDiff('sub/new.txt', undefined, 'hello\nworld\n');
+    expect(patch.match(/^@@/gm)).toHaveLength(4);
+    await writeFile(path.join(dir, 'change.patch'), patch);
+    await execa('git', ['apply', 'change.patch'], { cwd: dir });
+    expect(await readFile(path.join(dir, 'a.txt'), 'utf8')).toBe(after);
+    expect(await readFile(path.join(dir, 'sub/new.txt'), 'utf8')).toBe('hello\nworld\n');
+    expect(unifiedDiff('same.txt', 'x\n', 'x\n')).toBe('');
+  });
+});
+
+describe('writePatch', () => {
+  it('writes every file, keeping an executable entry executable', async () => {
+    const dir = await scratch();
+    await writeFile(path.join(dir, 'server.js'), 'old\n');
+    await chmod(path.join(dir, 'server.js'), 0o755);
+    await writePatch({ fs, targetDir: dir, changes: [{ path: 'server.js', before: 'old\n', after: 'new\n' }, { path: 'lib/auth.js', after: 'auth\n' }] });
+    expect(await readFile(path.join(dir, 'server.js'), 'utf8')).toBe('new\n');
+    expect((await stat(path.join(dir, 'server.js'))).mode & 0o777).toBe(0o755);
+    expect(await readFile(path.join(dir, 'lib/auth.js'), 'utf8')).toBe('auth\n');
+  });
+
+  it('writes nothing when a file changed since the diff was computed, or a new one appeared', async () => {
+    const dir = await scratch();
+    await writeFile(path.join(dir, 'server.js'), 'edited meanwhile\n');
+    const changes = [{ path: 'lib/auth.js', after: 'auth\n' }, { path: 'server.js', before: 'old\n', after: 'new\n' }];
+    await expect(writePatch({ fs, targetDir: dir, changes })).rejects.toThrow(WriteError);
+    await expect(stat(path.join(dir, 'lib'))).rejects.toThrow();
+    await writeFile(path.join(dir, 'server.js'), 'old\n');
+    await writeFile(path.join(dir, 'appeared.js'), '');
+    await expect(writePatch({ fs, targetDir: dir, changes: [...changes, { path: 'appeared.js', after: 'x' }] })).rejects.toThrow(/appeared\.js appeared/);
+    expect(await readFile(path.join(dir, 'server.js'), 'utf8')).toBe('old\n');
+  });
+});
+
+describe('the add command', () => {
+  const FLAGS = ['--scalekit-env-url', 'https://acme.scalekit.com', '--resource-id', 'res_1', '--no-install'];
+
+  async function project(fixture = 'express-v2-ts'): Promise<string> {
+    const dir = path.join(await scratch(), fixture);
+    await cp(path.join(FIXTURES, fixture), dir, { recursive: true });
+    return dir;
+  }
+  async function run(args: string[]) {
+    const io = captureIo();
+    const code = await main(['add', ...args], io);
+    return { code, stdout: io.stdoutText(), stderr: io.stderrText() };
+  }
+
+  it('refuses a git work tree with uncommitted changes, unless --no-git-check', async () => {
+    const dir = await project();
+    const git = (...args: string[]) => execa('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { cwd: dir });
+    await git('init', '-q');
+    await git('add', '-A');
+    await git('commit', '-qm', 'init');
+    await writeFile(path.join(dir, 'src/notes.ts'), '// work in progress\n', { flag: 'a' });
+    const refused = await run([dir, ...FLAGS, '--yes']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/uncommitted changes \(src\/notes\.ts\).*--no-git-check/s);
+    expect((await execa('git', ['status', '--porcelain'], { cwd: dir })).stdout.trim()).toBe('M src/notes.ts');
+    const forced = await run([dir, ...FLAGS, '--yes', '--no-git-check']);
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(await readFile(path.join(dir, 'src/index.ts'), 'utf8')).toContain("app.use(mcpOAuth({ mcpPath: '/mcp' }));");
+  });
+
+  it('without a terminal and without --yes: shows the diff, writes nothing, says how to apply', async () => {
+    const dir = await project();
+    const before = await readFile(path.join(dir, 'src/index.ts'), 'utf8');
+    const result = await run([dir, ...FLAGS]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('+++ b/src/index.ts');
+    expect(result.stderr).toContain('run again with --yes to apply it');
+    expect(await readFile(path.join(dir, 'src/index.ts'), 'utf8')).toBe(before);
+    await expect(stat(path.join(dir, 'src/mcp-oauth'))).rejects.toThrow();
+  });
+
+  it('names the missing Scalekit flags when it cannot prompt', async () => {
+    const result = await run([await project(), '--dry-run']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('missing --scalekit-env-url');
+    expect(result.stderr).toContain('missing --resource-id');
+  });
+
+  it('refuses a directory that is not a project, and a flag value that is wrong, naming them', async () => {
+    expect((await run([await scratch(), ...FLAGS, '--yes'])).stderr).toContain('has no package.json');
+    expect((await run([await project(), ...FLAGS, '--tool', 'add note=x', '--yes'])).stderr).toContain('--tool: "add note" is not a valid MCP tool name');
+  });
+
+  it('writes the rest and lists what it could not edit (a tool config that is not an object literal)', async () => {
+    const dir = await project();
+    const tools = path.join(dir, 'src/tools.ts');
+    const source = await readFile(tools, 'utf8');
+    await writeFile(tools, source.replace("server.registerTool('server_time', { description: 'The current server time' },", "const timeConfig = { description: 'The current server time' };\n  server.registerTool('server_time', timeConfig,"));
+    const result = await run([dir, ...FLAGS, '--tool', 'server_time=time:read', '--yes']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain('To do by hand');
+    expect(result.stdout).toContain("scopeChallenge: scopeChallengeFor('server_time'),");
+    expect(await readFile(tools, 'utf8')).toContain("scopeChallenge: scopeChallengeFor('list_notes')");
+  });
+});

@@ -1,0 +1,109 @@
+/** `add` detection: framework, SDK line, language, module system, package manager, entry, MCP route and tools. */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { DetectionError, detectProject, type ProjectSnapshot } from '../../src/add/detect.js';
+import { readProject } from '../../src/add/project-files.js';
+import { findToolRegistrations } from '../../src/add/tools.js';
+import { parseModule } from '../../src/add/ast.js';
+
+const FIXTURES = fileURLToPath(new URL('../fixtures/add/', import.meta.url));
+const fixture = (name: string) => readProject(path.join(FIXTURES, name));
+
+function snapshot(dependencies: Record<string, string>, files: Record<string, string>, extra: Partial<ProjectSnapshot> = {}): ProjectSnapshot {
+  return { packageJson: JSON.stringify({ name: 'demo', type: 'module', dependencies }), files: new Map(Object.entries(files)), lockfiles: [], ...extra };
+}
+
+const EXPRESS_V1 = { '@modelcontextprotocol/sdk': '^1.32.0', express: '^4.21.2' };
+const mcpRoute = (app: string, path: string) => `${app}.post('${path}', async (req, res) => { await transport.handleRequest(req, res, req.body); });`;
+
+describe('detectProject on the fixtures', () => {
+  it('reads an Express 5 + v1 SDK TypeScript ESM project, its entry and tools', async () => {
+    const facts = detectProject(await fixture('express-v1-ts-esm'));
+    expect(facts).toMatchObject({ framework: { name: 'express', major: 5 }, sdk: 'v1', language: 'ts', moduleSystem: 'esm', port: 3000 });
+    expect(facts.packageManager).toBeUndefined();
+    expect(facts.entry).toMatchObject({ kind: 'found', file: 'src/server.ts', route: { appName: 'app', path: '/mcp', methods: ['post'] } });
+    expect(facts.tools.map((tool) => tool.name)).toEqual(['echo', 'list_notes', 'add_note']);
+  });
+
+  it('reads a Hono + v2 project and the package manager from its lockfile', async () => {
+    const facts = detectProject(await fixture('hono-v2-ts'));
+    expect(facts).toMatchObject({ framework: { name: 'hono', major: 4 }, sdk: 'v2', language: 'ts', packageManager: { name: 'pnpm', from: 'pnpm-lock.yaml' } });
+    expect(facts.entry).toMatchObject({ kind: 'found', file: 'src/main.ts', route: { path: '/mcp', methods: ['all'] } });
+  });
+
+  it('reads a plain JavaScript CommonJS Express 4 project', async () => {
+    const facts = detectProject(await fixture('express-v1-js-cjs'));
+    expect(facts).toMatchObject({ framework: { name: 'express', major: 4 }, sdk: 'v1', language: 'js', moduleSystem: 'cjs' });
+    expect(facts.entry).toMatchObject({ kind: 'found', file: 'server.js' });
+    expect(facts.tools.map((tool) => `${tool.name}:${tool.api}`)).toEqual(['list_notes:registerTool', 'add_note:tool']);
+  });
+
+  it('names the file that creates the app when it cannot find the MCP route', async () => {
+    const facts = detectProject(await fixture('unrecognised-entry'));
+    expect(facts.entry.kind).toBe('not-found');
+    expect(facts.entry).toMatchObject({ file: 'src/main.ts' });
+  });
+});
+
+describe('detectProject on shapes', () => {
+  it('refuses a project without the MCP SDK or without Express/Hono, saying why', () => {
+    expect(() => detectProject(snapshot({ express: '^5.0.0' }, {}))).toThrow(/neither @modelcontextprotocol\/sdk \(v1\) nor @modelcontextprotocol\/server/);
+    expect(() => detectProject(snapshot({ '@modelcontextprotocol/sdk': '^1.0.0' }, {}))).toThrow(DetectionError);
+    expect(() => detectProject({ ...snapshot({}, {}), packageJson: '{ nope' })).toThrow(/package.json is not valid JSON/);
+  });
+
+  it('follows the imports when both SDK lines are listed', () => {
+    const files = { 'src/index.ts': `import express from 'express';\nimport { McpServer } from '@modelcontextprotocol/server';\nconst app = express();\n${mcpRoute('app', '/mcp')}` };
+    expect(detectProject(snapshot({ ...EXPRESS_V1, '@modelcontextprotocol/server': '^2.4.0' }, files)).sdk).toBe('v2');
+  });
+
+  it('recognises route chains, app.route(), Hono app.on() and handlers declared elsewhere in the file', () => {
+    const shapes = {
+      chain: `import express from 'express';\nconst app = express();\napp.route('/mcp').post(handle).get(handle);\nasync function handle(req, res) { await transport.handleRequest(req, res); }`,
+      on: `import { Hono } from 'hono';\nconst app = new Hono();\napp.on(['GET', 'POST'], '/mcp', (c) => transport.handleRequest(c.req.raw));`,
+      named: `import express from 'express';\nconst server = express();\nconst handler = async (req, res) => transport.handleRequest(req, res);\nserver.all('/mcp/', handler);`,
+    };
+    expect(detectProject(snapshot(EXPRESS_V1, { 'a.ts': shapes.chain })).entry).toMatchObject({ kind: 'found', route: { path: '/mcp', methods: ['post', 'get'] } });
+    expect(detectProject(snapshot({ '@modelcontextprotocol/sdk': '^1.32.0', hono: '^4.0.0' }, { 'a.ts': shapes.on })).entry).toMatchObject({ kind: 'found', route: { path: '/mcp', methods: ['on'] } });
+    expect(detectProject(snapshot(EXPRESS_V1, { 'a.ts': shapes.named })).entry).toMatchObject({ kind: 'found', route: { appName: 'server', path: '/mcp/' } });
+  });
+
+  it('asks for --entry when two files mount an MCP endpoint, and takes it', () => {
+    const files = {
+      'src/a.ts': `import express from 'express';\nconst app = express();\n${mcpRoute('app', '/mcp')}`,
+      'src/b.ts': `import express from 'express';\nconst app = express();\n${mcpRoute('app', '/mcp')}`,
+    };
+    expect(detectProject(snapshot(EXPRESS_V1, files)).entry).toMatchObject({ kind: 'ambiguous', fix: expect.stringContaining('--entry') });
+    expect(detectProject(snapshot(EXPRESS_V1, files), { entry: 'src/b.ts' }).entry).toMatchObject({ kind: 'found', file: 'src/b.ts' });
+    expect(() => detectProject(snapshot(EXPRESS_V1, files), { entry: 'src/c.ts' })).toThrow(/--entry src\/c.ts: no such source file/);
+  });
+
+  it('asks for --mcp-path when one file mounts several candidates, and takes it', () => {
+    const files = { 'src/index.ts': `import express from 'express';\nconst app = express();\n${mcpRoute('app', '/mcp')}\n${mcpRoute('app', '/admin/mcp')}` };
+    expect(detectProject(snapshot(EXPRESS_V1, files)).entry).toMatchObject({ kind: 'ambiguous', fix: expect.stringContaining('--mcp-path') });
+    expect(detectProject(snapshot(EXPRESS_V1, files), { mcpPath: '/admin/mcp' }).entry).toMatchObject({ kind: 'found', route: { path: '/admin/mcp' } });
+  });
+
+  it('skips a file that does not parse and says so', () => {
+    const files = { 'src/index.ts': `import express from 'express';\nconst app = express();\n${mcpRoute('app', '/mcp')}`, 'src/broken.ts': 'const = ;' };
+    const facts = detectProject(snapshot(EXPRESS_V1, files));
+    expect(facts.entry.kind).toBe('found');
+    expect(facts.unparsed.map((problem) => problem.file)).toEqual(['src/broken.ts']);
+  });
+});
+
+describe('findToolRegistrations', () => {
+  it('reads literal tool names from registerTool and tool, and reports computed ones', () => {
+    const source = `
+      server.registerTool('a', { description: 'A' }, async () => ({ content: [] }));
+      server.registerTool(\`b\`, {}, handler);
+      server.tool('c', 'C', async () => ({ content: [] }));
+      server.registerTool(NAME, {}, handler);
+      toolbox.tool('not-a-tool');
+      registry.registerTool('two-args', handler);`;
+    const scan = findToolRegistrations(parseModule(source, 'tools.ts'), 'tools.ts');
+    expect(scan.tools.map((tool) => `${tool.name}@${tool.line}`)).toEqual(['a@2', 'b@3', 'c@4']);
+    expect(scan.unreadable).toEqual([{ file: 'tools.ts', line: 5, api: 'registerTool' }]);
+  });
+});

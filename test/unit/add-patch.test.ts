@@ -1,0 +1,172 @@
+/** `add`'s edits of a user's files: entry, tool registrations, package.json, .env.example — each idempotent. */
+import { describe, expect, it } from 'vitest';
+import { patchEntry, type EntryPatchInput } from '../../src/add/patch-entry.js';
+import { addEnvVariables, oauthEnvVariables } from '../../src/add/patch-env-example.js';
+import { addDependencies, missingDependencies } from '../../src/add/patch-package-json.js';
+import { patchToolRegistrations } from '../../src/add/patch-tools.js';
+
+const EXPRESS_ENTRY = `import express from 'express';
+import { handle } from './mcp.js';
+
+const app = express();
+app.use(express.json());
+
+app.get('/health', (_req, res) => {
+  res.json({ ok: true });
+});
+
+app.post('/mcp', async (req, res) => {
+  await transport.handleRequest(req, res, req.body);
+});
+
+app.listen(3000);
+`;
+
+const entryInput = (source: string, overrides: Partial<EntryPatchInput> = {}): EntryPatchInput => ({
+  file: 'src/index.ts',
+  source,
+  framework: 'express',
+  sdk: 'v2',
+  mcpPath: '/mcp',
+  adapterSpecifier: './mcp-oauth/express.js',
+  esm: true,
+  ...overrides,
+});
+
+function patched(input: EntryPatchInput): string {
+  const result = patchEntry(input);
+  if (!result.ok) throw new Error(result.reason);
+  return result.text;
+}
+
+/** Lines of `after` that are not in `before` (both as multisets, order aside). */
+function addedLines(before: string, after: string): string[] {
+  const remaining = before.split('\n');
+  return after.split('\n').filter((line) => {
+    const index = remaining.indexOf(line);
+    if (index === -1) return true;
+    remaining.splice(index, 1);
+    return false;
+  });
+}
+
+describe('patchEntry', () => {
+  it('imports the adapter and registers the guard right before the MCP route, changing nothing else', () => {
+    const text = patched(entryInput(EXPRESS_ENTRY));
+    expect(addedLines(EXPRESS_ENTRY, text).filter((line) => line.trim() !== '')).toEqual([
+      "import { mcpOAuth } from './mcp-oauth/express.js';",
+      '// Scalekit OAuth (create-mcp-oauth): discovery documents, and the token check in front of the MCP endpoint.',
+      "app.use(mcpOAuth({ mcpPath: '/mcp' }));",
+    ]);
+    expect(addedLines(text, EXPRESS_ENTRY).filter((line) => line.trim() !== '')).toEqual([]);
+    expect(text.indexOf('app.use(mcpOAuth')).toBeGreaterThan(text.indexOf("app.get('/health'"));
+    expect(text.indexOf('app.use(mcpOAuth')).toBeLessThan(text.indexOf("app.post('/mcp'"));
+  });
+
+  it('changes nothing the second time', () => {
+    const once = patched(entryInput(EXPRESS_ENTRY));
+    expect(patched(entryInput(once))).toBe(once);
+  });
+
+  it("writes in the file's quote style and module system", () => {
+    const source = `'use strict';\n\nconst express = require("express");\nconst app = express();\napp.post("/mcp", async function (req, res) {\n  await transport.handleRequest(req, res);\n});\n`;
+    const text = patched(entryInput(source, { file: 'server.js', esm: false, sdk: 'v1' }));
+    expect(text).toContain(`const { mcpOAuth } = require("./mcp-oauth/express.js");`);
+    expect(text).toContain(`app.use(mcpOAuth({ mcpPath: "/mcp" }));`);
+    expect(text.startsWith(`'use strict';\n`)).toBe(true);
+    expect(text).not.toContain(';;');
+    // v1 + Express: the guard reads the body, so the transport must get the parsed one.
+    expect(text).toContain('await transport.handleRequest(req, res, req.body);');
+  });
+
+  it('Hono: hands the verified token to the transport, with or without existing options', () => {
+    const source = (call: string) => `import { Hono } from 'hono';\nconst app = new Hono();\napp.all('/mcp', async (c) => {\n  return ${call};\n});\n`;
+    const honoInput = (call: string) => entryInput(source(call), { framework: 'hono', adapterSpecifier: './mcp-oauth/hono.js' });
+    const bare = patched(honoInput('transport.handleRequest(c.req.raw)'));
+    expect(bare).toContain('return transport.handleRequest(c.req.raw, { authInfo: authInfoOf(c) });');
+    expect(patched({ ...honoInput(''), source: bare })).toBe(bare);
+    const withOptions = patched(honoInput('transport.handleRequest(c.req.raw, { parsedBody })'));
+    expect(withOptions).toMatch(/handleRequest\(c\.req\.raw, \{\s*parsedBody,\s*authInfo: authInfoOf\(c\)\s*\}\)/);
+    expect(withOptions).toContain("import { mcpOAuth, authInfoOf } from './mcp-oauth/hono.js';");
+    const refused = patchEntry(honoInput('transport.handleRequest(c.req.raw, options)'));
+    expect(refused).toMatchObject({ ok: false, reason: expect.stringContaining('takes options I cannot extend') });
+  });
+
+  it('refuses, with the snippet to add by hand, when the route is not there or a name is taken', () => {
+    const missing = patchEntry(entryInput(EXPRESS_ENTRY, { mcpPath: '/other' }));
+    expect(missing).toMatchObject({ ok: false, reason: expect.stringContaining('does not mount the MCP endpoint at /other') });
+    if (!missing.ok) expect(missing.snippet).toContain("app.use(mcpOAuth({ mcpPath: '/other' }));");
+    const clash = patchEntry(entryInput(`import { mcpOAuth } from './legacy-auth.js';\n${EXPRESS_ENTRY}`));
+    expect(clash).toMatchObject({ ok: false, reason: expect.stringContaining('already has something called mcpOAuth') });
+  });
+});
+
+describe('patchToolRegistrations (v2)', () => {
+  const TOOLS = `import { McpServer } from '@modelcontextprotocol/server';
+
+export function register(server: McpServer) {
+  server.registerTool('list_notes', { description: 'List' }, async () => ({ content: [] }));
+  server.registerTool('add_note', { description: 'Add', scopeChallenge: custom }, async () => ({ content: [] }));
+  server.registerTool('from_variable', config, async () => ({ content: [] }));
+  server.registerTool('unmapped', { description: 'X' }, async () => ({ content: [] }));
+}
+`;
+  const input = (source: string) => ({
+    file: 'src/tools.ts',
+    source,
+    mappedTools: new Set(['list_notes', 'add_note', 'from_variable']),
+    toolScopesSpecifier: './mcp-oauth/mcp/tool-scopes.js',
+    esm: true,
+  });
+
+  it('adds the scope check to mapped tools, keeps an existing one, and reports what it cannot edit', () => {
+    const result = patchToolRegistrations(input(TOOLS));
+    expect(result.text).toContain("import { scopeChallengeFor } from './mcp-oauth/mcp/tool-scopes.js';");
+    expect(result.text).toContain("scopeChallenge: scopeChallengeFor('list_notes')");
+    expect(result.text).toContain('scopeChallenge: custom');
+    expect(result.text).not.toContain("scopeChallengeFor('add_note')");
+    expect(result.text).not.toContain("scopeChallengeFor('unmapped')");
+    expect(result.manual).toEqual([expect.objectContaining({ line: 6, snippet: "scopeChallenge: scopeChallengeFor('from_variable'),", reason: expect.stringContaining('not an object literal') })]);
+    expect(patchToolRegistrations(input(result.text!)).text).toBeUndefined();
+  });
+});
+
+describe('package.json', () => {
+  it('adds only missing dependencies, alphabetically, in the file’s indentation, leaving the rest byte for byte', () => {
+    const manifest = '{\n    "name": "x",\n    "dependencies": {\n        "express": "^4.21.2",\n        "zod": "3.22.4"\n    }\n}\n';
+    const wanted = [
+      { name: 'jose', range: '^6.1.0', dev: false },
+      { name: 'cors', range: '^2.8.5', dev: false },
+      { name: 'zod', range: '^4.0.0', dev: false },
+      { name: '@types/cors', range: '^2.8.19', dev: true },
+    ];
+    const missing = missingDependencies(JSON.parse(manifest) as Record<string, unknown>, wanted);
+    expect(missing.map((dependency) => dependency.name)).toEqual(['jose', 'cors', '@types/cors']);
+    const text = addDependencies(manifest, missing);
+    expect(text).toBe(
+      '{\n    "name": "x",\n    "dependencies": {\n        "cors": "^2.8.5",\n        "express": "^4.21.2",\n        "jose": "^6.1.0",\n        "zod": "3.22.4"\n    },\n    "devDependencies": {\n        "@types/cors": "^2.8.19"\n    }\n}\n',
+    );
+  });
+
+  it('fills an empty section', () => {
+    expect(addDependencies('{\n  "dependencies": {}\n}\n', [{ name: 'jose', range: '^6.1.0', dev: false }])).toBe('{\n  "dependencies": {\n    "jose": "^6.1.0"\n  }\n}\n');
+  });
+});
+
+describe('.env.example', () => {
+  const variables = oauthEnvVariables({ scalekitEnvUrl: 'https://acme.scalekit.com', resourceId: 'res_1', mcpServerUrl: 'http://localhost:3000/mcp', serverUrlInAudience: false });
+
+  it('appends only the missing variables, keeps the rest, and is a no-op once they are there', () => {
+    const existing = 'PORT=3000\n# SCALEKIT_RESOURCE_ID=res_old\n';
+    const result = addEnvVariables(existing, variables)!;
+    expect(result.added).toEqual(['SCALEKIT_ENVIRONMENT_URL', 'MCP_SERVER_URL', 'MCP_SERVER_URL_IN_AUDIENCE']);
+    expect(result.text.startsWith(existing)).toBe(true);
+    expect(result.text).toContain('\nSCALEKIT_ENVIRONMENT_URL=https://acme.scalekit.com\n');
+    expect(addEnvVariables(result.text, variables)).toBeUndefined();
+  });
+
+  it('creates the file when there is none, and keeps CRLF line ends', () => {
+    expect(addEnvVariables(undefined, variables)?.text).toMatch(/^# Scalekit OAuth/);
+    expect(addEnvVariables('A=1\r\n', variables)?.text).toContain('\r\nMCP_SERVER_URL=http://localhost:3000/mcp\r\n');
+  });
+});

@@ -1,0 +1,76 @@
+/**
+ * `create-mcp-oauth doctor --help` must stay as light as the root `--help`: commander and the option definitions,
+ * not the template engine, the prompts or the process runner (nor doctor's own checks, which load only to run).
+ * Observed, not inferred: a module-loading hook records every file the built CLI actually loads.
+ */
+import { spawnSync } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { BIN, ROOT, buildCli } from './helpers/build.js';
+import { tempDir } from './helpers/temp-dir.js';
+
+interface BuildMeta {
+  outputs: Record<string, { inputs: Record<string, unknown> }>;
+}
+
+/** Runs the built CLI with a loader hook that appends each loaded module's URL to a file; returns the dist/ inputs loaded. */
+async function inputsLoadedBy(args: string[]): Promise<{ status: number | null; stdout: string; inputs: string[]; files: string[] }> {
+  const { dir, cleanup } = await tempDir();
+  try {
+    const log = path.join(dir, 'loaded.txt');
+    const hooks = path.join(dir, 'hooks.mjs');
+    const register = path.join(dir, 'register.mjs');
+    await writeFile(log, '');
+    await writeFile(
+      hooks,
+      `import { appendFileSync } from 'node:fs';
+export async function load(url, context, next) {
+  appendFileSync(${JSON.stringify(log)}, url + '\\n');
+  return next(url, context);
+}\n`,
+    );
+    await writeFile(register, `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`);
+    const run = spawnSync(process.execPath, ['--import', pathToFileURL(register).href, BIN, ...args], {
+      cwd: dir,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, CI: 'true' },
+      encoding: 'utf8',
+      timeout: 10_000,
+    });
+    const files = (await readFile(log, 'utf8'))
+      .split('\n')
+      .filter((url) => url.startsWith('file:'))
+      .map((url) => path.relative(ROOT, fileURLToPath(url)).split(path.sep).join('/'))
+      .filter((file) => file.startsWith('dist/'));
+    const meta = JSON.parse(await readFile(path.join(ROOT, '.tmp', 'build-meta.json'), 'utf8')) as BuildMeta;
+    const inputs = files.flatMap((file) => Object.keys(meta.outputs[file]?.inputs ?? {}));
+    return { status: run.status, stdout: run.stdout, inputs, files };
+  } finally {
+    await cleanup();
+  }
+}
+
+describe('doctor --help', () => {
+  beforeAll(async () => {
+    await buildCli();
+  }, 60_000);
+
+  it('loads the doctor command module but no template engine, prompts, execa or doctor checks', async () => {
+    const run = await inputsLoadedBy(['doctor', '--help']);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/Usage: create-mcp-oauth doctor \[options\] <url>/);
+    expect(run.stdout).toMatch(/--token-env <NAME>/);
+    // The hook saw the command module itself, so an empty list below means "not loaded", not "not observed".
+    expect(run.inputs).toContain('src/doctor/command.ts');
+    expect(run.inputs.filter((input) => /node_modules\/(@clack|handlebars|execa|jose)\//.test(input))).toEqual([]);
+    expect(run.inputs.filter((input) => /^src\/plan\//.test(input) || input === 'src/doctor/run.ts')).toEqual([]);
+  });
+
+  it('a real run does load the checks (so the assertion above can tell the difference)', async () => {
+    const run = await inputsLoadedBy(['doctor', 'http://127.0.0.1:1/mcp', '--timeout', '500', '--json']);
+    expect(run.status).toBe(1);
+    expect(run.inputs).toContain('src/doctor/run.ts');
+    expect(run.inputs.filter((input) => /node_modules\/(@clack|handlebars|execa)\//.test(input))).toEqual([]);
+  });
+});
