@@ -4,7 +4,9 @@ import { createContext, runInContext } from 'node:vm';
 import ts from 'typescript';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Framework, Plan, ProjectConfig } from '../../src/config/types.js';
+import { createFsFromVolume, Volume } from 'memfs';
 import { loadTemplates, planProject, type TemplateSource } from '../../src/plan/index.js';
+import { writeProject } from '../../src/write/write-project.js';
 import { HOSTILE_DESCRIPTIONS, HOSTILE_SCOPES, projectConfig } from '../support/project-config.js';
 
 const templatesDir = fileURLToPath(new URL('../../templates/', import.meta.url));
@@ -197,6 +199,25 @@ describe('hostile strings', () => {
     expect(readme).not.toContain('<script>');
     const scopeRows = readme.split('\n').filter((line) => line.startsWith('| `') || line.startsWith('| ``'));
     for (const row of scopeRows) expect(row.split(/(?<!\\)\|/).length, row).toBeGreaterThanOrEqual(4);
+  });
+});
+
+describe('rendered into memfs through the writer', () => {
+  it.each<Framework>(['express', 'hono'])('every file of a %s project with hostile strings lands byte for byte', async (framework) => {
+    const config = projectConfig({
+      framework,
+      scopes: HOSTILE_SCOPES.map((name, index) => ({ name, description: HOSTILE_DESCRIPTIONS[index % HOSTILE_DESCRIPTIONS.length]! })),
+      tools: [{ name: 'custom.tool', scopes: [...HOSTILE_SCOPES] }, { name: 'whoami', scopes: [] }],
+    });
+    const plan = planProject(config, templates);
+    const fs = createFsFromVolume(new Volume());
+    await writeProject({ fs: fs.promises, targetDir: '/work/project', files: plan.files, force: false });
+    for (const file of plan.files) {
+      expect(await fs.promises.readFile(`/work/project/${file.path}`, 'utf8'), file.path).toBe(file.contents);
+    }
+    const written = (await fs.promises.readdir('/work/project', { recursive: true })) as string[];
+    const writtenFiles = written.filter((path) => fs.statSync(`/work/project/${path}`).isFile());
+    expect(writtenFiles.sort()).toEqual(plan.files.map((file) => file.path).sort());
   });
 });
 
