@@ -6,8 +6,7 @@
  */
 import type { Command } from 'commander';
 import type { SubcommandContext } from '../args/subcommands.js';
-import { readSharedInputFlags } from '../args/scaffold-options.js';
-import { DEFAULT_REGISTRATION } from '../config/defaults.js';
+import { collect, defineScalekitOptions, readSharedInputFlags } from '../args/scaffold-options.js';
 
 /** The flags exactly as typed; `undefined` means not given. */
 export interface AddFlags {
@@ -43,22 +42,16 @@ Examples:
   $ npx create-mcp-oauth add --scalekit-env-url https://acme.scalekit.com --resource-id res_123 \\
       --scope notes:read --scope notes:write --tool list_notes=notes:read --tool add_note=notes:write --yes`;
 
-const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
-
 export function configure(command: Command, { io, setExitCode }: SubcommandContext): void {
   const dirArgument = command.registeredArguments[0];
   if (dirArgument) dirArgument.description = 'the project directory (default: the current directory)';
   command
     .option('--entry <file>', 'the file that creates the app and mounts the MCP endpoint, when detection is unsure')
     .option('--mcp-path <path>', 'the path of the MCP endpoint, when the entry file mounts several candidates')
-    .option('--base-url <url>', 'public base URL where hosts reach the server (default: http://localhost:<port the app listens on>)')
-    .option('--scalekit-env-url <url>', 'Scalekit environment URL, e.g. https://acme.scalekit.com')
-    .option('--resource-id <id>', 'Scalekit resource ID of the MCP server (res_…)')
-    .option('--server-url-in-audience', `you set Scalekit's "Server URL" to the MCP URL: tokens carry it in aud`)
-    .option('--no-server-url-in-audience', 'tokens do not carry the MCP URL in aud (default)')
+    .option('--base-url <url>', 'public base URL where hosts reach the server (default: http://localhost:<port the app listens on>)');
+  defineScalekitOptions(command)
     .option('--scope <name[=description]>', 'a scope the server defines; repeat for more', collect)
     .option('--tool <name=scope[,scope...]>', 'the scopes a registered tool requires, name= for none; repeat for more', collect)
-    .option('--registration <how>', `how clients register: dcr, cimd, both or preregistered (default: ${DEFAULT_REGISTRATION})`)
     .option('--package-manager <pm>', 'npm, pnpm, yarn or bun (default: from the lockfile)')
     .option('--no-install', 'do not install the added dependencies')
     .option('--no-git-check', 'patch even when the git work tree has uncommitted changes')

@@ -38,22 +38,29 @@ Examples:
 Without a terminal (or with CI set) nothing is asked: pass [dir], --framework, --base-url,
 --scalekit-env-url and --resource-id, or --yes; everything else has a default.`;
 
-const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
+/** Commander argument parser for repeatable options (`--scope a --scope b`). */
+export const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 
-/** Adds the scaffold's argument and flags to `command` (the root program). */
-export function defineScaffoldOptions(command: Command): Command {
+/** The Scalekit settings, the same for the scaffold and `add`. */
+export function defineScalekitOptions(command: Command): Command {
   return command
-    .argument('[dir]', `directory to create; its name becomes the package name (default with --yes: ${DEFAULT_DIR})`)
-    .option('--framework <name>', 'server framework: express or hono')
-    .option('--base-url <url>', `public base URL where hosts reach the server (default: ${DEFAULT_BASE_URL})`)
-    .option('--mcp-path <path>', `path of the MCP endpoint (default: ${DEFAULT_MCP_PATH})`)
     .option('--scalekit-env-url <url>', 'Scalekit environment URL, e.g. https://acme.scalekit.com')
     .option('--resource-id <id>', 'Scalekit resource ID of the MCP server (res_…)')
     .option('--server-url-in-audience', `you set Scalekit's "Server URL" to the MCP URL: tokens carry it in aud`)
     .option('--no-server-url-in-audience', 'tokens do not carry the MCP URL in aud (default)')
+    .option('--registration <how>', `how clients register: dcr, cimd, both or preregistered (default: ${DEFAULT_REGISTRATION})`);
+}
+
+/** Adds the scaffold's argument and flags to `command` (the root program). */
+export function defineScaffoldOptions(command: Command): Command {
+  command
+    .argument('[dir]', `directory to create; its name becomes the package name (default with --yes: ${DEFAULT_DIR})`)
+    .option('--framework <name>', 'server framework: express or hono')
+    .option('--base-url <url>', `public base URL where hosts reach the server (default: ${DEFAULT_BASE_URL})`)
+    .option('--mcp-path <path>', `path of the MCP endpoint (default: ${DEFAULT_MCP_PATH})`);
+  return defineScalekitOptions(command)
     .option('--scope <name[=description]>', 'a scope the server defines; repeat for more (default: todo:read, todo:write)', collect)
     .option('--tool <name=scope[,scope...]>', 'a tool and the scopes it requires, name= for none; repeat for more', collect)
-    .option('--registration <how>', `how clients register: dcr, cimd, both or preregistered (default: ${DEFAULT_REGISTRATION})`)
     .option('--package-manager <pm>', 'npm, pnpm, yarn or bun (default: the one running this command)')
     .option('--no-install', 'do not install dependencies')
     .option('--no-git', 'do not create a git repository')

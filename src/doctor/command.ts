@@ -8,7 +8,7 @@ import { CommanderError, InvalidArgumentError, Option, type Command } from 'comm
 import type { SubcommandContext } from '../args/subcommands.js';
 import { CliError } from '../ui/errors.js';
 import { colorsFor } from '../ui/terminal.js';
-import { DEFAULT_BROWSER_ORIGIN, DEFAULT_TIMEOUT_MS, REGISTRATION_MODES, validateDoctorOptions, type DoctorOptions, type RegistrationMode } from './options.js';
+import { DEFAULT_BROWSER_ORIGIN, DEFAULT_TIMEOUT_MS, REGISTRATION_MODES, validateDoctorOptions, type DoctorOptions } from './options.js';
 
 /** Wrong flags, values or combinations: distinct from 1 ("doctor found a ✗") so scripts can tell them apart. */
 export const EXIT_USAGE = 2;
@@ -25,22 +25,12 @@ const COMMANDER_USAGE_ERRORS = new Set([
   'commander.conflictingOption',
 ]);
 
-/** The flags exactly as commander parsed them. */
-interface DoctorFlags {
-  registration?: RegistrationMode;
-  resourceId?: string;
-  token?: string;
-  tokenEnv?: string;
-  probeTools?: boolean;
-  clientId?: string;
-  clientSecret?: string;
-  clientSecretEnv?: string;
-  origin?: string;
+/** The flags exactly as commander parsed them: the options, with `--timeout` and `--no-color` spelled as flags. */
+type DoctorFlags = Omit<DoctorOptions, 'url' | 'timeoutMs'> & {
   timeout?: number;
-  json?: boolean;
   /** `--no-color` sets this to false. */
   color: boolean;
-}
+};
 
 const HELP_AFTER = `
 Checks, in the order an MCP host works: the unauthenticated 401 challenge, the Protected Resource
