@@ -38,6 +38,8 @@ describe('nextSteps', () => {
     expect(nextSteps({ ...base, placeholders: { envUrl: true, resourceId: true } }).join('\n')).toMatch(
       /fill in SCALEKIT_ENVIRONMENT_URL and SCALEKIT_RESOURCE_ID in \.env/,
     );
+    expect(nextSteps({ ...base, placeholders: { envUrl: true, resourceId: true } }).join('\n')).toMatch(/npm run dev:local +# or try it now/);
+    expect(nextSteps(base).join('\n')).not.toContain('dev:local');
     const onlyResource = nextSteps({ ...base, placeholders: { envUrl: false, resourceId: true } }).join('\n');
     expect(onlyResource).toMatch(/fill in SCALEKIT_RESOURCE_ID in \.env/);
     expect(onlyResource).not.toMatch(/SCALEKIT_ENVIRONMENT_URL/);
