@@ -6,26 +6,17 @@
  */
 import type { Command } from 'commander';
 import type { SubcommandContext } from '../args/subcommands.js';
-import { collect, defineScalekitOptions, readSharedInputFlags } from '../args/scaffold-options.js';
+import { collect, defineScalekitOptions, readSharedInputFlags, type SharedInputFlags } from '../args/scaffold-options.js';
 
-/** The flags exactly as typed; `undefined` means not given. */
-export interface AddFlags {
+/** The flags exactly as typed; `undefined` means not given. The Scalekit, scope and tool inputs are the scaffold's. */
+export type AddFlags = SharedInputFlags & {
   dir?: string;
   entry?: string;
-  baseUrl?: string;
-  mcpPath?: string;
-  scalekitEnvUrl?: string;
-  resourceId?: string;
-  serverUrlInAudience?: boolean;
-  scopes?: string[];
-  tools?: string[];
-  registration?: string;
-  packageManager?: string;
   install: boolean;
   gitCheck: boolean;
   yes: boolean;
   dryRun: boolean;
-}
+};
 
 const HELP_AFTER = `
 What it does, in order: reads the project (framework, TypeScript or JavaScript, ESM or CommonJS, package
