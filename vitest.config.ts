@@ -6,7 +6,12 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['test/unit/**/*.test.ts', 'test/pty/**/*.test.ts', 'test/doctor/**/*.test.ts', 'test/local-as/**/*.test.ts'],
+          include: [
+            'test/unit/**/*.test.ts',
+            'test/pty/**/*.test.ts',
+            'test/doctor/**/*.test.ts',
+            'test/local-as/**/*.test.ts',
+          ],
           testTimeout: 30_000,
         },
       },

@@ -24,10 +24,13 @@ const CLI = path.join(ROOT, 'bin', 'create-mcp-oauth.js');
 const HELP_TARGET = 1.2;
 const SCAFFOLD_TARGET = 3;
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '20' }, warmup: { type: 'string', default: '3' } } });
+const { values } = parseArgs({
+  options: { runs: { type: 'string', default: '20' }, warmup: { type: 'string', default: '3' } },
+});
 const runs = Number(values.runs);
 const warmup = Number(values.warmup);
-if (!Number.isInteger(runs) || runs < 15) throw new Error('--runs must be an integer of at least 15 (medians need enough samples)');
+if (!Number.isInteger(runs) || runs < 15)
+  throw new Error('--runs must be an integer of at least 15 (medians need enough samples)');
 
 const require = createRequire(import.meta.url);
 const peerBin = (name) => {
@@ -45,14 +48,20 @@ const scaffold = (framework) => ({
   name: `create-mcp-oauth (scaffold ${framework}, --no-install --no-git)`,
   args: () => {
     const target = freshTarget();
-    return { args: [CLI, target, '--yes', '--framework', framework, '--no-install', '--no-git'], cleanup: () => rmSync(target, { recursive: true, force: true }) };
+    return {
+      args: [CLI, target, '--yes', '--framework', framework, '--no-install', '--no-git'],
+      cleanup: () => rmSync(target, { recursive: true, force: true }),
+    };
   },
 });
 
 const commands = [
   { name: 'node -e 0', args: () => ({ args: ['-e', '0'] }) },
   { name: 'create-mcp-oauth --help', args: () => ({ args: [CLI, '--help'] }) },
-  { name: 'create-mcp-oauth --dry-run (express)', args: () => ({ args: [CLI, freshTarget(), '--yes', '--framework', 'express', '--dry-run'] }) },
+  {
+    name: 'create-mcp-oauth --dry-run (express)',
+    args: () => ({ args: [CLI, freshTarget(), '--yes', '--framework', 'express', '--dry-run'] }),
+  },
   scaffold('express'),
   scaffold('hono'),
   { name: 'create-vite --help', args: () => ({ args: [peerBin('create-vite'), '--help'] }) },
@@ -71,7 +80,9 @@ function timeOnce(command) {
   const elapsed = Number(process.hrtime.bigint() - started) / 1e6;
   cleanup?.();
   if (result.status !== 0) {
-    throw new Error(`${command.name} exited with ${result.status ?? result.signal}:\n${result.stderr}${result.stdout}`.slice(0, 2000));
+    throw new Error(
+      `${command.name} exited with ${result.status ?? result.signal}:\n${result.stderr}${result.stdout}`.slice(0, 2000),
+    );
   }
   return elapsed;
 }
@@ -87,20 +98,32 @@ try {
 
   const medians = new Map([...samples].map(([name, values]) => [name, median(values)]));
   const baseline = medians.get('node -e 0');
-  console.log(`create-mcp-oauth CLI benchmark — Node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${os.platform()}`);
+  console.log(
+    `create-mcp-oauth CLI benchmark — Node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${os.platform()}`,
+  );
   console.log(`${runs} measured runs per command after ${warmup} warm-up rounds, interleaved`);
-console.log(`load average before/after: ${loadBefore} / ${loadNow()} (other work on the machine inflates every number)\n`);
+  console.log(
+    `load average before/after: ${loadBefore} / ${loadNow()} (other work on the machine inflates every number)\n`,
+  );
   console.log(
     table(
       ['command', 'median ms', 'p90 ms', '× node -e 0'],
-      [...samples].map(([name, values]) => [name, fixed(median(values)), fixed(percentile(values, 0.9)), `${fixed(median(values) / baseline, 2)}×`]),
+      [...samples].map(([name, values]) => [
+        name,
+        fixed(median(values)),
+        fixed(percentile(values, 0.9)),
+        `${fixed(median(values) / baseline, 2)}×`,
+      ]),
     ),
   );
 
   const help = medians.get('create-mcp-oauth --help');
   const vite = medians.get('create-vite --help');
   const checks = [
-    [help <= vite * HELP_TARGET, `--help ${fixed(help)} ms ≤ ${HELP_TARGET}× create-vite --help (${fixed(vite)} ms → limit ${fixed(vite * HELP_TARGET)} ms): ratio ${fixed(help / vite, 2)}×`],
+    [
+      help <= vite * HELP_TARGET,
+      `--help ${fixed(help)} ms ≤ ${HELP_TARGET}× create-vite --help (${fixed(vite)} ms → limit ${fixed(vite * HELP_TARGET)} ms): ratio ${fixed(help / vite, 2)}×`,
+    ],
     ...['express', 'hono'].map((framework) => {
       const scaffoldMs = medians.get(scaffold(framework).name);
       return [

@@ -49,8 +49,17 @@ const rounds = Number(values.rounds);
 const warmupSeconds = Number(values.warmup);
 const connections = Number(values.connections);
 const frameworks = values.framework ?? ['express', 'hono'];
-for (const framework of frameworks) if (!['express', 'hono'].includes(framework)) throw new Error(`--framework must be express or hono, not ${framework}`);
-if (!(durationSeconds > 0 && Number.isInteger(rounds) && rounds > 0 && warmupSeconds >= 0 && Number.isInteger(connections) && connections > 0)) {
+for (const framework of frameworks)
+  if (!['express', 'hono'].includes(framework))
+    throw new Error(`--framework must be express or hono, not ${framework}`);
+if (!(
+  durationSeconds > 0 &&
+  Number.isInteger(rounds) &&
+  rounds > 0 &&
+  warmupSeconds >= 0 &&
+  Number.isInteger(connections) &&
+  connections > 0
+)) {
   throw new Error('--duration and --warmup are seconds, --rounds and --connections positive integers');
 }
 
@@ -71,9 +80,13 @@ let failed = false;
 
 for (const framework of frameworks) {
   const projectDir = await prepareProject({ root: ROOT, framework, log });
-  if (!values['no-footprint']) footprints.push({ framework, ...(await projectFootprint({ root: ROOT, framework, projectDir, log })) });
+  if (!values['no-footprint'])
+    footprints.push({ framework, ...(await projectFootprint({ root: ROOT, framework, projectDir, log })) });
 
-  const runner = fork(RUNNER, [projectDir], { env: { ...process.env, BENCH_RESOURCE_ID }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const runner = fork(RUNNER, [projectDir], {
+    env: { ...process.env, BENCH_RESOURCE_ID },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   const ask = async (type) => {
     runner.send({ type });
     for (;;) {
@@ -84,13 +97,17 @@ for (const framework of frameworks) {
   try {
     const [{ servers }] = await Promise.race([
       once(runner, 'message'),
-      once(runner, 'exit').then(([code]) => Promise.reject(new Error(`the server runner for ${framework} exited (${code}) before it was ready`))),
+      once(runner, 'exit').then(([code]) =>
+        Promise.reject(new Error(`the server runner for ${framework} exited (${code}) before it was ready`)),
+      ),
     ]);
     await checkServers(servers);
     loadBefore ??= loadNow();
 
     for (const [call, body] of Object.entries(CALLS)) {
-      log(`${framework} ${call}: ${rounds} rounds × ${Object.keys(SHAPES).length} shapes × (${VARIANTS.join(', ')}), ${fixed(durationSeconds / rounds)} s each`);
+      log(
+        `${framework} ${call}: ${rounds} rounds × ${Object.keys(SHAPES).length} shapes × (${VARIANTS.join(', ')}), ${fixed(durationSeconds / rounds)} s each`,
+      );
       for (const variant of VARIANTS) await load(servers[variant], body, warmupSeconds, connections);
       const pools = {};
       for (let round = 0; round < rounds; round += 1) {
@@ -103,7 +120,8 @@ for (const framework of frameworks) {
           }
         }
       }
-      const summary = (shape) => Object.fromEntries(VARIANTS.map((variant) => [variant, summarize(pools[`${shape}/${variant}`])]));
+      const summary = (shape) =>
+        Object.fromEntries(VARIANTS.map((variant) => [variant, summarize(pools[`${shape}/${variant}`])]));
       results.push({ framework, call, throughput: summary('throughput'), latency: summary('latency') });
     }
 
@@ -115,9 +133,15 @@ for (const framework of frameworks) {
 }
 
 const signed = (value, digits = 2) => `${value >= 0 ? '+' : ''}${fixed(value, digits)}`;
-console.log(`\ncreate-mcp-oauth server benchmark — Node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${os.platform()}`);
-console.log(`autocannon over loopback; ${durationSeconds} s per case in ${rounds} alternating rounds after ${warmupSeconds} s warm-up`);
-console.log(`load average before/after: ${loadBefore} / ${loadNow()} (other work on the machine inflates every number)\n`);
+console.log(
+  `\ncreate-mcp-oauth server benchmark — Node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${os.platform()}`,
+);
+console.log(
+  `autocannon over loopback; ${durationSeconds} s per case in ${rounds} alternating rounds after ${warmupSeconds} s warm-up`,
+);
+console.log(
+  `load average before/after: ${loadBefore} / ${loadNow()} (other work on the machine inflates every number)\n`,
+);
 
 console.log(`Throughput: ${connections} connections (saturated)`);
 console.log(
@@ -168,8 +192,14 @@ console.log('\nTargets (auth as shipped vs baseline)');
 for (const { framework, call, throughput, latency } of results) {
   const ratio = throughput.auth.rps / throughput.baseline.rps;
   const delta = latency.auth.p99 - latency.baseline.p99;
-  check(ratio >= MIN_THROUGHPUT_RATIO, `${framework} ${call}: throughput ${fixed(throughput.auth.rps, 0)} / ${fixed(throughput.baseline.rps, 0)} req/s = ${fixed(ratio * 100, 1)}% ≥ ${MIN_THROUGHPUT_RATIO * 100}%`);
-  check(delta <= MAX_P99_DELTA_MS, `${framework} ${call}: p99 ${fixed(latency.auth.p99, 3)} − ${fixed(latency.baseline.p99, 3)} ms = ${signed(delta, 3)} ms ≤ ${MAX_P99_DELTA_MS} ms`);
+  check(
+    ratio >= MIN_THROUGHPUT_RATIO,
+    `${framework} ${call}: throughput ${fixed(throughput.auth.rps, 0)} / ${fixed(throughput.baseline.rps, 0)} req/s = ${fixed(ratio * 100, 1)}% ≥ ${MIN_THROUGHPUT_RATIO * 100}%`,
+  );
+  check(
+    delta <= MAX_P99_DELTA_MS,
+    `${framework} ${call}: p99 ${fixed(latency.auth.p99, 3)} − ${fixed(latency.baseline.p99, 3)} ms = ${signed(delta, 3)} ms ≤ ${MAX_P99_DELTA_MS} ms`,
+  );
 }
 for (const framework of frameworks) {
   const fetches = results.find((result) => result.framework === framework)?.jwksFetches.auth;
@@ -188,11 +218,19 @@ for (const { framework, call, throughput, latency } of results) {
 
 if (footprints.length > 0) {
   const mib = (bytes) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
-  console.log('\nGenerated project footprint (npm ls --all --parseable, without the project itself; du -sk node_modules)');
+  console.log(
+    '\nGenerated project footprint (npm ls --all --parseable, without the project itself; du -sk node_modules)',
+  );
   console.log(
     table(
       ['framework', 'prod packages', 'all packages', 'prod node_modules (npm ci --omit=dev)', 'full node_modules'],
-      footprints.map((f) => [f.framework, f.productionPackages, f.allPackages, mib(f.productionBytes), mib(f.fullBytes)]),
+      footprints.map((f) => [
+        f.framework,
+        f.productionPackages,
+        f.allPackages,
+        mib(f.productionBytes),
+        mib(f.fullBytes),
+      ]),
     ),
   );
 }
@@ -231,7 +269,10 @@ async function checkServers(servers) {
     for (const token of ['', forged]) {
       const response = await fetch(server.url, requestFor(CALLS['tools/list'], { token }));
       await response.arrayBuffer();
-      if (response.status !== 401) throw new Error(`${variant} server answered ${token ? 'a forged' : 'no'} token with ${response.status}, not 401`);
+      if (response.status !== 401)
+        throw new Error(
+          `${variant} server answered ${token ? 'a forged' : 'no'} token with ${response.status}, not 401`,
+        );
     }
   }
 }
@@ -240,14 +281,21 @@ async function checkServers(servers) {
 async function load(server, body, seconds, connectionCount) {
   const latencies = [];
   let unexpected = 0;
-  const instance = autocannon({ url: server.url, connections: connectionCount, duration: seconds, ...requestFor(body, server) });
+  const instance = autocannon({
+    url: server.url,
+    connections: connectionCount,
+    duration: seconds,
+    ...requestFor(body, server),
+  });
   instance.on('response', (_client, statusCode, _bytes, responseTimeMs) => {
     if (statusCode === 200) latencies.push(responseTimeMs);
     else unexpected += 1;
   });
   const result = await instance;
   if (unexpected > 0 || result.errors > 0 || result.timeouts > 0) {
-    throw new Error(`${server.url}: ${unexpected} non-200 answers, ${result.errors} errors, ${result.timeouts} timeouts — the numbers would be meaningless`);
+    throw new Error(
+      `${server.url}: ${unexpected} non-200 answers, ${result.errors} errors, ${result.timeouts} timeouts — the numbers would be meaningless`,
+    );
   }
   return { latencies, seconds: result.duration };
 }

@@ -30,7 +30,12 @@ const result = await build({
   legalComments: 'none',
   // Chunks sit next to cli.js so `new URL('../templates/', import.meta.url)` means the same in every file.
   chunkNames: '[name]-[hash]',
-  plugins: [precompiledTemplates(), handlebarsWithoutRequireExtensions(), builtinRequiresWithoutCreateRequire(), withoutEsprima()],
+  plugins: [
+    precompiledTemplates(),
+    handlebarsWithoutRequireExtensions(),
+    builtinRequiresWithoutCreateRequire(),
+    withoutEsprima(),
+  ],
   metafile: true,
   write: false,
   logLevel: 'warning',
@@ -40,7 +45,9 @@ const result = await build({
 // chunk has no `require`, so esbuild's dynamic-require fallback would throw at run time.
 for (const file of result.outputFiles) {
   if (file.text.includes('Dynamic require of')) {
-    throw new Error(`${path.relative(root, file.path)} contains a require() esbuild could not resolve; map it in builtinRequiresWithoutCreateRequire`);
+    throw new Error(
+      `${path.relative(root, file.path)} contains a require() esbuild could not resolve; map it in builtinRequiresWithoutCreateRequire`,
+    );
   }
 }
 
@@ -86,7 +93,9 @@ function precompiledTemplates() {
         for (const name of names.filter((candidate) => candidate.endsWith('.hbs')).sort()) {
           const source = await readFile(path.join(templatesDir, name), 'utf8');
           const digest = createHash('sha256').update(source).digest('hex');
-          entries.push(`[${JSON.stringify(name)}, [${JSON.stringify(digest)}, ${Handlebars.precompile(source, options)}]]`);
+          entries.push(
+            `[${JSON.stringify(name)}, [${JSON.stringify(digest)}, ${Handlebars.precompile(source, options)}]]`,
+          );
         }
         const contents = `
 import { createHash } from 'node:crypto';
@@ -120,7 +129,8 @@ export function templateSpec(templateName, source) {
  * loads it. (Only property reads are forwarded, which is all commander does with it.)
  */
 function builtinRequiresWithoutCreateRequire() {
-  const lazyFor = (args) => /[\\/]node_modules[\\/]commander[\\/]/.test(args.importer) && /^(node:)?child_process$/.test(args.path);
+  const lazyFor = (args) =>
+    /[\\/]node_modules[\\/]commander[\\/]/.test(args.importer) && /^(node:)?child_process$/.test(args.path);
   return {
     name: 'builtin-requires',
     setup(pluginBuild) {

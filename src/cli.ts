@@ -32,8 +32,16 @@ import type { WriteProjectResult } from './write/write-project.js';
  * dependencies) loads only when that subcommand runs. The module exports `configure(command, context)`.
  */
 const SUBCOMMANDS: LazySubcommand[] = [
-  { usage: 'add [dir]', description: 'add Scalekit OAuth to an existing Express or Hono MCP server', load: () => import('./add/command.js') },
-  { usage: 'doctor <url>', description: "check a running server's OAuth setup", load: () => import('./doctor/command.js') },
+  {
+    usage: 'add [dir]',
+    description: 'add Scalekit OAuth to an existing Express or Hono MCP server',
+    load: () => import('./add/command.js'),
+  },
+  {
+    usage: 'doctor <url>',
+    description: "check a running server's OAuth setup",
+    load: () => import('./doctor/command.js'),
+  },
 ];
 
 /** Templates ship next to `dist/` (and next to `src/` in development), so this works from both. */
@@ -92,9 +100,7 @@ export function createProgram(io: CliIo, setExitCode: (code: number) => void, su
 async function scaffold(flags: ScaffoldFlags, io: CliIo): Promise<number> {
   const colors = colorsFor(io.stdout, io.env);
   const nonInteractiveReason = whyNotInteractive(io, io.env);
-  const ui: Ui = nonInteractiveReason
-    ? createPlainUi(io)
-    : (await import('./ui/clack-ui.js')).createClackUi(colors);
+  const ui: Ui = nonInteractiveReason ? createPlainUi(io) : (await import('./ui/clack-ui.js')).createClackUi(colors);
 
   try {
     ui.intro('create-mcp-oauth');
@@ -144,14 +150,29 @@ async function planFor({ config, run }: ResolvedScaffold): Promise<Plan> {
 async function reportDryRun({ config, run }: ResolvedScaffold, plan: Plan, ui: Ui): Promise<number> {
   const state = await inspectTarget(fs, config.targetDir);
   const targetExists = state.kind !== 'missing';
-  const present = targetExists ? await existingPlannedFiles(fs, config.targetDir, plan.files.map((f) => f.path)) : [];
+  const present = targetExists
+    ? await existingPlannedFiles(
+        fs,
+        config.targetDir,
+        plan.files.map((f) => f.path),
+      )
+    : [];
   const keptFiles = present.filter((file) => USER_OWNED_FILES.has(file));
   const existingFiles = present.filter((file) => !USER_OWNED_FILES.has(file));
   if (existingFiles.length > 0 && !run.force) {
     // The real run would refuse (see writeProject), so the dry run says so too.
-    throw new CliError(`${describeEntries(existingFiles)} already exist in ${config.targetDir}; pass --force to overwrite them`);
+    throw new CliError(
+      `${describeEntries(existingFiles)} already exist in ${config.targetDir}; pass --force to overwrite them`,
+    );
   }
-  for (const section of describeDryRun({ plan, targetDir: config.targetDir, run, targetExists, existingFiles, keptFiles })) {
+  for (const section of describeDryRun({
+    plan,
+    targetDir: config.targetDir,
+    run,
+    targetExists,
+    existingFiles,
+    keptFiles,
+  })) {
     ui.section(section.title, section.lines);
   }
   ui.outro('Dry run: nothing was written or run.');
@@ -176,7 +197,11 @@ async function withInterruptsCaught<T>(abort: () => void, task: () => Promise<T>
  * An interrupt that lands after the last file is in place (only the staging directory was left to
  * remove) cannot undo the write: the project is complete, and nothing else (install, git) runs.
  */
-async function writeInterruptibly({ config, run }: ResolvedScaffold, plan: Plan, io: CliIo): Promise<WriteProjectResult> {
+async function writeInterruptibly(
+  { config, run }: ResolvedScaffold,
+  plan: Plan,
+  io: CliIo,
+): Promise<WriteProjectResult> {
   const controller = new AbortController();
   const written = await withInterruptsCaught(
     () => controller.abort(),
@@ -185,10 +210,17 @@ async function writeInterruptibly({ config, run }: ResolvedScaffold, plan: Plan,
       const { WriteAbortedError, WriteError, writeProject } = await import('./write/write-project.js');
       try {
         const writerFs = withTestPause(fs, io.env, controller.signal, (line) => io.stderr.write(`${line}\n`));
-        return await writeProject({ fs: writerFs, targetDir: config.targetDir, files: plan.files, force: run.force, signal: controller.signal });
+        return await writeProject({
+          fs: writerFs,
+          targetDir: config.targetDir,
+          files: plan.files,
+          force: run.force,
+          signal: controller.signal,
+        });
       } catch (error) {
         if (error instanceof WriteError) throw new CliError(`[dir]: ${error.message}`);
-        if (error instanceof WriteAbortedError) throw new CancelledError('Writing was interrupted and rolled back: the target directory is as it was.');
+        if (error instanceof WriteAbortedError)
+          throw new CancelledError('Writing was interrupted and rolled back: the target directory is as it was.');
         throw error;
       }
     },
@@ -237,7 +269,9 @@ async function install({ config, run }: ResolvedScaffold, ui: Ui): Promise<boole
     }
     interrupted = true;
   };
-  const outcome = await withInterruptsCaught(onInterrupt, () => installDependencies(run.packageManager, config.targetDir));
+  const outcome = await withInterruptsCaught(onInterrupt, () =>
+    installDependencies(run.packageManager, config.targetDir),
+  );
   if (interrupted) {
     progress.fail('Installing dependencies was interrupted');
     throw new CancelledError(kept);

@@ -25,18 +25,33 @@ export async function prepareProject({ root, framework, log }) {
   await mkdir(benchDir, { recursive: true });
   await rm(freshDir, { recursive: true, force: true });
 
-  run(process.execPath, [
-    path.join(root, 'bin', 'create-mcp-oauth.js'),
-    freshDir,
-    '--framework', framework,
-    '--base-url', 'http://localhost:3000',
-    // The runner passes its own configuration (local key set, its port); these only fill .env.
-    '--scalekit-env-url', 'http://127.0.0.1:9',
-    '--resource-id', BENCH_RESOURCE_ID,
-    '--tool', 'whoami=', '--tool', 'list_todos=todo:read', '--tool', 'add_todo=todo:write',
-    '--package-manager', 'npm',
-    '--no-install', '--no-git',
-  ], { cwd: root, env: { ...process.env, CI: '1' } });
+  run(
+    process.execPath,
+    [
+      path.join(root, 'bin', 'create-mcp-oauth.js'),
+      freshDir,
+      '--framework',
+      framework,
+      '--base-url',
+      'http://localhost:3000',
+      // The runner passes its own configuration (local key set, its port); these only fill .env.
+      '--scalekit-env-url',
+      'http://127.0.0.1:9',
+      '--resource-id',
+      BENCH_RESOURCE_ID,
+      '--tool',
+      'whoami=',
+      '--tool',
+      'list_todos=todo:read',
+      '--tool',
+      'add_todo=todo:write',
+      '--package-manager',
+      'npm',
+      '--no-install',
+      '--no-git',
+    ],
+    { cwd: root, env: { ...process.env, CI: '1' } },
+  );
 
   const fresh = await fingerprint(freshDir);
   const state = existsSync(statePath) ? JSON.parse(await readFile(statePath, 'utf8')) : {};
@@ -112,7 +127,11 @@ async function fingerprint(dir) {
   const files = (await readdir(dir, { recursive: true, withFileTypes: true })).filter((entry) => entry.isFile());
   const hash = createHash('sha256');
   const paths = files.map((entry) => path.relative(dir, path.join(entry.parentPath, entry.name))).sort();
-  for (const relative of paths) hash.update(`${relative}\0`).update(await readFile(path.join(dir, relative))).update('\0');
+  for (const relative of paths)
+    hash
+      .update(`${relative}\0`)
+      .update(await readFile(path.join(dir, relative)))
+      .update('\0');
   return { sources: hash.digest('hex'), packageJson: sha256(await readFile(path.join(dir, 'package.json'), 'utf8')) };
 }
 
@@ -121,11 +140,18 @@ function sha256(text) {
 }
 
 function run(command, args, { cwd, env = process.env, capture = false }) {
-  const result = spawnSync(command, args, { cwd, env, encoding: 'utf8', stdio: ['ignore', capture ? 'pipe' : 'ignore', 'pipe'] });
+  const result = spawnSync(command, args, {
+    cwd,
+    env,
+    encoding: 'utf8',
+    stdio: ['ignore', capture ? 'pipe' : 'ignore', 'pipe'],
+  });
   // `npm ls` exits 1 for extraneous or invalid packages while still listing them; anything else is fatal.
   const listing = command === NPM && args[0] === 'ls';
   if (result.error || (result.status !== 0 && !(listing && result.stdout))) {
-    throw new Error(`${command} ${args.join(' ')} failed in ${cwd} (${result.error?.message ?? `exit ${result.status}`}):\n${result.stderr}`);
+    throw new Error(
+      `${command} ${args.join(' ')} failed in ${cwd} (${result.error?.message ?? `exit ${result.status}`}):\n${result.stderr}`,
+    );
   }
   return result.stdout ?? '';
 }

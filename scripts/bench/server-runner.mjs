@@ -102,7 +102,10 @@ for (const [name, app] of Object.entries(apps)) servers[name] = { url: app.url, 
 
 process.on('message', (message) => {
   if (message?.type === 'stats') {
-    process.send({ type: 'stats', jwksFetches: Object.fromEntries(Object.entries(apps).map(([name, app]) => [name, app.keySet.fetches])) });
+    process.send({
+      type: 'stats',
+      jwksFetches: Object.fromEntries(Object.entries(apps).map(([name, app]) => [name, app.keySet.fetches])),
+    });
   }
   // CPU time of this whole process (event loop and the thread pool that runs RSA verification), in µs:
   // only one app is under load at a time, so a difference between two readings is that app's cost.

@@ -107,7 +107,12 @@ function dependenciesOf(text: string, module: string, sdk: SdkLine): string[] {
 function importSpecifiers(text: string, path: string): string[] {
   const specifiers: string[] = [];
   for (const statement of parseModule(text, path).program.body) {
-    if ((n.ImportDeclaration.check(statement) || n.ExportNamedDeclaration.check(statement) || n.ExportAllDeclaration.check(statement)) && statement.source) {
+    if (
+      (n.ImportDeclaration.check(statement) ||
+        n.ExportNamedDeclaration.check(statement) ||
+        n.ExportAllDeclaration.check(statement)) &&
+      statement.source
+    ) {
       const value = stringValue(statement.source);
       if (value !== undefined) specifiers.push(value);
     }

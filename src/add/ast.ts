@@ -51,7 +51,10 @@ function usesTrailingCommas(ast: File): boolean {
   const tokens = ((ast as { tokens?: { type: { label?: string } | string }[] }).tokens ?? []).map((token) =>
     typeof token.type === 'string' ? token.type : (token.type.label ?? ''),
   );
-  return tokens.some((label, index) => label === ',' && (tokens[index + 1] === '}' || tokens[index + 1] === ']' || tokens[index + 1] === ')'));
+  return tokens.some(
+    (label, index) =>
+      label === ',' && (tokens[index + 1] === '}' || tokens[index + 1] === ']' || tokens[index + 1] === ')'),
+  );
 }
 
 /** New statements printed fresh (without positions from the snippet they were parsed from), so no blank lines appear around them. */
@@ -84,7 +87,16 @@ export function parseStatements(code: string, path: string): Statement[] {
   return parseModule(code, path).program.body as Statement[];
 }
 
-const SKIPPED_KEYS = new Set(['loc', 'tokens', 'comments', 'leadingComments', 'trailingComments', 'innerComments', 'extra', 'original']);
+const SKIPPED_KEYS = new Set([
+  'loc',
+  'tokens',
+  'comments',
+  'leadingComments',
+  'trailingComments',
+  'innerComments',
+  'extra',
+  'original',
+]);
 
 /**
  * Depth-first visit of every node under `root` (root included). `visit` returning false skips the node's children.
@@ -146,8 +158,17 @@ export function unwrapExpression(node: unknown): unknown {
   let current = node;
   for (;;) {
     const type = (current as { type?: string } | undefined)?.type;
-    if (type === 'TSAsExpression' || type === 'TSSatisfiesExpression' || type === 'TSNonNullExpression' || type === 'TSTypeAssertion' || type === 'ParenthesizedExpression' || type === 'AwaitExpression') {
-      current = (current as { expression?: unknown; argument?: unknown }).expression ?? (current as { argument?: unknown }).argument;
+    if (
+      type === 'TSAsExpression' ||
+      type === 'TSSatisfiesExpression' ||
+      type === 'TSNonNullExpression' ||
+      type === 'TSTypeAssertion' ||
+      type === 'ParenthesizedExpression' ||
+      type === 'AwaitExpression'
+    ) {
+      current =
+        (current as { expression?: unknown; argument?: unknown }).expression ??
+        (current as { argument?: unknown }).argument;
     } else {
       return current;
     }
@@ -188,7 +209,8 @@ export function moduleBindings(ast: File): Map<string, Binding> {
         if (typeof local !== 'string') continue;
         if (n.ImportDefaultSpecifier.check(specifier)) bindings.set(local, { source, imported: 'default' });
         else if (n.ImportNamespaceSpecifier.check(specifier)) bindings.set(local, { source, imported: '*' });
-        else if (n.ImportSpecifier.check(specifier)) bindings.set(local, { source, imported: String(specifier.imported.name) });
+        else if (n.ImportSpecifier.check(specifier))
+          bindings.set(local, { source, imported: String(specifier.imported.name) });
       }
     }
     if (n.VariableDeclaration.check(statement)) {
@@ -199,7 +221,11 @@ export function moduleBindings(ast: File): Map<string, Binding> {
         if (n.Identifier.check(declarator.id)) bindings.set(declarator.id.name, { source, imported: '*' });
         if (n.ObjectPattern.check(declarator.id)) {
           for (const property of declarator.id.properties) {
-            if ((n.ObjectProperty.check(property) || n.Property.check(property)) && n.Identifier.check(property.key) && n.Identifier.check(property.value)) {
+            if (
+              (n.ObjectProperty.check(property) || n.Property.check(property)) &&
+              n.Identifier.check(property.key) &&
+              n.Identifier.check(property.value)
+            ) {
               bindings.set(property.value.name, { source, imported: property.key.name });
             }
           }
@@ -214,7 +240,12 @@ export function moduleBindings(ast: File): Map<string, Binding> {
 export function requiredModule(node: unknown): string | undefined {
   let current = unwrapExpression(node);
   if (n.MemberExpression.check(current)) current = current.object;
-  if (isCall(current) && n.Identifier.check(current.callee) && current.callee.name === 'require' && current.arguments.length === 1) {
+  if (
+    isCall(current) &&
+    n.Identifier.check(current.callee) &&
+    current.callee.name === 'require' &&
+    current.arguments.length === 1
+  ) {
     return stringValue(current.arguments[0]);
   }
   return undefined;
@@ -238,8 +269,11 @@ export function importInsertionIndex(body: readonly Node[]): number {
     const isImport = n.ImportDeclaration.check(statement);
     const isRequire =
       n.VariableDeclaration.check(statement) &&
-      statement.declarations.some((declarator) => n.VariableDeclarator.check(declarator) && requiredModule(declarator.init) !== undefined);
-    const isDirective = n.ExpressionStatement.check(statement) && n.StringLiteral.check(statement.expression) && position === index;
+      statement.declarations.some(
+        (declarator) => n.VariableDeclarator.check(declarator) && requiredModule(declarator.init) !== undefined,
+      );
+    const isDirective =
+      n.ExpressionStatement.check(statement) && n.StringLiteral.check(statement.expression) && position === index;
     if (isImport || isRequire || isDirective) index = position + 1;
   });
   return index;
@@ -268,12 +302,23 @@ export function insertImports(ast: File, statements: Statement[]): void {
  * so they are turned into statements (at their original position) before the body changes.
  */
 function directivesAsStatements(ast: File): void {
-  const program = ast.program as { directives?: { value: { value: string; loc?: unknown; extra?: unknown }; loc?: unknown; start?: number; end?: number }[] };
+  const program = ast.program as {
+    directives?: {
+      value: { value: string; loc?: unknown; extra?: unknown };
+      loc?: unknown;
+      start?: number;
+      end?: number;
+    }[];
+  };
   const directives = program.directives ?? [];
   if (directives.length === 0) return;
   const statements = directives.map((directive) => {
     // The directive's own literal keeps its quotes (recast prints a DirectiveLiteral from its raw text).
-    const statement = Object.assign(b.expressionStatement(b.identifier('directive')), { loc: directive.loc, start: directive.start, end: directive.end });
+    const statement = Object.assign(b.expressionStatement(b.identifier('directive')), {
+      loc: directive.loc,
+      start: directive.start,
+      end: directive.end,
+    });
     (statement as { expression: unknown }).expression = directive.value;
     return statement;
   });

@@ -6,7 +6,12 @@
  */
 import type { Command } from 'commander';
 import type { SubcommandContext } from '../args/subcommands.js';
-import { collect, defineScalekitOptions, readSharedInputFlags, type SharedInputFlags } from '../args/scaffold-options.js';
+import {
+  collect,
+  defineScalekitOptions,
+  readSharedInputFlags,
+  type SharedInputFlags,
+} from '../args/scaffold-options.js';
 
 /** The flags exactly as typed; `undefined` means not given. The Scalekit, scope and tool inputs are the scaffold's. */
 export type AddFlags = SharedInputFlags & {
@@ -39,10 +44,17 @@ export function configure(command: Command, { io, setExitCode }: SubcommandConte
   command
     .option('--entry <file>', 'the file that creates the app and mounts the MCP endpoint, when detection is unsure')
     .option('--mcp-path <path>', 'the path of the MCP endpoint, when the entry file mounts several candidates')
-    .option('--base-url <url>', 'public base URL where hosts reach the server (default: http://localhost:<port the app listens on>)');
+    .option(
+      '--base-url <url>',
+      'public base URL where hosts reach the server (default: http://localhost:<port the app listens on>)',
+    );
   defineScalekitOptions(command)
     .option('--scope <name[=description]>', 'a scope the server defines; repeat for more', collect)
-    .option('--tool <name=scope[,scope...]>', 'the scopes a registered tool requires, name= for none; repeat for more', collect)
+    .option(
+      '--tool <name=scope[,scope...]>',
+      'the scopes a registered tool requires, name= for none; repeat for more',
+      collect,
+    )
     .option('--package-manager <pm>', 'npm, pnpm, yarn or bun (default: from the lockfile)')
     .option('--no-install', 'do not install the added dependencies')
     .option('--no-git-check', 'patch even when the git work tree has uncommitted changes')

@@ -3,8 +3,24 @@
  * lockfile and the syntax trees of its source files. Pure: the caller reads the files (project-files.ts).
  */
 import type { PackageManager } from '../config/types.js';
-import { isTypeScriptPath, parseModule, usesModuleSyntax, walk, n, stringValue, memberPropertyName, isCall, type File } from './ast.js';
-import { findAppCreations, findMcpRoutes, type AppCreation, type FrameworkName, type McpRouteStatement } from './routes.js';
+import {
+  isTypeScriptPath,
+  parseModule,
+  usesModuleSyntax,
+  walk,
+  n,
+  stringValue,
+  memberPropertyName,
+  isCall,
+  type File,
+} from './ast.js';
+import {
+  findAppCreations,
+  findMcpRoutes,
+  type AppCreation,
+  type FrameworkName,
+  type McpRouteStatement,
+} from './routes.js';
 import { findToolRegistrations, uniqueTools, type RegisteredTool, type UnreadableTool } from './tools.js';
 
 export interface ProjectSnapshot {
@@ -105,12 +121,26 @@ export function detectProject(snapshot: ProjectSnapshot, options: DetectOptions 
     routes.set(file, findMcpRoutes(ast));
   }
   const frameworkName = detectFramework(dependencies, creations);
-  const entry = detectEntry({ options, manifest, files: snapshot.files, unparsed, creations, routes, framework: frameworkName });
+  const entry = detectEntry({
+    options,
+    manifest,
+    files: snapshot.files,
+    unparsed,
+    creations,
+    routes,
+    framework: frameworkName,
+  });
 
   const entryFile = entry.kind === 'found' || entry.kind === 'not-found' ? entry.file : undefined;
   const entryAst = entryFile ? parsed.get(entryFile) : undefined;
   const language = entryFile ? (isTypeScriptPath(entryFile) ? 'ts' : 'js') : 'typescript' in dependencies ? 'ts' : 'js';
-  const moduleSystem = entryAst ? (usesModuleSyntax(entryAst) ? 'esm' : 'cjs') : manifest.type === 'module' ? 'esm' : 'cjs';
+  const moduleSystem = entryAst
+    ? usesModuleSyntax(entryAst)
+      ? 'esm'
+      : 'cjs'
+    : manifest.type === 'module'
+      ? 'esm'
+      : 'cjs';
 
   const tools: RegisteredTool[] = [];
   const unreadableTools: UnreadableTool[] = [];
@@ -142,9 +172,12 @@ function parseManifest(text: string): PackageManifest {
   try {
     manifest = JSON.parse(text);
   } catch (error) {
-    throw new DetectionError(`package.json is not valid JSON (${error instanceof Error ? error.message : String(error)}); fix it first`);
+    throw new DetectionError(
+      `package.json is not valid JSON (${error instanceof Error ? error.message : String(error)}); fix it first`,
+    );
   }
-  if (typeof manifest !== 'object' || manifest === null || Array.isArray(manifest)) throw new DetectionError('package.json does not hold a JSON object');
+  if (typeof manifest !== 'object' || manifest === null || Array.isArray(manifest))
+    throw new DetectionError('package.json does not hold a JSON object');
   return manifest as PackageManifest;
 }
 
@@ -164,7 +197,11 @@ function detectSdk(dependencies: Record<string, string>, parsed: Map<string, Fil
   let importsV2 = 0;
   for (const ast of parsed.values()) {
     walk(ast, (node) => {
-      const source = n.ImportDeclaration.check(node) ? stringValue(node.source) : isRequire(node) ? stringValue(node.arguments[0]) : undefined;
+      const source = n.ImportDeclaration.check(node)
+        ? stringValue(node.source)
+        : isRequire(node)
+          ? stringValue(node.arguments[0])
+          : undefined;
       if (source?.startsWith('@modelcontextprotocol/sdk')) importsV1 += 1;
       if (source === '@modelcontextprotocol/server') importsV2 += 1;
     });
@@ -182,7 +219,9 @@ function detectFramework(dependencies: Record<string, string>, creations: Map<st
   if (express && !hono) return 'express';
   if (hono && !express) return 'hono';
   if (!express && !hono) {
-    throw new DetectionError('package.json depends on neither express nor hono: `add` patches Express and Hono servers');
+    throw new DetectionError(
+      'package.json depends on neither express nor hono: `add` patches Express and Hono servers',
+    );
   }
   const created = [...creations.values()].flat();
   const honoApps = created.filter((creation) => creation.framework === 'hono').length;
@@ -195,7 +234,10 @@ function majorOf(range: string): { major?: number } {
   return match ? { major: Number(match[1]) } : {};
 }
 
-function packageManagerOf(lockfiles: readonly string[], manifest: PackageManifest): { packageManager?: { name: PackageManager; from: string } } {
+function packageManagerOf(
+  lockfiles: readonly string[],
+  manifest: PackageManifest,
+): { packageManager?: { name: PackageManager; from: string } } {
   for (const [lockfile, name] of Object.entries(LOCKFILES)) {
     if (lockfiles.includes(lockfile)) return { packageManager: { name, from: lockfile } };
   }
@@ -217,12 +259,18 @@ function detectEntry(inputs: EntryInputs): EntryDetection {
   const { options, routes } = inputs;
   const wantedPath = options.mcpPath;
   const matching = (file: string, evidence?: 'handler' | 'path') =>
-    (routes.get(file) ?? []).filter((route) => (wantedPath === undefined || route.path === wantedPath) && (evidence === undefined || route.evidence === evidence));
+    (routes.get(file) ?? []).filter(
+      (route) =>
+        (wantedPath === undefined || route.path === wantedPath) &&
+        (evidence === undefined || route.evidence === evidence),
+    );
 
   if (options.entry !== undefined) {
     const file = options.entry;
     if (!inputs.files.has(file)) {
-      throw new DetectionError(`--entry ${file}: no such source file in the project (give a path relative to the project directory)`);
+      throw new DetectionError(
+        `--entry ${file}: no such source file in the project (give a path relative to the project directory)`,
+      );
     }
     const broken = inputs.unparsed.find((problem) => problem.file === file);
     if (broken) return { kind: 'not-found', file, reason: `${file} does not parse: ${broken.message}` };
@@ -235,14 +283,23 @@ function detectEntry(inputs: EntryInputs): EntryDetection {
     // A weak match (the path alone) only counts in a file that creates the app.
     if (evidence === 'path') files = files.filter((file) => (inputs.creations.get(file) ?? []).length > 0);
     if (files.length > 1) {
-      const creating = files.filter((file) => (inputs.creations.get(file) ?? []).some((creation) => creation.framework === inputs.framework));
+      const creating = files.filter((file) =>
+        (inputs.creations.get(file) ?? []).some((creation) => creation.framework === inputs.framework),
+      );
       if (creating.length === 1) files = creating;
     }
     if (files.length === 1) return pickRoute(files[0]!, matching(files[0]!, evidence), wantedPath);
     if (files.length > 1) {
       return {
         kind: 'ambiguous',
-        reason: `several files mount an MCP endpoint: ${files.map((file) => `${file} (${matching(file, evidence).map((route) => route.path).join(', ')})`).join('; ')}`,
+        reason: `several files mount an MCP endpoint: ${files
+          .map(
+            (file) =>
+              `${file} (${matching(file, evidence)
+                .map((route) => route.path)
+                .join(', ')})`,
+          )
+          .join('; ')}`,
         fix: 'pass --entry <file> to say which one to patch',
       };
     }
@@ -263,17 +320,30 @@ function detectEntry(inputs: EntryInputs): EntryDetection {
 function pickRoute(file: string, candidates: McpRouteStatement[], wantedPath: string | undefined): EntryDetection {
   if (candidates.length === 0) {
     const what = wantedPath === undefined ? 'an MCP endpoint' : `an MCP endpoint at ${wantedPath}`;
-    return { kind: 'not-found', file, reason: `${file} does not mount ${what} in a way I recognise (a statement like app.post('/mcp', handler) with a literal path)` };
+    return {
+      kind: 'not-found',
+      file,
+      reason: `${file} does not mount ${what} in a way I recognise (a statement like app.post('/mcp', handler) with a literal path)`,
+    };
   }
   const paths = [...new Set(candidates.map((route) => route.path))];
   if (paths.length > 1) {
-    return { kind: 'ambiguous', reason: `${file} mounts several endpoints that look like MCP: ${paths.join(', ')}`, fix: 'pass --mcp-path <path> to say which one is the MCP endpoint' };
+    return {
+      kind: 'ambiguous',
+      reason: `${file} mounts several endpoints that look like MCP: ${paths.join(', ')}`,
+      fix: 'pass --mcp-path <path> to say which one is the MCP endpoint',
+    };
   }
   const first = candidates[0]!;
   return {
     kind: 'found',
     file,
-    route: { appName: first.appName, path: first.path, methods: [...new Set(candidates.flatMap((route) => route.methods))], line: first.line },
+    route: {
+      appName: first.appName,
+      path: first.path,
+      methods: [...new Set(candidates.flatMap((route) => route.methods))],
+      line: first.line,
+    },
   };
 }
 
@@ -289,10 +359,18 @@ function frameworkLabel(framework: FrameworkName): string {
 function likelyEntry(inputs: EntryInputs): string | undefined {
   const creating = [...inputs.creations.keys()].filter((file) => createsApp(inputs, file));
   if (creating.length === 1) return creating[0];
-  const started = [inputs.manifest.main, inputs.manifest.scripts?.start, inputs.manifest.scripts?.dev].filter((value): value is string => typeof value === 'string');
+  const started = [inputs.manifest.main, inputs.manifest.scripts?.start, inputs.manifest.scripts?.dev].filter(
+    (value): value is string => typeof value === 'string',
+  );
   for (const file of inputs.files.keys()) {
     const base = file.replace(/\.[cm]?[jt]sx?$/, '');
-    if (started.some((command) => command.includes(file) || command.includes(`${base}.js`) || command.includes(base.replace(/^src\//, 'dist/')))) return file;
+    if (
+      started.some(
+        (command) =>
+          command.includes(file) || command.includes(`${base}.js`) || command.includes(base.replace(/^src\//, 'dist/')),
+      )
+    )
+      return file;
   }
   return creating[0];
 }
@@ -305,7 +383,9 @@ function portOf(ast: File): { port?: number } {
     const candidate =
       isCall(node) && memberPropertyName(node.callee) === 'listen'
         ? node.arguments[0]
-        : (n.ObjectProperty.check(node) || n.Property.check(node)) && n.Identifier.check(node.key) && node.key.name === 'port'
+        : (n.ObjectProperty.check(node) || n.Property.check(node)) &&
+            n.Identifier.check(node.key) &&
+            node.key.name === 'port'
           ? node.value
           : n.LogicalExpression.check(node) && memberPropertyName(node.left) === 'PORT'
             ? node.right
@@ -323,8 +403,15 @@ function literalPort(node: unknown): number | undefined {
     return Number.isInteger(value) && value > 0 && value < 65536 ? value : undefined;
   }
   if (n.LogicalExpression.check(node) || n.ConditionalExpression.check(node)) {
-    return literalPort((node as { right?: unknown; alternate?: unknown }).right ?? (node as { alternate?: unknown }).alternate);
+    return literalPort(
+      (node as { right?: unknown; alternate?: unknown }).right ?? (node as { alternate?: unknown }).alternate,
+    );
   }
-  if (isCall(node) && n.Identifier.check(node.callee) && (node.callee.name === 'Number' || node.callee.name === 'parseInt')) return literalPort(node.arguments[0]);
+  if (
+    isCall(node) &&
+    n.Identifier.check(node.callee) &&
+    (node.callee.name === 'Number' || node.callee.name === 'parseInt')
+  )
+    return literalPort(node.arguments[0]);
   return undefined;
 }

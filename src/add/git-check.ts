@@ -11,7 +11,11 @@ export type GitState =
 
 export async function gitState(dir: string): Promise<GitState> {
   const { execa } = await import('execa');
-  const status = await execa('git', ['status', '--porcelain', '--untracked-files=normal', '--', '.'], { cwd: dir, reject: false, stdin: 'ignore' });
+  const status = await execa('git', ['status', '--porcelain', '--untracked-files=normal', '--', '.'], {
+    cwd: dir,
+    reject: false,
+    stdin: 'ignore',
+  });
   if (status.failed) {
     if ((status as { code?: string }).code === 'ENOENT') return { kind: 'unavailable', reason: 'git is not installed' };
     return { kind: 'unavailable', reason: 'the project is not in a git repository' };

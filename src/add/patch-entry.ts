@@ -52,12 +52,21 @@ export function patchEntry(input: EntryPatchInput): EntryPatch {
   try {
     ast = parseModule(input.source, input.file);
   } catch (error) {
-    return refuse(input, `${input.file} does not parse: ${error instanceof Error ? error.message : String(error)}`, 'single');
+    return refuse(
+      input,
+      `${input.file} does not parse: ${error instanceof Error ? error.message : String(error)}`,
+      'single',
+    );
   }
   const quote = quoteStyleOf(ast);
   const routes = findMcpRoutes(ast).filter((route) => route.path === input.mcpPath);
   const route = routes.sort((a, b) => a.line - b.line)[0];
-  if (!route) return refuse(input, `${input.file} does not mount the MCP endpoint at ${input.mcpPath} in a way I recognise`, quote);
+  if (!route)
+    return refuse(
+      input,
+      `${input.file} does not mount the MCP endpoint at ${input.mcpPath} in a way I recognise`,
+      quote,
+    );
 
   const notes: string[] = [];
   const esm = input.esm;
@@ -68,7 +77,9 @@ export function patchEntry(input: EntryPatchInput): EntryPatch {
     const wired = wireHonoAuthInfo(route);
     if (!wired.ok) {
       if (input.sdk === 'v2') return refuse(input, wired.reason, quote);
-      notes.push(`${wired.reason}; tools will not see the caller's token (pass { authInfo: ${AUTH_INFO_FUNCTION}(c) } to handleRequest)`);
+      notes.push(
+        `${wired.reason}; tools will not see the caller's token (pass { authInfo: ${AUTH_INFO_FUNCTION}(c) } to handleRequest)`,
+      );
     }
   }
   if (input.framework === 'express' && input.sdk === 'v1') notes.push(...passParsedBody(route));
@@ -81,20 +92,39 @@ export function patchEntry(input: EntryPatchInput): EntryPatch {
     const index = route.container.indexOf(route.statement);
     route.container.splice(index, 0, ...guard);
   } else if (!guardComesFirst(route, imported.localName)) {
-    notes.push(`${input.file} calls ${imported.localName}(…) after the MCP route at line ${route.line}: move it before, or the endpoint is not protected`);
+    notes.push(
+      `${input.file} calls ${imported.localName}(…) after the MCP route at line ${route.line}: move it before, or the endpoint is not protected`,
+    );
   }
 
   return { ok: true, text: printModule(ast, quote), notes };
 }
 
 /** What to add by hand when the file's shape is not understood. */
-export function manualEntrySnippet(input: Pick<EntryPatchInput, 'framework' | 'sdk' | 'mcpPath' | 'adapterSpecifier'>, esm: boolean, quote: Quote = 'single'): string {
+export function manualEntrySnippet(
+  input: Pick<EntryPatchInput, 'framework' | 'sdk' | 'mcpPath' | 'adapterSpecifier'>,
+  esm: boolean,
+  quote: Quote = 'single',
+): string {
   const names = input.framework === 'hono' ? [GUARD_FUNCTION, AUTH_INFO_FUNCTION] : [GUARD_FUNCTION];
-  const lines = [importCode(names, input.adapterSpecifier, esm, quote), '', '// …after creating the app, before the MCP route:', guardCode('app', GUARD_FUNCTION, input.mcpPath, quote).trimEnd()];
+  const lines = [
+    importCode(names, input.adapterSpecifier, esm, quote),
+    '',
+    '// …after creating the app, before the MCP route:',
+    guardCode('app', GUARD_FUNCTION, input.mcpPath, quote).trimEnd(),
+  ];
   if (input.framework === 'hono') {
-    lines.push('', '// …and in the MCP route, hand the verified token to the transport:', `return transport.handleRequest(c.req.raw, { authInfo: ${AUTH_INFO_FUNCTION}(c) });`);
+    lines.push(
+      '',
+      '// …and in the MCP route, hand the verified token to the transport:',
+      `return transport.handleRequest(c.req.raw, { authInfo: ${AUTH_INFO_FUNCTION}(c) });`,
+    );
   } else if (input.sdk === 'v1') {
-    lines.push('', '// …and in the MCP route, hand the parsed body to the transport:', 'await transport.handleRequest(req, res, req.body);');
+    lines.push(
+      '',
+      '// …and in the MCP route, hand the parsed body to the transport:',
+      'await transport.handleRequest(req, res, req.body);',
+    );
   }
   return lines.join('\n');
 }
@@ -102,7 +132,6 @@ export function manualEntrySnippet(input: Pick<EntryPatchInput, 'framework' | 's
 function refuse(input: EntryPatchInput, reason: string, quote: Quote): EntryPatch {
   return { ok: false, reason, snippet: manualEntrySnippet(input, input.esm, quote) };
 }
-
 
 function guardCode(appName: string, localName: string, mcpPath: string, quote: Quote): string {
   return [
@@ -113,13 +142,22 @@ function guardCode(appName: string, localName: string, mcpPath: string, quote: Q
 }
 
 function importCode(names: string[], specifier: string, esm: boolean, quote: Quote): string {
-  return esm ? `import { ${names.join(', ')} } from ${quoted(specifier, quote)};` : `const { ${names.join(', ')} } = require(${quoted(specifier, quote)});`;
+  return esm
+    ? `import { ${names.join(', ')} } from ${quoted(specifier, quote)};`
+    : `const { ${names.join(', ')} } = require(${quoted(specifier, quote)});`;
 }
 
 /** Make sure `names` are imported from the adapter; returns the local name of the guard function. */
-function ensureImport(ast: File, input: EntryPatchInput, names: string[], esm: boolean, quote: Quote): { ok: true; localName: string } | { ok: false; reason: string } {
+function ensureImport(
+  ast: File,
+  input: EntryPatchInput,
+  names: string[],
+  esm: boolean,
+  quote: Quote,
+): { ok: true; localName: string } | { ok: false; reason: string } {
   const bindings = moduleBindings(ast);
-  const local = (name: string) => [...bindings].find(([, binding]) => binding.source === input.adapterSpecifier && binding.imported === name)?.[0];
+  const local = (name: string) =>
+    [...bindings].find(([, binding]) => binding.source === input.adapterSpecifier && binding.imported === name)?.[0];
   for (const name of names) {
     const clash = bindings.get(name);
     if (clash && clash.source !== input.adapterSpecifier) {
@@ -130,10 +168,15 @@ function ensureImport(ast: File, input: EntryPatchInput, names: string[], esm: b
   if (missing.length > 0) {
     const existing = ast.program.body.find(
       (statement): statement is typeof statement & { specifiers: unknown[] } =>
-        n.ImportDeclaration.check(statement) && statement.source.value === input.adapterSpecifier && (statement as { importKind?: string }).importKind !== 'type',
+        n.ImportDeclaration.check(statement) &&
+        statement.source.value === input.adapterSpecifier &&
+        (statement as { importKind?: string }).importKind !== 'type',
     );
     if (existing && esm) {
-      const extra = parseStatements(importCode(missing, input.adapterSpecifier, true, quote), input.file)[0] as unknown as { specifiers: unknown[] };
+      const extra = parseStatements(
+        importCode(missing, input.adapterSpecifier, true, quote),
+        input.file,
+      )[0] as unknown as { specifiers: unknown[] };
       existing.specifiers.push(...extra.specifiers);
     } else {
       const statements = parseStatements(importCode(missing, input.adapterSpecifier, esm, quote), input.file);
@@ -168,21 +211,31 @@ function guardComesFirst(route: McpRouteStatement, localName: string): boolean {
 function wireHonoAuthInfo(route: McpRouteStatement): { ok: true } | { ok: false; reason: string } {
   const calls = transportCalls(route);
   if (calls.length === 0) {
-    return { ok: false, reason: `the MCP route at line ${route.line} does not call transport.handleRequest(…), so the verified token cannot be handed to the MCP server` };
+    return {
+      ok: false,
+      reason: `the MCP route at line ${route.line} does not call transport.handleRequest(…), so the verified token cannot be handed to the MCP server`,
+    };
   }
   for (const { call, handler } of calls) {
     const context = handler.params[0];
-    if (!n.Identifier.check(context)) return { ok: false, reason: `the MCP route handler at line ${lineOf(handler)} has no context parameter (c)` };
+    if (!n.Identifier.check(context))
+      return { ok: false, reason: `the MCP route handler at line ${lineOf(handler)} has no context parameter (c)` };
     const authInfo = `${AUTH_INFO_FUNCTION}(${context.name})`;
     const options = call.arguments[1];
     if (call.arguments.length === 1) {
       call.arguments.push(expression(`{ authInfo: ${authInfo} }`));
     } else if (n.ObjectExpression.check(options)) {
       if (!options.properties.some((property) => propertyName(property) === 'authInfo')) {
-        options.properties.push(...(expression(`{ authInfo: ${authInfo} }`) as unknown as { properties: typeof options.properties }).properties);
+        options.properties.push(
+          ...(expression(`{ authInfo: ${authInfo} }`) as unknown as { properties: typeof options.properties })
+            .properties,
+        );
       }
     } else {
-      return { ok: false, reason: `handleRequest(…) at line ${lineOf(call)} takes options I cannot extend; add authInfo: ${authInfo} to them` };
+      return {
+        ok: false,
+        reason: `handleRequest(…) at line ${lineOf(call)} takes options I cannot extend; add authInfo: ${authInfo} to them`,
+      };
     }
   }
   return { ok: true };
@@ -194,17 +247,28 @@ function passParsedBody(route: McpRouteStatement): string[] {
   for (const { call, handler } of transportCalls(route)) {
     if (call.arguments.length !== 2) continue;
     const request = handler.params[0];
-    if (n.Identifier.check(request) && n.Identifier.check(call.arguments[0]) && call.arguments[0].name === request.name) {
+    if (
+      n.Identifier.check(request) &&
+      n.Identifier.check(call.arguments[0]) &&
+      call.arguments[0].name === request.name
+    ) {
       call.arguments.push(expression(`${request.name}.body`));
     } else {
-      notes.push(`pass the parsed body to handleRequest(…) at line ${lineOf(call)} (req.body): the OAuth guard reads the body to check tool scopes`);
+      notes.push(
+        `pass the parsed body to handleRequest(…) at line ${lineOf(call)} (req.body): the OAuth guard reads the body to check tool scopes`,
+      );
     }
   }
   return notes;
 }
 
 function propertyName(property: unknown): string | undefined {
-  if ((n.ObjectProperty.check(property) || n.Property.check(property)) && !property.computed && n.Identifier.check(property.key)) return property.key.name;
+  if (
+    (n.ObjectProperty.check(property) || n.Property.check(property)) &&
+    !property.computed &&
+    n.Identifier.check(property.key)
+  )
+    return property.key.name;
   return undefined;
 }
 

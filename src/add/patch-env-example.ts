@@ -10,14 +10,24 @@ export interface EnvVariable {
   comment: string;
 }
 
-export function oauthEnvVariables(values: { scalekitEnvUrl: string; resourceId: string; mcpServerUrl: string; serverUrlInAudience: boolean }): EnvVariable[] {
+export function oauthEnvVariables(values: {
+  scalekitEnvUrl: string;
+  resourceId: string;
+  mcpServerUrl: string;
+  serverUrlInAudience: boolean;
+}): EnvVariable[] {
   return [
     {
       name: 'SCALEKIT_ENVIRONMENT_URL',
       value: values.scalekitEnvUrl,
-      comment: 'Your Scalekit environment URL: dashboard > Settings > API credentials (e.g. https://acme.scalekit.com).',
+      comment:
+        'Your Scalekit environment URL: dashboard > Settings > API credentials (e.g. https://acme.scalekit.com).',
     },
-    { name: 'SCALEKIT_RESOURCE_ID', value: values.resourceId, comment: 'The resource id of this MCP server: dashboard > MCP Servers > your server (starts with res_).' },
+    {
+      name: 'SCALEKIT_RESOURCE_ID',
+      value: values.resourceId,
+      comment: 'The resource id of this MCP server: dashboard > MCP Servers > your server (starts with res_).',
+    },
     {
       name: 'MCP_SERVER_URL',
       value: values.mcpServerUrl,
@@ -42,7 +52,10 @@ export function definedNames(text: string): Set<string> {
 }
 
 /** The new `.env.example`, or undefined when every variable is already there. */
-export function addEnvVariables(existing: string | undefined, variables: readonly EnvVariable[]): { text: string; added: string[] } | undefined {
+export function addEnvVariables(
+  existing: string | undefined,
+  variables: readonly EnvVariable[],
+): { text: string; added: string[] } | undefined {
   const defined = definedNames(existing ?? '');
   const missing = variables.filter((variable) => !defined.has(variable.name));
   if (missing.length === 0) return undefined;
@@ -52,6 +65,11 @@ export function addEnvVariables(existing: string | undefined, variables: readonl
     '# in production, set these as real environment variables.',
     ...missing.flatMap((variable) => [`# ${variable.comment}`, `${variable.name}=${envValue(variable.value)}`]),
   ].join(newline);
-  const before = existing === undefined || existing === '' ? '' : existing.endsWith('\n') ? `${existing}${newline}` : `${existing}${newline}${newline}`;
+  const before =
+    existing === undefined || existing === ''
+      ? ''
+      : existing.endsWith('\n')
+        ? `${existing}${newline}`
+        : `${existing}${newline}${newline}`;
   return { text: `${before}${block}${newline}`, added: missing.map((variable) => variable.name) };
 }

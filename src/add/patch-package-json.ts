@@ -26,9 +26,14 @@ interface ObjectNode extends Located {
 }
 
 /** The dependencies in `wanted` that the manifest lacks (in every section). */
-export function missingDependencies(manifest: Record<string, unknown>, wanted: readonly DependencyToAdd[]): DependencyToAdd[] {
+export function missingDependencies(
+  manifest: Record<string, unknown>,
+  wanted: readonly DependencyToAdd[],
+): DependencyToAdd[] {
   const sections = ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies'];
-  const present = new Set(sections.flatMap((section) => Object.keys((manifest[section] as Record<string, string> | undefined) ?? {})));
+  const present = new Set(
+    sections.flatMap((section) => Object.keys((manifest[section] as Record<string, string> | undefined) ?? {})),
+  );
   return wanted.filter((dependency) => !present.has(dependency.name));
 }
 
@@ -72,7 +77,9 @@ function addToSection(text: string, section: string, unsorted: readonly Dependen
   // Splice from the end so earlier positions stay valid.
   const insertions = entries
     .map((entry) => {
-      const before = sorted ? existing.find((candidate) => String(keyOf(candidate)).localeCompare(entry.name) > 0) : undefined;
+      const before = sorted
+        ? existing.find((candidate) => String(keyOf(candidate)).localeCompare(entry.name) > 0)
+        : undefined;
       return before
         ? { at: before.start, text: `${line(entry.name, entry.range)},\n${entryIndent}` }
         : { at: existing.at(-1)!.end, text: `,\n${entryIndent}${line(entry.name, entry.range)}` };
@@ -80,7 +87,8 @@ function addToSection(text: string, section: string, unsorted: readonly Dependen
     .map((insertion, order) => ({ ...insertion, order }))
     .sort((a, b) => b.at - a.at || b.order - a.order);
   let result = text;
-  for (const insertion of insertions) result = `${result.slice(0, insertion.at)}${insertion.text}${result.slice(insertion.at)}`;
+  for (const insertion of insertions)
+    result = `${result.slice(0, insertion.at)}${insertion.text}${result.slice(insertion.at)}`;
   return result;
 }
 

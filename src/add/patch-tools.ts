@@ -71,12 +71,19 @@ export function patchToolRegistrations(input: ToolPatchInput): ToolPatch {
     }
     const config = registration.node.arguments[1];
     if (!n.ObjectExpression.check(config)) {
-      manual.push({ file: input.file, line: lineOf(node), reason: `the config of ${name} is not an object literal I can extend; add to it`, snippet: `${property},` });
+      manual.push({
+        file: input.file,
+        line: lineOf(node),
+        reason: `the config of ${name} is not an object literal I can extend; add to it`,
+        snippet: `${property},`,
+      });
       return;
     }
     usesChallenge = true;
     if (config.properties.some((existing) => propertyName(existing) === 'scopeChallenge')) return;
-    const parsed = parseStatements(`({ ${property} });`, input.file)[0] as unknown as { expression: { properties: typeof config.properties } };
+    const parsed = parseStatements(`({ ${property} });`, input.file)[0] as unknown as {
+      expression: { properties: typeof config.properties };
+    };
     config.properties.push(...parsed.expression.properties);
     changed = true;
   });
@@ -102,9 +109,11 @@ function ensureImport(ast: File, input: ToolPatchInput, quote: Quote): boolean {
 }
 
 function propertyName(property: unknown): string | undefined {
-  if ((n.ObjectProperty.check(property) || n.Property.check(property) || n.ObjectMethod.check(property)) && !property.computed) {
+  if (
+    (n.ObjectProperty.check(property) || n.Property.check(property) || n.ObjectMethod.check(property)) &&
+    !property.computed
+  ) {
     return n.Identifier.check(property.key) ? property.key.name : stringValue(property.key);
   }
   return undefined;
 }
-

@@ -6,7 +6,13 @@
 import path from 'node:path';
 import type { ProjectConfig } from '../config/types.js';
 import { n, parseModule, stringValue, walk } from './ast.js';
-import { addedFiles, importExtension, TOOL_SCOPES_MODULE, type OutputFlavor, type TemplateSource } from './added-files.js';
+import {
+  addedFiles,
+  importExtension,
+  TOOL_SCOPES_MODULE,
+  type OutputFlavor,
+  type TemplateSource,
+} from './added-files.js';
 import type { ProjectFacts, ProjectSnapshot } from './detect.js';
 import { addEnvVariables, oauthEnvVariables } from './patch-env-example.js';
 import { manualEntrySnippet, patchEntry } from './patch-entry.js';
@@ -16,7 +22,15 @@ import { patchToolRegistrations, scopeChallengeImport } from './patch-tools.js';
 /** The scaffold's inputs that apply to an existing project (it has its own directory, name and framework). */
 export type AddConfig = Pick<
   ProjectConfig,
-  'baseUrl' | 'mcpPath' | 'mcpServerUrl' | 'scalekitEnvUrl' | 'resourceId' | 'serverUrlInAudience' | 'scopes' | 'tools' | 'registration'
+  | 'baseUrl'
+  | 'mcpPath'
+  | 'mcpServerUrl'
+  | 'scalekitEnvUrl'
+  | 'resourceId'
+  | 'serverUrlInAudience'
+  | 'scopes'
+  | 'tools'
+  | 'registration'
 >;
 
 export interface FileChange {
@@ -64,7 +78,12 @@ const DEPENDENCY_RANGES = {
   '@types/node': '^20.19.0',
 };
 
-export function planAdd(input: { snapshot: ProjectSnapshot; facts: ProjectFacts; config: AddConfig; templates: TemplateSource }): AddPlan {
+export function planAdd(input: {
+  snapshot: ProjectSnapshot;
+  facts: ProjectFacts;
+  config: AddConfig;
+  templates: TemplateSource;
+}): AddPlan {
   const { snapshot, facts, config } = input;
   const entry = facts.entry;
   const flavor = outputFlavor(facts);
@@ -73,7 +92,14 @@ export function planAdd(input: { snapshot: ProjectSnapshot; facts: ProjectFacts;
   const esm = flavor.syntax !== 'cjs';
   if (entry.kind !== 'found') {
     const message = entry.kind === 'ambiguous' ? `${entry.reason}: ${entry.fix}` : entry.reason;
-    throw new EntryRefusal(message, entry.kind === 'not-found' ? entry.file : undefined, manualEntrySnippet({ framework: facts.framework.name, sdk: facts.sdk, mcpPath: config.mcpPath, adapterSpecifier }, esm));
+    throw new EntryRefusal(
+      message,
+      entry.kind === 'not-found' ? entry.file : undefined,
+      manualEntrySnippet(
+        { framework: facts.framework.name, sdk: facts.sdk, mcpPath: config.mcpPath, adapterSpecifier },
+        esm,
+      ),
+    );
   }
 
   const contents = new Map<string, string>();
@@ -101,16 +127,30 @@ export function planAdd(input: { snapshot: ProjectSnapshot; facts: ProjectFacts;
         mappedTools = toolScopeKeys(existing, file.path);
         const unmapped = facts.tools.filter((tool) => !mappedTools.has(tool.name));
         for (const tool of unmapped) {
-          manual.push({ file: file.path, reason: `${tool.name} (${tool.file}:${tool.line}) is not in TOOL_SCOPES yet; add it with the scopes it needs`, snippet: `${tool.name}: [],` });
+          manual.push({
+            file: file.path,
+            reason: `${tool.name} (${tool.file}:${tool.line}) is not in TOOL_SCOPES yet; add it with the scopes it needs`,
+            snippet: `${tool.name}: [],`,
+          });
         }
       } else {
-        notes.push(`kept your ${file.path}: it differs from what add would write (delete it and run add again to get the current version)`);
+        notes.push(
+          `kept your ${file.path}: it differs from what add would write (delete it and run add again to get the current version)`,
+        );
       }
     }
   }
 
   // 2. The entry file: import the adapter, register the guard before the MCP route.
-  const patched = patchEntry({ file: entry.file, source: current(entry.file)!, framework: facts.framework.name, sdk: facts.sdk, mcpPath: entry.route.path, adapterSpecifier, esm });
+  const patched = patchEntry({
+    file: entry.file,
+    source: current(entry.file)!,
+    framework: facts.framework.name,
+    sdk: facts.sdk,
+    mcpPath: entry.route.path,
+    adapterSpecifier,
+    esm,
+  });
   if (!patched.ok) throw new EntryRefusal(patched.reason, entry.file, patched.snippet);
   contents.set(entry.file, patched.text);
   notes.push(...patched.notes);
@@ -120,15 +160,26 @@ export function planAdd(input: { snapshot: ProjectSnapshot; facts: ProjectFacts;
     const toolScopesFile = `${folder}/${TOOL_SCOPES_MODULE}${importExtension(flavor.extension)}`;
     for (const file of [...new Set(facts.tools.map((tool) => tool.file))].sort()) {
       const specifier = relativeImport(file, toolScopesFile);
-      const result = patchToolRegistrations({ file, source: current(file)!, mappedTools, toolScopesSpecifier: specifier, esm: !isCommonJsFile(file, facts) });
+      const result = patchToolRegistrations({
+        file,
+        source: current(file)!,
+        mappedTools,
+        toolScopesSpecifier: specifier,
+        esm: !isCommonJsFile(file, facts),
+      });
       if (result.text !== undefined) contents.set(file, result.text);
       for (const step of result.manual) {
-        manual.push({ ...step, snippet: `${scopeChallengeImport(specifier, !isCommonJsFile(file, facts))}\n…\n${step.snippet}` });
+        manual.push({
+          ...step,
+          snippet: `${scopeChallengeImport(specifier, !isCommonJsFile(file, facts))}\n…\n${step.snippet}`,
+        });
       }
     }
   }
   for (const tool of facts.unreadableTools) {
-    notes.push(`${tool.file}:${tool.line} registers a tool whose name is not a literal: map it in ${folder}/${TOOL_SCOPES_MODULE}${flavor.extension} yourself`);
+    notes.push(
+      `${tool.file}:${tool.line} registers a tool whose name is not a literal: map it in ${folder}/${TOOL_SCOPES_MODULE}${flavor.extension} yourself`,
+    );
   }
 
   // 4. Dependencies the modules import, without touching versions the project already has.
@@ -139,10 +190,16 @@ export function planAdd(input: { snapshot: ProjectSnapshot; facts: ProjectFacts;
   const env = addEnvVariables(snapshot.envExample, oauthEnvVariables(config));
   if (env) contents.set('.env.example', env.text);
 
-  const originals = new Map<string, string | undefined>([...contents.keys()].map((file) => [file, originalOf(file, snapshot)]));
+  const originals = new Map<string, string | undefined>(
+    [...contents.keys()].map((file) => [file, originalOf(file, snapshot)]),
+  );
   const changes = [...contents.entries()]
     .filter(([file, text]) => originals.get(file) !== text)
-    .map(([file, text]) => ({ path: file, ...(originals.get(file) === undefined ? {} : { before: originals.get(file) }), after: text }))
+    .map(([file, text]) => ({
+      path: file,
+      ...(originals.get(file) === undefined ? {} : { before: originals.get(file) }),
+      after: text,
+    }))
     .sort((a, b) => a.path.localeCompare(b.path));
   return { changes, dependencies, envAdded: env?.added ?? [], manual, notes, folder };
 }
@@ -155,7 +212,11 @@ function originalOf(file: string, snapshot: ProjectSnapshot): string | undefined
 
 export function outputFlavor(facts: ProjectFacts): OutputFlavor {
   const entryFile = facts.entry.kind === 'found' || facts.entry.kind === 'not-found' ? facts.entry.file : undefined;
-  const extension = entryFile ? path.posix.extname(entryFile).replace('.tsx', '.ts').replace('.jsx', '.js') : facts.language === 'ts' ? '.ts' : '.js';
+  const extension = entryFile
+    ? path.posix.extname(entryFile).replace('.tsx', '.ts').replace('.jsx', '.js')
+    : facts.language === 'ts'
+      ? '.ts'
+      : '.js';
   if (facts.language === 'ts') return { extension, syntax: 'ts' };
   const syntax = extension === '.mjs' ? 'esm' : extension === '.cjs' ? 'cjs' : facts.moduleSystem;
   return { extension, syntax };

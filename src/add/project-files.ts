@@ -7,8 +7,20 @@ import path from 'node:path';
 import type { ProjectSnapshot } from './detect.js';
 
 const SOURCE_FILE = /\.(?:[cm]?[jt]s|tsx|jsx)$/;
-const SKIPPED_DIRS = new Set(['node_modules', 'dist', 'build', 'out', 'coverage', 'test', 'tests', '__tests__', 'fixtures', 'vendor']);
-const SKIPPED_FILE = /\.d\.[cm]?ts$|\.(?:test|spec)\.[cm]?[jt]sx?$|^(?:vitest|vite|jest|eslint|prettier|tsup|rollup|webpack)\.config\./;
+const SKIPPED_DIRS = new Set([
+  'node_modules',
+  'dist',
+  'build',
+  'out',
+  'coverage',
+  'test',
+  'tests',
+  '__tests__',
+  'fixtures',
+  'vendor',
+]);
+const SKIPPED_FILE =
+  /\.d\.[cm]?ts$|\.(?:test|spec)\.[cm]?[jt]sx?$|^(?:vitest|vite|jest|eslint|prettier|tsup|rollup|webpack)\.config\./;
 const LOCKFILES = ['package-lock.json', 'npm-shrinkwrap.json', 'pnpm-lock.yaml', 'yarn.lock', 'bun.lock', 'bun.lockb'];
 /** Generated or vendored code is not worth parsing; a project this large is not a small MCP server anyway. */
 const MAX_FILE_BYTES = 512 * 1024;
@@ -24,14 +36,18 @@ export async function readProject(dir: string): Promise<ProjectSnapshot> {
     packageJson = await readFile(path.join(dir, 'package.json'), 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new ProjectReadError(`${dir} has no package.json: run \`add\` in (or pass) the directory of an existing MCP server project`);
+      throw new ProjectReadError(
+        `${dir} has no package.json: run \`add\` in (or pass) the directory of an existing MCP server project`,
+      );
     }
     throw error;
   }
   const entries = await readdir(dir);
   const files = new Map<string, string>();
   await collectSources(dir, '', files);
-  const envExample = entries.includes('.env.example') ? await readFile(path.join(dir, '.env.example'), 'utf8') : undefined;
+  const envExample = entries.includes('.env.example')
+    ? await readFile(path.join(dir, '.env.example'), 'utf8')
+    : undefined;
   return {
     packageJson,
     files,

@@ -8,7 +8,14 @@ import { validatePackageManager, validateRegistration, validateResourceId } from
 import { askRegistration, askResourceId, askScalekitEnvUrl, askServerUrlInAudience } from '../config/questions.js';
 import type { Result } from '../config/result.js';
 import { parseScopeSpec, parseToolSpec, reconcileScopesAndTools, validateScopeName } from '../config/scopes-tools.js';
-import { PLACEHOLDER_ENV_URL, PLACEHOLDER_RESOURCE_ID, type PackageManager, type Registration, type ScopeSpec, type ToolSpec } from '../config/types.js';
+import {
+  PLACEHOLDER_ENV_URL,
+  PLACEHOLDER_RESOURCE_ID,
+  type PackageManager,
+  type Registration,
+  type ScopeSpec,
+  type ToolSpec,
+} from '../config/types.js';
 import { joinMcpServerUrl, validateBaseUrl, validateMcpPath, validateScalekitEnvUrl } from '../config/urls.js';
 import { detectPackageManager } from '../install/package-manager.js';
 import { CliError } from '../ui/errors.js';
@@ -36,7 +43,8 @@ export function validateAddFlags(flags: AddFlags): GivenAddValues {
     if (!result.ok) throw new CliError(`${flag}: ${result.error}`);
     return result.value;
   };
-  const checkEach = <T>(flag: string, values: string[] | undefined, parse: (input: string) => Result<T>) => values?.map((value) => check(flag, value, parse) as T);
+  const checkEach = <T>(flag: string, values: string[] | undefined, parse: (input: string) => Result<T>) =>
+    values?.map((value) => check(flag, value, parse) as T);
   return {
     baseUrl: check('--base-url', flags.baseUrl, validateBaseUrl),
     mcpPath: check('--mcp-path', flags.mcpPath, validateMcpPath),
@@ -77,7 +85,9 @@ export async function resolveAdd(context: ResolveAddContext): Promise<ResolvedAd
   if (!prompter && !flags.yes) {
     const missing = REQUIRED_WITHOUT_PROMPT.filter(({ key }) => flags[key] === undefined);
     if (missing.length > 0) {
-      throw new CliError(`${missing.map(({ flag, fix }) => `missing ${flag}: ${fix}`).join('\n')}\n(can't prompt: ${context.nonInteractiveReason ?? 'not prompting'})`);
+      throw new CliError(
+        `${missing.map(({ flag, fix }) => `missing ${flag}: ${fix}`).join('\n')}\n(can't prompt: ${context.nonInteractiveReason ?? 'not prompting'})`,
+      );
     }
   }
 
@@ -87,7 +97,9 @@ export async function resolveAdd(context: ResolveAddContext): Promise<ResolvedAd
   const mcpServerUrl = joinMcpServerUrl(baseUrl, mcpPath);
   const scalekitEnvUrl = given.scalekitEnvUrl ?? (prompter ? await askScalekitEnvUrl(prompter) : PLACEHOLDER_ENV_URL);
   const resourceId = given.resourceId ?? (prompter ? await askResourceId(prompter) : PLACEHOLDER_RESOURCE_ID);
-  const serverUrlInAudience = flags.serverUrlInAudience ?? (prompter ? await askServerUrlInAudience(prompter, mcpServerUrl) : DEFAULT_SERVER_URL_IN_AUDIENCE);
+  const serverUrlInAudience =
+    flags.serverUrlInAudience ??
+    (prompter ? await askServerUrlInAudience(prompter, mcpServerUrl) : DEFAULT_SERVER_URL_IN_AUDIENCE);
 
   const notes: string[] = [];
   const detected = facts.tools.map((tool) => tool.name);
@@ -98,7 +110,9 @@ export async function resolveAdd(context: ResolveAddContext): Promise<ResolvedAd
   if (!reconciled.ok) throw new CliError(reconciled.error);
   notes.push(...reconciled.value.notes);
   if (reconciled.value.tools.every((tool) => tool.scopes.length === 0)) {
-    notes.push('no tool requires a scope: any valid token may call every tool. Map tools to scopes with --tool name=scope (or in the tool-scopes file)');
+    notes.push(
+      'no tool requires a scope: any valid token may call every tool. Map tools to scopes with --tool name=scope (or in the tool-scopes file)',
+    );
   }
   const registration = given.registration ?? (prompter ? await askRegistration(prompter) : DEFAULT_REGISTRATION);
 
@@ -116,7 +130,10 @@ export async function resolveAdd(context: ResolveAddContext): Promise<ResolvedAd
     },
     packageManager: given.packageManager ?? facts.packageManager?.name ?? detectPackageManager(context.userAgent),
     notes,
-    placeholders: { envUrl: scalekitEnvUrl === PLACEHOLDER_ENV_URL, resourceId: resourceId === PLACEHOLDER_RESOURCE_ID },
+    placeholders: {
+      envUrl: scalekitEnvUrl === PLACEHOLDER_ENV_URL,
+      resourceId: resourceId === PLACEHOLDER_RESOURCE_ID,
+    },
   };
 }
 
@@ -124,10 +141,14 @@ export async function resolveAdd(context: ResolveAddContext): Promise<ResolvedAd
 export function mergeTools(mapped: ToolSpec[], detected: string[], notes: string[]): ToolSpec[] {
   const names = new Set(mapped.map((tool) => tool.name));
   for (const tool of mapped) {
-    if (!detected.includes(tool.name)) notes.push(`--tool ${tool.name}: no registerTool('${tool.name}', …) found in the code; it is mapped anyway`);
+    if (!detected.includes(tool.name))
+      notes.push(`--tool ${tool.name}: no registerTool('${tool.name}', …) found in the code; it is mapped anyway`);
   }
   const unmapped = detected.filter((name) => !names.has(name));
-  if (mapped.length > 0 && unmapped.length > 0) notes.push(`${unmapped.join(', ')}: no --tool given, so any valid token may call ${unmapped.length === 1 ? 'it' : 'them'}`);
+  if (mapped.length > 0 && unmapped.length > 0)
+    notes.push(
+      `${unmapped.join(', ')}: no --tool given, so any valid token may call ${unmapped.length === 1 ? 'it' : 'them'}`,
+    );
   return [...mapped, ...unmapped.map((name) => ({ name, scopes: [] }))];
 }
 
@@ -151,7 +172,10 @@ async function askScopes(prompter: Prompter): Promise<ScopeSpec[]> {
   const scopes: ScopeSpec[] = [];
   for (;;) {
     const name = await prompter.text({
-      message: scopes.length === 0 ? 'A scope this server defines, e.g. notes:read (Enter for none: any valid token may call every tool)' : 'Another scope (Enter when done)',
+      message:
+        scopes.length === 0
+          ? 'A scope this server defines, e.g. notes:read (Enter for none: any valid token may call every tool)'
+          : 'Another scope (Enter when done)',
       validate: (input) => {
         if (input.trim() === '') return undefined;
         const result = validateScopeName(input);
@@ -160,20 +184,30 @@ async function askScopes(prompter: Prompter): Promise<ScopeSpec[]> {
       },
     });
     if (name.trim() === '') return scopes;
-    const description = await prompter.text({ message: `What does ${name.trim()} allow? (a description for humans; optional)` });
+    const description = await prompter.text({
+      message: `What does ${name.trim()} allow? (a description for humans; optional)`,
+    });
     const parsed = validateScopeName(name);
     if (parsed.ok) scopes.push({ name: parsed.value, description });
   }
 }
 
 /** For each tool the code registers, which scopes it requires. */
-async function askToolScopes(prompter: Prompter, detected: string[], scopes: ScopeSpec[]): Promise<ToolSpec[] | undefined> {
+async function askToolScopes(
+  prompter: Prompter,
+  detected: string[],
+  scopes: ScopeSpec[],
+): Promise<ToolSpec[] | undefined> {
   if (scopes.length === 0 || detected.length === 0) return undefined;
   const tools: ToolSpec[] = [];
   for (const name of detected) {
     const required = await prompter.multiselect({
       message: `Scopes the tool ${name} requires (Space to toggle, Enter to confirm; none: any valid token)`,
-      options: scopes.map((scope) => ({ value: scope.name, label: scope.name, ...(scope.description ? { hint: scope.description } : {}) })),
+      options: scopes.map((scope) => ({
+        value: scope.name,
+        label: scope.name,
+        ...(scope.description ? { hint: scope.description } : {}),
+      })),
     });
     tools.push({ name, scopes: required });
   }

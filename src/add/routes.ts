@@ -53,7 +53,8 @@ export type FunctionNode = Node & { params: Node[]; body: Node };
 const ROUTE_METHODS = new Set(['get', 'post', 'put', 'delete', 'patch', 'all', 'use', 'options', 'head']);
 const EXPRESS_FACTORIES = new Set(['createMcpExpressApp']);
 const HONO_FACTORIES = new Set(['createMcpHonoApp']);
-const TRANSPORT_NAMES = /StreamableHTTPServerTransport$|^toNodeHandler$|^toFetchHandler$|^createMcpHandler$|^toReqRes$|^toFetchResponse$/;
+const TRANSPORT_NAMES =
+  /StreamableHTTPServerTransport$|^toNodeHandler$|^toFetchHandler$|^createMcpHandler$|^toReqRes$|^toFetchResponse$/;
 
 export function findAppCreations(ast: File): AppCreation[] {
   const bindings = moduleBindings(ast);
@@ -77,7 +78,8 @@ function frameworkOfFactory(init: unknown, bindings: Map<string, Binding>): Fram
   }
   if (n.NewExpression.check(init) && n.Identifier.check(init.callee)) {
     const binding = bindings.get(init.callee.name);
-    if (binding ? binding.imported === 'Hono' && binding.source.startsWith('hono') : init.callee.name === 'Hono') return 'hono';
+    if (binding ? binding.imported === 'Hono' && binding.source.startsWith('hono') : init.callee.name === 'Hono')
+      return 'hono';
   }
   return undefined;
 }
@@ -99,11 +101,16 @@ export function findMcpRoutes(ast: File): McpRouteStatement[] {
 
 /** The statement lists a guard could be inserted into: a module's or a block's body. */
 function statementList(node: Node): Statement[] | undefined {
-  if (n.Program.check(node) || n.BlockStatement.check(node) || n.StaticBlock.check(node)) return node.body as Statement[];
+  if (n.Program.check(node) || n.BlockStatement.check(node) || n.StaticBlock.check(node))
+    return node.body as Statement[];
   return undefined;
 }
 
-function routeOf(statement: Statement, container: Statement[], functions: Map<string, FunctionNode>): McpRouteStatement | undefined {
+function routeOf(
+  statement: Statement,
+  container: Statement[],
+  functions: Map<string, FunctionNode>,
+): McpRouteStatement | undefined {
   if (!n.ExpressionStatement.check(statement)) return undefined;
   const chain = callChain(statement.expression);
   if (!chain) return undefined;
@@ -116,7 +123,8 @@ function routeOf(statement: Statement, container: Statement[], functions: Map<st
     if (method === 'route') {
       routePath = stringValue(args[0]);
       // Hono: app.route('/mcp', subApp)
-      if (routePath !== undefined && args.length > 1) candidates.push({ path: routePath, method, handlerArgs: args.slice(1) });
+      if (routePath !== undefined && args.length > 1)
+        candidates.push({ path: routePath, method, handlerArgs: args.slice(1) });
     } else if (method === 'on' && stringValue(args[1]) !== undefined) {
       // Hono: app.on(['GET', 'POST'], '/mcp', handler)
       candidates.push({ path: stringValue(args[1])!, method, handlerArgs: args.slice(2) });
@@ -129,7 +137,9 @@ function routeOf(statement: Statement, container: Statement[], functions: Map<st
 
   const judged = candidates.map((candidate) => {
     const handlers = candidate.handlerArgs.flatMap((arg) => handlerFunctions(arg, functions));
-    const servesMcp = candidate.handlerArgs.some((arg) => mentionsTransport(arg)) || handlers.some((handler) => mentionsTransport(handler));
+    const servesMcp =
+      candidate.handlerArgs.some((arg) => mentionsTransport(arg)) ||
+      handlers.some((handler) => mentionsTransport(handler));
     const evidence: McpRouteStatement['evidence'] | undefined = servesMcp
       ? 'handler'
       : /mcp/i.test(candidate.path) && candidate.method !== 'use'
@@ -137,7 +147,9 @@ function routeOf(statement: Statement, container: Statement[], functions: Map<st
         : undefined;
     return { ...candidate, handlers, evidence };
   });
-  const best = judged.find((candidate) => candidate.evidence === 'handler') ?? judged.find((candidate) => candidate.evidence === 'path');
+  const best =
+    judged.find((candidate) => candidate.evidence === 'handler') ??
+    judged.find((candidate) => candidate.evidence === 'path');
   if (!best?.evidence) return undefined;
   const sameEndpoint = judged.filter((candidate) => candidate.path === best.path && candidate.evidence);
   return {

@@ -43,7 +43,14 @@ export async function runAdd(flags: AddFlags, io: CliIo): Promise<number> {
     // Before any question: there is no point asking when the answer would be a refusal.
     if (!flags.dryRun && flags.gitCheck) await checkGit(dir, ui);
 
-    const resolved = await resolveAdd({ flags, given, facts, prompter: ui.prompter, ...(nonInteractiveReason ? { nonInteractiveReason } : {}), userAgent: io.env.npm_config_user_agent });
+    const resolved = await resolveAdd({
+      flags,
+      given,
+      facts,
+      prompter: ui.prompter,
+      ...(nonInteractiveReason ? { nonInteractiveReason } : {}),
+      userAgent: io.env.npm_config_user_agent,
+    });
     for (const note of resolved.notes) ui.warn(note);
 
     const plan = planOrRefuse(snapshot, facts, resolved, await loadTemplates(templatesDir()), ui);
@@ -56,7 +63,9 @@ export async function runAdd(flags: AddFlags, io: CliIo): Promise<number> {
       return EXIT_OK;
     }
 
-    io.stdout.write(`\n${colorDiff(plan.changes.map((change) => unifiedDiff(change.path, change.before, change.after)).join(''), colors)}\n`);
+    io.stdout.write(
+      `\n${colorDiff(plan.changes.map((change) => unifiedDiff(change.path, change.before, change.after)).join(''), colors)}\n`,
+    );
     ui.section('Summary', summarize(plan, resolved, flags));
 
     if (flags.dryRun) {
@@ -65,8 +74,14 @@ export async function runAdd(flags: AddFlags, io: CliIo): Promise<number> {
       return EXIT_OK;
     }
     if (!flags.yes) {
-      if (!ui.prompter) throw new CliError(`not writing without confirmation: review the diff above, then run again with --yes to apply it (can't prompt: ${nonInteractiveReason})`);
-      const apply = await ui.prompter.confirm({ message: `Apply these changes to ${plan.changes.length} files?`, initialValue: true });
+      if (!ui.prompter)
+        throw new CliError(
+          `not writing without confirmation: review the diff above, then run again with --yes to apply it (can't prompt: ${nonInteractiveReason})`,
+        );
+      const apply = await ui.prompter.confirm({
+        message: `Apply these changes to ${plan.changes.length} files?`,
+        initialValue: true,
+      });
       if (!apply) {
         ui.outro('Nothing was written.');
         return EXIT_OK;
@@ -111,15 +126,26 @@ async function readSnapshot(dir: string): Promise<ProjectSnapshot> {
   }
 }
 
-function detect(snapshot: ProjectSnapshot, flags: AddFlags, mcpPath: string | undefined, cwd: string, dir: string): ProjectFacts {
+function detect(
+  snapshot: ProjectSnapshot,
+  flags: AddFlags,
+  mcpPath: string | undefined,
+  cwd: string,
+  dir: string,
+): ProjectFacts {
   let entry: string | undefined;
   if (flags.entry !== undefined) {
     // Relative to where the user is, or to the project: whichever names one of its source files.
-    const candidates = [path.resolve(cwd, flags.entry), path.resolve(dir, flags.entry)].map((absolute) => path.relative(dir, absolute).split(path.sep).join('/'));
+    const candidates = [path.resolve(cwd, flags.entry), path.resolve(dir, flags.entry)].map((absolute) =>
+      path.relative(dir, absolute).split(path.sep).join('/'),
+    );
     entry = candidates.find((candidate) => snapshot.files.has(candidate)) ?? candidates[0];
   }
   try {
-    return detectProject(snapshot, { ...(entry === undefined ? {} : { entry }), ...(mcpPath === undefined ? {} : { mcpPath }) });
+    return detectProject(snapshot, {
+      ...(entry === undefined ? {} : { entry }),
+      ...(mcpPath === undefined ? {} : { mcpPath }),
+    });
   } catch (error) {
     if (error instanceof DetectionError) throw new CliError(error.message);
     throw error;
@@ -129,7 +155,8 @@ function detect(snapshot: ProjectSnapshot, flags: AddFlags, mcpPath: string | un
 async function checkGit(dir: string, ui: Ui): Promise<void> {
   const state = await gitState(dir);
   if (state.kind === 'dirty') {
-    const shown = state.files.slice(0, 5).join(', ') + (state.files.length > 5 ? ` and ${state.files.length - 5} more` : '');
+    const shown =
+      state.files.slice(0, 5).join(', ') + (state.files.length > 5 ? ` and ${state.files.length - 5} more` : '');
     throw new CliError(
       `the git work tree has uncommitted changes (${shown}). add edits files in place: commit or stash first, so git shows exactly what it changed and can undo it, or pass --no-git-check`,
     );
@@ -137,7 +164,13 @@ async function checkGit(dir: string, ui: Ui): Promise<void> {
   if (state.kind === 'unavailable') ui.warn(`${state.reason}: git cannot undo this change, so keep the diff below`);
 }
 
-function planOrRefuse(snapshot: ProjectSnapshot, facts: ProjectFacts, resolved: ResolvedAdd, templates: ReadonlyMap<string, string>, ui: Ui): AddPlan {
+function planOrRefuse(
+  snapshot: ProjectSnapshot,
+  facts: ProjectFacts,
+  resolved: ResolvedAdd,
+  templates: ReadonlyMap<string, string>,
+  ui: Ui,
+): AddPlan {
   try {
     return planAdd({ snapshot, facts, config: resolved.config, templates });
   } catch (error) {
@@ -150,12 +183,23 @@ function refuseEntry(facts: ProjectFacts, mcpPath: string | undefined, ui: Ui): 
   const { entry } = facts;
   if (entry.kind === 'found') throw new Error('refuseEntry called with a recognised entry');
   const adapterSpecifier = `./mcp-oauth/${facts.framework.name}${importExtension(outputFlavor(facts).extension)}`;
-  const snippet = manualEntrySnippet({ framework: facts.framework.name, sdk: facts.sdk, mcpPath: mcpPath ?? '/mcp', adapterSpecifier }, outputFlavor(facts).syntax !== 'cjs');
-  return refuse(entry.kind === 'ambiguous' ? `${entry.reason}: ${entry.fix}` : entry.reason, entry.kind === 'not-found' ? entry.file : undefined, snippet, ui);
+  const snippet = manualEntrySnippet(
+    { framework: facts.framework.name, sdk: facts.sdk, mcpPath: mcpPath ?? '/mcp', adapterSpecifier },
+    outputFlavor(facts).syntax !== 'cjs',
+  );
+  return refuse(
+    entry.kind === 'ambiguous' ? `${entry.reason}: ${entry.fix}` : entry.reason,
+    entry.kind === 'not-found' ? entry.file : undefined,
+    snippet,
+    ui,
+  );
 }
 
 function refuse(reason: string, file: string | undefined, snippet: string, ui: Ui): never {
-  ui.section(`What add would insert ${file ? `in ${file}` : 'in the file that creates the app'}, before the MCP route`, snippet.split('\n'));
+  ui.section(
+    `What add would insert ${file ? `in ${file}` : 'in the file that creates the app'}, before the MCP route`,
+    snippet.split('\n'),
+  );
   throw new CliError(
     `${reason}.\nNothing was changed. Pass --entry <file> (and --mcp-path <path>) if another file mounts the MCP endpoint, ` +
       "or mount it with a literal path, e.g. app.post('/mcp', handler), and run add again.",
@@ -166,7 +210,9 @@ function describeFacts(facts: ProjectFacts): string[] {
   const framework = `${facts.framework.name === 'express' ? 'Express' : 'Hono'}${facts.framework.major === undefined ? '' : ` ${facts.framework.major}`}`;
   const language = `${facts.language === 'ts' ? 'TypeScript' : 'JavaScript'} (${facts.moduleSystem === 'esm' ? 'ES modules' : 'CommonJS'})`;
   const sdk = facts.sdk === 'v1' ? 'v1 (@modelcontextprotocol/sdk)' : 'v2 (@modelcontextprotocol/server)';
-  const packageManager = facts.packageManager ? `${facts.packageManager.name} (from ${facts.packageManager.from})` : 'not recorded (no lockfile)';
+  const packageManager = facts.packageManager
+    ? `${facts.packageManager.name} (from ${facts.packageManager.from})`
+    : 'not recorded (no lockfile)';
   const entry =
     facts.entry.kind === 'found'
       ? `${facts.entry.file}: ${facts.entry.route.methods.map((method) => method.toUpperCase()).join('/')} ${facts.entry.route.path} on ${facts.entry.route.appName} (line ${facts.entry.route.line})`
@@ -191,46 +237,92 @@ function summarize(plan: AddPlan, resolved: ResolvedAdd, flags: AddFlags): strin
   const created = plan.changes.filter((change) => change.before === undefined).length;
   const lines = [`${plan.changes.length} files: ${created} new, ${plan.changes.length - created} changed`];
   if (plan.dependencies.length > 0) {
-    const install = flags.install && !flags.dryRun ? `, then ${formatCommand(installCommand(resolved.packageManager))}` : '';
-    lines.push(`dependencies added: ${plan.dependencies.map((dependency) => `${dependency.name}@${dependency.range}${dependency.dev ? ' (dev)' : ''}`).join(', ')}${install}`);
+    const install =
+      flags.install && !flags.dryRun ? `, then ${formatCommand(installCommand(resolved.packageManager))}` : '';
+    lines.push(
+      `dependencies added: ${plan.dependencies.map((dependency) => `${dependency.name}@${dependency.range}${dependency.dev ? ' (dev)' : ''}`).join(', ')}${install}`,
+    );
   }
   if (plan.envAdded.length > 0) lines.push(`.env.example: ${plan.envAdded.join(', ')} (.env is not touched)`);
   const scoped = resolved.config.tools.filter((tool) => tool.scopes.length > 0);
-  lines.push(scoped.length > 0 ? `tool scopes: ${scoped.map((tool) => `${tool.name} → ${tool.scopes.join(' ')}`).join(', ')}` : 'tool scopes: none (any valid token)');
+  lines.push(
+    scoped.length > 0
+      ? `tool scopes: ${scoped.map((tool) => `${tool.name} → ${tool.scopes.join(' ')}`).join(', ')}`
+      : 'tool scopes: none (any valid token)',
+  );
   return lines;
 }
 
 function reportManualSteps(plan: AddPlan, ui: Ui): void {
   if (plan.manual.length === 0) return;
-  ui.warn(`${plan.manual.length} change${plan.manual.length === 1 ? '' : 's'} could not be made automatically: until ${plan.manual.length === 1 ? 'it is' : 'they are'} done by hand, those tools accept any valid token`);
-  const lines = plan.manual.flatMap((step) => [`${step.file}${step.line ? `:${step.line}` : ''}: ${step.reason}`, ...step.snippet.split('\n').map((line) => `    ${line}`), '']);
+  ui.warn(
+    `${plan.manual.length} change${plan.manual.length === 1 ? '' : 's'} could not be made automatically: until ${plan.manual.length === 1 ? 'it is' : 'they are'} done by hand, those tools accept any valid token`,
+  );
+  const lines = plan.manual.flatMap((step) => [
+    `${step.file}${step.line ? `:${step.line}` : ''}: ${step.reason}`,
+    ...step.snippet.split('\n').map((line) => `    ${line}`),
+    '',
+  ]);
   ui.section('To do by hand', lines);
 }
 
-function nextSteps(resolved: ResolvedAdd, plan: AddPlan, dir: string, cwd: string, flags: AddFlags, facts: ProjectFacts): string[] {
+function nextSteps(
+  resolved: ResolvedAdd,
+  plan: AddPlan,
+  dir: string,
+  cwd: string,
+  flags: AddFlags,
+  facts: ProjectFacts,
+): string[] {
   const { config } = resolved;
   const steps: string[] = [];
   const relativeDir = path.relative(cwd, dir);
   const installLine = formatCommand(installCommand(resolved.packageManager));
-  if (plan.dependencies.length > 0 && !flags.install) steps.push(`Install the new dependencies: ${relativeDir ? `(cd ${shellQuote(relativeDir)} && ${installLine})` : installLine}`);
-  const placeholders = [resolved.placeholders.envUrl ? 'SCALEKIT_ENVIRONMENT_URL' : '', resolved.placeholders.resourceId ? 'SCALEKIT_RESOURCE_ID' : ''].filter(Boolean);
+  if (plan.dependencies.length > 0 && !flags.install)
+    steps.push(
+      `Install the new dependencies: ${relativeDir ? `(cd ${shellQuote(relativeDir)} && ${installLine})` : installLine}`,
+    );
+  const placeholders = [
+    resolved.placeholders.envUrl ? 'SCALEKIT_ENVIRONMENT_URL' : '',
+    resolved.placeholders.resourceId ? 'SCALEKIT_RESOURCE_ID' : '',
+  ].filter(Boolean);
   steps.push(
     `Set the variables from .env.example (SCALEKIT_ENVIRONMENT_URL, SCALEKIT_RESOURCE_ID, MCP_SERVER_URL${placeholders.length > 0 ? `; replace the placeholders in ${placeholders.join(' and ')}` : ''}) in .env or the environment: the server refuses to start without them.`,
   );
-  steps.push(`In Scalekit (dashboard > MCP Servers), the resource ${config.resourceId} should list the scopes ${config.scopes.map((scope) => scope.name).join(', ') || '(none)'}.`);
+  steps.push(
+    `In Scalekit (dashboard > MCP Servers), the resource ${config.resourceId} should list the scopes ${config.scopes.map((scope) => scope.name).join(', ') || '(none)'}.`,
+  );
   if (config.registration !== 'preregistered') {
-    const how = config.registration === 'both' ? 'Dynamic Client Registration and Client ID Metadata Documents' : config.registration === 'dcr' ? 'Dynamic Client Registration' : 'Client ID Metadata Documents';
+    const how =
+      config.registration === 'both'
+        ? 'Dynamic Client Registration and Client ID Metadata Documents'
+        : config.registration === 'dcr'
+          ? 'Dynamic Client Registration'
+          : 'Client ID Metadata Documents';
     steps.push(`Turn on ${how} for it, so MCP hosts can register themselves.`);
   }
   steps.push(`Start the server, then check it: npx create-mcp-oauth doctor ${config.mcpServerUrl}`);
-  if (facts.sdk === 'v1') steps.push(`Tool scopes are checked by the guard before the MCP handler (the v1 SDK has no per-tool check); edit them in ${plan.folder}/mcp/tool-scopes.`);
+  if (facts.sdk === 'v1')
+    steps.push(
+      `Tool scopes are checked by the guard before the MCP handler (the v1 SDK has no per-tool check); edit them in ${plan.folder}/mcp/tool-scopes.`,
+    );
   return steps;
 }
 
 function colorDiff(diff: string, colors: Colors): string {
   return diff
     .split('\n')
-    .map((line) => (line.startsWith('+++') || line.startsWith('---') ? colors.bold(line) : line.startsWith('+') ? colors.green(line) : line.startsWith('-') ? colors.red(line) : line.startsWith('@@') ? colors.cyan(line) : line))
+    .map((line) =>
+      line.startsWith('+++') || line.startsWith('---')
+        ? colors.bold(line)
+        : line.startsWith('+')
+          ? colors.green(line)
+          : line.startsWith('-')
+            ? colors.red(line)
+            : line.startsWith('@@')
+              ? colors.cyan(line)
+              : line,
+    )
     .join('\n');
 }
 

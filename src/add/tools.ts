@@ -43,7 +43,13 @@ export function toolRegistration(node: unknown): { node: CallExpression; api: 'r
   const args = node.arguments;
   if (method === 'registerTool' && args.length === 3) return { node, api: 'registerTool' };
   // `.tool(` is a common method name: require the SDK's shape, a name first and a callback last.
-  if (method === 'tool' && args.length >= 2 && args.length <= 5 && isCallback(args[args.length - 1]) && isNameArgument(args[0])) {
+  if (
+    method === 'tool' &&
+    args.length >= 2 &&
+    args.length <= 5 &&
+    isCallback(args[args.length - 1]) &&
+    isNameArgument(args[0])
+  ) {
     return { node, api: 'tool' };
   }
   return undefined;
@@ -54,7 +60,12 @@ function isCallback(node: unknown): boolean {
 }
 
 function isNameArgument(node: unknown): boolean {
-  return stringValue(node) !== undefined || n.Identifier.check(node) || n.MemberExpression.check(node) || n.TemplateLiteral.check(node);
+  return (
+    stringValue(node) !== undefined ||
+    n.Identifier.check(node) ||
+    n.MemberExpression.check(node) ||
+    n.TemplateLiteral.check(node)
+  );
 }
 
 /** Tools in registration order, each name once (a name registered twice is the SDK's error, not ours). */

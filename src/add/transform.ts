@@ -10,7 +10,18 @@
  * from the same sources as the TypeScript (no second copy to keep in step); a TypeScript compiler would be far
  * too heavy to bundle, and esbuild's native binary cannot be bundled at all.
  */
-import { b, isNode, n, parseModule, parseStatements, printModule, walk, type File, type Node, type Statement } from './ast.js';
+import {
+  b,
+  isNode,
+  n,
+  parseModule,
+  parseStatements,
+  printModule,
+  walk,
+  type File,
+  type Node,
+  type Statement,
+} from './ast.js';
 
 export interface TransformOptions {
   /** Path of the module being transformed, for error messages and the parser. */
@@ -43,30 +54,74 @@ function rewriteSpecifiers(ast: File, rewrite: (specifier: string) => string | u
   }
 }
 
-const TYPE_ONLY_STATEMENTS = new Set(['TSInterfaceDeclaration', 'TSTypeAliasDeclaration', 'TSModuleDeclaration', 'TSDeclareFunction']);
-const UNSUPPORTED = new Set(['TSEnumDeclaration', 'TSImportEqualsDeclaration', 'TSExportAssignment', 'TSNamespaceExportDeclaration', 'TSAbstractMethodDefinition', 'TSAbstractPropertyDefinition', 'Decorator']);
-const TYPE_WRAPPERS = new Set(['TSAsExpression', 'TSSatisfiesExpression', 'TSNonNullExpression', 'TSTypeAssertion', 'TSInstantiationExpression']);
-const TYPE_KEYS = ['typeAnnotation', 'returnType', 'typeParameters', 'typeArguments', 'superTypeParameters', 'implements', 'predicate'] as const;
+const TYPE_ONLY_STATEMENTS = new Set([
+  'TSInterfaceDeclaration',
+  'TSTypeAliasDeclaration',
+  'TSModuleDeclaration',
+  'TSDeclareFunction',
+]);
+const UNSUPPORTED = new Set([
+  'TSEnumDeclaration',
+  'TSImportEqualsDeclaration',
+  'TSExportAssignment',
+  'TSNamespaceExportDeclaration',
+  'TSAbstractMethodDefinition',
+  'TSAbstractPropertyDefinition',
+  'Decorator',
+]);
+const TYPE_WRAPPERS = new Set([
+  'TSAsExpression',
+  'TSSatisfiesExpression',
+  'TSNonNullExpression',
+  'TSTypeAssertion',
+  'TSInstantiationExpression',
+]);
+const TYPE_KEYS = [
+  'typeAnnotation',
+  'returnType',
+  'typeParameters',
+  'typeArguments',
+  'superTypeParameters',
+  'implements',
+  'predicate',
+] as const;
 
 function stripTypes(ast: File, path: string): void {
   ast.program.body = stripStatements(ast.program.body as Statement[]);
   walk(ast, (node) => {
-    if (UNSUPPORTED.has(node.type)) throw new UnsupportedSyntaxError(`${path}: ${node.type} cannot be turned into JavaScript`);
+    if (UNSUPPORTED.has(node.type))
+      throw new UnsupportedSyntaxError(`${path}: ${node.type} cannot be turned into JavaScript`);
     const record = node as unknown as Record<string, unknown>;
     if (n.BlockStatement.check(node)) node.body = stripStatements(node.body as Statement[]);
     for (const key of TYPE_KEYS) {
-      if (key === 'typeAnnotation' && (node.type === 'TSAsExpression' || node.type === 'TSSatisfiesExpression' || node.type === 'TSTypeAssertion')) continue;
+      if (
+        key === 'typeAnnotation' &&
+        (node.type === 'TSAsExpression' || node.type === 'TSSatisfiesExpression' || node.type === 'TSTypeAssertion')
+      )
+        continue;
       if (record[key] !== undefined && record[key] !== null) record[key] = key === 'implements' ? [] : null;
     }
     for (const flag of ['optional', 'definite', 'readonly', 'override', 'declare', 'abstract'] as const) {
-      if (record[flag] === true && !(flag === 'optional' && (node.type === 'OptionalMemberExpression' || node.type === 'OptionalCallExpression'))) record[flag] = false;
+      if (
+        record[flag] === true &&
+        !(flag === 'optional' && (node.type === 'OptionalMemberExpression' || node.type === 'OptionalCallExpression'))
+      )
+        record[flag] = false;
     }
     if (record.accessibility !== undefined) record.accessibility = null;
     if (n.ClassBody.check(node)) {
       // A field declared only for its type (`readonly code: Code;`) is assigned in the constructor.
-      node.body = node.body.filter((member) => !(member.type === 'ClassProperty' && (member as { value?: unknown }).value == null && !(member as { static?: boolean }).static));
+      node.body = node.body.filter(
+        (member) =>
+          !(
+            member.type === 'ClassProperty' &&
+            (member as { value?: unknown }).value == null &&
+            !(member as { static?: boolean }).static
+          ),
+      );
     }
-    if (node.type === 'ClassMethod' && (node as { kind?: string }).kind === 'constructor') moveParameterProperties(node as unknown as ConstructorNode);
+    if (node.type === 'ClassMethod' && (node as { kind?: string }).kind === 'constructor')
+      moveParameterProperties(node as unknown as ConstructorNode);
     replaceTypeWrappers(record);
     return undefined;
   });
@@ -141,13 +196,24 @@ function moveParameterProperties(constructor: ConstructorNode): void {
     if (param.type !== 'TSParameterProperty') return param;
     const inner = (param as unknown as { parameter: Node }).parameter;
     if (!n.Identifier.check(inner)) throw new UnsupportedSyntaxError('a parameter property must be a plain name');
-    assignments.push(b.expressionStatement(b.assignmentExpression('=', b.memberExpression(b.thisExpression(), b.identifier(inner.name)), b.identifier(inner.name))));
+    assignments.push(
+      b.expressionStatement(
+        b.assignmentExpression(
+          '=',
+          b.memberExpression(b.thisExpression(), b.identifier(inner.name)),
+          b.identifier(inner.name),
+        ),
+      ),
+    );
     return b.identifier(inner.name);
   });
   if (assignments.length === 0) return;
   const body = constructor.body.body;
   const superIndex = body.findIndex(
-    (statement) => n.ExpressionStatement.check(statement) && n.CallExpression.check(statement.expression) && statement.expression.callee.type === 'Super',
+    (statement) =>
+      n.ExpressionStatement.check(statement) &&
+      n.CallExpression.check(statement.expression) &&
+      statement.expression.callee.type === 'Super',
   );
   body.splice(superIndex + 1, 0, ...assignments);
 }
@@ -162,12 +228,16 @@ function toCommonJs(ast: File, path: string): void {
     throw new UnsupportedSyntaxError(`${path}: imports must come before other statements`);
   }
   if (imports.length > 0) {
-    const requires = parseStatements(imports.map((statement) => requireCode(statement as RequireSource, path)).join('\n'), 'generated.js');
+    const requires = parseStatements(
+      imports.map((statement) => requireCode(statement as RequireSource, path)).join('\n'),
+      'generated.js',
+    );
     body.push(withComments(requires[0]!, imports[0]!), ...requires.slice(1));
   }
   for (const statement of statements.slice(imports.length)) {
     if (n.ExportNamedDeclaration.check(statement)) {
-      if (statement.source) throw new UnsupportedSyntaxError(`${path}: export … from is not supported in CommonJS output`);
+      if (statement.source)
+        throw new UnsupportedSyntaxError(`${path}: export … from is not supported in CommonJS output`);
       if (statement.declaration) {
         exported.push(...declaredNames(statement.declaration, path));
         body.push(withComments(statement.declaration as Statement, statement));
@@ -187,7 +257,8 @@ function toCommonJs(ast: File, path: string): void {
   walk(body, (node) => {
     if (n.MetaProperty.check(node)) throw new UnsupportedSyntaxError(`${path}: import.meta has no CommonJS equivalent`);
   });
-  if (exported.length > 0) body.push(parseStatements(`module.exports = { ${exported.join(', ')} };`, 'generated.js')[0]!);
+  if (exported.length > 0)
+    body.push(parseStatements(`module.exports = { ${exported.join(', ')} };`, 'generated.js')[0]!);
   ast.program.body = body;
   ast.program.directives = [b.directive(b.directiveLiteral('use strict'))];
 }
@@ -199,9 +270,12 @@ function requireCode(statement: RequireSource, path: string): string {
   const call = `require('${String(statement.source.value).replace(/[\\']/g, '\\$&')}')`;
   const specifiers = statement.specifiers ?? [];
   if (specifiers.length === 0) return `${call};`;
-  const namespace = specifiers.find((specifier) => n.ImportNamespaceSpecifier.check(specifier) || n.ImportDefaultSpecifier.check(specifier));
+  const namespace = specifiers.find(
+    (specifier) => n.ImportNamespaceSpecifier.check(specifier) || n.ImportDefaultSpecifier.check(specifier),
+  );
   if (namespace) {
-    if (specifiers.length > 1) throw new UnsupportedSyntaxError(`${path}: mix a default or namespace import with named ones in two statements`);
+    if (specifiers.length > 1)
+      throw new UnsupportedSyntaxError(`${path}: mix a default or namespace import with named ones in two statements`);
     return `const ${(namespace as unknown as { local: { name: string } }).local.name} = ${call};`;
   }
   const names = specifiers.map((specifier) => {
@@ -212,7 +286,8 @@ function requireCode(statement: RequireSource, path: string): string {
 }
 
 function declaredNames(declaration: Node, path: string): string[] {
-  if ((n.FunctionDeclaration.check(declaration) || n.ClassDeclaration.check(declaration)) && declaration.id) return [String(declaration.id.name)];
+  if ((n.FunctionDeclaration.check(declaration) || n.ClassDeclaration.check(declaration)) && declaration.id)
+    return [String(declaration.id.name)];
   if (n.VariableDeclaration.check(declaration)) {
     return declaration.declarations.map((declarator) => {
       if (n.VariableDeclarator.check(declarator) && n.Identifier.check(declarator.id)) return declarator.id.name;

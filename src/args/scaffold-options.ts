@@ -48,7 +48,10 @@ export function defineScalekitOptions(command: Command): Command {
     .option('--resource-id <id>', 'Scalekit resource ID of the MCP server (res_…)')
     .option('--server-url-in-audience', `you set Scalekit's "Server URL" to the MCP URL: tokens carry it in aud`)
     .option('--no-server-url-in-audience', 'tokens do not carry the MCP URL in aud (default)')
-    .option('--registration <how>', `how clients register: dcr, cimd, both or preregistered (default: ${DEFAULT_REGISTRATION})`);
+    .option(
+      '--registration <how>',
+      `how clients register: dcr, cimd, both or preregistered (default: ${DEFAULT_REGISTRATION})`,
+    );
 }
 
 /** Adds the scaffold's argument and flags to `command` (the root program). */
@@ -59,8 +62,16 @@ export function defineScaffoldOptions(command: Command): Command {
     .option('--base-url <url>', `public base URL where hosts reach the server (default: ${DEFAULT_BASE_URL})`)
     .option('--mcp-path <path>', `path of the MCP endpoint (default: ${DEFAULT_MCP_PATH})`);
   return defineScalekitOptions(command)
-    .option('--scope <name[=description]>', 'a scope the server defines; repeat for more (default: todo:read, todo:write)', collect)
-    .option('--tool <name=scope[,scope...]>', 'a tool and the scopes it requires, name= for none; repeat for more', collect)
+    .option(
+      '--scope <name[=description]>',
+      'a scope the server defines; repeat for more (default: todo:read, todo:write)',
+      collect,
+    )
+    .option(
+      '--tool <name=scope[,scope...]>',
+      'a tool and the scopes it requires, name= for none; repeat for more',
+      collect,
+    )
     .option('--package-manager <pm>', 'npm, pnpm, yarn or bun (default: the one running this command)')
     .option('--no-install', 'do not install dependencies')
     .option('--no-git', 'do not create a git repository')
@@ -73,7 +84,15 @@ export function defineScaffoldOptions(command: Command): Command {
 /** The inputs the scaffold and `add` share, as typed (strings, unvalidated; `undefined` = not given). */
 export type SharedInputFlags = Pick<
   ScaffoldFlags,
-  'baseUrl' | 'mcpPath' | 'scalekitEnvUrl' | 'resourceId' | 'serverUrlInAudience' | 'scopes' | 'tools' | 'registration' | 'packageManager'
+  | 'baseUrl'
+  | 'mcpPath'
+  | 'scalekitEnvUrl'
+  | 'resourceId'
+  | 'serverUrlInAudience'
+  | 'scopes'
+  | 'tools'
+  | 'registration'
+  | 'packageManager'
 >;
 
 /** Commander's parsed values (typed loosely by `opts()`) → the inputs both commands share. */

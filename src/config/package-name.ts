@@ -11,18 +11,20 @@ const MAX_PACKAGE_NAME_LENGTH = 214;
  * Returns '' when nothing usable remains.
  */
 export function toValidPackageName(dirName: string): string {
-  return dirName
-    .trim()
-    .toLowerCase()
-    // "Café" → "cafe" rather than "caf": drop accents before dropping what is left.
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/\s+/g, '-')
-    .replace(/[^a-z0-9\-~._]+/g, '-')
-    .replace(/^[._\-~]+/, '')
-    .replace(/-+/g, '-')
-    .replace(/[-.]+$/, '')
-    .slice(0, MAX_PACKAGE_NAME_LENGTH);
+  return (
+    dirName
+      .trim()
+      .toLowerCase()
+      // "Café" → "cafe" rather than "caf": drop accents before dropping what is left.
+      .normalize('NFKD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .replace(/\s+/g, '-')
+      .replace(/[^a-z0-9\-~._]+/g, '-')
+      .replace(/^[._\-~]+/, '')
+      .replace(/-+/g, '-')
+      .replace(/[-.]+$/, '')
+      .slice(0, MAX_PACKAGE_NAME_LENGTH)
+  );
 }
 
 export interface TargetDir {
@@ -60,7 +62,9 @@ export function resolveTargetDir(input: string, cwd: string): Result<TargetDir> 
   }
   const name = path.basename(targetDir);
   if (Buffer.byteLength(name, 'utf8') > MAX_DIR_NAME_BYTES) {
-    return fail(`the directory name is too long (${Buffer.byteLength(name, 'utf8')} bytes); use at most ${MAX_DIR_NAME_BYTES}`);
+    return fail(
+      `the directory name is too long (${Buffer.byteLength(name, 'utf8')} bytes); use at most ${MAX_DIR_NAME_BYTES}`,
+    );
   }
   const packageName = toValidPackageName(name);
   if (packageName === '') {

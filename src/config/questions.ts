@@ -99,7 +99,8 @@ export async function askScalekitEnvUrl(prompter: Prompter): Promise<string> {
 
 export async function askResourceId(prompter: Prompter): Promise<string> {
   const answer = await prompter.text({
-    message: "Scalekit resource ID of this MCP server (dashboard > MCP Servers, res_…) — press Enter if you don't have it yet",
+    message:
+      "Scalekit resource ID of this MCP server (dashboard > MCP Servers, res_…) — press Enter if you don't have it yet",
     placeholder: 'res_…, or Enter to fill it in later',
     defaultValue: PLACEHOLDER_RESOURCE_ID,
     validate: promptCheck(validateResourceId),

@@ -72,7 +72,11 @@ export interface ResolvedScaffold {
 const REQUIRED_WITHOUT_PROMPT = [
   { key: 'dir', flag: '[dir]', fix: `pass the directory to create, or --yes to use ${DEFAULT_DIR}` },
   { key: 'framework', flag: '--framework', fix: `pass express or hono, or --yes to use ${DEFAULT_FRAMEWORK}` },
-  { key: 'baseUrl', flag: '--base-url', fix: `pass the URL hosts reach the server at, or --yes to use ${DEFAULT_BASE_URL}` },
+  {
+    key: 'baseUrl',
+    flag: '--base-url',
+    fix: `pass the URL hosts reach the server at, or --yes to use ${DEFAULT_BASE_URL}`,
+  },
   { key: 'scalekitEnvUrl', flag: '--scalekit-env-url', fix: 'pass it, or --yes to use a placeholder' },
   { key: 'resourceId', flag: '--resource-id', fix: 'pass it, or --yes to use a placeholder' },
 ] as const satisfies readonly { key: keyof ScaffoldFlags; flag: string; fix: string }[];
@@ -93,7 +97,8 @@ export async function resolveScaffold(flags: ScaffoldFlags, context: ResolveCont
     given.serverUrlInAudience ??
     (prompter ? await askServerUrlInAudience(prompter, mcpServerUrl) : DEFAULT_SERVER_URL_IN_AUDIENCE);
   const scopesGiven = given.scopes ?? (prompter ? await askScopes(prompter) : undefined);
-  const toolsGiven = given.tools ?? (prompter ? await askTools(prompter, scopesGiven ?? [...DEFAULT_SCOPES]) : undefined);
+  const toolsGiven =
+    given.tools ?? (prompter ? await askTools(prompter, scopesGiven ?? [...DEFAULT_SCOPES]) : undefined);
   const registration = given.registration ?? (prompter ? await askRegistration(prompter) : DEFAULT_REGISTRATION);
 
   const scopesAndTools = reconcileScopesAndTools({ scopes: scopesGiven, tools: toolsGiven });
@@ -122,7 +127,10 @@ export async function resolveScaffold(flags: ScaffoldFlags, context: ResolveCont
       dryRun: flags.dryRun,
     },
     notes: scopesAndTools.value.notes,
-    placeholders: { envUrl: scalekitEnvUrl === PLACEHOLDER_ENV_URL, resourceId: resourceId === PLACEHOLDER_RESOURCE_ID },
+    placeholders: {
+      envUrl: scalekitEnvUrl === PLACEHOLDER_ENV_URL,
+      resourceId: resourceId === PLACEHOLDER_RESOURCE_ID,
+    },
   };
 }
 

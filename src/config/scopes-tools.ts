@@ -24,7 +24,9 @@ export function validateScopeName(input: string): Result<string> {
   const name = input.trim();
   if (name === '') return fail('is empty; expected a scope name like todo:read');
   if (!SCOPE_TOKEN.test(name)) {
-    return fail(`${quoteInput(name)} is not a valid scope name: use printable ASCII without spaces, " or \\ (e.g. todo:read)`);
+    return fail(
+      `${quoteInput(name)} is not a valid scope name: use printable ASCII without spaces, " or \\ (e.g. todo:read)`,
+    );
   }
   if (name === OFFLINE_ACCESS) return fail(OFFLINE_ACCESS_WHY);
   if (name === PROTOTYPE_KEY) return fail(PROTOTYPE_KEY_WHY);
@@ -69,7 +71,9 @@ export function parseToolSpec(input: string): Result<ToolSpec> {
   const eq = input.indexOf('=');
   if (eq === -1) {
     const hint = /^[A-Za-z0-9_.-]{1,128}$/.test(input.trim()) ? input.trim() : 'name';
-    return fail(`${quoteInput(input)} must look like name=scope[,scope…] (write ${hint}= for a tool that needs no scope)`);
+    return fail(
+      `${quoteInput(input)} must look like name=scope[,scope…] (write ${hint}= for a tool that needs no scope)`,
+    );
   }
   const name = validateToolName(input.slice(0, eq));
   if (!name.ok) return name;
@@ -146,7 +150,9 @@ export function reconcileScopesAndTools(given: {
         notes.push(
           `declared scope "${scope}" (used by tool ${tool.name}) with no description; ` +
             // --scope splits at the first =, so for such a name that advice would declare another scope.
-            (scope.includes('=') ? 'a name containing = cannot be described with --scope' : `pass --scope ${scope}=… to describe it`),
+            (scope.includes('=')
+              ? 'a name containing = cannot be described with --scope'
+              : `pass --scope ${scope}=… to describe it`),
         );
       }
     }

@@ -56,7 +56,9 @@ function parseServiceUrl(input: string, example: string): Result<URL> {
     return fail(`${shown} must not contain a query (?…) or fragment (#…)`);
   }
   if (/[^\x21-\x7e]/.test(text)) {
-    return fail(`${shown} contains non-ASCII characters; write the host in its ASCII form (${url.host}) and the path in ${PATH_CHARACTERS}`);
+    return fail(
+      `${shown} contains non-ASCII characters; write the host in its ASCII form (${url.host}) and the path in ${PATH_CHARACTERS}`,
+    );
   }
   const hostIsValid = url.hostname.startsWith('[') || url.hostname.split('.').every((label) => HOST_LABEL.test(label));
   if (!hostIsValid) {

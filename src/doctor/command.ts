@@ -8,7 +8,13 @@ import { CommanderError, InvalidArgumentError, Option, type Command } from 'comm
 import type { SubcommandContext } from '../args/subcommands.js';
 import { CliError } from '../ui/errors.js';
 import { colorsFor } from '../ui/terminal.js';
-import { DEFAULT_BROWSER_ORIGIN, DEFAULT_TIMEOUT_MS, REGISTRATION_MODES, validateDoctorOptions, type DoctorOptions } from './options.js';
+import {
+  DEFAULT_BROWSER_ORIGIN,
+  DEFAULT_TIMEOUT_MS,
+  REGISTRATION_MODES,
+  validateDoctorOptions,
+  type DoctorOptions,
+} from './options.js';
 
 /** Wrong flags, values or combinations: distinct from 1 ("doctor found a ✗") so scripts can tell them apart. */
 export const EXIT_USAGE = 2;
@@ -54,19 +60,32 @@ Examples:
 export function configure(command: Command, { io, setExitCode }: SubcommandContext): void {
   // `<url>` itself is declared where the subcommand is registered (src/cli.ts); only its help text is added here.
   const urlArgument = command.registeredArguments[0];
-  if (urlArgument) urlArgument.description = 'the MCP endpoint exactly as hosts connect to it, e.g. https://mcp.example.com/mcp';
+  if (urlArgument)
+    urlArgument.description = 'the MCP endpoint exactly as hosts connect to it, e.g. https://mcp.example.com/mcp';
   command
     .addOption(
-      new Option('--registration <mode>', 'how hosts should register with the authorization server; a mode that is off is a ✗').choices(REGISTRATION_MODES),
+      new Option(
+        '--registration <mode>',
+        'how hosts should register with the authorization server; a mode that is off is a ✗',
+      ).choices(REGISTRATION_MODES),
     )
-    .option('--resource-id <id>', 'Scalekit resource ID (res_…) tokens must be issued for (default: read from authorization_servers)')
+    .option(
+      '--resource-id <id>',
+      'Scalekit resource ID (res_…) tokens must be issued for (default: read from authorization_servers)',
+    )
     .option('--token <jwt>', 'an access token to test with (prefer --token-env)')
     .option('--token-env <NAME>', 'read the access token from this environment variable')
-    .option('--probe-tools', 'call every listed tool with empty arguments to check its scope challenge (tools may have side effects)')
+    .option(
+      '--probe-tools',
+      'call every listed tool with empty arguments to check its scope challenge (tools may have side effects)',
+    )
     .option('--client-id <id>', 'fetch a machine token with the client credentials grant, as this client')
     .option('--client-secret <secret>', 'the client secret for --client-id (prefer --client-secret-env)')
     .option('--client-secret-env <NAME>', 'read the client secret from this environment variable')
-    .option('--origin <origin>', `browser origin for the CORS checks (default: ${DEFAULT_BROWSER_ORIGIN}, MCP Inspector)`)
+    .option(
+      '--origin <origin>',
+      `browser origin for the CORS checks (default: ${DEFAULT_BROWSER_ORIGIN}, MCP Inspector)`,
+    )
     .option('--timeout <ms>', `per-request timeout in milliseconds (default: ${DEFAULT_TIMEOUT_MS})`, parseTimeout)
     .option('--json', 'print the report as JSON (stable check ids; no colors)')
     .option('--no-color', 'no colors in the human-readable report')
@@ -81,7 +100,10 @@ export function configure(command: Command, { io, setExitCode }: SubcommandConte
       const options = toDoctorOptions(url, flags);
       const problems = validateDoctorOptions(options);
       if (problems.length > 0) {
-        throw new CliError(`${problems.join('\nerror: ')}\n(run create-mcp-oauth doctor --help for all options)`, EXIT_USAGE);
+        throw new CliError(
+          `${problems.join('\nerror: ')}\n(run create-mcp-oauth doctor --help for all options)`,
+          EXIT_USAGE,
+        );
       }
       if (flags.clientSecret !== undefined) {
         io.stderr.write(

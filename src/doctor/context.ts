@@ -27,7 +27,11 @@ export interface DoctorContext {
 export const SERVER_SILENT = 'not evaluated: the MCP server did not answer (see challenge.status)';
 
 /** The well-known URL for `kind` with the MCP path appended (RFC 9728 §3.1), or the root one for a path-less URL. */
-export function wellKnownUrl(kind: 'oauth-protected-resource' | 'oauth-authorization-server', base: URL, suffixPath = true): URL {
+export function wellKnownUrl(
+  kind: 'oauth-protected-resource' | 'oauth-authorization-server',
+  base: URL,
+  suffixPath = true,
+): URL {
   const path = suffixPath ? base.pathname.replace(/\/+$/, '') : '';
   return new URL(`/.well-known/${kind}${path}`, base.origin);
 }

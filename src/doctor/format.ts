@@ -48,7 +48,12 @@ export function formatReport(report: DoctorReport, options: FormatOptions = {}):
   return `${lines.join('\n')}\n`;
 }
 
-function formatCheck(check: Check, paint: Record<CheckStatus, (text: string) => string>, dim: (text: string) => string, omitReason = false): string[] {
+function formatCheck(
+  check: Check,
+  paint: Record<CheckStatus, (text: string) => string>,
+  dim: (text: string) => string,
+  omitReason = false,
+): string[] {
   const head = `  ${paint[check.status](SYMBOLS[check.status])} ${check.status === 'skip' ? dim(check.title) : check.title}`;
   if (check.status === 'pass') return [head];
   if (check.status === 'skip') return omitReason ? [head] : [head, ...labelled('', check.seen).map(dim)];

@@ -34,7 +34,13 @@ export class CredentialGuard {
   /** Registers the client secret with no allowed destination: nothing may carry it until `allowClientSecretTo`. */
   protectClientSecret(clientId: string, secret: string): void {
     const basic = (id: string, value: string) => Buffer.from(`${id}:${value}`).toString('base64');
-    this.register('client secret', [secret, encodeURIComponent(secret), formUrlEncode(secret), basic(clientId, secret), basic(formUrlEncode(clientId), formUrlEncode(secret))]);
+    this.register('client secret', [
+      secret,
+      encodeURIComponent(secret),
+      formUrlEncode(secret),
+      basic(clientId, secret),
+      basic(formUrlEncode(clientId), formUrlEncode(secret)),
+    ]);
   }
 
   /**
@@ -43,7 +49,10 @@ export class CredentialGuard {
    */
   allowClientSecretTo(tokenEndpoint: URL, authorizationServer: URL): void {
     if (tokenEndpoint.origin !== authorizationServer.origin) {
-      throw new CredentialLeakError('client secret', `${tokenEndpoint.origin} (not the authorization server's origin ${authorizationServer.origin})`);
+      throw new CredentialLeakError(
+        'client secret',
+        `${tokenEndpoint.origin} (not the authorization server's origin ${authorizationServer.origin})`,
+      );
     }
     for (const secret of this.secrets) {
       if (secret.kind === 'client secret') secret.allowed.add(destinationKey(tokenEndpoint));

@@ -72,7 +72,11 @@ export interface HttpClient {
 const MAX_BODY_BYTES = 1024 * 1024;
 const MAX_REDIRECTS = 3;
 
-export function createHttpClient(options: { fetch: typeof fetch; timeoutMs: number; guard: CredentialGuard }): HttpClient {
+export function createHttpClient(options: {
+  fetch: typeof fetch;
+  timeoutMs: number;
+  guard: CredentialGuard;
+}): HttpClient {
   const { fetch: fetchImpl, timeoutMs, guard } = options;
 
   async function send(request: HttpRequest): Promise<HttpOutcome> {
@@ -113,7 +117,17 @@ export function createHttpClient(options: { fetch: typeof fetch; timeoutMs: numb
           }
         }
         const { body, truncated, bodyError } = await readBody(response, request.readBody ?? 'full', signal);
-        return { kind: 'response', url: url.href, status: response.status, headers: response.headers, body, truncated, bodyError, redirects, elapsedMs: elapsed() };
+        return {
+          kind: 'response',
+          url: url.href,
+          status: response.status,
+          headers: response.headers,
+          body,
+          truncated,
+          bodyError,
+          redirects,
+          elapsedMs: elapsed(),
+        };
       }
     } catch (error) {
       if (error instanceof Error && error.name === 'CredentialLeakError') throw error;
@@ -124,7 +138,11 @@ export function createHttpClient(options: { fetch: typeof fetch; timeoutMs: numb
   return { send, timeoutMs };
 }
 
-async function readBody(response: Response, mode: BodyMode, signal: AbortSignal): Promise<{ body: string; truncated: boolean; bodyError?: string }> {
+async function readBody(
+  response: Response,
+  mode: BodyMode,
+  signal: AbortSignal,
+): Promise<{ body: string; truncated: boolean; bodyError?: string }> {
   if (!response.body) return { body: '', truncated: false };
   if (mode === 'none') {
     await response.body.cancel().catch(() => {});
@@ -154,12 +172,20 @@ async function readBody(response: Response, mode: BodyMode, signal: AbortSignal)
     return { body: text, truncated: false };
   } catch (error) {
     await reader.cancel().catch(() => {});
-    const reason = signal.aborted ? 'timed out while reading the response body' : `the response body broke off (${describeError(error)})`;
+    const reason = signal.aborted
+      ? 'timed out while reading the response body'
+      : `the response body broke off (${describeError(error)})`;
     return { body: text, truncated: false, bodyError: reason };
   }
 }
 
-function classifyError(error: unknown, url: string, timeoutMs: number, elapsedMs: number, signal: AbortSignal): HttpOutcome {
+function classifyError(
+  error: unknown,
+  url: string,
+  timeoutMs: number,
+  elapsedMs: number,
+  signal: AbortSignal,
+): HttpOutcome {
   const name = error instanceof Error ? error.name : '';
   if (name === 'TimeoutError' || (name === 'AbortError' && signal.aborted)) {
     return { kind: 'timeout', url, timeoutMs, elapsedMs };
@@ -181,7 +207,8 @@ function classifyError(error: unknown, url: string, timeoutMs: number, elapsedMs
 function describeError(error: unknown): string {
   if (error && typeof error === 'object') {
     const { code, message } = error as { code?: unknown; message?: unknown };
-    if (typeof code === 'string' && typeof message === 'string' && !message.includes(code)) return `${code}: ${message}`;
+    if (typeof code === 'string' && typeof message === 'string' && !message.includes(code))
+      return `${code}: ${message}`;
     if (typeof message === 'string' && message) return message;
     if (typeof code === 'string') return code;
   }
@@ -249,5 +276,11 @@ export function excerpt(text: string, max = 160): string {
 }
 
 export function isLoopbackHost(hostname: string): boolean {
-  return hostname === 'localhost' || hostname.endsWith('.localhost') || hostname === '127.0.0.1' || hostname === '[::1]' || hostname === '::1';
+  return (
+    hostname === 'localhost' ||
+    hostname.endsWith('.localhost') ||
+    hostname === '127.0.0.1' ||
+    hostname === '[::1]' ||
+    hostname === '::1'
+  );
 }

@@ -17,5 +17,14 @@ export {
   type DoctorOptions,
   type RegistrationMode,
 } from './options.js';
-export { STEPS, STEP_TITLES, type Check, type CheckStatus, type DiscoveredFacts, type DoctorReport, type DoctorSummary, type Step } from './report.js';
+export {
+  STEPS,
+  STEP_TITLES,
+  type Check,
+  type CheckStatus,
+  type DiscoveredFacts,
+  type DoctorReport,
+  type DoctorSummary,
+  type Step,
+} from './report.js';
 export { parseWwwAuthenticate, findChallenge, type Challenge, type ParsedWwwAuthenticate } from './www-authenticate.js';

@@ -62,7 +62,12 @@ export class McpSession {
       if (typeof version === 'string') this.protocolVersion = version;
       if (exchange.message?.result) {
         // Hosts send this before anything else; servers with sessions may refuse requests until they get it.
-        await this.ctx.http.send({ url: this.ctx.mcpUrl, method: 'POST', headers: this.headers(), body: notificationBody('notifications/initialized') });
+        await this.ctx.http.send({
+          url: this.ctx.mcpUrl,
+          method: 'POST',
+          headers: this.headers(),
+          body: notificationBody('notifications/initialized'),
+        });
       }
     }
     return exchange;
@@ -80,7 +85,10 @@ export class McpSession {
       if (!result || !Array.isArray(result.tools)) break;
       for (const tool of result.tools) {
         if (tool && typeof tool === 'object' && typeof (tool as { name?: unknown }).name === 'string') {
-          tools.push({ name: (tool as { name: string }).name, declaredScopes: declaredScopes(tool as Record<string, unknown>) });
+          tools.push({
+            name: (tool as { name: string }).name,
+            declaredScopes: declaredScopes(tool as Record<string, unknown>),
+          });
         }
       }
       cursor = typeof result.nextCursor === 'string' && result.nextCursor ? result.nextCursor : undefined;
@@ -110,7 +118,13 @@ export class McpSession {
   }
 
   private async post(body: string, id: number): Promise<McpExchange> {
-    const outcome = await this.ctx.http.send({ url: this.ctx.mcpUrl, method: 'POST', headers: this.headers(), body, readBody: untilResponse(id) });
+    const outcome = await this.ctx.http.send({
+      url: this.ctx.mcpUrl,
+      method: 'POST',
+      headers: this.headers(),
+      body,
+      readBody: untilResponse(id),
+    });
     if (outcome.kind !== 'response' || outcome.status < 200 || outcome.status >= 300) return { outcome };
     const { message, problem } = readJsonRpc(outcome, id);
     return { outcome, message, problem };
@@ -120,7 +134,11 @@ export class McpSession {
 /** Reads `securitySchemes: [{ type: 'oauth2', scopes: [...] }]` from a tool descriptor (or its `_meta`). */
 function declaredScopes(tool: Record<string, unknown>): string[] | undefined {
   const meta = tool._meta && typeof tool._meta === 'object' ? (tool._meta as Record<string, unknown>) : {};
-  const schemes = Array.isArray(tool.securitySchemes) ? tool.securitySchemes : Array.isArray(meta.securitySchemes) ? meta.securitySchemes : undefined;
+  const schemes = Array.isArray(tool.securitySchemes)
+    ? tool.securitySchemes
+    : Array.isArray(meta.securitySchemes)
+      ? meta.securitySchemes
+      : undefined;
   if (!schemes) return undefined;
   const scopes = schemes.flatMap((scheme) =>
     scheme && typeof scheme === 'object' && Array.isArray((scheme as { scopes?: unknown }).scopes)

@@ -68,7 +68,8 @@ export function validateDoctorOptions(options: DoctorOptions): string[] {
   if (options.timeoutMs !== undefined && (!Number.isFinite(options.timeoutMs) || options.timeoutMs <= 0)) {
     errors.push('--timeout must be a positive number of milliseconds');
   }
-  if (options.token !== undefined && options.tokenEnv !== undefined) errors.push('use either --token or --token-env, not both');
+  if (options.token !== undefined && options.tokenEnv !== undefined)
+    errors.push('use either --token or --token-env, not both');
   if (options.clientSecret !== undefined && options.clientSecretEnv !== undefined) {
     errors.push('use either --client-secret or --client-secret-env, not both');
   }
@@ -78,13 +79,19 @@ export function validateDoctorOptions(options: DoctorOptions): string[] {
   if (options.clientId && options.clientSecret === undefined && options.clientSecretEnv === undefined) {
     errors.push('--client-id needs --client-secret or --client-secret-env');
   }
-  if ((options.token !== undefined || options.tokenEnv !== undefined) && (options.clientId || options.clientSecret !== undefined || options.clientSecretEnv !== undefined)) {
-    errors.push('use either a token (--token/--token-env) or client credentials (--client-id with --client-secret-env), not both');
+  if (
+    (options.token !== undefined || options.tokenEnv !== undefined) &&
+    (options.clientId || options.clientSecret !== undefined || options.clientSecretEnv !== undefined)
+  ) {
+    errors.push(
+      'use either a token (--token/--token-env) or client credentials (--client-id with --client-secret-env), not both',
+    );
   }
   if (options.origin !== undefined) {
     try {
       const origin = new URL(options.origin);
-      if (origin.origin !== options.origin.replace(/\/$/, '')) errors.push('--origin must be a bare origin like http://localhost:6274');
+      if (origin.origin !== options.origin.replace(/\/$/, ''))
+        errors.push('--origin must be a bare origin like http://localhost:6274');
     } catch {
       errors.push('--origin must be a bare origin like http://localhost:6274');
     }

@@ -4,7 +4,12 @@
  * given); only true dependencies wait (PRM → authorization server → JWKS, client credentials → token checks).
  * With a hanging server, the whole run is bounded by a few timeouts in sequence, not one per request.
  */
-import { mirrorCheck, runAuthorizationServerChecks, startMirrorFetch, type AuthorizationServerFindings } from './checks/authorization-server.js';
+import {
+  mirrorCheck,
+  runAuthorizationServerChecks,
+  startMirrorFetch,
+  type AuthorizationServerFindings,
+} from './checks/authorization-server.js';
 import { runBrowserChecks } from './checks/browser.js';
 import { runChallengeChecks } from './checks/challenge.js';
 import { fetchClientCredentialsToken } from './checks/client-credentials.js';
@@ -24,7 +29,17 @@ import {
   type DoctorDeps,
   type DoctorOptions,
 } from './options.js';
-import { fail, orderChecks, pass, skip, summarize, type Check, type DiscoveredFacts, type DoctorReport, type Step } from './report.js';
+import {
+  fail,
+  orderChecks,
+  pass,
+  skip,
+  summarize,
+  type Check,
+  type DiscoveredFacts,
+  type DoctorReport,
+  type Step,
+} from './report.js';
 
 interface TokenInput {
   token?: string;
@@ -38,7 +53,10 @@ export async function runDoctor(options: DoctorOptions, deps: DoctorDeps = {}): 
   const started = performance.now();
   const now = deps.now ?? Date.now;
   const env = deps.env ?? process.env;
-  const timeoutMs = options.timeoutMs !== undefined && Number.isFinite(options.timeoutMs) && options.timeoutMs > 0 ? options.timeoutMs : DEFAULT_TIMEOUT_MS;
+  const timeoutMs =
+    options.timeoutMs !== undefined && Number.isFinite(options.timeoutMs) && options.timeoutMs > 0
+      ? options.timeoutMs
+      : DEFAULT_TIMEOUT_MS;
   const guard = new CredentialGuard();
   const tokenInput = resolveToken(options, env);
 
@@ -99,17 +117,40 @@ export async function runDoctor(options: DoctorOptions, deps: DoctorDeps = {}): 
   );
   const browser = runBrowserChecks(ctx);
   const prm = challenge.then((result) => runPrmChecks(ctx, result.findings, wellKnown));
-  const prmFindings = prm.then((result) => result.findings, (): PrmFindings => ({}));
-  const authorizationServer = prmFindings.then((findings) => runAuthorizationServerChecks(ctx, findings.authorizationServer));
-  const asFindings = authorizationServer.then((result) => result.findings, (): AuthorizationServerFindings => ({}));
+  const prmFindings = prm.then(
+    (result) => result.findings,
+    (): PrmFindings => ({}),
+  );
+  const authorizationServer = prmFindings.then((findings) =>
+    runAuthorizationServerChecks(ctx, findings.authorizationServer),
+  );
+  const asFindings = authorizationServer.then(
+    (result) => result.findings,
+    (): AuthorizationServerFindings => ({}),
+  );
   const token = runTokenStep(ctx, tokenInput, prmFindings, asFindings);
 
   const groups = await Promise.all([
-    settle('challenge', challenge.then((result) => result.checks)),
-    settle('prm', prm.then(async (result) => [...result.checks, await result.cors])),
-    settle('authorization-server', authorizationServer.then(async (result) => [...result.checks, mirrorCheck(ctx, await mirror, result.findings, await endpointAnswered)])),
+    settle(
+      'challenge',
+      challenge.then((result) => result.checks),
+    ),
+    settle(
+      'prm',
+      prm.then(async (result) => [...result.checks, await result.cors]),
+    ),
+    settle(
+      'authorization-server',
+      authorizationServer.then(async (result) => [
+        ...result.checks,
+        mirrorCheck(ctx, await mirror, result.findings, await endpointAnswered),
+      ]),
+    ),
     settle('browser', browser),
-    settle('token', token.then((result) => result.checks)),
+    settle(
+      'token',
+      token.then((result) => result.checks),
+    ),
   ]);
 
   const [prmResult, asResult, tokenResult] = await Promise.all([prmFindings, asFindings, token.catch(() => undefined)]);
@@ -141,10 +182,14 @@ function resolveToken(options: DoctorOptions, env: Record<string, string | undef
   }
   if (options.tokenEnv) {
     const token = clean(env[options.tokenEnv]);
-    return token ? { token, source: 'env', client } : { source: 'env', problem: `environment variable ${options.tokenEnv} is empty or not set`, client };
+    return token
+      ? { token, source: 'env', client }
+      : { source: 'env', problem: `environment variable ${options.tokenEnv} is empty or not set`, client };
   }
   if (options.clientId && !clientSecret) {
-    const problem = options.clientSecretEnv ? `environment variable ${options.clientSecretEnv} is empty or not set` : '--client-id needs --client-secret or --client-secret-env';
+    const problem = options.clientSecretEnv
+      ? `environment variable ${options.clientSecretEnv} is empty or not set`
+      : '--client-id needs --client-secret or --client-secret-env';
     return { source: 'client-credentials', problem };
   }
   return client ? { source: 'client-credentials', client } : { source: 'none' };
@@ -153,10 +198,27 @@ function resolveToken(options: DoctorOptions, env: Record<string, string | undef
 function inputChecks(options: DoctorOptions, mcpUrl: URL | string): Check[] {
   const checks: Check[] = [];
   if (typeof mcpUrl === 'string') {
-    checks.push(fail({ id: 'challenge.url', step: 'challenge', title: 'The MCP URL is usable', seen: mcpUrl, why: 'Doctor talks to the server exactly as a host would, at this URL.', fix: 'Pass the full MCP endpoint URL, e.g. https://mcp.example.com/mcp or http://localhost:3000/mcp.' }));
+    checks.push(
+      fail({
+        id: 'challenge.url',
+        step: 'challenge',
+        title: 'The MCP URL is usable',
+        seen: mcpUrl,
+        why: 'Doctor talks to the server exactly as a host would, at this URL.',
+        fix: 'Pass the full MCP endpoint URL, e.g. https://mcp.example.com/mcp or http://localhost:3000/mcp.',
+      }),
+    );
   }
   if (options.registration !== undefined && !isRegistrationMode(options.registration)) {
-    checks.push(fail({ id: 'authorization-server.registration-option', step: 'authorization-server', title: 'The --registration value is known', seen: `--registration ${String(options.registration)}`, fix: 'Use dcr, cimd, both or preregistered.' }));
+    checks.push(
+      fail({
+        id: 'authorization-server.registration-option',
+        step: 'authorization-server',
+        title: 'The --registration value is known',
+        seen: `--registration ${String(options.registration)}`,
+        fix: 'Use dcr, cimd, both or preregistered.',
+      }),
+    );
   }
   return checks;
 }
@@ -170,12 +232,32 @@ async function runTokenStep(
   const step = 'token' as const;
   const title = 'An access token to test with';
   if (input.problem) {
-    return { checks: [fail({ id: 'token.source', step, title, seen: input.problem, fix: 'Pass a token with --token or --token-env NAME (the variable must be set), or client credentials with --client-id and --client-secret-env NAME.' })] };
+    return {
+      checks: [
+        fail({
+          id: 'token.source',
+          step,
+          title,
+          seen: input.problem,
+          fix: 'Pass a token with --token or --token-env NAME (the variable must be set), or client credentials with --client-id and --client-secret-env NAME.',
+        }),
+      ],
+    };
   }
   const checks: Check[] = [];
   let token = input.token;
   if (token) {
-    checks.push(pass({ id: 'token.source', step, title, seen: input.source === 'env' ? 'token read from the environment (never printed)' : 'token given with --token (never printed)' }));
+    checks.push(
+      pass({
+        id: 'token.source',
+        step,
+        title,
+        seen:
+          input.source === 'env'
+            ? 'token read from the environment (never printed)'
+            : 'token given with --token (never printed)',
+      }),
+    );
   } else if (input.client) {
     const [prm, as] = await Promise.all([prmFindings, asFindings]);
     const fetched = await fetchClientCredentialsToken(ctx, input.client, prm.authorizationServer, as, prm);
@@ -188,7 +270,7 @@ async function runTokenStep(
         id: 'token.source',
         step,
         title,
-        seen: 'no token given: token checks skipped. Pass --token/--token-env (e.g. a token from a host\'s login) or --client-id with --client-secret-env (a machine token).',
+        seen: "no token given: token checks skipped. Pass --token/--token-env (e.g. a token from a host's login) or --client-id with --client-secret-env (a machine token).",
       }),
     );
     return { checks };
@@ -219,7 +301,16 @@ async function settle(step: Step, checks: Promise<Check[]>): Promise<Check[]> {
     return await checks;
   } catch (error) {
     const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    return [fail({ id: `${step}.internal-error`, step, title: 'Doctor could not finish this step', seen: message, why: 'This is a bug in doctor, not necessarily in your server.', fix: 'Please report it with the --json output.' })];
+    return [
+      fail({
+        id: `${step}.internal-error`,
+        step,
+        title: 'Doctor could not finish this step',
+        seen: message,
+        why: 'This is a bug in doctor, not necessarily in your server.',
+        fix: 'Please report it with the --json output.',
+      }),
+    ];
   }
 }
 
@@ -228,7 +319,8 @@ function scrubReport(report: DoctorReport, secrets: string[]): DoctorReport {
   const scrub = (value: unknown): unknown => {
     if (typeof value === 'string') return scrubText(value, secrets);
     if (Array.isArray(value)) return value.map(scrub);
-    if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, scrub(inner)]));
+    if (value && typeof value === 'object')
+      return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, scrub(inner)]));
     return value;
   };
   return scrub(report) as DoctorReport;

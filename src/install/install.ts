@@ -22,9 +22,17 @@ export async function installDependencies(pm: PackageManager, cwd: string): Prom
   });
   if (!result.failed) return { ok: true };
   if (result.code === 'ENOENT') {
-    return { ok: false, reason: `${pm} is not installed or not on PATH (install it, or pass --package-manager npm)`, retry };
+    return {
+      ok: false,
+      reason: `${pm} is not installed or not on PATH (install it, or pass --package-manager npm)`,
+      retry,
+    };
   }
-  const tail = String(result.stderr ?? '').trim().split('\n').slice(-STDERR_TAIL_LINES).join('\n');
+  const tail = String(result.stderr ?? '')
+    .trim()
+    .split('\n')
+    .slice(-STDERR_TAIL_LINES)
+    .join('\n');
   const status = result.exitCode === undefined ? result.shortMessage : `exit code ${result.exitCode}`;
   return { ok: false, reason: `${retry} failed (${status})${tail ? `:\n${tail}` : ''}`, retry };
 }

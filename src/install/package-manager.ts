@@ -24,7 +24,8 @@ export function installCommand(pm: PackageManager): Command {
  * runner instead of the script, so those two always say `run`; pnpm and yarn accept the short form.
  */
 export function runScriptCommand(pm: PackageManager, script: string): Command {
-  if (pm === 'npm') return script === 'test' ? { command: 'npm', args: ['test'] } : { command: 'npm', args: ['run', script] };
+  if (pm === 'npm')
+    return script === 'test' ? { command: 'npm', args: ['test'] } : { command: 'npm', args: ['run', script] };
   if (pm === 'bun') return { command: 'bun', args: ['run', script] };
   return { command: pm, args: [script] };
 }

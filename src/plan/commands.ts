@@ -13,7 +13,10 @@ export interface ProjectCommands {
 }
 
 export function projectCommands(packageManager: PackageManager): ProjectCommands {
-  const run = (script: string) => (packageManager === 'npm' || packageManager === 'bun' ? `${packageManager} run ${script}` : `${packageManager} ${script}`);
+  const run = (script: string) =>
+    packageManager === 'npm' || packageManager === 'bun'
+      ? `${packageManager} run ${script}`
+      : `${packageManager} ${script}`;
   return {
     install: packageManager === 'yarn' ? 'yarn' : `${packageManager} install`,
     dev: run('dev'),

@@ -70,9 +70,14 @@ export function templateContext(config: ProjectConfig, packageManager: PackageMa
 function toolContexts(tools: ToolSpec[]): ToolContext[] {
   // Names the tools registry itself uses (src/mcp/tools/index.ts exports registerTools) are taken too.
   const takenModules = new Set<string>(['index', ...Object.values(BUILT_IN_TOOLS).map((tool) => tool.moduleName)]);
-  const takenFunctions = new Set<string>(['registerTools', ...Object.values(BUILT_IN_TOOLS).map((tool) => tool.registerFunction)]);
+  const takenFunctions = new Set<string>([
+    'registerTools',
+    ...Object.values(BUILT_IN_TOOLS).map((tool) => tool.registerFunction),
+  ]);
   return tools.map((tool) => {
-    const builtIn = Object.hasOwn(BUILT_IN_TOOLS, tool.name) ? BUILT_IN_TOOLS[tool.name as keyof typeof BUILT_IN_TOOLS] : undefined;
+    const builtIn = Object.hasOwn(BUILT_IN_TOOLS, tool.name)
+      ? BUILT_IN_TOOLS[tool.name as keyof typeof BUILT_IN_TOOLS]
+      : undefined;
     if (builtIn) return { ...tool, ...builtIn, builtIn: true };
     return {
       ...tool,

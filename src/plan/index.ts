@@ -59,7 +59,8 @@ export function planProject(config: ProjectConfig, templates: TemplateSource, op
   }
 
   const customTool = templates.get(CUSTOM_TOOL_TEMPLATE);
-  if (customTool === undefined && context.customTools.length > 0) throw new Error(`Missing template ${CUSTOM_TOOL_TEMPLATE}`);
+  if (customTool === undefined && context.customTools.length > 0)
+    throw new Error(`Missing template ${CUSTOM_TOOL_TEMPLATE}`);
   for (const tool of context.customTools) {
     const path = `src/mcp/tools/${tool.moduleName}.ts`;
     files.set(path, { path, contents: renderTemplate(customTool!, tool, CUSTOM_TOOL_TEMPLATE) });

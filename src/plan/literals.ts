@@ -43,7 +43,8 @@ export function markdownCode(value: string): string {
 /** A value for a .env line. Only plain values are written; anything else is a bug upstream. */
 export function envValue(value: string | number | boolean): string {
   const text = String(value);
-  if (!/^[A-Za-z0-9_.:/@%+\-[\]]*$/.test(text)) throw new Error(`Refusing to write an unquoted .env value: ${JSON.stringify(text)}`);
+  if (!/^[A-Za-z0-9_.:/@%+\-[\]]*$/.test(text))
+    throw new Error(`Refusing to write an unquoted .env value: ${JSON.stringify(text)}`);
   return text;
 }
 

@@ -32,6 +32,8 @@ export function renderTemplate(source: string, context: object, templateName: st
     }
     return template(context);
   } catch (error) {
-    throw new Error(`Template ${templateName} failed to render: ${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(
+      `Template ${templateName} failed to render: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
 }

@@ -40,7 +40,9 @@ const clackPrompter: Prompter = {
         ...(question.placeholder !== undefined ? { placeholder: question.placeholder } : {}),
         ...(defaultValue !== undefined ? { defaultValue } : {}),
         // clack validates the raw input, before an empty answer becomes the default: validate what will be used.
-        ...(validate ? { validate: (value: string | undefined) => validate(value ? value : (defaultValue ?? '')) } : {}),
+        ...(validate
+          ? { validate: (value: string | undefined) => validate(value ? value : (defaultValue ?? '')) }
+          : {}),
       }),
     );
   },

@@ -32,7 +32,14 @@ export function nextSteps(input: NextStepsInput): string[] {
     ...(input.installed ? [] : [[formatCommand(installCommand(pm)), 'install dependencies'] as [string, string]]),
     [formatCommand(runScriptCommand(pm, 'dev')), 'start the server'],
     // Without Scalekit values yet, the project can still be tried end to end with its local test sign-in server.
-    ...(unset.length > 0 ? [[formatCommand(runScriptCommand(pm, 'dev:local')), 'or try it now, with a local test sign-in server'] as [string, string]] : []),
+    ...(unset.length > 0
+      ? [
+          [formatCommand(runScriptCommand(pm, 'dev:local')), 'or try it now, with a local test sign-in server'] as [
+            string,
+            string,
+          ],
+        ]
+      : []),
     [formatCommand(runScriptCommand(pm, 'test')), 'run the tests'],
   ];
   const width = Math.max(...commands.map(([command]) => command.length));

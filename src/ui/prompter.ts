@@ -22,11 +22,7 @@ export interface TextQuestion {
 export interface Prompter {
   text(question: TextQuestion): Promise<string>;
   select<T extends string>(question: { message: string; options: Choice<T>[]; initialValue?: T }): Promise<T>;
-  multiselect<T extends string>(question: {
-    message: string;
-    options: Choice<T>[];
-    initialValues?: T[];
-  }): Promise<T[]>;
+  multiselect<T extends string>(question: { message: string; options: Choice<T>[]; initialValues?: T[] }): Promise<T[]>;
   confirm(question: { message: string; initialValue?: boolean }): Promise<boolean>;
   /** A remark between questions (e.g. why an answer was not taken). */
   note(message: string): void;

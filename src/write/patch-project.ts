@@ -39,17 +39,29 @@ export async function writePatch(options: WritePatchOptions): Promise<{ written:
     const absolute = path.join(targetDir, ...change.path.split('/'));
     const stats = await lstatOrUndefined(fs, absolute);
     if (change.before === undefined) {
-      if (stats) throw new WriteError(`${change.path} appeared while add was running; nothing was changed. Run add again`);
+      if (stats)
+        throw new WriteError(`${change.path} appeared while add was running; nothing was changed. Run add again`);
       files.push({ path: change.path, contents: change.after });
       continue;
     }
-    if (!stats?.isFile()) throw new WriteError(`${change.path} is missing or not a regular file any more; nothing was changed. Run add again`);
+    if (!stats?.isFile())
+      throw new WriteError(
+        `${change.path} is missing or not a regular file any more; nothing was changed. Run add again`,
+      );
     if ((await readOrUndefined(fs, absolute)) !== change.before) {
-      throw new WriteError(`${change.path} changed while add was running; nothing was changed. Run add again to see the new diff`);
+      throw new WriteError(
+        `${change.path} changed while add was running; nothing was changed. Run add again to see the new diff`,
+      );
     }
     files.push({ path: change.path, contents: change.after, mode: (await fs.stat(absolute)).mode & 0o777 });
   }
-  const result = await writeProject({ fs, targetDir, files, force: true, ...(options.signal ? { signal: options.signal } : {}) });
+  const result = await writeProject({
+    fs,
+    targetDir,
+    files,
+    force: true,
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
   return { written: result.written };
 }
 

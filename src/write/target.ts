@@ -95,7 +95,11 @@ export function stagingDirOwner(targetDir: string, entry: string): number | unde
 }
 
 /** Planned paths that already exist in the target (read-only; for the dry-run report). */
-export async function existingPlannedFiles(fs: WriterFs, targetDir: string, relativePaths: string[]): Promise<string[]> {
+export async function existingPlannedFiles(
+  fs: WriterFs,
+  targetDir: string,
+  relativePaths: string[],
+): Promise<string[]> {
   const existing: string[] = [];
   for (const relativePath of relativePaths) {
     if (await lstatOrUndefined(fs, path.join(targetDir, relativePath))) existing.push(relativePath);

@@ -81,7 +81,9 @@ export async function writeProject(options: WriteProjectOptions): Promise<WriteP
     );
   }
   const { files, kept } =
-    state.kind === 'missing' ? { files: plannedFiles, kept: [] } : await checkExistingTarget(fs, targetDir, plannedFiles, force);
+    state.kind === 'missing'
+      ? { files: plannedFiles, kept: [] }
+      : await checkExistingTarget(fs, targetDir, plannedFiles, force);
   throwIfAborted();
 
   let createdParent: string | undefined;
@@ -109,7 +111,13 @@ export async function writeProject(options: WriteProjectOptions): Promise<WriteP
     if (state.kind === 'missing') {
       await fs.rename(stagedProject, targetDir);
       // An interrupt that arrived during the commit still means "nothing written", as long as we can undo it.
-      if (signal?.aborted && (await fs.rename(targetDir, stagedProject).then(() => true, () => false))) {
+      if (
+        signal?.aborted &&
+        (await fs.rename(targetDir, stagedProject).then(
+          () => true,
+          () => false,
+        ))
+      ) {
         throw new WriteAbortedError();
       }
       return done({ createdTarget: true, overwritten: [] });
@@ -214,7 +222,9 @@ async function checkExistingTarget(
     await assertDirsInsideTarget(fs, targetDir, path.posix.dirname(file.path));
     const stats = await lstatOrUndefined(fs, path.join(targetDir, file.path));
     if (stats?.isDirectory()) {
-      throw new WriteError(`${file.path} exists in ${targetDir} as a directory; move it away or choose another directory`);
+      throw new WriteError(
+        `${file.path} exists in ${targetDir} as a directory; move it away or choose another directory`,
+      );
     }
     if (stats && USER_OWNED_FILES.has(file.path)) {
       kept.push(file.path);
@@ -362,7 +372,9 @@ async function createDirsInsideTarget(
       await fs.mkdir(current);
       journal.push({ kind: 'dir', path: current });
     } else if (stats.isSymbolicLink() || !stats.isDirectory()) {
-      throw new WriteError(`${path.relative(targetDir, current)} is not a plain directory; refusing to write through it`);
+      throw new WriteError(
+        `${path.relative(targetDir, current)} is not a plain directory; refusing to write through it`,
+      );
     }
   }
 }

@@ -1,5 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { doctorExitCode, formatReport, runDoctor, type Check, type DoctorOptions, type DoctorReport } from '../../src/doctor/index.js';
+import {
+  doctorExitCode,
+  formatReport,
+  runDoctor,
+  type Check,
+  type DoctorOptions,
+  type DoctorReport,
+} from '../../src/doctor/index.js';
 import {
   closedPort,
   startAuthorizationServer,
@@ -44,7 +51,8 @@ function check(report: DoctorReport, id: string): Check {
   return found;
 }
 
-const idsWith = (report: DoctorReport, status: Check['status']) => report.checks.filter((c) => c.status === status).map((c) => c.id);
+const idsWith = (report: DoctorReport, status: Check['status']) =>
+  report.checks.filter((c) => c.status === status).map((c) => c.id);
 
 /** Shows the whole report when an assertion about it fails. */
 function explain(report: DoctorReport): string {
@@ -113,7 +121,12 @@ describe('doctor against a healthy server', () => {
   it('reads answers from an SSE stream that stays open, and accepts the older Scalekit issuer form', async () => {
     const { as, mcp } = await setup({ responseMode: 'sse' });
     // Older Scalekit tokens carry the bare environment URL as iss, and scopes only as a string.
-    const token = await as.signToken({ scopes: ['todo:read'], iss: as.environmentUrl, aud: [as.resourceId], scopeClaims: 'string' });
+    const token = await as.signToken({
+      scopes: ['todo:read'],
+      iss: as.environmentUrl,
+      aud: [as.resourceId],
+      scopeClaims: 'string',
+    });
     const started = performance.now();
     const report = await doctor({ url: mcp.url, token, probeTools: true });
 
@@ -144,7 +157,13 @@ describe('doctor against a healthy server', () => {
   it('fetches a machine token with client credentials, sending the secret only to the token endpoint', async () => {
     const { as, mcp } = await setup();
     const report = await runDoctor(
-      { url: mcp.url, clientId: as.client.id, clientSecretEnv: 'DOCTOR_TEST_SECRET', registration: 'both', timeoutMs: 2_000 },
+      {
+        url: mcp.url,
+        clientId: as.client.id,
+        clientSecretEnv: 'DOCTOR_TEST_SECRET',
+        registration: 'both',
+        timeoutMs: 2_000,
+      },
       { env: { DOCTOR_TEST_SECRET: as.client.secret } },
     );
     expect(idsWith(report, 'fail'), explain(report)).toEqual([]);
@@ -157,7 +176,10 @@ describe('doctor against a healthy server', () => {
     // RFC 8707: the token was requested for the PRM resource, with the server's scopes (as a host would ask).
     expect(new URLSearchParams(tokenRequests[0]!.body).get('resource')).toBe(mcp.url);
     expect(new URLSearchParams(tokenRequests[0]!.body).get('scope')).toBe('todo:read todo:write');
-    const everywhereElse = [...mcp.requests, ...as.requests.filter((request) => !request.path.endsWith('/oauth/token'))];
+    const everywhereElse = [
+      ...mcp.requests,
+      ...as.requests.filter((request) => !request.path.endsWith('/oauth/token')),
+    ];
     expect(JSON.stringify(everywhereElse)).not.toContain(as.client.secret);
     expect(JSON.stringify(report)).not.toContain(as.client.secret);
   });
@@ -213,7 +235,7 @@ describe('doctor names each deliberate defect', () => {
     expect(doctorExitCode(report)).toBe(1);
   });
 
-  it('401 instead of 403 for a token lacking a tool\'s scope (--probe-tools)', async () => {
+  it("401 instead of 403 for a token lacking a tool's scope (--probe-tools)", async () => {
     const { as, mcp } = await setup({ insufficientScopeStatus: 401 });
     const report = await doctor({ url: mcp.url, token: await readOnlyToken(as, mcp), probeTools: true });
     const stepUp = check(report, 'token.step-up');
@@ -258,7 +280,11 @@ describe('doctor names each deliberate defect', () => {
 
   it('an expired token', async () => {
     const { as, mcp } = await setup();
-    const token = await as.signToken({ scopes: ['todo:read'], aud: [as.resourceId, mcp.url], exp: Math.floor(Date.now() / 1000) - 600 });
+    const token = await as.signToken({
+      scopes: ['todo:read'],
+      aud: [as.resourceId, mcp.url],
+      exp: Math.floor(Date.now() / 1000) - 600,
+    });
     const report = await doctor({ url: mcp.url, token });
     const expiry = check(report, 'token.expiry');
     expect(expiry.status).toBe('fail');
@@ -294,11 +320,16 @@ describe('doctor reads the authorization server like the official client', () =>
   });
 
   it('warns when the metadata mirror is stale (DCR turned off upstream, the server not restarted)', async () => {
-    const { mcp } = await setup({ mirrorPatch: { registration_endpoint: 'http://127.0.0.1:1/api/v1/resources/res_42/clients:register' } }, { dcr: false });
+    const { mcp } = await setup(
+      { mirrorPatch: { registration_endpoint: 'http://127.0.0.1:1/api/v1/resources/res_42/clients:register' } },
+      { dcr: false },
+    );
     const report = await doctor({ url: mcp.url, registration: 'cimd' });
     const mirror = check(report, 'authorization-server.mirror');
     expect(mirror.status, explain(report)).toBe('warn');
-    expect(mirror.seen).toMatch(/registration_endpoint: mirror "http:\/\/127\.0\.0\.1:1\/.*", authorization server \(absent\)/);
+    expect(mirror.seen).toMatch(
+      /registration_endpoint: mirror "http:\/\/127\.0\.0\.1:1\/.*", authorization server \(absent\)/,
+    );
     expect(mirror.fix).toMatch(/Restart the MCP server/);
     expect(doctorExitCode(report)).toBe(0);
   });
@@ -311,7 +342,9 @@ describe('doctor reads the authorization server like the official client', () =>
     expect(registration.fix).toContain('Dynamic Client Registration');
     expect(registration.fix).toContain('Restart the MCP server');
     // CIMD alone is what --registration cimd expects: fine.
-    expect(check(await doctor({ url: mcp.url, registration: 'cimd' }), 'authorization-server.registration').status).toBe('pass');
+    expect(
+      check(await doctor({ url: mcp.url, registration: 'cimd' }), 'authorization-server.registration').status,
+    ).toBe('pass');
   });
 });
 
@@ -321,24 +354,35 @@ describe('doctor judges tokens against its clock', () => {
     const exp = Math.floor(Date.now() / 1000) + 3600;
     const token = await as.signToken({ scopes: ['todo:read'], aud: [as.resourceId, mcp.url], exp });
     const report = await runDoctor({ url: mcp.url, token, timeoutMs: 2_000 }, { now: () => (exp - 30) * 1000 });
-    expect(check(report, 'token.expiry')).toMatchObject({ status: 'warn', seen: expect.stringMatching(/^expires in 30 s/) });
+    expect(check(report, 'token.expiry')).toMatchObject({
+      status: 'warn',
+      seen: expect.stringMatching(/^expires in 30 s/),
+    });
   });
 });
 
-describe('doctor\'s output', () => {
+describe("doctor's output", () => {
   it('prints one line per check, then indented seen / why / fix for failures', async () => {
     const { mcp } = await setup({ prmResource: (url) => `${url}/` });
     const text = formatReport(await doctor({ url: mcp.url }), { color: false });
-    expect(text).toContain(`create-mcp-oauth doctor  ${mcp.url}\n\n1. Unauthenticated request\n  ✓ An unauthenticated initialize is refused with 401\n`);
-    expect(text).toMatch(/\n {2}✗ PRM resource matches the MCP URL\n {6}seen  resource "[^"]+\/mcp\/", MCP URL "[^"]+\/mcp"\n {12}trailing-slash trap[^\n]*\n {6}why   [^\n]+\n {6}fix   Set MCP_SERVER_URL to exactly /);
+    expect(text).toContain(
+      `create-mcp-oauth doctor  ${mcp.url}\n\n1. Unauthenticated request\n  ✓ An unauthenticated initialize is refused with 401\n`,
+    );
+    expect(text).toMatch(
+      /\n {2}✗ PRM resource matches the MCP URL\n {6}seen  resource "[^"]+\/mcp\/", MCP URL "[^"]+\/mcp"\n {12}trailing-slash trap[^\n]*\n {6}why   [^\n]+\n {6}fix   Set MCP_SERVER_URL to exactly /,
+    );
     expect(text).toMatch(/\n1 failed, 0 warnings, \d+ passed, 1 skipped {2}\(\d+ ms\)\n$/);
     const json = JSON.parse(formatReport(await doctor({ url: mcp.url }), { json: true })) as DoctorReport;
     expect(json.schemaVersion).toBe(1);
-    expect(json.checks.find((c) => c.id === 'prm.resource')).toMatchObject({ step: 'prm', status: 'fail', title: 'PRM resource matches the MCP URL' });
+    expect(json.checks.find((c) => c.id === 'prm.resource')).toMatchObject({
+      step: 'prm',
+      status: 'fail',
+      title: 'PRM resource matches the MCP URL',
+    });
   });
 });
 
-describe('doctor on the network\'s bad days', () => {
+describe("doctor on the network's bad days", () => {
   it('reports an unreachable host as such, quickly and without throwing', async () => {
     const port = await closedPort();
     const report = await doctor({ url: `http://127.0.0.1:${port}/mcp`, timeoutMs: 1_000 });
@@ -362,7 +406,10 @@ describe('doctor on the network\'s bad days', () => {
     expect(status.status).toBe('fail');
     expect(status.seen).toContain(`no answer within ${timeoutMs} ms (timed out)`);
     // Requests to the same silent endpoint defer to challenge.status instead of repeating it.
-    expect(check(report, 'token.accepted')).toMatchObject({ status: 'skip', seen: expect.stringContaining('see challenge.status') });
+    expect(check(report, 'token.accepted')).toMatchObject({
+      status: 'skip',
+      seen: expect.stringContaining('see challenge.status'),
+    });
     expect(check(report, 'browser.origin').status).toBe('skip');
     expect(idsWith(report, 'fail')).toEqual(['challenge.status']);
     // Independent requests run in parallel, so the run costs about one timeout, not one per request.
@@ -390,10 +437,17 @@ describe('doctor keeps credentials where they belong', () => {
     // Also watch from the client side: every request doctor makes, wherever it goes.
     const sent: Array<{ url: string; headers: Record<string, string>; body: string }> = [];
     const recordingFetch: typeof fetch = (input, init) => {
-      sent.push({ url: String(input), headers: { ...(init?.headers as Record<string, string>) }, body: String(init?.body ?? '') });
+      sent.push({
+        url: String(input),
+        headers: { ...(init?.headers as Record<string, string>) },
+        body: String(init?.body ?? ''),
+      });
       return fetch(input, init);
     };
-    const report = await runDoctor({ url: mcp.url, token, probeTools: true, timeoutMs: 2_000 }, { fetch: recordingFetch });
+    const report = await runDoctor(
+      { url: mcp.url, token, probeTools: true, timeoutMs: 2_000 },
+      { fetch: recordingFetch },
+    );
 
     const carryingToken = sent.filter((request) => JSON.stringify(request).includes(token));
     expect(carryingToken.length).toBeGreaterThan(0);
@@ -414,7 +468,11 @@ describe('doctor keeps credentials where they belong', () => {
     expect(mcp.requests.some((request) => request.headers.authorization === `Bearer ${token}`)).toBe(true);
 
     const signature = token.split('.')[2]!;
-    for (const output of [formatReport(report, { color: false }), formatReport(report, { color: true }), formatReport(report, { json: true })]) {
+    for (const output of [
+      formatReport(report, { color: false }),
+      formatReport(report, { color: true }),
+      formatReport(report, { json: true }),
+    ]) {
       expect(output).not.toContain(token);
       expect(output).not.toContain(signature);
     }
@@ -439,24 +497,37 @@ describe('doctor keeps credentials where they belong', () => {
   it('retries the client credentials grant without scope when the client may not have all of them', async () => {
     const { as, mcp } = await setup({}, { machineAllowedScopes: ['todo:read'] });
     const report = await runDoctor(
-      { url: mcp.url, clientId: as.client.id, clientSecretEnv: 'DOCTOR_TEST_SECRET', registration: 'both', timeoutMs: 2_000 },
+      {
+        url: mcp.url,
+        clientId: as.client.id,
+        clientSecretEnv: 'DOCTOR_TEST_SECRET',
+        registration: 'both',
+        timeoutMs: 2_000,
+      },
       { env: { DOCTOR_TEST_SECRET: as.client.secret } },
     );
     expect(check(report, 'token.source').status, explain(report)).toBe('pass');
     expect(check(report, 'token.source').seen).toMatch(/HTTP 400 \(invalid_scope\); retried without scope/);
-    const scopes = as.requests.filter((request) => request.path.endsWith('/oauth/token')).map((request) => new URLSearchParams(request.body).get('scope'));
+    const scopes = as.requests
+      .filter((request) => request.path.endsWith('/oauth/token'))
+      .map((request) => new URLSearchParams(request.body).get('scope'));
     expect(scopes).toEqual(['todo:read todo:write', null]);
     expect(check(report, 'token.accepted').status).toBe('pass');
   });
 
-  it('refuses to send the client secret to a token endpoint outside the authorization server\'s origin', async () => {
+  it("refuses to send the client secret to a token endpoint outside the authorization server's origin", async () => {
     const trap = await startServer((_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end('{"access_token":"x","token_type":"Bearer"}');
     });
     running.push(trap);
     const { as, mcp } = await setup({}, { tokenEndpoint: `${trap.origin}/oauth/token` });
-    const report = await runDoctor({ url: mcp.url, clientId: as.client.id, clientSecret: as.client.secret, timeoutMs: 2_000 });
+    const report = await runDoctor({
+      url: mcp.url,
+      clientId: as.client.id,
+      clientSecret: as.client.secret,
+      timeoutMs: 2_000,
+    });
     const source = check(report, 'token.source');
     expect(source.status).toBe('fail');
     expect(source.seen).toContain('refusing to send the client secret');

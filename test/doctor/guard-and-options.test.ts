@@ -11,22 +11,37 @@ describe('CredentialGuard', () => {
     guard.protectToken(token, mcpUrl);
     const bearer = { authorization: `Bearer ${token}` };
     expect(() => guard.assertAllowed(new URL('https://mcp.example.com/mcp'), bearer, undefined)).not.toThrow();
-    expect(() => guard.assertAllowed(new URL('https://mcp.example.com/other'), bearer, undefined)).toThrow(CredentialLeakError);
-    expect(() => guard.assertAllowed(new URL('https://auth.example.com/mcp'), bearer, undefined)).toThrow(CredentialLeakError);
+    expect(() => guard.assertAllowed(new URL('https://mcp.example.com/other'), bearer, undefined)).toThrow(
+      CredentialLeakError,
+    );
+    expect(() => guard.assertAllowed(new URL('https://auth.example.com/mcp'), bearer, undefined)).toThrow(
+      CredentialLeakError,
+    );
     // Anywhere in the request: query string, body, any header.
-    expect(() => guard.assertAllowed(new URL(`https://auth.example.com/x?t=${token}`), {}, undefined)).toThrow(CredentialLeakError);
-    expect(() => guard.assertAllowed(new URL('https://auth.example.com/x'), {}, `token=${token}`)).toThrow(CredentialLeakError);
-    expect(() => guard.assertAllowed(new URL('https://auth.example.com/x'), { 'x-forward': token }, undefined)).toThrow(CredentialLeakError);
+    expect(() => guard.assertAllowed(new URL(`https://auth.example.com/x?t=${token}`), {}, undefined)).toThrow(
+      CredentialLeakError,
+    );
+    expect(() => guard.assertAllowed(new URL('https://auth.example.com/x'), {}, `token=${token}`)).toThrow(
+      CredentialLeakError,
+    );
+    expect(() => guard.assertAllowed(new URL('https://auth.example.com/x'), { 'x-forward': token }, undefined)).toThrow(
+      CredentialLeakError,
+    );
     expect(() => guard.assertAllowed(new URL('https://auth.example.com/x'), {}, undefined)).not.toThrow();
   });
 
-  it('lets the client secret go nowhere until its token endpoint is approved, and only on the issuer\'s origin', () => {
+  it("lets the client secret go nowhere until its token endpoint is approved, and only on the issuer's origin", () => {
     const guard = new CredentialGuard();
     guard.protectClientSecret('client 1', 's3cret/with+chars');
     const basic = { authorization: `Basic ${Buffer.from('client+1:s3cret%2Fwith%2Bchars').toString('base64')}` };
     const tokenEndpoint = new URL('https://env.scalekit.com/resources/res_1/oauth/token');
     expect(() => guard.assertAllowed(tokenEndpoint, basic, undefined)).toThrow(CredentialLeakError);
-    expect(() => guard.allowClientSecretTo(new URL('https://evil.example.com/token'), new URL('https://env.scalekit.com/resources/res_1'))).toThrow(CredentialLeakError);
+    expect(() =>
+      guard.allowClientSecretTo(
+        new URL('https://evil.example.com/token'),
+        new URL('https://env.scalekit.com/resources/res_1'),
+      ),
+    ).toThrow(CredentialLeakError);
     guard.allowClientSecretTo(tokenEndpoint, new URL('https://env.scalekit.com/resources/res_1'));
     expect(() => guard.assertAllowed(tokenEndpoint, basic, undefined)).not.toThrow();
     expect(() => guard.assertAllowed(mcpUrl, {}, 'client_secret=s3cret%2Fwith%2Bchars')).toThrow(CredentialLeakError);
@@ -48,9 +63,18 @@ describe('validateDoctorOptions', () => {
   it('accepts a minimal and a full set of options', () => {
     expect(validateDoctorOptions({ url: 'http://localhost:3000/mcp' })).toEqual([]);
     expect(
-      validateDoctorOptions({ url: 'https://mcp.example.com/mcp', registration: 'both', tokenEnv: 'TOKEN', probeTools: true, timeoutMs: 3000, origin: 'http://localhost:6274' }),
+      validateDoctorOptions({
+        url: 'https://mcp.example.com/mcp',
+        registration: 'both',
+        tokenEnv: 'TOKEN',
+        probeTools: true,
+        timeoutMs: 3000,
+        origin: 'http://localhost:6274',
+      }),
     ).toEqual([]);
-    expect(validateDoctorOptions({ url: 'https://mcp.example.com/mcp', clientId: 'c', clientSecretEnv: 'S' })).toEqual([]);
+    expect(validateDoctorOptions({ url: 'https://mcp.example.com/mcp', clientId: 'c', clientSecretEnv: 'S' })).toEqual(
+      [],
+    );
   });
 
   it('explains each usage error', () => {
@@ -58,10 +82,16 @@ describe('validateDoctorOptions', () => {
     expect(validateDoctorOptions({ url: 'ftp://x/mcp' })[0]).toMatch(/http or https/);
     expect(validateDoctorOptions({ url: 'http://x/mcp', registration: 'magic' as never })[0]).toMatch(/--registration/);
     expect(validateDoctorOptions({ url: 'http://x/mcp', timeoutMs: 0 })[0]).toMatch(/--timeout/);
-    expect(validateDoctorOptions({ url: 'http://x/mcp', token: 'a', tokenEnv: 'B' })[0]).toMatch(/either --token or --token-env/);
+    expect(validateDoctorOptions({ url: 'http://x/mcp', token: 'a', tokenEnv: 'B' })[0]).toMatch(
+      /either --token or --token-env/,
+    );
     expect(validateDoctorOptions({ url: 'http://x/mcp', clientSecret: 's' })[0]).toMatch(/needs --client-id/);
     expect(validateDoctorOptions({ url: 'http://x/mcp', clientId: 'c' })[0]).toMatch(/needs --client-secret/);
-    expect(validateDoctorOptions({ url: 'http://x/mcp', origin: 'http://localhost:6274/app' })[0]).toMatch(/bare origin/);
-    expect(validateDoctorOptions({ url: 'http://x/mcp', tokenEnv: 'T', clientId: 'c', clientSecretEnv: 'S' })[0]).toMatch(/either a token .* or client credentials/);
+    expect(validateDoctorOptions({ url: 'http://x/mcp', origin: 'http://localhost:6274/app' })[0]).toMatch(
+      /bare origin/,
+    );
+    expect(
+      validateDoctorOptions({ url: 'http://x/mcp', tokenEnv: 'T', clientId: 'c', clientSecretEnv: 'S' })[0],
+    ).toMatch(/either a token .* or client credentials/);
   });
 });

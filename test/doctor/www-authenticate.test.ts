@@ -10,7 +10,10 @@ describe('parseWwwAuthenticate', () => {
     expect(parsed.challenges).toEqual([
       {
         scheme: 'Bearer',
-        params: { resource_metadata: 'https://mcp.example.com/.well-known/oauth-protected-resource/mcp', scope: 'todo:read todo:write' },
+        params: {
+          resource_metadata: 'https://mcp.example.com/.well-known/oauth-protected-resource/mcp',
+          scope: 'todo:read todo:write',
+        },
       },
     ]);
   });
@@ -29,7 +32,9 @@ describe('parseWwwAuthenticate', () => {
   });
 
   it('unescapes quoted-pairs and keeps commas and "=" inside quoted strings', () => {
-    const parsed = parseWwwAuthenticate('Bearer error_description="a \\"quoted\\" word, a comma, a=b and a \\\\ backslash", error=invalid_token');
+    const parsed = parseWwwAuthenticate(
+      'Bearer error_description="a \\"quoted\\" word, a comma, a=b and a \\\\ backslash", error=invalid_token',
+    );
     expect(parsed.problems).toEqual([]);
     expect(parsed.challenges[0]?.params).toEqual({
       error_description: 'a "quoted" word, a comma, a=b and a \\ backslash',
@@ -49,7 +54,9 @@ describe('parseWwwAuthenticate', () => {
   });
 
   it('splits several challenges in one header (RFC 9110 example)', () => {
-    const parsed = parseWwwAuthenticate('Newauth realm="apps", type=1, title="Login to \\"apps\\"", Basic realm="simple"');
+    const parsed = parseWwwAuthenticate(
+      'Newauth realm="apps", type=1, title="Login to \\"apps\\"", Basic realm="simple"',
+    );
     expect(parsed.problems).toEqual([]);
     expect(parsed.challenges).toEqual([
       { scheme: 'Newauth', params: { realm: 'apps', type: '1', title: 'Login to "apps"' } },
@@ -58,7 +65,9 @@ describe('parseWwwAuthenticate', () => {
   });
 
   it('finds Bearer when it is not the first challenge (as joined repeated headers look)', () => {
-    const parsed = parseWwwAuthenticate('Basic realm="legacy", Bearer resource_metadata="https://x/prm", DPoP algs="ES256"');
+    const parsed = parseWwwAuthenticate(
+      'Basic realm="legacy", Bearer resource_metadata="https://x/prm", DPoP algs="ES256"',
+    );
     expect(parsed.challenges.map((challenge) => challenge.scheme)).toEqual(['Basic', 'Bearer', 'DPoP']);
     expect(findChallenge(parsed, 'bearer')?.params.resource_metadata).toBe('https://x/prm');
   });
@@ -104,7 +113,19 @@ describe('parseWwwAuthenticate', () => {
   });
 
   it('never throws on garbage', () => {
-    for (const garbage of ['', ',', '"', '=', '==,==', 'Bearer ="x"', 'Bearer "x"', '\\', 'Bearer a="\\', 'Bearer a=', '@@@ Bearer']) {
+    for (const garbage of [
+      '',
+      ',',
+      '"',
+      '=',
+      '==,==',
+      'Bearer ="x"',
+      'Bearer "x"',
+      '\\',
+      'Bearer a="\\',
+      'Bearer a=',
+      '@@@ Bearer',
+    ]) {
       expect(() => parseWwwAuthenticate(garbage)).not.toThrow();
     }
     expect(parseWwwAuthenticate('').challenges).toEqual([]);

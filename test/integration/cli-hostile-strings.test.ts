@@ -55,11 +55,16 @@ describe.each<Framework>(['express', 'hono'])('hostile strings through the built
     cli = await runCli(
       [
         DIR_NAME,
-        '--framework', framework,
-        '--base-url', 'https://mcp.example.com/api',
-        '--mcp-path', 'v1/mcp/',
-        '--scalekit-env-url', 'https://acme.scalekit.com/',
-        '--resource-id', 'res_123',
+        '--framework',
+        framework,
+        '--base-url',
+        'https://mcp.example.com/api',
+        '--mcp-path',
+        'v1/mcp/',
+        '--scalekit-env-url',
+        'https://acme.scalekit.com/',
+        '--resource-id',
+        'res_123',
         ...SCOPES.flatMap((scope) => ['--scope', `${scope.name}=${scope.description}`]),
         ...TOOLS.flatMap((tool) => ['--tool', `${tool.name}=${tool.scopes.join(',')}`]),
         '--no-install',
@@ -67,7 +72,8 @@ describe.each<Framework>(['express', 'hono'])('hostile strings through the built
       ],
       { cwd: workspace },
     );
-    if (cli.exitCode === 0) await symlink(join(generatedProject(framework).dir, 'node_modules'), join(dir, 'node_modules'), 'dir');
+    if (cli.exitCode === 0)
+      await symlink(join(generatedProject(framework).dir, 'node_modules'), join(dir, 'node_modules'), 'dir');
   });
   afterAll(() => rm(workspace, { recursive: true, force: true }));
 
@@ -76,7 +82,8 @@ describe.each<Framework>(['express', 'hono'])('hostile strings through the built
     expect(cli.exitCode, cli.all).toBe(0);
     expect(cli.stderr).toBe(
       DECLARED_BY_TOOL.map(
-        (name) => `warning: declared scope "${name}" (used by tool a.b-c_d) with no description; a name containing = cannot be described with --scope`,
+        (name) =>
+          `warning: declared scope "${name}" (used by tool a.b-c_d) with no description; a name containing = cannot be described with --scope`,
       ).join('\n'),
     );
   });
@@ -105,6 +112,8 @@ describe.each<Framework>(['express', 'hono'])('hostile strings through the built
       SCALEKIT_RESOURCE_ID: 'res_123',
       MCP_SERVER_URL: 'https://mcp.example.com/api/v1/mcp',
     });
-    expect(JSON.parse(await readFile(join(dir, 'package.json'), 'utf8'))).toMatchObject({ name: 'cafe-quoted-whoami-app' });
+    expect(JSON.parse(await readFile(join(dir, 'package.json'), 'utf8'))).toMatchObject({
+      name: 'cafe-quoted-whoami-app',
+    });
   });
 });

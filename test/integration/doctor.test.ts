@@ -9,7 +9,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalScalekit, type LocalScalekit } from '../../templates/base/dev/local-scalekit.js';
 import type { DoctorReport } from '../../src/doctor/index.js';
 import { runCli, type CliResult } from '../support/cli.js';
-import { FIXTURE_RESOURCE_ID, FIXTURE_SCOPES, generatedProject, startGeneratedServer, type Framework, type RunningServer } from '../support/generated-projects.js';
+import {
+  FIXTURE_RESOURCE_ID,
+  FIXTURE_SCOPES,
+  generatedProject,
+  startGeneratedServer,
+  type Framework,
+  type RunningServer,
+} from '../support/generated-projects.js';
 import { freePort } from '../support/ports.js';
 
 const MACHINE_CLIENT = { client_id: 'skc_doctor_machine', client_secret: randomBytes(24).toString('base64url') };
@@ -22,7 +29,8 @@ function parseReport(run: CliResult): DoctorReport {
   }
 }
 
-const idsWith = (report: DoctorReport, status: string) => report.checks.filter((check) => check.status === status).map((check) => check.id);
+const idsWith = (report: DoctorReport, status: string) =>
+  report.checks.filter((check) => check.status === status).map((check) => check.id);
 
 /** The human report, for assertion messages: which check failed and what doctor saw. */
 function explain(report: DoctorReport): string {
@@ -44,10 +52,16 @@ describe.each<Framework>(['express', 'hono'])('doctor against a generated %s ser
       resourceId: FIXTURE_RESOURCE_ID,
       serverUrl: `http://localhost:${port}/mcp`,
       scopes: FIXTURE_SCOPES.map((scope) => scope.name),
-      clients: [{ ...MACHINE_CLIENT, grant_types: ['client_credentials'], token_endpoint_auth_method: 'client_secret_basic' }],
+      clients: [
+        { ...MACHINE_CLIENT, grant_types: ['client_credentials'], token_endpoint_auth_method: 'client_secret_basic' },
+      ],
       quiet: true,
     });
-    server = await startGeneratedServer(project, { PORT: String(port), SCALEKIT_ENVIRONMENT_URL: as.url, SCALEKIT_RESOURCE_ID: FIXTURE_RESOURCE_ID });
+    server = await startGeneratedServer(project, {
+      PORT: String(port),
+      SCALEKIT_ENVIRONMENT_URL: as.url,
+      SCALEKIT_RESOURCE_ID: FIXTURE_RESOURCE_ID,
+    });
     expect(server.mcpUrl).toBe(as.serverUrl);
   }, 60_000);
 
@@ -92,12 +106,17 @@ describe.each<Framework>(['express', 'hono'])('doctor against a generated %s ser
     });
     // Everything independent runs in parallel: a healthy run is far below one request timeout (5 s).
     expect(report.durationMs).toBeLessThan(5_000);
-    console.info(`doctor wall time against the generated ${framework} server: ${wallMs} ms (process), ${report.durationMs} ms (checks)`);
+    console.info(
+      `doctor wall time against the generated ${framework} server: ${wallMs} ms (process), ${report.durationMs} ms (checks)`,
+    );
   });
 
   it('passes every check with a todo:read token and --probe-tools, including the step-up for add_todo', async () => {
     const token = await readOnlyToken();
-    const run = await runCli(['doctor', server.mcpUrl, '--registration', 'both', '--token-env', 'MCP_TOKEN', '--probe-tools', '--json'], { env: { MCP_TOKEN: token } });
+    const run = await runCli(
+      ['doctor', server.mcpUrl, '--registration', 'both', '--token-env', 'MCP_TOKEN', '--probe-tools', '--json'],
+      { env: { MCP_TOKEN: token } },
+    );
     const report = parseReport(run);
 
     expect(idsWith(report, 'fail'), explain(report)).toEqual([]);
@@ -116,14 +135,27 @@ describe.each<Framework>(['express', 'hono'])('doctor against a generated %s ser
   it('fetches its own machine token with --client-id/--client-secret-env, sending the secret nowhere else', async () => {
     as.resetStats();
     const run = await runCli(
-      ['doctor', server.mcpUrl, '--registration', 'both', '--client-id', MACHINE_CLIENT.client_id, '--client-secret-env', 'DOCTOR_SECRET', '--json'],
+      [
+        'doctor',
+        server.mcpUrl,
+        '--registration',
+        'both',
+        '--client-id',
+        MACHINE_CLIENT.client_id,
+        '--client-secret-env',
+        'DOCTOR_SECRET',
+        '--json',
+      ],
       { env: { DOCTOR_SECRET: MACHINE_CLIENT.client_secret } },
     );
     const report = parseReport(run);
     expect(idsWith(report, 'fail'), explain(report)).toEqual([]);
     expect(run.exitCode).toBe(0);
     expect(report.tokenSource).toBe('client-credentials');
-    expect(report.checks.find((check) => check.id === 'token.scopes')).toMatchObject({ status: 'pass', seen: expect.stringContaining('has every scope in scopes_supported') });
+    expect(report.checks.find((check) => check.id === 'token.scopes')).toMatchObject({
+      status: 'pass',
+      seen: expect.stringContaining('has every scope in scopes_supported'),
+    });
     expect(as.stats().tokenRequests).toBe(1);
     expect(run.all).not.toContain(MACHINE_CLIENT.client_secret);
   });
@@ -132,7 +164,9 @@ describe.each<Framework>(['express', 'hono'])('doctor against a generated %s ser
     const token = await readOnlyToken();
     const run = await runCli(['doctor', server.mcpUrl, '--registration', 'both', '--token', token, '--probe-tools']);
     expect(run.exitCode, run.all).toBe(0);
-    expect(run.stdout).toContain(`create-mcp-oauth doctor  ${server.mcpUrl}\n\n1. Unauthenticated request\n  ✓ An unauthenticated initialize is refused with 401\n`);
+    expect(run.stdout).toContain(
+      `create-mcp-oauth doctor  ${server.mcpUrl}\n\n1. Unauthenticated request\n  ✓ An unauthenticated initialize is refused with 401\n`,
+    );
     for (const line of [
       '  ✓ PRM resource matches the MCP URL',
       '  ✓ issuer equals authorization_servers[0]',
@@ -165,7 +199,9 @@ describe.each<Framework>(['express', 'hono'])('doctor against a generated %s ser
       expect(registration.fix).toContain('Dynamic Client Registration');
       // The running server still mirrors the metadata it cached while DCR was on: a restart is due, and doctor says so.
       expect(idsWith(report, 'warn'), explain(report)).toEqual(['authorization-server.mirror']);
-      expect(report.checks.find((check) => check.id === 'authorization-server.mirror')?.seen).toMatch(/registration_endpoint: mirror ".*clients:register", authorization server \(absent\)/);
+      expect(report.checks.find((check) => check.id === 'authorization-server.mirror')?.seen).toMatch(
+        /registration_endpoint: mirror ".*clients:register", authorization server \(absent\)/,
+      );
     } finally {
       as.setDcr(true);
     }

@@ -7,7 +7,13 @@ import { execa } from 'execa';
 import { access, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSigningKey, signToken, startFakeScalekit, type FakeScalekit, type SigningKey } from '../../templates/base/test/support/signing-keys.js';
+import {
+  createSigningKey,
+  signToken,
+  startFakeScalekit,
+  type FakeScalekit,
+  type SigningKey,
+} from '../../templates/base/test/support/signing-keys.js';
 import {
   FIXTURE_RESOURCE_ID,
   FIXTURE_SCOPES,
@@ -32,15 +38,24 @@ describe.each<Framework>(['express', 'hono'])('a scaffolded %s server', (framewo
   });
 
   it('keeps the scope descriptions exactly, as TypeScript data', async () => {
-    const { SCOPES } = (await import(join(project.dir, 'src/mcp/tool-scopes.ts'))) as { SCOPES: Record<string, string> };
+    const { SCOPES } = (await import(join(project.dir, 'src/mcp/tool-scopes.ts'))) as {
+      SCOPES: Record<string, string>;
+    };
     expect(SCOPES).toEqual(Object.fromEntries(FIXTURE_SCOPES.map((scope) => [scope.name, scope.description])));
-    expect(await readFile(join(project.dir, '.env'), 'utf8')).toContain(`SCALEKIT_RESOURCE_ID=${FIXTURE_RESOURCE_ID}\n`);
+    expect(await readFile(join(project.dir, '.env'), 'utf8')).toContain(
+      `SCALEKIT_RESOURCE_ID=${FIXTURE_RESOURCE_ID}\n`,
+    );
   });
 
   it('type-checks and passes its own test suite', async () => {
     const typecheck = await execa('npm', ['run', 'typecheck'], { cwd: project.dir, reject: false, all: true });
     expect(typecheck.exitCode, String(typecheck.all)).toBe(0);
-    const tests = await execa('npm', ['test'], { cwd: project.dir, reject: false, all: true, env: { CI: 'true', NO_COLOR: '1' } });
+    const tests = await execa('npm', ['test'], {
+      cwd: project.dir,
+      reject: false,
+      all: true,
+      env: { CI: 'true', NO_COLOR: '1' },
+    });
     expect(tests.exitCode, String(tests.all)).toBe(0);
     expect(String(tests.all)).toMatch(/Tests\s+\d+ passed/);
   }, 180_000);
@@ -63,7 +78,15 @@ describe.each<Framework>(['express', 'hono'])('a scaffolded %s server', (framewo
 
     const token = (claims: Record<string, unknown>) => {
       const now = Math.floor(Date.now() / 1000);
-      return signToken(key, { iss: `${scalekit.url}/resources/${FIXTURE_RESOURCE_ID}`, aud: [FIXTURE_RESOURCE_ID], sub: 'usr_it', client_id: 'it', iat: now, exp: now + 300, ...claims });
+      return signToken(key, {
+        iss: `${scalekit.url}/resources/${FIXTURE_RESOURCE_ID}`,
+        aud: [FIXTURE_RESOURCE_ID],
+        sub: 'usr_it',
+        client_id: 'it',
+        iat: now,
+        exp: now + 300,
+        ...claims,
+      });
     };
     const post = (body: object, bearer?: string) =>
       fetch(`${server.origin}/mcp`, {
@@ -75,7 +98,12 @@ describe.each<Framework>(['express', 'hono'])('a scaffolded %s server', (framewo
         },
         body: JSON.stringify(body),
       });
-    const call = (name: string, args: object = {}) => ({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name, arguments: args } });
+    const call = (name: string, args: object = {}) => ({
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'tools/call',
+      params: { name, arguments: args },
+    });
 
     it('serves Protected Resource Metadata at both well-known paths', async () => {
       for (const path of ['/.well-known/oauth-protected-resource/mcp', '/.well-known/oauth-protected-resource']) {
@@ -100,7 +128,9 @@ describe.each<Framework>(['express', 'hono'])('a scaffolded %s server', (framewo
     it('answers 403 insufficient_scope for a tool beyond the token', async () => {
       const response = await post(call('add_todo', { title: 'x' }), await token({ scope: 'todo:read' }));
       expect(response.status).toBe(403);
-      expect(response.headers.get('www-authenticate')).toContain('error="insufficient_scope", error_description="Insufficient scope: this tool needs todo:write", scope="todo:read todo:write"');
+      expect(response.headers.get('www-authenticate')).toContain(
+        'error="insufficient_scope", error_description="Insufficient scope: this tool needs todo:write", scope="todo:read todo:write"',
+      );
     });
 
     it('runs a tool for a token with its scope', async () => {
@@ -113,7 +143,10 @@ describe.each<Framework>(['express', 'hono'])('a scaffolded %s server', (framewo
       const bearer = await token({ exp: Math.floor(Date.now() / 1000) - 120 });
       expect((await post(call('whoami'), bearer)).status).toBe(401);
       await new Promise((resolve) => setTimeout(resolve, 100));
-      const lines = server.output().split('\n').filter((line) => line.includes('request_rejected'));
+      const lines = server
+        .output()
+        .split('\n')
+        .filter((line) => line.includes('request_rejected'));
       expect(lines.map((line) => JSON.parse(line).reason)).toContain('token_expired');
       expect(server.output()).not.toContain(bearer);
     });

@@ -1,5 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { completeLoginHeadlessly, startLocalScalekit, type LocalScalekit } from '../../templates/base/dev/local-scalekit.js';
+import {
+  completeLoginHeadlessly,
+  startLocalScalekit,
+  type LocalScalekit,
+} from '../../templates/base/dev/local-scalekit.js';
 import {
   authorizationUrl,
   exchangeCode,
@@ -190,6 +194,8 @@ describe('authorization code + PKCE', () => {
 
   it('throws a readable error for an unknown client', async () => {
     const { challenge } = pkce();
-    await expect(completeLoginHeadlessly(authorizationUrl(as, 'skc_nope', challenge))).rejects.toThrow(/invalid_client/);
+    await expect(completeLoginHeadlessly(authorizationUrl(as, 'skc_nope', challenge))).rejects.toThrow(
+      /invalid_client/,
+    );
   });
 });

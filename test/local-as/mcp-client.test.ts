@@ -14,7 +14,11 @@ import {
   type StoredOAuthTokens,
 } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { completeLoginHeadlessly, startLocalScalekit, type LocalScalekit } from '../../templates/base/dev/local-scalekit.js';
+import {
+  completeLoginHeadlessly,
+  startLocalScalekit,
+  type LocalScalekit,
+} from '../../templates/base/dev/local-scalekit.js';
 import { REDIRECT_URI, RESOURCE_ID, SCOPES, SERVER_URL, verifyAccessToken } from './helpers.js';
 
 let as: LocalScalekit;

@@ -2,7 +2,11 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { decodeProtectedHeader } from 'jose';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { completeLoginHeadlessly, startLocalScalekit, type LocalScalekit } from '../../templates/base/dev/local-scalekit.js';
+import {
+  completeLoginHeadlessly,
+  startLocalScalekit,
+  type LocalScalekit,
+} from '../../templates/base/dev/local-scalekit.js';
 import {
   authorizationUrl,
   basic,
@@ -49,7 +53,11 @@ afterEach(() => {
 
 async function getJson(url: string) {
   const response = await fetch(url);
-  return { status: response.status, headers: response.headers, body: (await response.json()) as Record<string, unknown> };
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: (await response.json()) as Record<string, unknown>,
+  };
 }
 
 describe('metadata and keys', () => {
@@ -240,7 +248,12 @@ describe('client credentials', () => {
     );
     expect(status).toBe(200);
     const claims = await verifyAccessToken(as, String(body.access_token));
-    expect(claims).toMatchObject({ sub: 'skc_machine', client_id: 'skc_machine', scope: 'todo:read', scopes: ['todo:read'] });
+    expect(claims).toMatchObject({
+      sub: 'skc_machine',
+      client_id: 'skc_machine',
+      scope: 'todo:read',
+      scopes: ['todo:read'],
+    });
     expect(claims.aud).toEqual([RESOURCE_ID, SERVER_URL]);
   });
 
@@ -296,7 +309,12 @@ describe('keys', () => {
     const client = await registerPublicClient(as);
     const { verifier, challenge } = pkce();
     const callback = await completeLoginHeadlessly(authorizationUrl(as, String(client.body.client_id), challenge));
-    const token = await exchangeCode(as, String(client.body.client_id), callback.searchParams.get('code') ?? '', verifier);
+    const token = await exchangeCode(
+      as,
+      String(client.body.client_id),
+      callback.searchParams.get('code') ?? '',
+      verifier,
+    );
     expect(decodeProtectedHeader(String(token.body.access_token)).kid).toBe(kid);
 
     // Without a grace period the old key is gone at once.
@@ -354,7 +372,9 @@ describe('safety', () => {
     try {
       const other = await startLocalScalekit({ resourceId: 'res_2', serverUrl: SERVER_URL, scopes: SCOPES });
       await other.close();
-      expect(warn.mock.calls.flat().join('\n')).toMatch(/LOCAL TEST AUTHORIZATION SERVER.*not Scalekit, not for production/);
+      expect(warn.mock.calls.flat().join('\n')).toMatch(
+        /LOCAL TEST AUTHORIZATION SERVER.*not Scalekit, not for production/,
+      );
     } finally {
       warn.mockRestore();
     }

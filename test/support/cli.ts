@@ -12,7 +12,10 @@ export interface CliResult {
   all: string;
 }
 
-export async function runCli(args: string[], options: { cwd?: string; env?: Record<string, string>; timeout?: number } = {}): Promise<CliResult> {
+export async function runCli(
+  args: string[],
+  options: { cwd?: string; env?: Record<string, string>; timeout?: number } = {},
+): Promise<CliResult> {
   const result = await execa(process.execPath, [CLI_BIN, ...args], {
     cwd: options.cwd,
     env: { CI: 'true', NO_COLOR: '1', ...options.env },
@@ -21,5 +24,10 @@ export async function runCli(args: string[], options: { cwd?: string; env?: Reco
     timeout: options.timeout ?? 120_000,
     all: true,
   });
-  return { exitCode: result.exitCode, stdout: String(result.stdout), stderr: String(result.stderr), all: String(result.all) };
+  return {
+    exitCode: result.exitCode,
+    stdout: String(result.stdout),
+    stderr: String(result.stderr),
+    all: String(result.all),
+  };
 }

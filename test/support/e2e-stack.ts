@@ -5,7 +5,13 @@
  * where the two differ.
  */
 import { startLocalScalekit, type LocalScalekit } from '../../templates/base/dev/local-scalekit.js';
-import { FIXTURE_RESOURCE_ID, FIXTURE_SCOPES, startGeneratedServer, type GeneratedProject, type RunningServer } from './generated-projects.js';
+import {
+  FIXTURE_RESOURCE_ID,
+  FIXTURE_SCOPES,
+  startGeneratedServer,
+  type GeneratedProject,
+  type RunningServer,
+} from './generated-projects.js';
 import { freePort } from './ports.js';
 
 export interface E2eStack {
@@ -78,7 +84,11 @@ export function postInitialize(stack: E2eStack, token: string): Promise<Response
 }
 
 /** A client-credentials (machine) token from `as`'s token endpoint, bound to `resource`. */
-export async function machineToken(as: LocalScalekit, resource: string, scope: string): Promise<{ token: string; clientId: string }> {
+export async function machineToken(
+  as: LocalScalekit,
+  resource: string,
+  scope: string,
+): Promise<{ token: string; clientId: string }> {
   const client = await as.registerClient({
     client_name: 'e2e machine client',
     grant_types: ['client_credentials'],
@@ -94,6 +104,7 @@ export async function machineToken(as: LocalScalekit, resource: string, scope: s
     body: new URLSearchParams({ grant_type: 'client_credentials', scope, resource }),
   });
   const body = (await response.json()) as { access_token?: string };
-  if (!response.ok || !body.access_token) throw new Error(`client_credentials failed (${response.status}): ${JSON.stringify(body)}`);
+  if (!response.ok || !body.access_token)
+    throw new Error(`client_credentials failed (${response.status}): ${JSON.stringify(body)}`);
   return { token: body.access_token, clientId };
 }

@@ -59,7 +59,11 @@ export interface RunningServer {
  * Starts the built server of `project` with `env` over its `.env`, and waits until it answers.
  * `nodeArgs` go before the script (e.g. `--import` of a test-only probe).
  */
-export async function startGeneratedServer(project: GeneratedProject, env: Record<string, string>, nodeArgs: string[] = []): Promise<RunningServer> {
+export async function startGeneratedServer(
+  project: GeneratedProject,
+  env: Record<string, string>,
+  nodeArgs: string[] = [],
+): Promise<RunningServer> {
   const port = env.PORT ? Number(env.PORT) : await freePort();
   let output = '';
   const child: ResultPromise = execa('node', [...nodeArgs, 'dist/index.js'], {

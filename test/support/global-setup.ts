@@ -12,7 +12,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { runCli, type CliResult } from './cli.js';
-import { FIXTURE_RESOURCE_ID, FIXTURE_SCOPES, FIXTURE_TOOLS, type Framework, type GeneratedProject } from './generated-projects.js';
+import {
+  FIXTURE_RESOURCE_ID,
+  FIXTURE_SCOPES,
+  FIXTURE_TOOLS,
+  type Framework,
+  type GeneratedProject,
+} from './generated-projects.js';
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const workspace = await mkdtemp(join(tmpdir(), 'create-mcp-oauth-fixture-'));
@@ -31,15 +37,21 @@ async function scaffold(workspace: string, framework: Framework): Promise<Genera
   const cli: CliResult = await runCli(
     [
       dir,
-      '--framework', framework,
+      '--framework',
+      framework,
       // Placeholder-free values; suites override them with real environment variables when they start a server.
-      '--base-url', 'http://localhost:3000',
-      '--scalekit-env-url', 'http://127.0.0.1:9',
-      '--resource-id', FIXTURE_RESOURCE_ID,
+      '--base-url',
+      'http://localhost:3000',
+      '--scalekit-env-url',
+      'http://127.0.0.1:9',
+      '--resource-id',
+      FIXTURE_RESOURCE_ID,
       ...FIXTURE_SCOPES.flatMap((scope) => ['--scope', `${scope.name}=${scope.description}`]),
       ...FIXTURE_TOOLS.flatMap((tool) => ['--tool', `${tool.name}=${tool.scopes.join(',')}`]),
-      '--registration', 'both',
-      '--package-manager', 'npm',
+      '--registration',
+      'both',
+      '--package-manager',
+      'npm',
       '--no-git',
     ],
     { timeout: 300_000 },

@@ -39,7 +39,16 @@ async function install(): Promise<Inspector> {
   const dir = join(cacheRoot, `inspector-${INSPECTOR_VERSION}-node${NODE_MAJOR}`);
   const inspector: Inspector = {
     node: join(dir, 'node_modules', 'node', 'bin', 'node'),
-    launcher: join(dir, 'node_modules', '@modelcontextprotocol', 'inspector', 'clients', 'launcher', 'build', 'index.js'),
+    launcher: join(
+      dir,
+      'node_modules',
+      '@modelcontextprotocol',
+      'inspector',
+      'clients',
+      'launcher',
+      'build',
+      'index.js',
+    ),
     home: join(dir, 'home'),
   };
   if (await exists(join(dir, '.complete'))) return inspector;
@@ -50,7 +59,14 @@ async function install(): Promise<Inspector> {
     await writeFile(join(staging, 'package.json'), '{ "private": true }\n');
     await execa(
       'npm',
-      ['install', '--no-audit', '--no-fund', '--no-package-lock', `node@${NODE_MAJOR}`, `@modelcontextprotocol/inspector@${INSPECTOR_VERSION}`],
+      [
+        'install',
+        '--no-audit',
+        '--no-fund',
+        '--no-package-lock',
+        `node@${NODE_MAJOR}`,
+        `@modelcontextprotocol/inspector@${INSPECTOR_VERSION}`,
+      ],
       { cwd: staging, timeout: 280_000 },
     );
     await mkdir(join(staging, 'home'));
@@ -76,12 +92,16 @@ export interface InspectorRun {
 
 /** `mcp-inspector --cli <url> --format json --stored-auth-only <args>`: never interactive. */
 export async function runInspectorCli(inspector: Inspector, url: string, args: string[]): Promise<InspectorRun> {
-  const result = await execa(inspector.node, [inspector.launcher, '--cli', url, '--format', 'json', '--stored-auth-only', ...args], {
-    env: { HOME: inspector.home, XDG_CONFIG_HOME: join(inspector.home, '.config'), CI: 'true', NO_COLOR: '1' },
-    stdin: 'ignore',
-    reject: false,
-    timeout: 30_000,
-  });
+  const result = await execa(
+    inspector.node,
+    [inspector.launcher, '--cli', url, '--format', 'json', '--stored-auth-only', ...args],
+    {
+      env: { HOME: inspector.home, XDG_CONFIG_HOME: join(inspector.home, '.config'), CI: 'true', NO_COLOR: '1' },
+      stdin: 'ignore',
+      reject: false,
+      timeout: 30_000,
+    },
+  );
   const stdout = String(result.stdout);
   let json: Record<string, unknown> | undefined;
   try {

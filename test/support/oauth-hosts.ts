@@ -38,7 +38,11 @@ export interface HostOptions {
 }
 
 /** Storage and "browser" shared by both SDK generations; the subclasses only pin the SDK types. */
-class HeadlessHost<ClientInformation extends { client_id: string }, Tokens extends { access_token: string }, DiscoveryState> {
+class HeadlessHost<
+  ClientInformation extends { client_id: string },
+  Tokens extends { access_token: string },
+  DiscoveryState,
+> {
   /** Every authorization request the SDK sent the user to, in order. */
   readonly authorizationUrls: URL[] = [];
   login: HeadlessLoginOptions;

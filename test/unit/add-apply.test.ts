@@ -27,7 +27,10 @@ describe('unifiedDiff', () => {
   it('produces patches git applies exactly, for changed and new files', async () => {
     const dir = await scratch();
     const before = Array.from({ length: 30 }, (_, index) => `line ${index + 1}`).join('\n') + '\n';
-    const after = before.replace('line 3\n', 'line 3\ninserted\n').replace('line 20\n', '').replace('line 28', 'line twenty-eight');
+    const after = before
+      .replace('line 3\n', 'line 3\ninserted\n')
+      .replace('line 20\n', '')
+      .replace('line 28', 'line twenty-eight');
     await writeFile(path.join(dir, 'a.txt'), before);
     await execa('git', ['init', '-q'], { cwd: dir });
     const patch = unifiedDiff('a.txt', before, after) + unifiedDiff('sub/new.txt', undefined, 'hello\nworld\n');
@@ -45,7 +48,14 @@ describe('writePatch', () => {
     const dir = await scratch();
     await writeFile(path.join(dir, 'server.js'), 'old\n');
     await chmod(path.join(dir, 'server.js'), 0o755);
-    await writePatch({ fs, targetDir: dir, changes: [{ path: 'server.js', before: 'old\n', after: 'new\n' }, { path: 'lib/auth.js', after: 'auth\n' }] });
+    await writePatch({
+      fs,
+      targetDir: dir,
+      changes: [
+        { path: 'server.js', before: 'old\n', after: 'new\n' },
+        { path: 'lib/auth.js', after: 'auth\n' },
+      ],
+    });
     expect(await readFile(path.join(dir, 'server.js'), 'utf8')).toBe('new\n');
     expect((await stat(path.join(dir, 'server.js'))).mode & 0o777).toBe(0o755);
     expect(await readFile(path.join(dir, 'lib/auth.js'), 'utf8')).toBe('auth\n');
@@ -54,12 +64,17 @@ describe('writePatch', () => {
   it('writes nothing when a file changed since the diff was computed, or a new one appeared', async () => {
     const dir = await scratch();
     await writeFile(path.join(dir, 'server.js'), 'edited meanwhile\n');
-    const changes = [{ path: 'lib/auth.js', after: 'auth\n' }, { path: 'server.js', before: 'old\n', after: 'new\n' }];
+    const changes = [
+      { path: 'lib/auth.js', after: 'auth\n' },
+      { path: 'server.js', before: 'old\n', after: 'new\n' },
+    ];
     await expect(writePatch({ fs, targetDir: dir, changes })).rejects.toThrow(WriteError);
     await expect(stat(path.join(dir, 'lib'))).rejects.toThrow();
     await writeFile(path.join(dir, 'server.js'), 'old\n');
     await writeFile(path.join(dir, 'appeared.js'), '');
-    await expect(writePatch({ fs, targetDir: dir, changes: [...changes, { path: 'appeared.js', after: 'x' }] })).rejects.toThrow(/appeared\.js appeared/);
+    await expect(
+      writePatch({ fs, targetDir: dir, changes: [...changes, { path: 'appeared.js', after: 'x' }] }),
+    ).rejects.toThrow(/appeared\.js appeared/);
     expect(await readFile(path.join(dir, 'server.js'), 'utf8')).toBe('old\n');
   });
 });
@@ -80,7 +95,8 @@ describe('the add command', () => {
 
   it('refuses a git work tree with uncommitted changes, unless --no-git-check', async () => {
     const dir = await project();
-    const git = (...args: string[]) => execa('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { cwd: dir });
+    const git = (...args: string[]) =>
+      execa('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { cwd: dir });
     await git('init', '-q');
     await git('add', '-A');
     await git('commit', '-qm', 'init');
@@ -114,14 +130,22 @@ describe('the add command', () => {
 
   it('refuses a directory that is not a project, and a flag value that is wrong, naming them', async () => {
     expect((await run([await scratch(), ...FLAGS, '--yes'])).stderr).toContain('has no package.json');
-    expect((await run([await project(), ...FLAGS, '--tool', 'add note=x', '--yes'])).stderr).toContain('--tool: "add note" is not a valid MCP tool name');
+    expect((await run([await project(), ...FLAGS, '--tool', 'add note=x', '--yes'])).stderr).toContain(
+      '--tool: "add note" is not a valid MCP tool name',
+    );
   });
 
   it('writes the rest and lists what it could not edit (a tool config that is not an object literal)', async () => {
     const dir = await project();
     const tools = path.join(dir, 'src/tools.ts');
     const source = await readFile(tools, 'utf8');
-    await writeFile(tools, source.replace("server.registerTool('server_time', { description: 'The current server time' },", "const timeConfig = { description: 'The current server time' };\n  server.registerTool('server_time', timeConfig,"));
+    await writeFile(
+      tools,
+      source.replace(
+        "server.registerTool('server_time', { description: 'The current server time' },",
+        "const timeConfig = { description: 'The current server time' };\n  server.registerTool('server_time', timeConfig,",
+      ),
+    );
     const result = await run([dir, ...FLAGS, '--tool', 'server_time=time:read', '--yes']);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain('To do by hand');

@@ -10,31 +10,65 @@ import { parseModule } from '../../src/add/ast.js';
 const FIXTURES = fileURLToPath(new URL('../fixtures/add/', import.meta.url));
 const fixture = (name: string) => readProject(path.join(FIXTURES, name));
 
-function snapshot(dependencies: Record<string, string>, files: Record<string, string>, extra: Partial<ProjectSnapshot> = {}): ProjectSnapshot {
-  return { packageJson: JSON.stringify({ name: 'demo', type: 'module', dependencies }), files: new Map(Object.entries(files)), lockfiles: [], ...extra };
+function snapshot(
+  dependencies: Record<string, string>,
+  files: Record<string, string>,
+  extra: Partial<ProjectSnapshot> = {},
+): ProjectSnapshot {
+  return {
+    packageJson: JSON.stringify({ name: 'demo', type: 'module', dependencies }),
+    files: new Map(Object.entries(files)),
+    lockfiles: [],
+    ...extra,
+  };
 }
 
 const EXPRESS_V1 = { '@modelcontextprotocol/sdk': '^1.32.0', express: '^4.21.2' };
-const mcpRoute = (app: string, path: string) => `${app}.post('${path}', async (req, res) => { await transport.handleRequest(req, res, req.body); });`;
+const mcpRoute = (app: string, path: string) =>
+  `${app}.post('${path}', async (req, res) => { await transport.handleRequest(req, res, req.body); });`;
 
 describe('detectProject on the fixtures', () => {
   it('reads an Express 5 + v1 SDK TypeScript ESM project, its entry and tools', async () => {
     const facts = detectProject(await fixture('express-v1-ts-esm'));
-    expect(facts).toMatchObject({ framework: { name: 'express', major: 5 }, sdk: 'v1', language: 'ts', moduleSystem: 'esm', port: 3000 });
+    expect(facts).toMatchObject({
+      framework: { name: 'express', major: 5 },
+      sdk: 'v1',
+      language: 'ts',
+      moduleSystem: 'esm',
+      port: 3000,
+    });
     expect(facts.packageManager).toBeUndefined();
-    expect(facts.entry).toMatchObject({ kind: 'found', file: 'src/server.ts', route: { appName: 'app', path: '/mcp', methods: ['post'] } });
+    expect(facts.entry).toMatchObject({
+      kind: 'found',
+      file: 'src/server.ts',
+      route: { appName: 'app', path: '/mcp', methods: ['post'] },
+    });
     expect(facts.tools.map((tool) => tool.name)).toEqual(['echo', 'list_notes', 'add_note']);
   });
 
   it('reads a Hono + v2 project and the package manager from its lockfile', async () => {
     const facts = detectProject(await fixture('hono-v2-ts'));
-    expect(facts).toMatchObject({ framework: { name: 'hono', major: 4 }, sdk: 'v2', language: 'ts', packageManager: { name: 'pnpm', from: 'pnpm-lock.yaml' } });
-    expect(facts.entry).toMatchObject({ kind: 'found', file: 'src/main.ts', route: { path: '/mcp', methods: ['all'] } });
+    expect(facts).toMatchObject({
+      framework: { name: 'hono', major: 4 },
+      sdk: 'v2',
+      language: 'ts',
+      packageManager: { name: 'pnpm', from: 'pnpm-lock.yaml' },
+    });
+    expect(facts.entry).toMatchObject({
+      kind: 'found',
+      file: 'src/main.ts',
+      route: { path: '/mcp', methods: ['all'] },
+    });
   });
 
   it('reads a plain JavaScript CommonJS Express 4 project', async () => {
     const facts = detectProject(await fixture('express-v1-js-cjs'));
-    expect(facts).toMatchObject({ framework: { name: 'express', major: 4 }, sdk: 'v1', language: 'js', moduleSystem: 'cjs' });
+    expect(facts).toMatchObject({
+      framework: { name: 'express', major: 4 },
+      sdk: 'v1',
+      language: 'js',
+      moduleSystem: 'cjs',
+    });
     expect(facts.entry).toMatchObject({ kind: 'found', file: 'server.js' });
     expect(facts.tools.map((tool) => `${tool.name}:${tool.api}`)).toEqual(['list_notes:registerTool', 'add_note:tool']);
   });
@@ -48,13 +82,19 @@ describe('detectProject on the fixtures', () => {
 
 describe('detectProject on shapes', () => {
   it('refuses a project without the MCP SDK or without Express/Hono, saying why', () => {
-    expect(() => detectProject(snapshot({ express: '^5.0.0' }, {}))).toThrow(/neither @modelcontextprotocol\/sdk \(v1\) nor @modelcontextprotocol\/server/);
+    expect(() => detectProject(snapshot({ express: '^5.0.0' }, {}))).toThrow(
+      /neither @modelcontextprotocol\/sdk \(v1\) nor @modelcontextprotocol\/server/,
+    );
     expect(() => detectProject(snapshot({ '@modelcontextprotocol/sdk': '^1.0.0' }, {}))).toThrow(DetectionError);
-    expect(() => detectProject({ ...snapshot({}, {}), packageJson: '{ nope' })).toThrow(/package.json is not valid JSON/);
+    expect(() => detectProject({ ...snapshot({}, {}), packageJson: '{ nope' })).toThrow(
+      /package.json is not valid JSON/,
+    );
   });
 
   it('follows the imports when both SDK lines are listed', () => {
-    const files = { 'src/index.ts': `import express from 'express';\nimport { McpServer } from '@modelcontextprotocol/server';\nconst app = express();\n${mcpRoute('app', '/mcp')}` };
+    const files = {
+      'src/index.ts': `import express from 'express';\nimport { McpServer } from '@modelcontextprotocol/server';\nconst app = express();\n${mcpRoute('app', '/mcp')}`,
+    };
     expect(detectProject(snapshot({ ...EXPRESS_V1, '@modelcontextprotocol/server': '^2.4.0' }, files)).sdk).toBe('v2');
   });
 
@@ -64,9 +104,17 @@ describe('detectProject on shapes', () => {
       on: `import { Hono } from 'hono';\nconst app = new Hono();\napp.on(['GET', 'POST'], '/mcp', (c) => transport.handleRequest(c.req.raw));`,
       named: `import express from 'express';\nconst server = express();\nconst handler = async (req, res) => transport.handleRequest(req, res);\nserver.all('/mcp/', handler);`,
     };
-    expect(detectProject(snapshot(EXPRESS_V1, { 'a.ts': shapes.chain })).entry).toMatchObject({ kind: 'found', route: { path: '/mcp', methods: ['post', 'get'] } });
-    expect(detectProject(snapshot({ '@modelcontextprotocol/sdk': '^1.32.0', hono: '^4.0.0' }, { 'a.ts': shapes.on })).entry).toMatchObject({ kind: 'found', route: { path: '/mcp', methods: ['on'] } });
-    expect(detectProject(snapshot(EXPRESS_V1, { 'a.ts': shapes.named })).entry).toMatchObject({ kind: 'found', route: { appName: 'server', path: '/mcp/' } });
+    expect(detectProject(snapshot(EXPRESS_V1, { 'a.ts': shapes.chain })).entry).toMatchObject({
+      kind: 'found',
+      route: { path: '/mcp', methods: ['post', 'get'] },
+    });
+    expect(
+      detectProject(snapshot({ '@modelcontextprotocol/sdk': '^1.32.0', hono: '^4.0.0' }, { 'a.ts': shapes.on })).entry,
+    ).toMatchObject({ kind: 'found', route: { path: '/mcp', methods: ['on'] } });
+    expect(detectProject(snapshot(EXPRESS_V1, { 'a.ts': shapes.named })).entry).toMatchObject({
+      kind: 'found',
+      route: { appName: 'server', path: '/mcp/' },
+    });
   });
 
   it('asks for --entry when two files mount an MCP endpoint, and takes it', () => {
@@ -74,19 +122,38 @@ describe('detectProject on shapes', () => {
       'src/a.ts': `import express from 'express';\nconst app = express();\n${mcpRoute('app', '/mcp')}`,
       'src/b.ts': `import express from 'express';\nconst app = express();\n${mcpRoute('app', '/mcp')}`,
     };
-    expect(detectProject(snapshot(EXPRESS_V1, files)).entry).toMatchObject({ kind: 'ambiguous', fix: expect.stringContaining('--entry') });
-    expect(detectProject(snapshot(EXPRESS_V1, files), { entry: 'src/b.ts' }).entry).toMatchObject({ kind: 'found', file: 'src/b.ts' });
-    expect(() => detectProject(snapshot(EXPRESS_V1, files), { entry: 'src/c.ts' })).toThrow(/--entry src\/c.ts: no such source file/);
+    expect(detectProject(snapshot(EXPRESS_V1, files)).entry).toMatchObject({
+      kind: 'ambiguous',
+      fix: expect.stringContaining('--entry'),
+    });
+    expect(detectProject(snapshot(EXPRESS_V1, files), { entry: 'src/b.ts' }).entry).toMatchObject({
+      kind: 'found',
+      file: 'src/b.ts',
+    });
+    expect(() => detectProject(snapshot(EXPRESS_V1, files), { entry: 'src/c.ts' })).toThrow(
+      /--entry src\/c.ts: no such source file/,
+    );
   });
 
   it('asks for --mcp-path when one file mounts several candidates, and takes it', () => {
-    const files = { 'src/index.ts': `import express from 'express';\nconst app = express();\n${mcpRoute('app', '/mcp')}\n${mcpRoute('app', '/admin/mcp')}` };
-    expect(detectProject(snapshot(EXPRESS_V1, files)).entry).toMatchObject({ kind: 'ambiguous', fix: expect.stringContaining('--mcp-path') });
-    expect(detectProject(snapshot(EXPRESS_V1, files), { mcpPath: '/admin/mcp' }).entry).toMatchObject({ kind: 'found', route: { path: '/admin/mcp' } });
+    const files = {
+      'src/index.ts': `import express from 'express';\nconst app = express();\n${mcpRoute('app', '/mcp')}\n${mcpRoute('app', '/admin/mcp')}`,
+    };
+    expect(detectProject(snapshot(EXPRESS_V1, files)).entry).toMatchObject({
+      kind: 'ambiguous',
+      fix: expect.stringContaining('--mcp-path'),
+    });
+    expect(detectProject(snapshot(EXPRESS_V1, files), { mcpPath: '/admin/mcp' }).entry).toMatchObject({
+      kind: 'found',
+      route: { path: '/admin/mcp' },
+    });
   });
 
   it('skips a file that does not parse and says so', () => {
-    const files = { 'src/index.ts': `import express from 'express';\nconst app = express();\n${mcpRoute('app', '/mcp')}`, 'src/broken.ts': 'const = ;' };
+    const files = {
+      'src/index.ts': `import express from 'express';\nconst app = express();\n${mcpRoute('app', '/mcp')}`,
+      'src/broken.ts': 'const = ;',
+    };
     const facts = detectProject(snapshot(EXPRESS_V1, files));
     expect(facts.entry.kind).toBe('found');
     expect(facts.unparsed.map((problem) => problem.file)).toEqual(['src/broken.ts']);

@@ -13,8 +13,15 @@ import { loadTemplates } from '../../src/plan/index.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const templates = await loadTemplates(path.join(ROOT, 'templates'));
-const scopes = [{ name: 'notes:read', description: 'Read' }, { name: 'notes:write', description: "Write 'quoted'" }];
-const tools = [{ name: 'list_notes', scopes: ['notes:read'] }, { name: 'add_note', scopes: ['notes:write'] }, { name: 'ping', scopes: [] }];
+const scopes = [
+  { name: 'notes:read', description: 'Read' },
+  { name: 'notes:write', description: "Write 'quoted'" },
+];
+const tools = [
+  { name: 'list_notes', scopes: ['notes:read'] },
+  { name: 'add_note', scopes: ['notes:write'] },
+  { name: 'ping', scopes: [] },
+];
 const flavours = [
   { extension: '.ts', syntax: 'ts' },
   { extension: '.mjs', syntax: 'esm' },
@@ -22,29 +29,47 @@ const flavours = [
 ] as const;
 
 describe.each(['v1', 'v2'] as const)('added modules for the %s SDK', (sdk) => {
-  it.each(['express', 'hono'] as const)('%s: every flavour is complete; JavaScript has no TypeScript left and the right module system', (framework) => {
-    for (const flavour of flavours) {
-      const files = addedFiles({ templates, sdk, framework, flavor: flavour, folder: 'src/mcp-oauth', resourceName: 'demo', scopes, tools });
-      const modules = new Set(files.map((file) => file.module));
-      expect(modules.has('sdk')).toBe(sdk === 'v1');
-      expect(modules.has('auth/tool-step-up')).toBe(sdk === 'v1');
-      for (const file of files) {
-        expect(file.path).toBe(`src/mcp-oauth/${file.module}${flavour.extension}`);
-        if (sdk === 'v1') expect(file.contents).not.toContain("'@modelcontextprotocol/server'");
-        const specifiers = [...file.contents.matchAll(/(?:from |require\()'(\.[^']+)'/g)].map((match) => match[1]!);
-        for (const specifier of specifiers) {
-          expect(specifier.endsWith(flavour.syntax === 'ts' ? '.js' : flavour.extension), `${file.path}: ${specifier}`).toBe(true);
-          expect(modules.has(resolveModule(file.module, specifier)), `${file.path} imports ${specifier}`).toBe(true);
-        }
-        if (flavour.syntax === 'ts') continue;
-        // Plain JavaScript: parses without the TypeScript plugin.
-        const program = parse(file.contents, { sourceType: flavour.syntax === 'cjs' ? 'script' : 'module' }).program;
-        if (flavour.syntax === 'cjs') {
-          expect(program.body.some((node) => node.type.startsWith('Import') || node.type.startsWith('Export')), file.path).toBe(false);
+  it.each(['express', 'hono'] as const)(
+    '%s: every flavour is complete; JavaScript has no TypeScript left and the right module system',
+    (framework) => {
+      for (const flavour of flavours) {
+        const files = addedFiles({
+          templates,
+          sdk,
+          framework,
+          flavor: flavour,
+          folder: 'src/mcp-oauth',
+          resourceName: 'demo',
+          scopes,
+          tools,
+        });
+        const modules = new Set(files.map((file) => file.module));
+        expect(modules.has('sdk')).toBe(sdk === 'v1');
+        expect(modules.has('auth/tool-step-up')).toBe(sdk === 'v1');
+        for (const file of files) {
+          expect(file.path).toBe(`src/mcp-oauth/${file.module}${flavour.extension}`);
+          if (sdk === 'v1') expect(file.contents).not.toContain("'@modelcontextprotocol/server'");
+          const specifiers = [...file.contents.matchAll(/(?:from |require\()'(\.[^']+)'/g)].map((match) => match[1]!);
+          for (const specifier of specifiers) {
+            expect(
+              specifier.endsWith(flavour.syntax === 'ts' ? '.js' : flavour.extension),
+              `${file.path}: ${specifier}`,
+            ).toBe(true);
+            expect(modules.has(resolveModule(file.module, specifier)), `${file.path} imports ${specifier}`).toBe(true);
+          }
+          if (flavour.syntax === 'ts') continue;
+          // Plain JavaScript: parses without the TypeScript plugin.
+          const program = parse(file.contents, { sourceType: flavour.syntax === 'cjs' ? 'script' : 'module' }).program;
+          if (flavour.syntax === 'cjs') {
+            expect(
+              program.body.some((node) => node.type.startsWith('Import') || node.type.startsWith('Export')),
+              file.path,
+            ).toBe(false);
+          }
         }
       }
-    }
-  });
+    },
+  );
 });
 
 describe('the v1 guard, run from the generated modules', () => {
@@ -56,16 +81,31 @@ describe('the v1 guard, run from the generated modules', () => {
   let sign: (scope: string) => Promise<string>;
 
   beforeAll(async () => {
-    for (const file of addedFiles({ templates, sdk: 'v1', framework: 'express', flavor: { extension: '.ts', syntax: 'ts' }, folder: 'mcp-oauth', resourceName: 'demo', scopes, tools })) {
+    for (const file of addedFiles({
+      templates,
+      sdk: 'v1',
+      framework: 'express',
+      flavor: { extension: '.ts', syntax: 'ts' },
+      folder: 'mcp-oauth',
+      resourceName: 'demo',
+      scopes,
+      tools,
+    })) {
       await mkdir(path.dirname(path.join(dir, file.path)), { recursive: true });
       await writeFile(path.join(dir, file.path), file.contents);
     }
     const { privateKey, publicKey } = await generateKeyPair('RS256');
     const jwk = { ...(await exportJWK(publicKey)), kid: 'k1', alg: 'RS256' };
-    const { createMcpOAuth } = (await import(path.join(dir, 'mcp-oauth/index.ts'))) as { createMcpOAuth: (options: object) => typeof oauth };
+    const { createMcpOAuth } = (await import(path.join(dir, 'mcp-oauth/index.ts'))) as {
+      createMcpOAuth: (options: object) => typeof oauth;
+    };
     oauth = createMcpOAuth({
       mcpPath: '/mcp',
-      env: { SCALEKIT_ENVIRONMENT_URL: 'https://acme.scalekit.com', SCALEKIT_RESOURCE_ID: 'res_1', MCP_SERVER_URL: 'http://localhost:3000/mcp' },
+      env: {
+        SCALEKIT_ENVIRONMENT_URL: 'https://acme.scalekit.com',
+        SCALEKIT_RESOURCE_ID: 'res_1',
+        MCP_SERVER_URL: 'http://localhost:3000/mcp',
+      },
       keys: createLocalJWKSet({ keys: [jwk] }),
       log: () => {},
     });
@@ -82,8 +122,19 @@ describe('the v1 guard, run from the generated modules', () => {
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
-  const request = (authorization: string | undefined, body: unknown, origin?: string) => ({ method: 'POST', path: '/mcp', authorization, origin, body: async () => body });
-  const call = (name: string, id = 1) => ({ jsonrpc: '2.0', id, method: 'tools/call', params: { name, arguments: {} } });
+  const request = (authorization: string | undefined, body: unknown, origin?: string) => ({
+    method: 'POST',
+    path: '/mcp',
+    authorization,
+    origin,
+    body: async () => body,
+  });
+  const call = (name: string, id = 1) => ({
+    jsonrpc: '2.0',
+    id,
+    method: 'tools/call',
+    params: { name, arguments: {} },
+  });
 
   it('guards the endpoint in any letter case and below it, and serves discovery paths', () => {
     expect(oauth.route('/mcp')).toBe('mcp');
@@ -113,24 +164,43 @@ describe('the v1 guard, run from the generated modules', () => {
         /^Bearer error="insufficient_scope", error_description="[^"]+", scope="notes:read notes:write", resource_metadata="http:\/\/localhost:3000\/\.well-known\/oauth-protected-resource\/mcp"$/,
       );
     }
-    for (const body of [call('list_notes'), call('ping'), call('not_registered'), { jsonrpc: '2.0', id: 1, method: 'tools/list' }, 'not json']) {
+    for (const body of [
+      call('list_notes'),
+      call('ping'),
+      call('not_registered'),
+      { jsonrpc: '2.0', id: 1, method: 'tools/list' },
+      'not json',
+    ]) {
       expect((await oauth.authorize(request(`Bearer ${readOnly}`, body))).ok, JSON.stringify(body)).toBe(true);
     }
   });
 
   it('refuses a disallowed browser Origin with 403, and a bad token with 401 invalid_token', async () => {
     const token = await sign('notes:read notes:write');
-    expect((await oauth.authorize(request(`Bearer ${token}`, call('list_notes'), 'https://evil.example'))).response?.status).toBe(403);
-    expect((await oauth.authorize(request(`Bearer ${token}`, call('list_notes'), 'http://localhost:6274'))).ok).toBe(true);
+    expect(
+      (await oauth.authorize(request(`Bearer ${token}`, call('list_notes'), 'https://evil.example'))).response?.status,
+    ).toBe(403);
+    expect((await oauth.authorize(request(`Bearer ${token}`, call('list_notes'), 'http://localhost:6274'))).ok).toBe(
+      true,
+    );
     const bad = await oauth.authorize(request(`Bearer ${token}x`, call('list_notes')));
     expect(bad.response?.status).toBe(401);
     expect(bad.response?.headers.get('www-authenticate')).toContain('error="invalid_token"');
   });
 
   it('refuses to start when MCP_SERVER_URL names another path than the route it guards', async () => {
-    const { createMcpOAuth } = (await import(path.join(dir, 'mcp-oauth/index.ts'))) as { createMcpOAuth: (options: object) => unknown };
+    const { createMcpOAuth } = (await import(path.join(dir, 'mcp-oauth/index.ts'))) as {
+      createMcpOAuth: (options: object) => unknown;
+    };
     expect(() =>
-      createMcpOAuth({ mcpPath: '/api/mcp', env: { SCALEKIT_ENVIRONMENT_URL: 'https://acme.scalekit.com', SCALEKIT_RESOURCE_ID: 'res_1', MCP_SERVER_URL: 'http://localhost:3000/mcp' } }),
+      createMcpOAuth({
+        mcpPath: '/api/mcp',
+        env: {
+          SCALEKIT_ENVIRONMENT_URL: 'https://acme.scalekit.com',
+          SCALEKIT_RESOURCE_ID: 'res_1',
+          MCP_SERVER_URL: 'http://localhost:3000/mcp',
+        },
+      }),
     ).toThrow(/this app serves MCP at \/api\/mcp/);
   });
 });

@@ -80,8 +80,10 @@ describe('patchEntry', () => {
   });
 
   it('Hono: hands the verified token to the transport, with or without existing options', () => {
-    const source = (call: string) => `import { Hono } from 'hono';\nconst app = new Hono();\napp.all('/mcp', async (c) => {\n  return ${call};\n});\n`;
-    const honoInput = (call: string) => entryInput(source(call), { framework: 'hono', adapterSpecifier: './mcp-oauth/hono.js' });
+    const source = (call: string) =>
+      `import { Hono } from 'hono';\nconst app = new Hono();\napp.all('/mcp', async (c) => {\n  return ${call};\n});\n`;
+    const honoInput = (call: string) =>
+      entryInput(source(call), { framework: 'hono', adapterSpecifier: './mcp-oauth/hono.js' });
     const bare = patched(honoInput('transport.handleRequest(c.req.raw)'));
     expect(bare).toContain('return transport.handleRequest(c.req.raw, { authInfo: authInfoOf(c) });');
     expect(patched({ ...honoInput(''), source: bare })).toBe(bare);
@@ -94,10 +96,16 @@ describe('patchEntry', () => {
 
   it('refuses, with the snippet to add by hand, when the route is not there or a name is taken', () => {
     const missing = patchEntry(entryInput(EXPRESS_ENTRY, { mcpPath: '/other' }));
-    expect(missing).toMatchObject({ ok: false, reason: expect.stringContaining('does not mount the MCP endpoint at /other') });
+    expect(missing).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('does not mount the MCP endpoint at /other'),
+    });
     if (!missing.ok) expect(missing.snippet).toContain("app.use(mcpOAuth({ mcpPath: '/other' }));");
     const clash = patchEntry(entryInput(`import { mcpOAuth } from './legacy-auth.js';\n${EXPRESS_ENTRY}`));
-    expect(clash).toMatchObject({ ok: false, reason: expect.stringContaining('already has something called mcpOAuth') });
+    expect(clash).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('already has something called mcpOAuth'),
+    });
   });
 });
 
@@ -126,14 +134,21 @@ export function register(server: McpServer) {
     expect(result.text).toContain('scopeChallenge: custom');
     expect(result.text).not.toContain("scopeChallengeFor('add_note')");
     expect(result.text).not.toContain("scopeChallengeFor('unmapped')");
-    expect(result.manual).toEqual([expect.objectContaining({ line: 6, snippet: "scopeChallenge: scopeChallengeFor('from_variable'),", reason: expect.stringContaining('not an object literal') })]);
+    expect(result.manual).toEqual([
+      expect.objectContaining({
+        line: 6,
+        snippet: "scopeChallenge: scopeChallengeFor('from_variable'),",
+        reason: expect.stringContaining('not an object literal'),
+      }),
+    ]);
     expect(patchToolRegistrations(input(result.text!)).text).toBeUndefined();
   });
 });
 
 describe('package.json', () => {
   it('adds only missing dependencies, alphabetically, in the file’s indentation, leaving the rest byte for byte', () => {
-    const manifest = '{\n    "name": "x",\n    "dependencies": {\n        "express": "^4.21.2",\n        "zod": "3.22.4"\n    }\n}\n';
+    const manifest =
+      '{\n    "name": "x",\n    "dependencies": {\n        "express": "^4.21.2",\n        "zod": "3.22.4"\n    }\n}\n';
     const wanted = [
       { name: 'jose', range: '^6.1.0', dev: false },
       { name: 'cors', range: '^2.8.5', dev: false },
@@ -149,12 +164,19 @@ describe('package.json', () => {
   });
 
   it('fills an empty section', () => {
-    expect(addDependencies('{\n  "dependencies": {}\n}\n', [{ name: 'jose', range: '^6.1.0', dev: false }])).toBe('{\n  "dependencies": {\n    "jose": "^6.1.0"\n  }\n}\n');
+    expect(addDependencies('{\n  "dependencies": {}\n}\n', [{ name: 'jose', range: '^6.1.0', dev: false }])).toBe(
+      '{\n  "dependencies": {\n    "jose": "^6.1.0"\n  }\n}\n',
+    );
   });
 });
 
 describe('.env.example', () => {
-  const variables = oauthEnvVariables({ scalekitEnvUrl: 'https://acme.scalekit.com', resourceId: 'res_1', mcpServerUrl: 'http://localhost:3000/mcp', serverUrlInAudience: false });
+  const variables = oauthEnvVariables({
+    scalekitEnvUrl: 'https://acme.scalekit.com',
+    resourceId: 'res_1',
+    mcpServerUrl: 'http://localhost:3000/mcp',
+    serverUrlInAudience: false,
+  });
 
   it('appends only the missing variables, keeps the rest, and is a no-op once they are there', () => {
     const existing = 'PORT=3000\n# SCALEKIT_RESOURCE_ID=res_old\n';

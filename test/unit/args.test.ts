@@ -40,18 +40,29 @@ describe('scaffold flags', () => {
   it('reads every flag', async () => {
     const flags = await parse([
       'my-dir',
-      '--framework', 'hono',
-      '--base-url', 'https://mcp.example.com',
-      '--mcp-path', '/api/mcp',
-      '--scalekit-env-url', 'https://acme.scalekit.com',
-      '--resource-id', 'res_1',
+      '--framework',
+      'hono',
+      '--base-url',
+      'https://mcp.example.com',
+      '--mcp-path',
+      '/api/mcp',
+      '--scalekit-env-url',
+      'https://acme.scalekit.com',
+      '--resource-id',
+      'res_1',
       '--server-url-in-audience',
-      '--scope', 'a=first',
-      '--scope', 'b=second, with = signs',
-      '--tool', 'one=a',
-      '--tool', 'two=',
-      '--registration', 'dcr',
-      '--package-manager', 'pnpm',
+      '--scope',
+      'a=first',
+      '--scope',
+      'b=second, with = signs',
+      '--tool',
+      'one=a',
+      '--tool',
+      'two=',
+      '--registration',
+      'dcr',
+      '--package-manager',
+      'pnpm',
       '--no-install',
       '--no-git',
       '-y',
@@ -112,9 +123,24 @@ describe('command line errors', () => {
     const help = captureIo();
     expect(await main(['--help'], help)).toBe(0);
     expect(help.stdoutText()).toMatch(/Usage: create-mcp-oauth \[options\] (\[command\] )?\[dir\]/);
-    for (const flag of ['--framework', '--base-url', '--mcp-path', '--scalekit-env-url', '--resource-id', '--server-url-in-audience',
-      '--no-server-url-in-audience', '--scope', '--tool', '--registration', '--package-manager', '--no-install', '--no-git', '--yes',
-      '--force', '--dry-run']) {
+    for (const flag of [
+      '--framework',
+      '--base-url',
+      '--mcp-path',
+      '--scalekit-env-url',
+      '--resource-id',
+      '--server-url-in-audience',
+      '--no-server-url-in-audience',
+      '--scope',
+      '--tool',
+      '--registration',
+      '--package-manager',
+      '--no-install',
+      '--no-git',
+      '--yes',
+      '--force',
+      '--dry-run',
+    ]) {
       expect(help.stdoutText()).toContain(flag);
     }
     const version = captureIo();

@@ -72,7 +72,9 @@ describe('--force into a directory with the user’s files', () => {
     const run = await runCli([...SCAFFOLD, '--force'], { cwd: work });
     expect(run.exitCode, run.all).toBe(0);
     expect(run.stdout).toContain(`Wrote ${generated.size - 1} files in ${target} (overwrote ${inTheWay.length})`);
-    expect(run.stdout).toContain('Kept your existing .env: it is never overwritten; compare it with .env.example for new settings');
+    expect(run.stdout).toContain(
+      'Kept your existing .env: it is never overwritten; compare it with .env.example for new settings',
+    );
 
     const after = byPath(await snapshotTree(target));
     // Nothing the user had is gone.
@@ -84,7 +86,9 @@ describe('--force into a directory with the user’s files', () => {
     }
     // …and the user's own files, the secrets, git, the script's mode, the empty dir and the symlink are untouched.
     for (const entry of [...userOnly, '.env', '.git']) expect(after.get(entry), entry).toBe(before.get(entry));
-    expect(await readFile(path.join(target, '.env'), 'utf8')).toBe('SCALEKIT_ENVIRONMENT_URL=https://acme.scalekit.com\nSECRET=keep-me\n');
+    expect(await readFile(path.join(target, '.env'), 'utf8')).toBe(
+      'SCALEKIT_ENVIRONMENT_URL=https://acme.scalekit.com\nSECRET=keep-me\n',
+    );
     expect((await lstat(path.join(target, 'bin/run.sh'))).mode & 0o777).toBe(0o750);
     // Only generated files were added.
     for (const entry of after.keys()) {
@@ -119,7 +123,9 @@ describe('--force into a directory with the user’s files', () => {
     const before = await snapshotTree(root, { mtimes: true });
     const dirInTheWay = await runCli([...SCAFFOLD, '--force'], { cwd: work });
     expect(dirInTheWay.exitCode).toBe(1);
-    expect(dirInTheWay.stderr).toMatch(/^error: \[dir\]: vitest\.config\.ts exists in .*app as a directory; move it away/m);
+    expect(dirInTheWay.stderr).toMatch(
+      /^error: \[dir\]: vitest\.config\.ts exists in .*app as a directory; move it away/m,
+    );
     expect(await snapshotTree(root, { mtimes: true })).toEqual(before);
 
     await rm(path.join(target, 'vitest.config.ts'), { recursive: true });

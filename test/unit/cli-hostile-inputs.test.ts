@@ -41,16 +41,46 @@ interface HostileCase {
   env?: Record<string, string>;
 }
 
-const bad = (input: string, args: string[], names: RegExp, more: Partial<HostileCase> = {}): HostileCase => ({ input, args, names, ...more });
-const baseUrl = (value: string) => bad(`--base-url ${JSON.stringify(value)}`, argv('app', { '--base-url': value }), /^error: --base-url: /m);
-const envUrl = (value: string) => bad(`--scalekit-env-url ${JSON.stringify(value)}`, argv('app', { '--scalekit-env-url': value }), /^error: --scalekit-env-url: /m);
-const mcpPath = (value: string) => bad(`--mcp-path ${JSON.stringify(value)}`, argv('app', {}, ['--mcp-path', value]), /^error: --mcp-path: /m);
-const resourceId = (value: string) => bad(`--resource-id ${JSON.stringify(value)}`, argv('app', { '--resource-id': value }), /^error: --resource-id: /m);
+const bad = (input: string, args: string[], names: RegExp, more: Partial<HostileCase> = {}): HostileCase => ({
+  input,
+  args,
+  names,
+  ...more,
+});
+const baseUrl = (value: string) =>
+  bad(`--base-url ${JSON.stringify(value)}`, argv('app', { '--base-url': value }), /^error: --base-url: /m);
+const envUrl = (value: string) =>
+  bad(
+    `--scalekit-env-url ${JSON.stringify(value)}`,
+    argv('app', { '--scalekit-env-url': value }),
+    /^error: --scalekit-env-url: /m,
+  );
+const mcpPath = (value: string) =>
+  bad(`--mcp-path ${JSON.stringify(value)}`, argv('app', {}, ['--mcp-path', value]), /^error: --mcp-path: /m);
+const resourceId = (value: string) =>
+  bad(`--resource-id ${JSON.stringify(value)}`, argv('app', { '--resource-id': value }), /^error: --resource-id: /m);
 const scopes = (...values: string[]) =>
-  bad(`--scope ${values.map((v) => JSON.stringify(v)).join(' --scope ')}`, argv('app', {}, values.flatMap((v) => ['--scope', v])), /^error: --scope\b/m);
+  bad(
+    `--scope ${values.map((v) => JSON.stringify(v)).join(' --scope ')}`,
+    argv(
+      'app',
+      {},
+      values.flatMap((v) => ['--scope', v]),
+    ),
+    /^error: --scope\b/m,
+  );
 const tools = (...values: string[]) =>
-  bad(`--tool ${values.map((v) => JSON.stringify(v)).join(' --tool ')}`, argv('app', {}, values.flatMap((v) => ['--tool', v])), /^error: --tool\b/m);
-const dir = (value: string, more: Partial<HostileCase> = {}) => bad(`[dir] ${JSON.stringify(value)}`, argv(value), /^error: \[dir\]: /m, more);
+  bad(
+    `--tool ${values.map((v) => JSON.stringify(v)).join(' --tool ')}`,
+    argv(
+      'app',
+      {},
+      values.flatMap((v) => ['--tool', v]),
+    ),
+    /^error: --tool\b/m,
+  );
+const dir = (value: string, more: Partial<HostileCase> = {}) =>
+  bad(`[dir] ${JSON.stringify(value)}`, argv(value), /^error: \[dir\]: /m, more);
 
 const CASES: HostileCase[] = [
   // Malformed, relative and non-http URLs
@@ -151,18 +181,40 @@ const CASES: HostileCase[] = [
   dir('not-empty'),
   dir('app', { cwd: 'readonly' }),
   // Unknown choices and flags
-  bad('--framework fastify', argv('app', { '--framework': 'fastify' }), /^error: --framework: "fastify" is not one of express, hono/m),
+  bad(
+    '--framework fastify',
+    argv('app', { '--framework': 'fastify' }),
+    /^error: --framework: "fastify" is not one of express, hono/m,
+  ),
   bad('--framework ""', argv('app', { '--framework': '' }), /^error: --framework: /m),
   bad('--registration auto', argv('app', {}, ['--registration', 'auto']), /^error: --registration: /m),
   bad('--package-manager deno', argv('app', {}, ['--package-manager', 'deno']), /^error: --package-manager: /m),
-  bad('--package-manager "npm; rm -rf /"', argv('app', {}, ['--package-manager', 'npm; rm -rf /']), /^error: --package-manager: /m),
+  bad(
+    '--package-manager "npm; rm -rf /"',
+    argv('app', {}, ['--package-manager', 'npm; rm -rf /']),
+    /^error: --package-manager: /m,
+  ),
   bad('--frobnicate', argv('app', {}, ['--frobnicate']), /unknown option '--frobnicate'/),
   bad('a second [dir]', argv('app', {}, ['other']), /too many arguments/),
-  bad('--base-url without its value', [...argv('app', { '--base-url': null }), '--base-url'], /option '--base-url <url>' argument missing/),
+  bad(
+    '--base-url without its value',
+    [...argv('app', { '--base-url': null }), '--base-url'],
+    /option '--base-url <url>' argument missing/,
+  ),
   // What only a prompt could resolve, without a terminal
-  bad('nothing at all, CI=true', [], /missing \[dir\][\s\S]*missing --framework[\s\S]*missing --base-url[\s\S]*missing --scalekit-env-url[\s\S]*missing --resource-id[\s\S]*can't prompt: CI is set/),
-  bad('[dir] only, on pipes', ['app'], /missing --framework[\s\S]*can't prompt: stdin\/stdout is not a terminal/, { env: { CI: '' } }),
-  bad('--scalekit-env-url and --resource-id left out', argv('app', { '--scalekit-env-url': null, '--resource-id': null }), /missing --scalekit-env-url[\s\S]*missing --resource-id/),
+  bad(
+    'nothing at all, CI=true',
+    [],
+    /missing \[dir\][\s\S]*missing --framework[\s\S]*missing --base-url[\s\S]*missing --scalekit-env-url[\s\S]*missing --resource-id[\s\S]*can't prompt: CI is set/,
+  ),
+  bad('[dir] only, on pipes', ['app'], /missing --framework[\s\S]*can't prompt: stdin\/stdout is not a terminal/, {
+    env: { CI: '' },
+  }),
+  bad(
+    '--scalekit-env-url and --resource-id left out',
+    argv('app', { '--scalekit-env-url': null, '--resource-id': null }),
+    /missing --scalekit-env-url[\s\S]*missing --resource-id/,
+  ),
 ];
 
 /** Running as root, permission bits do not stop writes: run the unwritable case as `nobody` instead. */
@@ -180,7 +232,12 @@ async function runAsUnprivileged(args: string[], cwd: string): Promise<CliResult
     uid: NOBODY,
     gid: NOBODY,
   });
-  return { exitCode: result.exitCode, stdout: String(result.stdout), stderr: String(result.stderr), all: String(result.all) };
+  return {
+    exitCode: result.exitCode,
+    stdout: String(result.stdout),
+    stderr: String(result.stderr),
+    all: String(result.all),
+  };
 }
 
 /** A fresh sandbox: work/ (the cwd) with a file and a non-empty directory in it, and a read-only directory. */

@@ -53,10 +53,21 @@ function baseEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
  */
 function runAndInterrupt(
   args: string[],
-  options: { cwd: string; env: NodeJS.ProcessEnv; signals: NodeJS.Signals[]; group?: boolean; readyWhen?: () => Promise<boolean> },
+  options: {
+    cwd: string;
+    env: NodeJS.ProcessEnv;
+    signals: NodeJS.Signals[];
+    group?: boolean;
+    readyWhen?: () => Promise<boolean>;
+  },
 ): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI_BIN, ...args], { cwd: options.cwd, env: options.env, stdio: 'pipe', detached: true });
+    const child = spawn(process.execPath, [CLI_BIN, ...args], {
+      cwd: options.cwd,
+      env: options.env,
+      stdio: 'pipe',
+      detached: true,
+    });
     let stdout = '';
     let stderr = '';
     let paused = false;
@@ -108,9 +119,11 @@ const announced = (stderr: string) => [...stderr.matchAll(/^\[test-pause\] \d+ (
  * Whether the run paused at its final clean-up (removing the staging directory, after the last file was
  * in place), read from the run's own log so the test does not depend on how many files the plan has.
  */
-const pausedAtCleanup = (run: Run, n: number) => /^rm \S+\/\.app\.create-mcp-oauth-\d+-[0-9a-f]{8}$/.test(announced(run.stderr)[n - 1] ?? '');
+const pausedAtCleanup = (run: Run, n: number) =>
+  /^rm \S+\/\.app\.create-mcp-oauth-\d+-[0-9a-f]{8}$/.test(announced(run.stderr)[n - 1] ?? '');
 
-const pauseEnv = (n: number, extra: NodeJS.ProcessEnv = {}) => baseEnv({ CREATE_MCP_OAUTH_TEST_PAUSE_AFTER: String(n), ...extra });
+const pauseEnv = (n: number, extra: NodeJS.ProcessEnv = {}) =>
+  baseEnv({ CREATE_MCP_OAUTH_TEST_PAUSE_AFTER: String(n), ...extra });
 
 async function sandbox(): Promise<{ root: string; work: string; target: string }> {
   const root = await mkdtemp(path.join(os.tmpdir(), 'cmo-interrupt-'));
@@ -143,13 +156,21 @@ async function recordOperations(args: string[], prepare: (target: string) => Pro
 
 /** 1-based index of the last operation that puts something into the target: after it, the write is done. */
 function commitPoint(operations: string[], target: string): number {
-  const intoTarget = (operation: string) => operation.startsWith('rename ') && operation.split(' ')[2]!.startsWith(target);
+  const intoTarget = (operation: string) =>
+    operation.startsWith('rename ') && operation.split(' ')[2]!.startsWith(target);
   return operations.findLastIndex(intoTarget) + 1;
 }
 
 /** A spread of pause points: the first few, evenly spaced ones, and every point around the commit. */
 function pausePoints(total: number, commit: number): number[] {
-  const points = new Set<number>([1, 2, 3, commit - 1, commit, ...Array.from({ length: total - commit }, (_, i) => commit + 1 + i)]);
+  const points = new Set<number>([
+    1,
+    2,
+    3,
+    commit - 1,
+    commit,
+    ...Array.from({ length: total - commit }, (_, i) => commit + 1 + i),
+  ]);
   for (let i = 1; i <= 6; i++) points.add(Math.round((commit * i) / 7));
   return [...points].filter((n) => n >= 1 && n <= total).sort((a, b) => a - b);
 }
@@ -162,10 +183,14 @@ const reference = await (async () => {
   if (run.exitCode !== 0) throw new Error(run.all);
   const tree = await snapshotTree(target);
   const files = Object.fromEntries(
-    await Promise.all(tree.filter((line) => line.includes(' file ')).map(async (line) => {
-      const file = line.split(' ')[0]!;
-      return [file, await readFile(path.join(target, file), 'utf8')] as const;
-    })),
+    await Promise.all(
+      tree
+        .filter((line) => line.includes(' file '))
+        .map(async (line) => {
+          const file = line.split(' ')[0]!;
+          return [file, await readFile(path.join(target, file), 'utf8')] as const;
+        }),
+    ),
   );
   await rm(root, { recursive: true, force: true });
   return { tree, files };
@@ -190,13 +215,21 @@ afterAll(() => {
 describe('the recorded writes', () => {
   it('commit a new directory with one rename, and a --force run with moves after staging everything', () => {
     expect(newDirOperations[newDirCommit - 1]).toMatch(/^rename \S+\/project \S+\/app$/);
-    expect(newDirOperations.slice(newDirCommit)).toEqual([expect.stringMatching(/^rm \S+create-mcp-oauth-\d+-[0-9a-f]{8}$/)]);
+    expect(newDirOperations.slice(newDirCommit)).toEqual([
+      expect.stringMatching(/^rm \S+create-mcp-oauth-\d+-[0-9a-f]{8}$/),
+    ]);
     // Everything is staged before the first change to the target; the moves come last.
     const firstTouch = forceOperations.findIndex((operation) => operation.includes('/work/app/'));
-    expect(forceOperations.slice(0, firstTouch).every((operation) => operation.includes('/work/.app.create-mcp-oauth-'))).toBe(true);
-    expect(forceOperations.slice(0, firstTouch).filter((operation) => operation.startsWith('writeFile ')).length).toBeGreaterThan(30);
+    expect(
+      forceOperations.slice(0, firstTouch).every((operation) => operation.includes('/work/.app.create-mcp-oauth-')),
+    ).toBe(true);
+    expect(
+      forceOperations.slice(0, firstTouch).filter((operation) => operation.startsWith('writeFile ')).length,
+    ).toBeGreaterThan(30);
     expect(forceCommit).toBeGreaterThan(firstTouch);
-    expect(forceOperations.slice(forceCommit)).toEqual([expect.stringMatching(/^rm \S+create-mcp-oauth-\d+-[0-9a-f]{8}$/)]);
+    expect(forceOperations.slice(forceCommit)).toEqual([
+      expect.stringMatching(/^rm \S+create-mcp-oauth-\d+-[0-9a-f]{8}$/),
+    ]);
   });
 });
 
@@ -214,7 +247,9 @@ describe.concurrent('SIGINT while writing a new directory', () => {
         expect(run.stderr).toMatch(/rolled back: the target directory is as it was/);
         expect(await snapshotTree(root)).toEqual(before);
       } else {
-        expect(run.stderr).toMatch(/the project is complete in .*app; dependencies were not installed and git was not run/);
+        expect(run.stderr).toMatch(
+          /the project is complete in .*app; dependencies were not installed and git was not run/,
+        );
         expect(await snapshotTree(target)).toEqual(reference.tree);
         expect(await stagingDirsIn(work)).toEqual([]);
       }
@@ -233,7 +268,9 @@ describe.concurrent('SIGKILL while writing a new directory', () => {
       expect(run.signal).toBe('SIGKILL');
       const entries = await readdir(work);
       const leftovers = entries.filter((entry) => STAGING.test(entry));
-      const committed = announced(run.stderr).slice(0, n).some((operation) => /^rename \S+\/project \S+\/work\/app$/.test(operation));
+      const committed = announced(run.stderr)
+        .slice(0, n)
+        .some((operation) => /^rename \S+\/project \S+\/work\/app$/.test(operation));
       if (!committed) {
         expect(entries).not.toContain('app');
       } else {
@@ -286,49 +323,70 @@ describe.concurrent('SIGINT while writing into an existing directory with --forc
 });
 
 describe.concurrent('SIGKILL while writing into an existing directory with --force', () => {
-  it.each(pausePoints(forceOperations.length, forceCommit))('after file operation %i: no user file is lost', async (n) => {
-    const { root, work, target } = await sandbox();
-    try {
-      await writeUserFiles(target);
-      const run = await runAndInterrupt(FORCE_SCAFFOLD, { cwd: work, env: pauseEnv(n), signals: ['SIGKILL'] });
-      tally.sigkillPoints += 1;
-      expect(run.signal).toBe('SIGKILL');
-      const [leftover] = await stagingDirsIn(work);
-      let partial = false;
-      for (const [file, original] of Object.entries(USER_FILES)) {
-        const now = await readFile(path.join(target, file), 'utf8').catch(() => undefined);
-        const backup = leftover ? await readFile(path.join(work, leftover, 'backup', file), 'utf8').catch(() => undefined) : undefined;
-        // Once the last move is done, overwriting a generated name is what --force asked for; before, the original is in backup/.
-        const overwrittenAsAsked = pausedAtCleanup(run, n) && file !== '.env' && now === reference.files[file];
-        const kept = now === original || backup === original || overwrittenAsAsked;
-        if (!kept) tally.lostUserFiles += 1;
-        expect(kept, `${file} after SIGKILL at operation ${n}`).toBe(true);
-        if (now !== original && now !== reference.files[file]) partial = true;
+  it.each(pausePoints(forceOperations.length, forceCommit))(
+    'after file operation %i: no user file is lost',
+    async (n) => {
+      const { root, work, target } = await sandbox();
+      try {
+        await writeUserFiles(target);
+        const run = await runAndInterrupt(FORCE_SCAFFOLD, { cwd: work, env: pauseEnv(n), signals: ['SIGKILL'] });
+        tally.sigkillPoints += 1;
+        expect(run.signal).toBe('SIGKILL');
+        const [leftover] = await stagingDirsIn(work);
+        let partial = false;
+        for (const [file, original] of Object.entries(USER_FILES)) {
+          const now = await readFile(path.join(target, file), 'utf8').catch(() => undefined);
+          const backup = leftover
+            ? await readFile(path.join(work, leftover, 'backup', file), 'utf8').catch(() => undefined)
+            : undefined;
+          // Once the last move is done, overwriting a generated name is what --force asked for; before, the original is in backup/.
+          const overwrittenAsAsked = pausedAtCleanup(run, n) && file !== '.env' && now === reference.files[file];
+          const kept = now === original || backup === original || overwrittenAsAsked;
+          if (!kept) tally.lostUserFiles += 1;
+          expect(kept, `${file} after SIGKILL at operation ${n}`).toBe(true);
+          if (now !== original && now !== reference.files[file]) partial = true;
+        }
+        const generated = Object.keys(reference.files).filter((file) => !(file in USER_FILES));
+        const present = await Promise.all(
+          generated.map((file) =>
+            readFile(path.join(target, file), 'utf8').then(
+              () => true,
+              () => false,
+            ),
+          ),
+        );
+        if (present.some(Boolean) && !present.every(Boolean)) partial = true;
+        if (partial) tally.partialForcedTargets += 1;
+      } finally {
+        await rm(root, { recursive: true, force: true });
       }
-      const generated = Object.keys(reference.files).filter((file) => !(file in USER_FILES));
-      const present = await Promise.all(generated.map((file) => readFile(path.join(target, file), 'utf8').then(() => true, () => false)));
-      if (present.some(Boolean) && !present.every(Boolean)) partial = true;
-      if (partial) tally.partialForcedTargets += 1;
-    } finally {
-      await rm(root, { recursive: true, force: true });
-    }
-  });
+    },
+  );
 
   it('the next run keeps a leftover holding backups and says where the originals are', async () => {
     const { root, work } = await sandbox();
     try {
       await writeUserFiles(path.join(work, 'app'));
       // A point in the move phase after package.json (a file the user had) was moved to backup/.
-      const backedUp = forceOperations.findIndex((operation) => /^rename \S+\/app\/package\.json \S+\/backup\/package\.json$/.test(operation)) + 1;
+      const backedUp =
+        forceOperations.findIndex((operation) =>
+          /^rename \S+\/app\/package\.json \S+\/backup\/package\.json$/.test(operation),
+        ) + 1;
       expect(backedUp).toBeGreaterThan(0);
       await runAndInterrupt(FORCE_SCAFFOLD, { cwd: work, env: pauseEnv(backedUp), signals: ['SIGKILL'] });
       const [leftover] = await stagingDirsIn(work);
-      expect(await readFile(path.join(work, leftover!, 'backup', 'package.json'), 'utf8')).toBe(USER_FILES['package.json']);
+      expect(await readFile(path.join(work, leftover!, 'backup', 'package.json'), 'utf8')).toBe(
+        USER_FILES['package.json'],
+      );
 
       const again = await runCli(FORCE_SCAFFOLD, { cwd: work });
       expect(again.exitCode, again.all).toBe(0);
-      expect(again.stderr).toContain(`${path.join(work, leftover!)} was left behind by an interrupted run and holds the originals`);
-      expect(await readFile(path.join(work, leftover!, 'backup', 'package.json'), 'utf8')).toBe(USER_FILES['package.json']);
+      expect(again.stderr).toContain(
+        `${path.join(work, leftover!)} was left behind by an interrupted run and holds the originals`,
+      );
+      expect(await readFile(path.join(work, leftover!, 'backup', 'package.json'), 'utf8')).toBe(
+        USER_FILES['package.json'],
+      );
     } finally {
       await rm(root, { recursive: true, force: true });
     }
@@ -346,42 +404,70 @@ describe('SIGINT while installing dependencies', () => {
     const started = path.join(root, 'install-started');
     await mkdir(bin);
     const waiting = `require('fs').writeFileSync(${JSON.stringify(started)}, ''); setTimeout(() => {}, 30000)`;
-    await writeFile(path.join(bin, 'npm'), `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} -e ${JSON.stringify(waiting)}\n`);
+    await writeFile(
+      path.join(bin, 'npm'),
+      `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} -e ${JSON.stringify(waiting)}\n`,
+    );
     await chmod(path.join(bin, 'npm'), 0o755);
     return { env: baseEnv({ PATH: `${bin}${path.delimiter}${process.env.PATH}` }), started };
   }
   const installArgs = ['app', '--yes', '--no-git', '--package-manager', 'npm'];
-  const isStarted = (file: string) => () => readFile(file).then(() => true, () => false);
+  const isStarted = (file: string) => () =>
+    readFile(file).then(
+      () => true,
+      () => false,
+    );
 
-  it.skipIf(process.platform === 'win32')('Ctrl-C keeps the complete project, says how to finish, and exits 130', async () => {
-    const { root, work, target } = await sandbox();
-    try {
-      const { env, started } = await slowNpm(root);
-      const run = await runAndInterrupt(installArgs, { cwd: work, env, signals: ['SIGINT'], group: true, readyWhen: isStarted(started) });
-      expect(run.code, run.stderr).toBe(130);
-      expect(run.stdout).toMatch(/Created \d+ files in .*app/);
-      expect(run.stderr).toMatch(/Installing dependencies was interrupted/);
-      expect(run.stderr).toContain(`Cancelled\nthe project was kept in ${target}. To finish: cd ${target} && npm install\n`);
-      expect(run.stdout).not.toMatch(/Next steps/);
-      expect(await snapshotTree(target)).toEqual(reference.tree);
-    } finally {
-      await rm(root, { recursive: true, force: true });
-    }
-  });
+  it.skipIf(process.platform === 'win32')(
+    'Ctrl-C keeps the complete project, says how to finish, and exits 130',
+    async () => {
+      const { root, work, target } = await sandbox();
+      try {
+        const { env, started } = await slowNpm(root);
+        const run = await runAndInterrupt(installArgs, {
+          cwd: work,
+          env,
+          signals: ['SIGINT'],
+          group: true,
+          readyWhen: isStarted(started),
+        });
+        expect(run.code, run.stderr).toBe(130);
+        expect(run.stdout).toMatch(/Created \d+ files in .*app/);
+        expect(run.stderr).toMatch(/Installing dependencies was interrupted/);
+        expect(run.stderr).toContain(
+          `Cancelled\nthe project was kept in ${target}. To finish: cd ${target} && npm install\n`,
+        );
+        expect(run.stdout).not.toMatch(/Next steps/);
+        expect(await snapshotTree(target)).toEqual(reference.tree);
+      } finally {
+        await rm(root, { recursive: true, force: true });
+      }
+    },
+  );
 
-  it.skipIf(process.platform === 'win32')('a second SIGINT exits at once even if the package manager ignores the first', async () => {
-    const { root, work, target } = await sandbox();
-    try {
-      const { env, started } = await slowNpm(root);
-      const began = Date.now();
-      // Sent to the CLI only: the package manager never sees it and would sleep on for 30 s.
-      const run = await runAndInterrupt(installArgs, { cwd: work, env, signals: ['SIGINT', 'SIGINT'], readyWhen: isStarted(started) });
-      expect(Date.now() - began).toBeLessThan(10_000);
-      expect(run.code, run.stderr).toBe(130);
-      expect(run.stderr).toContain(`Cancelled: the project was kept in ${target}. To finish: cd ${target} && npm install`);
-      expect(await snapshotTree(target)).toEqual(reference.tree);
-    } finally {
-      await rm(root, { recursive: true, force: true });
-    }
-  });
+  it.skipIf(process.platform === 'win32')(
+    'a second SIGINT exits at once even if the package manager ignores the first',
+    async () => {
+      const { root, work, target } = await sandbox();
+      try {
+        const { env, started } = await slowNpm(root);
+        const began = Date.now();
+        // Sent to the CLI only: the package manager never sees it and would sleep on for 30 s.
+        const run = await runAndInterrupt(installArgs, {
+          cwd: work,
+          env,
+          signals: ['SIGINT', 'SIGINT'],
+          readyWhen: isStarted(started),
+        });
+        expect(Date.now() - began).toBeLessThan(10_000);
+        expect(run.code, run.stderr).toBe(130);
+        expect(run.stderr).toContain(
+          `Cancelled: the project was kept in ${target}. To finish: cd ${target} && npm install`,
+        );
+        expect(await snapshotTree(target)).toEqual(reference.tree);
+      } finally {
+        await rm(root, { recursive: true, force: true });
+      }
+    },
+  );
 });

@@ -17,14 +17,20 @@ function runBuilt(args: string[], options: { cwd: string; env?: NodeJS.ProcessEn
   const started = Date.now();
   return new Promise((resolve, reject) => {
     // stdin stays open and silent: a CLI waiting for input would hang here, and the timeout would tell.
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd, env: options.env ?? baseEnv(), stdio: 'pipe' });
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: options.cwd,
+      env: options.env ?? baseEnv(),
+      stdio: 'pipe',
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`timed out (hung?) after ${options.timeoutMs ?? 10_000} ms\nstdout: ${stdout}\nstderr: ${stderr}`));
+      reject(
+        new Error(`timed out (hung?) after ${options.timeoutMs ?? 10_000} ms\nstdout: ${stdout}\nstderr: ${stderr}`),
+      );
     }, options.timeoutMs ?? 10_000);
     child.on('close', (code) => {
       clearTimeout(timer);
@@ -105,14 +111,17 @@ describe('install', () => {
     expect(run.stdout).not.toMatch(/npm install +# install dependencies/);
   });
 
-  it.skipIf(process.platform === 'win32')('on failure shows stderr, keeps the project, prints the retry command, exits 1', async () => {
-    const env = await fakeNpm('echo "lots of noise"; echo "npm ERR! code ENETUNREACH" >&2; exit 7');
-    const run = await runBuilt(['app', '--yes', '--no-git', '--package-manager', 'npm'], { cwd: dir, env });
-    expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/npm install failed \(exit code 7\):\nnpm ERR! code ENETUNREACH/);
-    expect(run.stderr).toContain(`To retry: cd ${path.join(dir, 'app')} && npm install`);
-    expect((await readdir(path.join(dir, 'app'))).length).toBeGreaterThan(0);
-  });
+  it.skipIf(process.platform === 'win32')(
+    'on failure shows stderr, keeps the project, prints the retry command, exits 1',
+    async () => {
+      const env = await fakeNpm('echo "lots of noise"; echo "npm ERR! code ENETUNREACH" >&2; exit 7');
+      const run = await runBuilt(['app', '--yes', '--no-git', '--package-manager', 'npm'], { cwd: dir, env });
+      expect(run.code).toBe(1);
+      expect(run.stderr).toMatch(/npm install failed \(exit code 7\):\nnpm ERR! code ENETUNREACH/);
+      expect(run.stderr).toContain(`To retry: cd ${path.join(dir, 'app')} && npm install`);
+      expect((await readdir(path.join(dir, 'app'))).length).toBeGreaterThan(0);
+    },
+  );
 
   it('explains a package manager that is not installed', async () => {
     const run = await runBuilt(['app', '--yes', '--no-git', '--package-manager', 'bun'], {
@@ -142,10 +151,14 @@ describe.skipIf(!hasGit)('git', () => {
     GIT_CONFIG_KEY_0: 'user.useConfigOnly',
     GIT_CONFIG_VALUE_0: 'true',
   });
-  const git = (cwd: string, ...args: string[]) => spawnSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, ...identity } });
+  const git = (cwd: string, ...args: string[]) =>
+    spawnSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, ...identity } });
 
   it('creates a repository with the first commit', async () => {
-    const run = await runBuilt(['app', '--yes', '--no-install'], { cwd: dir, env: baseEnv({ ...isolated(dir), ...identity }) });
+    const run = await runBuilt(['app', '--yes', '--no-install'], {
+      cwd: dir,
+      env: baseEnv({ ...isolated(dir), ...identity }),
+    });
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/initial commit/);
     expect(git(path.join(dir, 'app'), 'log', '--format=%s').stdout.trim()).toBe('Initial commit from create-mcp-oauth');
@@ -155,13 +168,18 @@ describe.skipIf(!hasGit)('git', () => {
   it('keeps the repository and explains when the commit fails for lack of an identity', async () => {
     const run = await runBuilt(['app', '--yes', '--no-install'], { cwd: dir, env: baseEnv(isolated(dir)) });
     expect(run.code).toBe(0);
-    expect(run.stderr).toMatch(/did not commit: git has no user name\/email configured.*git config --global user\.name/);
+    expect(run.stderr).toMatch(
+      /did not commit: git has no user name\/email configured.*git config --global user\.name/,
+    );
     expect((await readdir(path.join(dir, 'app'))).includes('.git')).toBe(true);
   });
 
   it('does not create a nested repository inside an existing work tree', async () => {
     git(dir, 'init', '-q');
-    const run = await runBuilt(['app', '--yes', '--no-install'], { cwd: dir, env: baseEnv({ ...isolated(dir), ...identity }) });
+    const run = await runBuilt(['app', '--yes', '--no-install'], {
+      cwd: dir,
+      env: baseEnv({ ...isolated(dir), ...identity }),
+    });
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/Skipped git init: the project is already inside a git repository/);
     expect((await readdir(path.join(dir, 'app'))).includes('.git')).toBe(false);

@@ -16,7 +16,9 @@ interface BuildMeta {
 }
 
 /** Runs the built CLI with a loader hook that appends each loaded module's URL to a file; returns the dist/ inputs loaded. */
-async function inputsLoadedBy(args: string[]): Promise<{ status: number | null; stdout: string; inputs: string[]; files: string[] }> {
+async function inputsLoadedBy(
+  args: string[],
+): Promise<{ status: number | null; stdout: string; inputs: string[]; files: string[] }> {
   const { dir, cleanup } = await tempDir();
   try {
     const log = path.join(dir, 'loaded.txt');
@@ -31,7 +33,10 @@ export async function load(url, context, next) {
   return next(url, context);
 }\n`,
     );
-    await writeFile(register, `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`);
+    await writeFile(
+      register,
+      `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`,
+    );
     const run = spawnSync(process.execPath, ['--import', pathToFileURL(register).href, BIN, ...args], {
       cwd: dir,
       env: { PATH: process.env.PATH, HOME: process.env.HOME, CI: 'true' },

@@ -29,8 +29,12 @@ describe('nextSteps', () => {
   });
 
   it('includes the install command when nothing was installed', () => {
-    expect(nextSteps({ ...base, packageManager: 'yarn', installed: false }).join('\n')).toMatch(/^yarn +# install dependencies$/m);
-    expect(nextSteps({ ...base, packageManager: 'pnpm', installed: false }).join('\n')).toMatch(/^pnpm install +# install dependencies$/m);
+    expect(nextSteps({ ...base, packageManager: 'yarn', installed: false }).join('\n')).toMatch(
+      /^yarn +# install dependencies$/m,
+    );
+    expect(nextSteps({ ...base, packageManager: 'pnpm', installed: false }).join('\n')).toMatch(
+      /^pnpm install +# install dependencies$/m,
+    );
     expect(nextSteps({ ...base, installed: true }).join('\n')).not.toMatch(/install dependencies/);
   });
 
@@ -38,7 +42,9 @@ describe('nextSteps', () => {
     expect(nextSteps({ ...base, placeholders: { envUrl: true, resourceId: true } }).join('\n')).toMatch(
       /fill in SCALEKIT_ENVIRONMENT_URL and SCALEKIT_RESOURCE_ID in \.env/,
     );
-    expect(nextSteps({ ...base, placeholders: { envUrl: true, resourceId: true } }).join('\n')).toMatch(/npm run dev:local +# or try it now/);
+    expect(nextSteps({ ...base, placeholders: { envUrl: true, resourceId: true } }).join('\n')).toMatch(
+      /npm run dev:local +# or try it now/,
+    );
     expect(nextSteps(base).join('\n')).not.toContain('dev:local');
     const onlyResource = nextSteps({ ...base, placeholders: { envUrl: false, resourceId: true } }).join('\n');
     expect(onlyResource).toMatch(/fill in SCALEKIT_RESOURCE_ID in \.env/);

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { detectPackageManager, formatCommand, installCommand, runScriptCommand } from '../../src/install/package-manager.js';
+import {
+  detectPackageManager,
+  formatCommand,
+  installCommand,
+  runScriptCommand,
+} from '../../src/install/package-manager.js';
 
 describe('detectPackageManager', () => {
   it.each([

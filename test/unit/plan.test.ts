@@ -31,7 +31,11 @@ function evaluateToolScopes(plan: Plan): { SCOPES: Record<string, string>; TOOL_
     compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 },
   });
   const module = { exports: {} as Record<string, unknown> };
-  const sandbox = createContext({ module, exports: module.exports, require: () => ({ requireScopes: () => undefined }) });
+  const sandbox = createContext({
+    module,
+    exports: module.exports,
+    require: () => ({ requireScopes: () => undefined }),
+  });
   runInContext(outputText, sandbox);
   return module.exports as never;
 }
@@ -91,25 +95,43 @@ describe.each<Framework>(['express', 'hono'])('a %s project', (framework) => {
       expect(manifest.dependencies).toHaveProperty('hono');
       expect(manifest.dependencies).not.toHaveProperty('express');
     }
-    expect(manifest).toMatchObject({ name: 'demo-server', type: 'module', private: true, engines: { node: '>=20.19' } });
-    expect(Object.keys(manifest.scripts)).toEqual(expect.arrayContaining(['dev', 'build', 'start', 'test', 'typecheck']));
+    expect(manifest).toMatchObject({
+      name: 'demo-server',
+      type: 'module',
+      private: true,
+      engines: { node: '>=20.19' },
+    });
+    expect(Object.keys(manifest.scripts)).toEqual(
+      expect.arrayContaining(['dev', 'build', 'start', 'test', 'typecheck']),
+    );
     expect(manifest.dependencies).toHaveProperty('@modelcontextprotocol/server');
     expect(manifest.dependencies).toHaveProperty('jose');
   });
 
   it('ships the local try-out authorization server in dev/, as a dev dependency the built server never reaches', () => {
     expect(paths(plan)).toEqual(
-      expect.arrayContaining(['dev/try-local.ts', 'dev/local-scalekit.ts', 'dev/local-scalekit/index.ts', 'dev/local-scalekit/provider.ts']),
+      expect.arrayContaining([
+        'dev/try-local.ts',
+        'dev/local-scalekit.ts',
+        'dev/local-scalekit/index.ts',
+        'dev/local-scalekit/provider.ts',
+      ]),
     );
     const manifest = JSON.parse(fileOf(plan, 'package.json'));
     expect(manifest.scripts['dev:local']).toBe('tsx dev/try-local.ts');
-    expect(manifest.devDependencies).toMatchObject({ 'oidc-provider': expect.stringMatching(/^\^9\.1[3-9]/), '@types/oidc-provider': expect.stringMatching(/^\^9\./) });
+    expect(manifest.devDependencies).toMatchObject({
+      'oidc-provider': expect.stringMatching(/^\^9\.1[3-9]/),
+      '@types/oidc-provider': expect.stringMatching(/^\^9\./),
+    });
     expect(Object.keys(manifest.dependencies)).not.toContain('oidc-provider');
     expect(JSON.parse(fileOf(plan, 'tsconfig.build.json')).include).toEqual(['src']);
     for (const file of plan.files.filter((candidate) => candidate.path.startsWith('src/'))) {
       expect(file.contents, file.path).not.toMatch(/from '(\.\.\/)+dev\/|oidc-provider/);
     }
-    const readme = fileOf(planProject(projectConfig({ framework }), templates, { packageManager: 'pnpm' }), 'README.md');
+    const readme = fileOf(
+      planProject(projectConfig({ framework }), templates, { packageManager: 'pnpm' }),
+      'README.md',
+    );
     expect(readme).toContain('## Try it without a Scalekit account');
     expect(readme).toContain('pnpm dev:local');
   });
@@ -155,9 +177,20 @@ describe('the tool → scope map', () => {
   });
 
   it('gives every tool a distinct module, even when names differ only in case or punctuation', () => {
-    const tools = ['send-email', 'send_email', 'Send.Email', 'SEND_EMAIL', 'whoami_', 'List-Todos', 'index', 'tools'].map((name) => ({ name, scopes: [] }));
+    const tools = [
+      'send-email',
+      'send_email',
+      'Send.Email',
+      'SEND_EMAIL',
+      'whoami_',
+      'List-Todos',
+      'index',
+      'tools',
+    ].map((name) => ({ name, scopes: [] }));
     const plan = planProject(projectConfig({ tools }), templates);
-    const modules = paths(plan).filter((path) => path.startsWith('src/mcp/tools/') && path !== 'src/mcp/tools/index.ts');
+    const modules = paths(plan).filter(
+      (path) => path.startsWith('src/mcp/tools/') && path !== 'src/mcp/tools/index.ts',
+    );
     expect(modules).toHaveLength(tools.length);
     expect(new Set(modules.map((path) => path.toLowerCase())).size).toBe(tools.length);
     const index = fileOf(plan, 'src/mcp/tools/index.ts');
@@ -170,7 +203,10 @@ describe('the tool → scope map', () => {
 describe('hostile strings', () => {
   const config: ProjectConfig = projectConfig({
     scopes: [
-      ...HOSTILE_SCOPES.map((name, index) => ({ name, description: HOSTILE_DESCRIPTIONS[index % HOSTILE_DESCRIPTIONS.length]! })),
+      ...HOSTILE_SCOPES.map((name, index) => ({
+        name,
+        description: HOSTILE_DESCRIPTIONS[index % HOSTILE_DESCRIPTIONS.length]!,
+      })),
       ...HOSTILE_DESCRIPTIONS.map((description, index) => ({ name: `scope${index}`, description })),
     ],
     tools: [
@@ -190,7 +226,10 @@ describe('hostile strings', () => {
     const plan = planProject(config, templates);
     for (const file of plan.files.filter((candidate) => candidate.path.endsWith('.ts'))) {
       const { diagnostics } = ts.transpileModule(file.contents, { reportDiagnostics: true, fileName: file.path });
-      expect(diagnostics?.map((diagnostic) => ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n')), file.path).toEqual([]);
+      expect(
+        diagnostics?.map((diagnostic) => ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n')),
+        file.path,
+      ).toEqual([]);
     }
   });
 
@@ -203,29 +242,51 @@ describe('hostile strings', () => {
 });
 
 describe('rendered into memfs through the writer', () => {
-  it.each<Framework>(['express', 'hono'])('every file of a %s project with hostile strings lands byte for byte', async (framework) => {
-    const config = projectConfig({
-      framework,
-      scopes: HOSTILE_SCOPES.map((name, index) => ({ name, description: HOSTILE_DESCRIPTIONS[index % HOSTILE_DESCRIPTIONS.length]! })),
-      tools: [{ name: 'custom.tool', scopes: [...HOSTILE_SCOPES] }, { name: 'whoami', scopes: [] }],
-    });
-    const plan = planProject(config, templates);
-    const fs = createFsFromVolume(new Volume());
-    await writeProject({ fs: fs.promises, targetDir: '/work/project', files: plan.files, force: false });
-    for (const file of plan.files) {
-      expect(await fs.promises.readFile(`/work/project/${file.path}`, 'utf8'), file.path).toBe(file.contents);
-    }
-    const written = (await fs.promises.readdir('/work/project', { recursive: true })) as string[];
-    const writtenFiles = written.filter((path) => fs.statSync(`/work/project/${path}`).isFile());
-    expect(writtenFiles.sort()).toEqual(plan.files.map((file) => file.path).sort());
-  });
+  it.each<Framework>(['express', 'hono'])(
+    'every file of a %s project with hostile strings lands byte for byte',
+    async (framework) => {
+      const config = projectConfig({
+        framework,
+        scopes: HOSTILE_SCOPES.map((name, index) => ({
+          name,
+          description: HOSTILE_DESCRIPTIONS[index % HOSTILE_DESCRIPTIONS.length]!,
+        })),
+        tools: [
+          { name: 'custom.tool', scopes: [...HOSTILE_SCOPES] },
+          { name: 'whoami', scopes: [] },
+        ],
+      });
+      const plan = planProject(config, templates);
+      const fs = createFsFromVolume(new Volume());
+      await writeProject({ fs: fs.promises, targetDir: '/work/project', files: plan.files, force: false });
+      for (const file of plan.files) {
+        expect(await fs.promises.readFile(`/work/project/${file.path}`, 'utf8'), file.path).toBe(file.contents);
+      }
+      const written = (await fs.promises.readdir('/work/project', { recursive: true })) as string[];
+      const writtenFiles = written.filter((path) => fs.statSync(`/work/project/${path}`).isFile());
+      expect(writtenFiles.sort()).toEqual(plan.files.map((file) => file.path).sort());
+    },
+  );
 });
 
 describe('templates', () => {
   /** Values validated to a safe character set before they reach the plan; anything else needs an encoder. */
   const SAFE_FIELDS = new Set([
-    'packageName', 'mcpServerUrl', 'mcpPath', 'metadataUrl', 'frameworkName', 'moduleName', 'registerFunction', 'registration',
-    'commands.install', 'commands.dev', 'commands.test', 'commands.start', 'commands.typecheck', 'commands.exec', 'commands.build',
+    'packageName',
+    'mcpServerUrl',
+    'mcpPath',
+    'metadataUrl',
+    'frameworkName',
+    'moduleName',
+    'registerFunction',
+    'registration',
+    'commands.install',
+    'commands.dev',
+    'commands.test',
+    'commands.start',
+    'commands.typecheck',
+    'commands.exec',
+    'commands.build',
   ]);
   const ENCODERS = new Set(['ts', 'tsKey', 'md', 'code', 'env', 'sh']);
 

@@ -111,7 +111,9 @@ describe('without a terminal', () => {
       [{ tools: ['t=', 't=a'] }, /^--tool t is given more than once/],
     ];
     for (const [given, message] of cases) {
-      await expect(resolveScaffold(flags({ ...complete, ...given }), context()), JSON.stringify(given)).rejects.toThrow(message);
+      await expect(resolveScaffold(flags({ ...complete, ...given }), context()), JSON.stringify(given)).rejects.toThrow(
+        message,
+      );
     }
   });
 
@@ -120,8 +122,15 @@ describe('without a terminal', () => {
   });
 
   it('combines a base path prefix with the MCP path', async () => {
-    const resolved = await resolveScaffold(flags({ ...complete, baseUrl: 'https://example.com/api/', mcpPath: 'v1/mcp/' }), context());
-    expect(resolved.config).toMatchObject({ baseUrl: 'https://example.com/api', mcpPath: '/v1/mcp', mcpServerUrl: 'https://example.com/api/v1/mcp' });
+    const resolved = await resolveScaffold(
+      flags({ ...complete, baseUrl: 'https://example.com/api/', mcpPath: 'v1/mcp/' }),
+      context(),
+    );
+    expect(resolved.config).toMatchObject({
+      baseUrl: 'https://example.com/api',
+      mcpPath: '/v1/mcp',
+      mcpServerUrl: 'https://example.com/api/v1/mcp',
+    });
   });
 
   it('--scope without --tool drops example tools that need undeclared scopes, and says so', async () => {
@@ -148,15 +157,23 @@ describe('without a terminal', () => {
   });
 
   it('takes the package manager from the flag, else from npm_config_user_agent', async () => {
-    const fromAgent = await resolveScaffold(flags({ yes: true }), context({ userAgent: 'pnpm/9.0.0 npm/? node/v20.19.0 linux x64' }));
+    const fromAgent = await resolveScaffold(
+      flags({ yes: true }),
+      context({ userAgent: 'pnpm/9.0.0 npm/? node/v20.19.0 linux x64' }),
+    );
     expect(fromAgent.run.packageManager).toBe('pnpm');
-    const fromFlag = await resolveScaffold(flags({ yes: true, packageManager: 'bun' }), context({ userAgent: 'pnpm/9.0.0' }));
+    const fromFlag = await resolveScaffold(
+      flags({ yes: true, packageManager: 'bun' }),
+      context({ userAgent: 'pnpm/9.0.0' }),
+    );
     expect(fromFlag.run.packageManager).toBe('bun');
   });
 
   it('refuses a non-empty directory unless --force, naming --force', async () => {
     const targets = { [path.join(cwd, 'demo')]: { kind: 'not-empty', entries: ['README.md'] } as TargetState };
-    await expect(resolveScaffold(flags({ ...complete }), context({ targets }))).rejects.toThrow(/not empty \(README\.md\).*--force/);
+    await expect(resolveScaffold(flags({ ...complete }), context({ targets }))).rejects.toThrow(
+      /not empty \(README\.md\).*--force/,
+    );
     const forced = await resolveScaffold(flags({ ...complete, force: true }), context({ targets }));
     expect(forced.run.force).toBe(true);
   });
@@ -168,8 +185,12 @@ describe('without a terminal', () => {
   });
 
   it('refuses an unusable directory (e.g. a file) with the reason', async () => {
-    const targets = { [path.join(cwd, 'demo')]: { kind: 'unusable', reason: 'demo exists and is not a directory' } as TargetState };
-    await expect(resolveScaffold(flags({ ...complete, force: true }), context({ targets }))).rejects.toThrow(/^\[dir\]: demo exists and is not a directory/);
+    const targets = {
+      [path.join(cwd, 'demo')]: { kind: 'unusable', reason: 'demo exists and is not a directory' } as TargetState,
+    };
+    await expect(resolveScaffold(flags({ ...complete, force: true }), context({ targets }))).rejects.toThrow(
+      /^\[dir\]: demo exists and is not a directory/,
+    );
   });
 
   it('with --yes never prompts, even when a prompter is available', async () => {
@@ -180,7 +201,10 @@ describe('without a terminal', () => {
 });
 
 describe('interactive', () => {
-  const interactive = (answers: Answer[], more: Partial<ResolveContext> & { targets?: Record<string, TargetState> } = {}) => {
+  const interactive = (
+    answers: Answer[],
+    more: Partial<ResolveContext> & { targets?: Record<string, TargetState> } = {},
+  ) => {
     const script = scriptedPrompter(answers);
     return { script, context: context({ prompter: script.prompter, nonInteractiveReason: undefined, ...more }) };
   };
@@ -188,14 +212,27 @@ describe('interactive', () => {
   it('asks only for what was not given', async () => {
     const { script, context: ctx } = interactive([{ text: 'https://mcp.example.com/' }, { text: '' }]);
     const resolved = await resolveScaffold(
-      flags({ dir: 'demo', framework: 'hono', resourceId: 'res_1', mcpPath: '/mcp', serverUrlInAudience: true, scopes: ['a'], tools: ['t=a'], registration: 'cimd' }),
+      flags({
+        dir: 'demo',
+        framework: 'hono',
+        resourceId: 'res_1',
+        mcpPath: '/mcp',
+        serverUrlInAudience: true,
+        scopes: ['a'],
+        tools: ['t=a'],
+        registration: 'cimd',
+      }),
       ctx,
     );
     expect(script.asked).toEqual([
       'Public base URL where MCP hosts will reach the server',
       expect.stringMatching(/^Scalekit environment URL/),
     ]);
-    expect(resolved.config).toMatchObject({ baseUrl: 'https://mcp.example.com', scalekitEnvUrl: PLACEHOLDER_ENV_URL, framework: 'hono' });
+    expect(resolved.config).toMatchObject({
+      baseUrl: 'https://mcp.example.com',
+      scalekitEnvUrl: PLACEHOLDER_ENV_URL,
+      framework: 'hono',
+    });
     expect(resolved.placeholders).toEqual({ envUrl: true, resourceId: false });
   });
 
@@ -285,7 +322,10 @@ describe('interactive', () => {
 
   it('offers only the example tools whose scopes exist', async () => {
     const { script, context: ctx } = interactive([{ select: 'example' }]);
-    const resolved = await resolveScaffold(flags({ ...complete, scopes: ['todo:read'], mcpPath: '/mcp', serverUrlInAudience: false, registration: 'both' }), ctx);
+    const resolved = await resolveScaffold(
+      flags({ ...complete, scopes: ['todo:read'], mcpPath: '/mcp', serverUrlInAudience: false, registration: 'both' }),
+      ctx,
+    );
     expect(script.asked).toEqual(['Which tools should the server have?']);
     expect(resolved.config.tools.map((tool) => tool.name)).toEqual(['whoami', 'list_todos']);
   });
@@ -299,7 +339,19 @@ describe('interactive', () => {
       [{ text: 'afile' }, { text: 'taken' }, { confirm: false }, { text: 'taken' }, { confirm: true }],
       { targets },
     );
-    const resolved = await resolveScaffold(flags({ ...complete, dir: undefined, yes: false, mcpPath: '/mcp', serverUrlInAudience: false, scopes: ['a'], tools: ['t='], registration: 'both' }), ctx);
+    const resolved = await resolveScaffold(
+      flags({
+        ...complete,
+        dir: undefined,
+        yes: false,
+        mcpPath: '/mcp',
+        serverUrlInAudience: false,
+        scopes: ['a'],
+        tools: ['t='],
+        registration: 'both',
+      }),
+      ctx,
+    );
     expect(script.rejections).toEqual(['afile exists and is not a directory']);
     expect(resolved.config.targetDir).toBe(path.join(cwd, 'taken'));
     expect(resolved.run.force).toBe(true);

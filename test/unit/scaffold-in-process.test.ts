@@ -87,7 +87,14 @@ describe('--dry-run', () => {
 
 describe('scaffolding with --yes', () => {
   it('writes the planned files and prints next steps', async () => {
-    const { code, out, err } = await runCli(['My Server', '--yes', '--no-install', '--no-git', '--package-manager', 'yarn']);
+    const { code, out, err } = await runCli([
+      'My Server',
+      '--yes',
+      '--no-install',
+      '--no-git',
+      '--package-manager',
+      'yarn',
+    ]);
     expect(err).toBe('');
     expect(code).toBe(0);
     const pkg = JSON.parse(await readFile(path.join(dir, 'My Server', 'package.json'), 'utf8')) as { name: string };
@@ -128,8 +135,19 @@ describe('scaffolding with --yes', () => {
     const plan = await import('../../src/plan/index.js');
     const spy = vi.spyOn(plan, 'planProject');
     const { code } = await runCli([
-      'svc', '--yes', '--dry-run', '--framework', 'hono', '--base-url', 'https://example.com/api/', '--mcp-path', 'mcp',
-      '--scope', 'notes:read=Read notes', '--tool', 'list_notes=notes:read',
+      'svc',
+      '--yes',
+      '--dry-run',
+      '--framework',
+      'hono',
+      '--base-url',
+      'https://example.com/api/',
+      '--mcp-path',
+      'mcp',
+      '--scope',
+      'notes:read=Read notes',
+      '--tool',
+      'list_notes=notes:read',
     ]);
     expect(code).toBe(0);
     expect(spy).toHaveBeenCalledOnce();

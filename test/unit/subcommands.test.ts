@@ -19,7 +19,11 @@ function fakeDoctor() {
     },
   };
   const load = vi.fn(async () => module);
-  const subcommand: LazySubcommand = { usage: 'doctor <url>', description: "check a running server's OAuth setup", load };
+  const subcommand: LazySubcommand = {
+    usage: 'doctor <url>',
+    description: "check a running server's OAuth setup",
+    load,
+  };
   return { subcommand, load, runs };
 }
 
@@ -60,7 +64,7 @@ describe('lazy subcommands', () => {
     expect(io.stdoutText()).toMatch(/--json/);
   });
 
-  it('keep scaffold flags out: an unknown option is the subcommand\'s error', async () => {
+  it("keep scaffold flags out: an unknown option is the subcommand's error", async () => {
     const doctor = fakeDoctor();
     const io = captureIo();
     expect(await main(['doctor', 'http://x', '--yes'], io, [doctor.subcommand])).toBe(1);

@@ -1,6 +1,11 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { validateFramework, validatePackageManager, validateRegistration, validateResourceId } from '../../src/config/identifiers.js';
+import {
+  validateFramework,
+  validatePackageManager,
+  validateRegistration,
+  validateResourceId,
+} from '../../src/config/identifiers.js';
 import { resolveTargetDir, toValidPackageName } from '../../src/config/package-name.js';
 import {
   parseScopeSpec,
@@ -26,15 +31,21 @@ describe('choices', () => {
     expect(validateRegistration('preregistered')).toEqual({ ok: true, value: 'preregistered' });
     expect(validatePackageManager(' pnpm ')).toEqual({ ok: true, value: 'pnpm' });
     expect(validateFramework('fastify')).toEqual({ ok: false, error: '"fastify" is not one of express, hono' });
-    expect(validateRegistration('auto')).toMatchObject({ ok: false, error: expect.stringContaining('dcr, cimd, both, preregistered') });
+    expect(validateRegistration('auto')).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('dcr, cimd, both, preregistered'),
+    });
     expect(validatePackageManager('deno').ok).toBe(false);
   });
 });
 
 describe('scope names (RFC 6749 scope-token)', () => {
-  it.each(['todo:read', 'a', 'https://example.com/scope', '!#$%&\'()*+,-./:;<=>?@[]^_`{|}~', 'x=y'])('accepts %j', (name) => {
-    expect(validateScopeName(name)).toEqual({ ok: true, value: name });
-  });
+  it.each(['todo:read', 'a', 'https://example.com/scope', "!#$%&'()*+,-./:;<=>?@[]^_`{|}~", 'x=y'])(
+    'accepts %j',
+    (name) => {
+      expect(validateScopeName(name)).toEqual({ ok: true, value: name });
+    },
+  );
   it.each(['', 'two words', 'quo"te', 'back\\slash', 'tab\there', 'émoji'])('refuses %j', (name) => {
     expect(validateScopeName(name).ok).toBe(false);
   });
@@ -44,7 +55,10 @@ describe('scope names (RFC 6749 scope-token)', () => {
     expect(validateToolName('constructor')).toEqual({ ok: true, value: 'constructor' }); // an own key shadows it: fine
   });
   it('refuses offline_access with an explanation', () => {
-    expect(validateScopeName('offline_access')).toMatchObject({ ok: false, error: expect.stringMatching(/refresh tokens/) });
+    expect(validateScopeName('offline_access')).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/refresh tokens/),
+    });
   });
 });
 
@@ -60,7 +74,10 @@ describe('tool names (MCP)', () => {
 describe('--scope name[=description]', () => {
   it('splits at the first = and keeps the description byte for byte', () => {
     const description = ' Read "your" `notes` ${HOME} */ \n naïve 🎉 = ok ';
-    expect(parseScopeSpec(`notes:read=${description}`)).toEqual({ ok: true, value: { name: 'notes:read', description } });
+    expect(parseScopeSpec(`notes:read=${description}`)).toEqual({
+      ok: true,
+      value: { name: 'notes:read', description },
+    });
   });
   it('allows no description', () => {
     expect(parseScopeSpec('notes:read')).toEqual({ ok: true, value: { name: 'notes:read', description: '' } });
@@ -85,7 +102,10 @@ describe('--tool name=scope[,scope…]', () => {
     expect(parseToolSpec('whoami')).toMatchObject({ ok: false, error: expect.stringContaining('whoami=') });
   });
   it('refuses offline_access as a tool scope, with an explanation', () => {
-    expect(parseToolSpec('sync=offline_access')).toMatchObject({ ok: false, error: expect.stringMatching(/tool "sync".*refresh tokens/) });
+    expect(parseToolSpec('sync=offline_access')).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/tool "sync".*refresh tokens/),
+    });
   });
   it('refuses bad tool names and scope names', () => {
     expect(parseToolSpec('bad name=x').ok).toBe(false);
@@ -142,12 +162,24 @@ describe('reconcileScopesAndTools', () => {
       error: expect.stringContaining('--scope a'),
     });
     expect(
-      reconcileScopesAndTools({ scopes: undefined, tools: [{ name: 't', scopes: [] }, { name: 't', scopes: [] }] }),
+      reconcileScopesAndTools({
+        scopes: undefined,
+        tools: [
+          { name: 't', scopes: [] },
+          { name: 't', scopes: [] },
+        ],
+      }),
     ).toMatchObject({ ok: false, error: expect.stringContaining('--tool t') });
   });
 
   it('allows tool names that differ only by case, with a warning', () => {
-    const result = reconcileScopesAndTools({ scopes: undefined, tools: [{ name: 'Get', scopes: [] }, { name: 'get', scopes: [] }] });
+    const result = reconcileScopesAndTools({
+      scopes: undefined,
+      tools: [
+        { name: 'Get', scopes: [] },
+        { name: 'get', scopes: [] },
+      ],
+    });
     expect(result.ok && result.value.notes.join()).toMatch(/"Get" and "get" differ only by case/);
   });
 });
@@ -175,27 +207,42 @@ describe('directory and package name', () => {
       ok: true,
       value: { targetDir: path.join(cwd, 'apps', 'My API'), packageName: 'my-api' },
     });
-    expect(resolveTargetDir('/elsewhere/app', cwd)).toEqual({ ok: true, value: { targetDir: path.resolve('/elsewhere/app'), packageName: 'app' } });
+    expect(resolveTargetDir('/elsewhere/app', cwd)).toEqual({
+      ok: true,
+      value: { targetDir: path.resolve('/elsewhere/app'), packageName: 'app' },
+    });
   });
 
   it.each(['..', '../app', 'a/../../b', '/tmp/../etc', '..\\x'])('refuses %j, which climbs out with ..', (dir) => {
-    expect(resolveTargetDir(dir, path.resolve('/work/projects/demo'))).toMatchObject({ ok: false, error: expect.stringMatching(/climbs out .*absolute path/) });
+    expect(resolveTargetDir(dir, path.resolve('/work/projects/demo'))).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/climbs out .*absolute path/),
+    });
   });
 
-  it.each(['a\nb', 'a\u0000b', 'tab\there', 'esc\u001b[31m', 'bidi\u202egnp.exe'])('refuses %j, which holds control or invisible characters', (dir) => {
-    const result = resolveTargetDir(dir, '/tmp');
-    expect(result).toMatchObject({ ok: false, error: expect.stringMatching(/control or invisible characters/) });
-    // The message shows the name with escapes, so it cannot disturb the terminal.
-    expect(result.ok || /[\u0000-\u001f\u202e]/.test(result.error)).toBe(false);
-  });
+  it.each(['a\nb', 'a\u0000b', 'tab\there', 'esc\u001b[31m', 'bidi\u202egnp.exe'])(
+    'refuses %j, which holds control or invisible characters',
+    (dir) => {
+      const result = resolveTargetDir(dir, '/tmp');
+      expect(result).toMatchObject({ ok: false, error: expect.stringMatching(/control or invisible characters/) });
+      // The message shows the name with escapes, so it cannot disturb the terminal.
+      expect(result.ok || /[\u0000-\u001f\u202e]/.test(result.error)).toBe(false);
+    },
+  );
 
   it('refuses a name too long for the staging directory next to it', () => {
     expect(resolveTargetDir('x'.repeat(200), '/tmp').ok).toBe(true);
-    expect(resolveTargetDir('x'.repeat(201), '/tmp')).toMatchObject({ ok: false, error: expect.stringMatching(/too long \(201 bytes\)/) });
+    expect(resolveTargetDir('x'.repeat(201), '/tmp')).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/too long \(201 bytes\)/),
+    });
   });
 
   it('refuses the filesystem root and names with nothing usable', () => {
-    expect(resolveTargetDir(path.parse(process.cwd()).root, process.cwd())).toMatchObject({ ok: false, error: expect.stringMatching(/root/) });
+    expect(resolveTargetDir(path.parse(process.cwd()).root, process.cwd())).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/root/),
+    });
     expect(resolveTargetDir('!!!', '/tmp')).toMatchObject({ ok: false, error: expect.stringMatching(/package name/) });
     expect(resolveTargetDir('  ', '/tmp').ok).toBe(false);
   });

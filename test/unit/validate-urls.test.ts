@@ -86,12 +86,18 @@ describe('validateScalekitEnvUrl', () => {
 
   it('refuses a path, and suggests the origin', () => {
     const result = validateScalekitEnvUrl('https://acme.scalekit.com/oauth/authorize');
-    expect(result).toEqual({ ok: false, error: expect.stringMatching(/without a path; did you mean https:\/\/acme\.scalekit\.com\?/) });
+    expect(result).toEqual({
+      ok: false,
+      error: expect.stringMatching(/without a path; did you mean https:\/\/acme\.scalekit\.com\?/),
+    });
   });
 
-  it.each(['http://acme.scalekit.com', 'acme.scalekit.com', 'https://acme.scalekit.com?x=1', ''])('refuses %j', (input) => {
-    expect(validateScalekitEnvUrl(input).ok).toBe(false);
-  });
+  it.each(['http://acme.scalekit.com', 'acme.scalekit.com', 'https://acme.scalekit.com?x=1', ''])(
+    'refuses %j',
+    (input) => {
+      expect(validateScalekitEnvUrl(input).ok).toBe(false);
+    },
+  );
 });
 
 describe('validateMcpPath', () => {

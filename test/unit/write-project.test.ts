@@ -22,7 +22,12 @@ function memory(files: Record<string, string | null> = {}) {
 }
 
 /** Wrap an fs so the Nth call to `method` fails (or runs `onCall` before it). */
-function failOn(fs: WriterFs, method: 'writeFile' | 'rename' | 'mkdir', nth: number, effect: 'throw' | (() => void) = 'throw') {
+function failOn(
+  fs: WriterFs,
+  method: 'writeFile' | 'rename' | 'mkdir',
+  nth: number,
+  effect: 'throw' | (() => void) = 'throw',
+) {
   let calls = 0;
   return new Proxy(fs, {
     get(target, key, receiver) {
@@ -31,7 +36,8 @@ function failOn(fs: WriterFs, method: 'writeFile' | 'rename' | 'mkdir', nth: num
       return async (...args: unknown[]) => {
         calls += 1;
         if (calls === nth) {
-          if (effect === 'throw') throw Object.assign(new Error(`injected failure in ${method} #${nth}`), { code: 'EIO' });
+          if (effect === 'throw')
+            throw Object.assign(new Error(`injected failure in ${method} #${nth}`), { code: 'EIO' });
           effect();
         }
         return (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
@@ -86,7 +92,11 @@ describe('writeProject into a new directory', () => {
 
 describe('writeProject into an existing directory', () => {
   it('accepts a directory holding only harmless files and keeps them', async () => {
-    const { fs, vol } = memory({ '/p/app/.git/HEAD': 'ref: main\n', '/p/app/.DS_Store': 'x', '/p/app/.vscode/settings.json': '{}' });
+    const { fs, vol } = memory({
+      '/p/app/.git/HEAD': 'ref: main\n',
+      '/p/app/.DS_Store': 'x',
+      '/p/app/.vscode/settings.json': '{}',
+    });
     const plan = PLAN.filter((file) => file.path !== 'LICENSE');
     const result = await writeProject({ fs, targetDir: '/p/app', files: plan, force: false });
     expect(result.createdTarget).toBe(false);
@@ -141,7 +151,12 @@ describe('writeProject into an existing directory', () => {
       for (let nth = 1; nth <= 14; nth++) {
         const { fs, snapshot } = memory(existing);
         const before = snapshot();
-        const outcome = await writeProject({ fs: failOn(fs, method, nth), targetDir: '/p/app', files: PLAN, force: true }).then(
+        const outcome = await writeProject({
+          fs: failOn(fs, method, nth),
+          targetDir: '/p/app',
+          files: PLAN,
+          force: true,
+        }).then(
           () => 'ok',
           (error: Error) => error.message,
         );
@@ -171,7 +186,13 @@ describe('writeProject into an existing directory', () => {
     const before = snapshot();
     const controller = new AbortController();
     await expect(
-      writeProject({ fs: failOn(fs, 'writeFile', 2, () => controller.abort()), targetDir: '/p/app', files: PLAN, force: false, signal: controller.signal }),
+      writeProject({
+        fs: failOn(fs, 'writeFile', 2, () => controller.abort()),
+        targetDir: '/p/app',
+        files: PLAN,
+        force: false,
+        signal: controller.signal,
+      }),
     ).rejects.toBeInstanceOf(WriteAbortedError);
     expect(snapshot()).toEqual(before);
   });
@@ -228,7 +249,9 @@ describe('file-system errors', () => {
         };
       },
     });
-    const error = await writeProject({ fs: denying, targetDir: '/p/app', files: PLAN, force: false }).catch((e: unknown) => e);
+    const error = await writeProject({ fs: denying, targetDir: '/p/app', files: PLAN, force: false }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(WriteError);
     expect((error as Error).message).toMatch(/^could not write \/p\/app: /);
     expect((error as Error).message).toMatch(message);
@@ -240,7 +263,9 @@ describe('file-system errors', () => {
     const broken = failOn(fs, 'writeFile', 1, () => {
       throw new TypeError('a bug');
     });
-    await expect(writeProject({ fs: broken, targetDir: '/p/app', files: PLAN, force: false })).rejects.toThrow(TypeError);
+    await expect(writeProject({ fs: broken, targetDir: '/p/app', files: PLAN, force: false })).rejects.toThrow(
+      TypeError,
+    );
   });
 });
 
@@ -278,7 +303,9 @@ describe('staging directories left by a killed run', () => {
     expect(result.removedLeftovers).toEqual([`/p/.app.create-mcp-oauth-${DEAD}-0123abcd`]);
     expect(result.leftoversWithBackups).toEqual([`/p/.app.create-mcp-oauth-${DEAD}-89abcdef`]);
     expect(vol.existsSync(`/p/.app.create-mcp-oauth-${DEAD}-0123abcd`)).toBe(false);
-    expect(vol.readFileSync(`/p/.app.create-mcp-oauth-${DEAD}-89abcdef/backup/package.json`, 'utf8')).toBe('the user original\n');
+    expect(vol.readFileSync(`/p/.app.create-mcp-oauth-${DEAD}-89abcdef/backup/package.json`, 'utf8')).toBe(
+      'the user original\n',
+    );
     expect(vol.existsSync(`/p/.app.create-mcp-oauth-${ALIVE}-0123abcd/project/x`)).toBe(true);
     expect(vol.existsSync(`/p/.other.create-mcp-oauth-${DEAD}-0123abcd/project/x`)).toBe(true);
     expect(vol.existsSync('/p/.app.create-mcp-oauth-notes/x')).toBe(true);
@@ -286,14 +313,19 @@ describe('staging directories left by a killed run', () => {
 
   it('do not make a directory "not empty"', async () => {
     const { fs } = memory({ [`/p/here/.app.create-mcp-oauth-${DEAD}-0123abcd/project/x`]: '' });
-    expect(await inspectTarget(fs, '/p/here')).toEqual({ kind: 'empty', entries: [`.app.create-mcp-oauth-${DEAD}-0123abcd`] });
+    expect(await inspectTarget(fs, '/p/here')).toEqual({
+      kind: 'empty',
+      entries: [`.app.create-mcp-oauth-${DEAD}-0123abcd`],
+    });
   });
 });
 
 describe('targets that must not be written', () => {
   it('refuses a path that is a file', async () => {
     const { fs } = memory({ '/p/app': 'a file' });
-    await expect(writeProject({ fs, targetDir: '/p/app', files: PLAN, force: true })).rejects.toThrow(/exists and is not a directory/);
+    await expect(writeProject({ fs, targetDir: '/p/app', files: PLAN, force: true })).rejects.toThrow(
+      /exists and is not a directory/,
+    );
   });
 
   it('refuses a symlinked target', async () => {
@@ -306,40 +338,66 @@ describe('targets that must not be written', () => {
   it('never writes through a symlinked directory inside the target', async () => {
     const { fs, vol } = memory({ '/outside/.keep': '', '/p/app/README.md': 'x' });
     vol.symlinkSync('/outside', '/p/app/src');
-    await expect(writeProject({ fs, targetDir: '/p/app', files: PLAN, force: true })).rejects.toThrow(/src is a symbolic link/);
+    await expect(writeProject({ fs, targetDir: '/p/app', files: PLAN, force: true })).rejects.toThrow(
+      /src is a symbolic link/,
+    );
     expect(vol.readdirSync('/outside')).toEqual(['.keep']);
   });
 
   it('refuses a planned file whose path is a directory in the target', async () => {
     const { fs } = memory({ '/p/app/LICENSE/x': '' });
-    await expect(writeProject({ fs, targetDir: '/p/app', files: PLAN, force: true })).rejects.toThrow(/LICENSE exists .* as a directory/);
+    await expect(writeProject({ fs, targetDir: '/p/app', files: PLAN, force: true })).rejects.toThrow(
+      /LICENSE exists .* as a directory/,
+    );
   });
 
-  it.each(['../evil', '/abs', 'a/../../b', 'a//b', 'C:/x', 'a\\b', ''])('refuses the unsafe plan path %j', async (bad) => {
-    const { fs, snapshot } = memory();
-    const before = snapshot();
-    await expect(writeProject({ fs, targetDir: '/p/app', files: [{ path: bad, contents: '' }], force: false })).rejects.toThrow(/unsafe path/);
-    expect(snapshot()).toEqual(before);
-  });
+  it.each(['../evil', '/abs', 'a/../../b', 'a//b', 'C:/x', 'a\\b', ''])(
+    'refuses the unsafe plan path %j',
+    async (bad) => {
+      const { fs, snapshot } = memory();
+      const before = snapshot();
+      await expect(
+        writeProject({ fs, targetDir: '/p/app', files: [{ path: bad, contents: '' }], force: false }),
+      ).rejects.toThrow(/unsafe path/);
+      expect(snapshot()).toEqual(before);
+    },
+  );
 
   it('refuses a plan that uses a path as both file and directory', async () => {
     const { fs } = memory();
     await expect(
-      writeProject({ fs, targetDir: '/p/app', files: [{ path: 'a', contents: '' }, { path: 'a/b', contents: '' }], force: false }),
+      writeProject({
+        fs,
+        targetDir: '/p/app',
+        files: [
+          { path: 'a', contents: '' },
+          { path: 'a/b', contents: '' },
+        ],
+        force: false,
+      }),
     ).rejects.toThrow(/both as a file and as a directory/);
   });
 });
 
 describe('inspectTarget', () => {
   it('classifies targets', async () => {
-    const { fs, vol } = memory({ '/p/empty': null, '/p/harmless/Thumbs.db': '', '/p/harmless/.idea/x': '', '/p/full/a': '', '/p/file': '' });
+    const { fs, vol } = memory({
+      '/p/empty': null,
+      '/p/harmless/Thumbs.db': '',
+      '/p/harmless/.idea/x': '',
+      '/p/full/a': '',
+      '/p/file': '',
+    });
     vol.symlinkSync('/p/empty', '/p/link');
     expect(await inspectTarget(fs, '/p/none')).toEqual({ kind: 'missing' });
     expect(await inspectTarget(fs, '/p/empty')).toEqual({ kind: 'empty', entries: [] });
     expect(await inspectTarget(fs, '/p/harmless')).toEqual({ kind: 'empty', entries: ['.idea', 'Thumbs.db'] });
     expect(await inspectTarget(fs, '/p/full')).toEqual({ kind: 'not-empty', entries: ['a'] });
     expect(await inspectTarget(fs, '/p/file')).toMatchObject({ kind: 'unusable' });
-    expect(await inspectTarget(fs, '/p/link')).toMatchObject({ kind: 'unusable', reason: expect.stringMatching(/symbolic link/) });
+    expect(await inspectTarget(fs, '/p/link')).toMatchObject({
+      kind: 'unusable',
+      reason: expect.stringMatching(/symbolic link/),
+    });
     expect(await inspectTarget(fs, '/p/file/sub')).toEqual({
       kind: 'unusable',
       reason: 'a parent of /p/file/sub is a file, not a directory; choose another location',

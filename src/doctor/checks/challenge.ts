@@ -8,7 +8,13 @@ import { describeOutcome, excerpt, type HttpOutcome, type HttpResponse } from '.
 import { initializeBody, mcpHeaders } from '../mcp-protocol.js';
 import { fail, pass, skip, warn, type Check } from '../report.js';
 import { ENV } from '../scalekit.js';
-import { findChallenge, parseWwwAuthenticate, splitScopes, type Challenge, type ParsedWwwAuthenticate } from '../www-authenticate.js';
+import {
+  findChallenge,
+  parseWwwAuthenticate,
+  splitScopes,
+  type Challenge,
+  type ParsedWwwAuthenticate,
+} from '../www-authenticate.js';
 
 export interface ChallengeFindings {
   outcome: HttpOutcome;
@@ -32,7 +38,9 @@ const TITLES = {
 /** A token no authorization server issued; sending it tests the invalid-token path. It is not a credential. */
 const BOGUS_TOKEN = 'doctor.invalid-token.signature';
 
-export async function runChallengeChecks(ctx: DoctorContext): Promise<{ checks: Check[]; findings: ChallengeFindings }> {
+export async function runChallengeChecks(
+  ctx: DoctorContext,
+): Promise<{ checks: Check[]; findings: ChallengeFindings }> {
   const [initial, withBogusToken, get, del] = await Promise.all([
     ctx.http.send({ url: ctx.mcpUrl, method: 'POST', headers: mcpHeaders(), body: initializeBody(1) }),
     ctx.http.send({
@@ -42,8 +50,20 @@ export async function runChallengeChecks(ctx: DoctorContext): Promise<{ checks: 
       body: initializeBody(1),
     }),
     // A GET opens an SSE stream on an unprotected server: read the status line only.
-    ctx.http.send({ url: ctx.mcpUrl, method: 'GET', headers: { accept: 'text/event-stream', 'mcp-protocol-version': mcpHeaders()['mcp-protocol-version']! }, readBody: 'none' }),
-    ctx.http.send({ url: ctx.mcpUrl, method: 'DELETE', headers: { 'mcp-session-id': 'doctor-unknown-session', 'mcp-protocol-version': mcpHeaders()['mcp-protocol-version']! } }),
+    ctx.http.send({
+      url: ctx.mcpUrl,
+      method: 'GET',
+      headers: { accept: 'text/event-stream', 'mcp-protocol-version': mcpHeaders()['mcp-protocol-version']! },
+      readBody: 'none',
+    }),
+    ctx.http.send({
+      url: ctx.mcpUrl,
+      method: 'DELETE',
+      headers: {
+        'mcp-session-id': 'doctor-unknown-session',
+        'mcp-protocol-version': mcpHeaders()['mcp-protocol-version']!,
+      },
+    }),
   ]);
 
   const checks: Check[] = [];
@@ -51,7 +71,10 @@ export async function runChallengeChecks(ctx: DoctorContext): Promise<{ checks: 
   checks.push(statusCheck(ctx, initial));
 
   if (initial.kind !== 'response' || initial.status !== 401) {
-    const reason = initial.kind === 'response' ? `the endpoint answered HTTP ${initial.status}, not 401` : 'the endpoint did not answer';
+    const reason =
+      initial.kind === 'response'
+        ? `the endpoint answered HTTP ${initial.status}, not 401`
+        : 'the endpoint did not answer';
     for (const id of ['challenge.www-authenticate', 'challenge.resource-metadata', 'challenge.scope'] as const) {
       checks.push(skip({ id, step, title: TITLES[id], seen: `not evaluated: ${reason} (see challenge.status)` }));
     }
@@ -69,7 +92,14 @@ export async function runChallengeChecks(ctx: DoctorContext): Promise<{ checks: 
       checks.push(scopeCheck(bearer));
     } else {
       for (const id of ['challenge.resource-metadata', 'challenge.scope'] as const) {
-        checks.push(skip({ id, step, title: TITLES[id], seen: 'not evaluated: no Bearer challenge (see challenge.www-authenticate)' }));
+        checks.push(
+          skip({
+            id,
+            step,
+            title: TITLES[id],
+            seen: 'not evaluated: no Bearer challenge (see challenge.www-authenticate)',
+          }),
+        );
       }
     }
   }
@@ -79,7 +109,14 @@ export async function runChallengeChecks(ctx: DoctorContext): Promise<{ checks: 
     checks.push(otherMethodsCheck(get, del));
   } else {
     for (const id of ['challenge.invalid-token', 'challenge.other-methods'] as const) {
-      checks.push(skip({ id, step, title: TITLES[id], seen: 'not evaluated: the endpoint did not answer (see challenge.status)' }));
+      checks.push(
+        skip({
+          id,
+          step,
+          title: TITLES[id],
+          seen: 'not evaluated: the endpoint did not answer (see challenge.status)',
+        }),
+      );
     }
   }
   return { checks, findings };
@@ -155,13 +192,18 @@ function statusCheck(ctx: DoctorContext, outcome: HttpOutcome): Check {
     title,
     seen: `${seen}${bodyHint(outcome)}`,
     why: 'Hosts start OAuth only on 401; any other status ends the connection attempt.',
-    fix: status >= 500
-      ? 'Read the server log for this request: the bearer check must answer a missing token with 401 before anything that can fail.'
-      : 'Answer a request without a token with 401 and a WWW-Authenticate challenge.',
+    fix:
+      status >= 500
+        ? 'Read the server log for this request: the bearer check must answer a missing token with 401 before anything that can fail.'
+        : 'Answer a request without a token with 401 and a WWW-Authenticate challenge.',
   });
 }
 
-function headerCheck(header: string | null, parsed: ParsedWwwAuthenticate | undefined, bearer: Challenge | undefined): Check {
+function headerCheck(
+  header: string | null,
+  parsed: ParsedWwwAuthenticate | undefined,
+  bearer: Challenge | undefined,
+): Check {
   const id = 'challenge.www-authenticate';
   const title = TITLES[id];
   const why = 'Hosts read resource_metadata and scope from this header to find the authorization server.';
@@ -226,11 +268,27 @@ function resourceMetadataCheck(ctx: DoctorContext, bearer: Challenge): { check: 
     url = new URL(raw);
   } catch {
     return {
-      check: fail({ id, step, title, seen: `resource_metadata="${raw}" is not an absolute URL`, why, fix: 'Use the absolute URL of the PRM document, built from the public server URL.' }),
+      check: fail({
+        id,
+        step,
+        title,
+        seen: `resource_metadata="${raw}" is not an absolute URL`,
+        why,
+        fix: 'Use the absolute URL of the PRM document, built from the public server URL.',
+      }),
     };
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    return { check: fail({ id, step, title, seen: `resource_metadata="${raw}"`, why, fix: 'Use an https URL (http only for localhost).' }) };
+    return {
+      check: fail({
+        id,
+        step,
+        title,
+        seen: `resource_metadata="${raw}"`,
+        why,
+        fix: 'Use an https URL (http only for localhost).',
+      }),
+    };
   }
   if (url.origin !== ctx.mcpUrl.origin) {
     return {
@@ -251,7 +309,8 @@ function resourceMetadataCheck(ctx: DoctorContext, bearer: Challenge): { check: 
 function scopeCheck(bearer: Challenge): Check {
   const id = 'challenge.scope';
   const title = TITLES[id];
-  const why = 'Clients request exactly the scopes named here (MCP scope selection); without them they guess from scopes_supported.';
+  const why =
+    'Clients request exactly the scopes named here (MCP scope selection); without them they guess from scopes_supported.';
   const scope = bearer.params.scope;
   const issues: string[] = [];
   const fixes: string[] = [];
@@ -260,15 +319,26 @@ function scopeCheck(bearer: Challenge): Check {
     fixes.push('Add scope="<the scopes your tools need>" to the 401 challenge.');
   } else if (splitScopes(scope).includes('offline_access')) {
     issues.push('scope includes offline_access');
-    fixes.push('Leave offline_access out of challenges (R10): refresh tokens are the authorization server\'s business, not the resource\'s.');
+    fixes.push(
+      "Leave offline_access out of challenges (R10): refresh tokens are the authorization server's business, not the resource's.",
+    );
   }
   if (bearer.params.error !== undefined) {
     issues.push(`error="${bearer.params.error}" on a request that carried no token`);
-    fixes.push('Omit error= when no token was sent (RFC 6750 §3.1); use error="invalid_token" only for a presented, bad token.');
+    fixes.push(
+      'Omit error= when no token was sent (RFC 6750 §3.1); use error="invalid_token" only for a presented, bad token.',
+    );
   }
   const seen = scope === undefined ? 'no scope parameter' : `scope="${scope}"`;
   if (issues.length > 0) {
-    return warn({ id, step, title, seen: issues.length === 1 && issues[0] === 'no scope parameter' ? seen : `${seen}\n${issues.join('\n')}`, why, fix: fixes.join(' ') });
+    return warn({
+      id,
+      step,
+      title,
+      seen: issues.length === 1 && issues[0] === 'no scope parameter' ? seen : `${seen}\n${issues.join('\n')}`,
+      why,
+      fix: fixes.join(' '),
+    });
   }
   return pass({ id, step, title, seen, why });
 }
@@ -276,9 +346,17 @@ function scopeCheck(bearer: Challenge): Check {
 function invalidTokenCheck(outcome: HttpOutcome): Check {
   const id = 'challenge.invalid-token';
   const title = TITLES[id];
-  const why = 'A bad or expired token must get 401 so the host re-authenticates; a 500 or 200 breaks the flow or lets anyone in (R4).';
+  const why =
+    'A bad or expired token must get 401 so the host re-authenticates; a 500 or 200 breaks the flow or lets anyone in (R4).';
   if (outcome.kind !== 'response') {
-    return fail({ id, step, title, seen: `POST with a made-up token: ${describeOutcome(outcome)}`, why, fix: 'The token check must answer quickly; see the server log.' });
+    return fail({
+      id,
+      step,
+      title,
+      seen: `POST with a made-up token: ${describeOutcome(outcome)}`,
+      why,
+      fix: 'The token check must answer quickly; see the server log.',
+    });
   }
   const seen = `POST with a made-up bearer token: ${describeOutcome(outcome)}`;
   if (outcome.status === 401) {
@@ -297,7 +375,14 @@ function invalidTokenCheck(outcome: HttpOutcome): Check {
     });
   }
   if (outcome.status >= 200 && outcome.status < 300) {
-    return fail({ id, step, title, seen, why, fix: 'Verify every token (signature against the JWKS, issuer, audience, expiry) before handling the request.' });
+    return fail({
+      id,
+      step,
+      title,
+      seen,
+      why,
+      fix: 'Verify every token (signature against the JWKS, issuer, audience, expiry) before handling the request.',
+    });
   }
   if (outcome.status >= 500) {
     return fail({
@@ -320,13 +405,27 @@ function otherMethodsCheck(get: HttpOutcome, del: HttpOutcome): Check {
   const seen = `${describe('GET', get)}; ${describe('DELETE', del)}`;
   const statuses = [get, del].map((outcome) => (outcome.kind === 'response' ? outcome.status : 0));
   if (statuses.some((status) => status >= 200 && status < 300)) {
-    return fail({ id, step, title, seen, why, fix: 'Apply the bearer check to every method on the MCP endpoint, not only POST.' });
+    return fail({
+      id,
+      step,
+      title,
+      seen,
+      why,
+      fix: 'Apply the bearer check to every method on the MCP endpoint, not only POST.',
+    });
   }
   // 405 is the transport saying "no such operation here"; it reveals nothing and the spec allows it for GET and DELETE.
   if (statuses.every((status) => status === 401 || status === 405)) {
     return pass({ id, step, title, seen, why });
   }
-  return warn({ id, step, title, seen, why, fix: 'Put the bearer check before method routing so every method without a token gets 401.' });
+  return warn({
+    id,
+    step,
+    title,
+    seen,
+    why,
+    fix: 'Put the bearer check before method routing so every method without a token gets 401.',
+  });
 }
 
 function bodyHint(outcome: HttpResponse): string {

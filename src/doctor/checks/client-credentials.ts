@@ -23,18 +23,39 @@ export async function fetchClientCredentialsToken(
 ): Promise<{ check: Check; token?: string }> {
   const why = 'A token for this resource lets doctor check what the server does with real credentials.';
   if (!authorizationServer || !as.tokenEndpoint) {
-    return { check: fail({ id, step, title, seen: 'no token endpoint known (see steps 2 and 3)', why, fix: 'Fix the discovery failures above, or pass --token.' }) };
+    return {
+      check: fail({
+        id,
+        step,
+        title,
+        seen: 'no token endpoint known (see steps 2 and 3)',
+        why,
+        fix: 'Fix the discovery failures above, or pass --token.',
+      }),
+    };
   }
   let tokenEndpoint: URL;
   try {
     tokenEndpoint = new URL(as.tokenEndpoint);
     ctx.guard.allowClientSecretTo(tokenEndpoint, new URL(authorizationServer));
   } catch (error) {
-    const reason = error instanceof CredentialLeakError ? error.message : `token_endpoint ${as.tokenEndpoint} is not a URL`;
-    return { check: fail({ id, step, title, seen: reason, why: 'The client secret is only ever sent to the authorization server that issued it.', fix: 'Check authorization_servers[0] and its metadata.' }) };
+    const reason =
+      error instanceof CredentialLeakError ? error.message : `token_endpoint ${as.tokenEndpoint} is not a URL`;
+    return {
+      check: fail({
+        id,
+        step,
+        title,
+        seen: reason,
+        why: 'The client secret is only ever sent to the authorization server that issued it.',
+        fix: 'Check authorization_servers[0] and its metadata.',
+      }),
+    };
   }
 
-  const methods = Array.isArray(as.metadata?.token_endpoint_auth_methods_supported) ? (as.metadata.token_endpoint_auth_methods_supported as unknown[]) : undefined;
+  const methods = Array.isArray(as.metadata?.token_endpoint_auth_methods_supported)
+    ? (as.metadata.token_endpoint_auth_methods_supported as unknown[])
+    : undefined;
   // RFC 8414: client_secret_basic is the default when the list is absent.
   const useBasic = !methods || methods.includes('client_secret_basic') || !methods.includes('client_secret_post');
   // Like a host without a challenge scope: ask for the server's scopes. Without `scope`, some authorization servers
@@ -44,7 +65,10 @@ export async function fetchClientCredentialsToken(
     const form = new URLSearchParams({ grant_type: 'client_credentials' });
     if (prm.resource) form.set('resource', prm.resource);
     if (withScope && scope) form.set('scope', scope);
-    const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' };
+    const headers: Record<string, string> = {
+      'content-type': 'application/x-www-form-urlencoded',
+      accept: 'application/json',
+    };
     if (useBasic) {
       headers.authorization = `Basic ${Buffer.from(`${formUrlEncode(client.clientId)}:${formUrlEncode(client.clientSecret)}`).toString('base64')}`;
     } else {
@@ -52,7 +76,10 @@ export async function fetchClientCredentialsToken(
       form.set('client_secret', client.clientSecret);
     }
     const described = `POST ${tokenEndpoint.href} (client_credentials, client ${client.clientId}, ${useBasic ? 'client_secret_basic' : 'client_secret_post'}${prm.resource ? `, resource=${prm.resource}` : ''}${withScope && scope ? `, scope=${scope}` : ''})`;
-    return { described, send: () => ctx.http.send({ url: tokenEndpoint, method: 'POST', headers, body: form.toString() }) };
+    return {
+      described,
+      send: () => ctx.http.send({ url: tokenEndpoint, method: 'POST', headers, body: form.toString() }),
+    };
   };
 
   let attempt = request(true);
@@ -66,15 +93,29 @@ export async function fetchClientCredentialsToken(
   }
   const seenPrefix = notes.map((note) => `${note}\n`).join('');
   if (outcome.kind !== 'response') {
-    return { check: fail({ id, step, title, seen: `${seenPrefix}${attempt.described}: ${describeOutcome(outcome)}`, why, fix: 'Check the authorization server is reachable from here.' }) };
+    return {
+      check: fail({
+        id,
+        step,
+        title,
+        seen: `${seenPrefix}${attempt.described}: ${describeOutcome(outcome)}`,
+        why,
+        fix: 'Check the authorization server is reachable from here.',
+      }),
+    };
   }
   const json = parseJson(outcome.body);
   const token = isJsonObject(json) && typeof json.access_token === 'string' ? json.access_token : undefined;
   if (outcome.status === 200 && token) {
     const type = isJsonObject(json) && typeof json.token_type === 'string' ? json.token_type : '?';
-    return { token, check: pass({ id, step, title, seen: `${seenPrefix}${attempt.described}: HTTP 200, token_type ${type}`, why }) };
+    return {
+      token,
+      check: pass({ id, step, title, seen: `${seenPrefix}${attempt.described}: HTTP 200, token_type ${type}`, why }),
+    };
   }
-  const error = isJsonObject(json) ? [json.error, json.error_description].filter((part) => typeof part === 'string').join(': ') : excerpt(outcome.body, 120);
+  const error = isJsonObject(json)
+    ? [json.error, json.error_description].filter((part) => typeof part === 'string').join(': ')
+    : excerpt(outcome.body, 120);
   return {
     check: fail({
       id,

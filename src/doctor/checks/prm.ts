@@ -5,7 +5,15 @@
  * client connected to, R2), `authorization_servers`, `scopes_supported`; and CORS for browser hosts.
  */
 import { SERVER_SILENT, wellKnownUrl, type DoctorContext } from '../context.js';
-import { describeOutcome, excerpt, headerList, isJsonObject, isLoopbackHost, parseJson, type HttpOutcome } from '../http.js';
+import {
+  describeOutcome,
+  excerpt,
+  headerList,
+  isJsonObject,
+  isLoopbackHost,
+  parseJson,
+  type HttpOutcome,
+} from '../http.js';
 import { PROTOCOL_VERSION } from '../mcp-protocol.js';
 import { fail, pass, skip, warn, type Check } from '../report.js';
 import { DASHBOARD, ENV } from '../scalekit.js';
@@ -57,7 +65,11 @@ export function startWellKnownPrmFetches(ctx: DoctorContext): WellKnownPrmFetche
 
 function fetchMetadata(ctx: DoctorContext, url: URL): Promise<HttpOutcome> {
   // The headers the official client sends with discovery requests.
-  return ctx.http.send({ url, headers: { accept: 'application/json', 'mcp-protocol-version': PROTOCOL_VERSION }, followRedirects: 'same-origin' });
+  return ctx.http.send({
+    url,
+    headers: { accept: 'application/json', 'mcp-protocol-version': PROTOCOL_VERSION },
+    followRedirects: 'same-origin',
+  });
 }
 
 function toLocation(url: URL, outcome: HttpOutcome): PrmLocation {
@@ -82,7 +94,8 @@ export async function runPrmChecks(
 ): Promise<{ checks: Check[]; findings: PrmFindings; cors: Promise<Check> }> {
   const [rootOutcome, suffixedOutcome] = await Promise.all([wellKnown.root.outcome, wellKnown.suffixed?.outcome]);
   const root = toLocation(wellKnown.root.url, rootOutcome);
-  const suffixed = wellKnown.suffixed && suffixedOutcome ? toLocation(wellKnown.suffixed.url, suffixedOutcome) : undefined;
+  const suffixed =
+    wellKnown.suffixed && suffixedOutcome ? toLocation(wellKnown.suffixed.url, suffixedOutcome) : undefined;
 
   let fromChallenge: PrmLocation | undefined;
   if (challenge.resourceMetadataUrl) {
@@ -94,13 +107,30 @@ export async function runPrmChecks(
   // The official client: the challenge URL alone when given; else path-suffixed, falling back to root.
   // When the challenge URL fails we still evaluate a well-known document so the user learns about the rest.
   const effective = [fromChallenge, suffixed, root].find((location) => location?.document);
-  const anyClientRouteWorks = fromChallenge ? Boolean(fromChallenge.document) : Boolean(suffixed?.document ?? root.document);
+  const anyClientRouteWorks = fromChallenge
+    ? Boolean(fromChallenge.document)
+    : Boolean(suffixed?.document ?? root.document);
 
   const checks: Check[] = [];
-  if (challenge.outcome.kind !== 'response' && ![fromChallenge, suffixed, root].some((location) => location?.outcome.kind === 'response')) {
-    const ids = ['prm.challenge-url', 'prm.path-suffixed', 'prm.root', 'prm.consistency', 'prm.fields', 'prm.resource', 'prm.scopes'] as const;
+  if (
+    challenge.outcome.kind !== 'response' &&
+    ![fromChallenge, suffixed, root].some((location) => location?.outcome.kind === 'response')
+  ) {
+    const ids = [
+      'prm.challenge-url',
+      'prm.path-suffixed',
+      'prm.root',
+      'prm.consistency',
+      'prm.fields',
+      'prm.resource',
+      'prm.scopes',
+    ] as const;
     const silent = ids.map((id) => skip({ id, step, title: PRM_TITLES[id], seen: SERVER_SILENT }));
-    return { checks: silent, findings: {}, cors: Promise.resolve(skip({ id: 'prm.cors', step, title: PRM_TITLES['prm.cors'], seen: SERVER_SILENT })) };
+    return {
+      checks: silent,
+      findings: {},
+      cors: Promise.resolve(skip({ id: 'prm.cors', step, title: PRM_TITLES['prm.cors'], seen: SERVER_SILENT })),
+    };
   }
   checks.push(challengeUrlCheck(fromChallenge, challenge));
   checks.push(wellKnownCheck('prm.path-suffixed', suffixed, anyClientRouteWorks, ctx));
@@ -110,9 +140,18 @@ export async function runPrmChecks(
   const findings: PrmFindings = { effective };
   if (!effective?.document) {
     for (const id of ['prm.fields', 'prm.resource', 'prm.scopes'] as const) {
-      checks.push(skip({ id, step, title: PRM_TITLES[id], seen: 'not evaluated: no Protected Resource Metadata was found' }));
+      checks.push(
+        skip({ id, step, title: PRM_TITLES[id], seen: 'not evaluated: no Protected Resource Metadata was found' }),
+      );
     }
-    const cors = Promise.resolve(skip({ id: 'prm.cors', step, title: PRM_TITLES['prm.cors'], seen: 'not evaluated: no Protected Resource Metadata was found' }));
+    const cors = Promise.resolve(
+      skip({
+        id: 'prm.cors',
+        step,
+        title: PRM_TITLES['prm.cors'],
+        seen: 'not evaluated: no Protected Resource Metadata was found',
+      }),
+    );
     return { checks, findings, cors };
   }
 
@@ -132,7 +171,9 @@ function challengeUrlCheck(location: PrmLocation | undefined, challenge: Challen
   const id = 'prm.challenge-url';
   const title = PRM_TITLES[id];
   if (!location) {
-    const seen = challenge.bearer ? 'the challenge has no resource_metadata; clients probe the well-known URLs instead' : 'no challenge to follow (see step 1)';
+    const seen = challenge.bearer
+      ? 'the challenge has no resource_metadata; clients probe the well-known URLs instead'
+      : 'no challenge to follow (see step 1)';
     return skip({ id, step, title, seen });
   }
   const why = 'Given a resource_metadata URL, the official client fetches that URL only; if it fails, discovery fails.';
@@ -147,9 +188,15 @@ function challengeUrlCheck(location: PrmLocation | undefined, challenge: Challen
   });
 }
 
-function wellKnownCheck(id: 'prm.path-suffixed' | 'prm.root', location: PrmLocation | undefined, anyClientRouteWorks: boolean, ctx: DoctorContext): Check {
+function wellKnownCheck(
+  id: 'prm.path-suffixed' | 'prm.root',
+  location: PrmLocation | undefined,
+  anyClientRouteWorks: boolean,
+  ctx: DoctorContext,
+): Check {
   const title = PRM_TITLES[id];
-  if (!location) return skip({ id, step, title, seen: 'the MCP URL has no path: the path-suffixed URL is the root URL' });
+  if (!location)
+    return skip({ id, step, title, seen: 'the MCP URL has no path: the path-suffixed URL is the root URL' });
   const seen = describeLocation(location);
   const why =
     id === 'prm.root'
@@ -157,15 +204,26 @@ function wellKnownCheck(id: 'prm.path-suffixed' | 'prm.root', location: PrmLocat
       : 'Clients without a resource_metadata hint probe this URL first (R1).';
   if (location.document) return pass({ id, step, title, seen, why });
   const fix = `Serve the PRM document (no auth, CORS *) at ${location.url.href}${id === 'prm.root' ? '' : ` (the MCP path ${ctx.mcpUrl.pathname} appended)`} as well as at the other well-known URL.`;
-  return anyClientRouteWorks ? warn({ id, step, title, seen, why, fix }) : fail({ id, step, title, seen, why: `${why} No route a client takes leads to PRM, so OAuth discovery fails.`, fix });
+  return anyClientRouteWorks
+    ? warn({ id, step, title, seen, why, fix })
+    : fail({
+        id,
+        step,
+        title,
+        seen,
+        why: `${why} No route a client takes leads to PRM, so OAuth discovery fails.`,
+        fix,
+      });
 }
 
 function consistencyCheck(locations: Array<PrmLocation | undefined>): Check {
   const id = 'prm.consistency';
   const title = PRM_TITLES[id];
   const served = uniqueByUrl(locations.filter((location): location is PrmLocation => Boolean(location?.document)));
-  if (served.length < 2) return skip({ id, step, title, seen: served.length === 1 ? 'served at one location only' : 'not served anywhere' });
-  const why = 'Different clients probe different locations; they must all see the same resource and authorization server.';
+  if (served.length < 2)
+    return skip({ id, step, title, seen: served.length === 1 ? 'served at one location only' : 'not served anywhere' });
+  const why =
+    'Different clients probe different locations; they must all see the same resource and authorization server.';
   const [first, ...rest] = served as [PrmLocation, ...PrmLocation[]];
   const differences: string[] = [];
   let critical = false;
@@ -179,8 +237,22 @@ function consistencyCheck(locations: Array<PrmLocation | undefined>): Check {
       }
     }
   }
-  if (differences.length === 0) return pass({ id, step, title, seen: `identical at ${served.map((location) => location.url.pathname).join(' and ')}`, why });
-  const fields = { id, step, title, seen: differences.join('\n'), why, fix: 'Serve one document, built once from the same settings, at every location.' };
+  if (differences.length === 0)
+    return pass({
+      id,
+      step,
+      title,
+      seen: `identical at ${served.map((location) => location.url.pathname).join(' and ')}`,
+      why,
+    });
+  const fields = {
+    id,
+    step,
+    title,
+    seen: differences.join('\n'),
+    why,
+    fix: 'Serve one document, built once from the same settings, at every location.',
+  };
   return critical ? fail(fields) : warn(fields);
 }
 
@@ -192,7 +264,8 @@ function uniqueByUrl(locations: PrmLocation[]): PrmLocation[] {
 function fieldsCheck(document: Record<string, unknown>, source: URL): { check: Check; authorizationServer?: string } {
   const id = 'prm.fields';
   const title = PRM_TITLES[id];
-  const why = 'Clients need resource and authorization_servers to start OAuth; bearer_methods_supported and scopes_supported complete Scalekit\'s minimum set (R1).';
+  const why =
+    "Clients need resource and authorization_servers to start OAuth; bearer_methods_supported and scopes_supported complete Scalekit's minimum set (R1).";
   const failures: string[] = [];
   const warnings: string[] = [];
   const notes: string[] = [];
@@ -210,9 +283,12 @@ function fieldsCheck(document: Record<string, unknown>, source: URL): { check: C
     try {
       const url = new URL(servers[0]);
       if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) {
-        failures.push(`authorization_servers[0] (${servers[0]}) is not https: OAuth 2.1 clients refuse to send credentials without TLS`);
+        failures.push(
+          `authorization_servers[0] (${servers[0]}) is not https: OAuth 2.1 clients refuse to send credentials without TLS`,
+        );
       }
-      if (url.search || url.hash) failures.push(`authorization_servers[0] (${servers[0]}) has a query or fragment (an issuer may not)`);
+      if (url.search || url.hash)
+        failures.push(`authorization_servers[0] (${servers[0]}) has a query or fragment (an issuer may not)`);
     } catch {
       failures.push(`authorization_servers[0] (${servers[0]}) is not an absolute URL`);
       authorizationServer = undefined;
@@ -222,12 +298,20 @@ function fieldsCheck(document: Record<string, unknown>, source: URL): { check: C
 
   const methods = document.bearer_methods_supported;
   if (methods === undefined) warnings.push('bearer_methods_supported is missing (expected ["header"])');
-  else if (!Array.isArray(methods) || !methods.includes('header')) warnings.push(`bearer_methods_supported is ${JSON.stringify(methods)}, expected ["header"]`);
-  else if (methods.includes('query')) warnings.push('bearer_methods_supported includes "query": tokens belong in the Authorization header only (R7)');
+  else if (!Array.isArray(methods) || !methods.includes('header'))
+    warnings.push(`bearer_methods_supported is ${JSON.stringify(methods)}, expected ["header"]`);
+  else if (methods.includes('query'))
+    warnings.push('bearer_methods_supported includes "query": tokens belong in the Authorization header only (R7)');
 
   if (document.resource_documentation === undefined) notes.push('resource_documentation is absent (optional)');
 
-  const present = ['resource', 'authorization_servers', 'bearer_methods_supported', 'scopes_supported', 'resource_documentation'].filter((field) => field in document);
+  const present = [
+    'resource',
+    'authorization_servers',
+    'bearer_methods_supported',
+    'scopes_supported',
+    'resource_documentation',
+  ].filter((field) => field in document);
   const seen = [`from ${source.href}: ${present.join(', ')}`, ...failures, ...warnings, ...notes].join('\n');
   const fix = `Serve the document from the dashboard's ${DASHBOARD.metadataJson}: {"resource": "<MCP URL>", "authorization_servers": ["<${ENV.environmentUrl}>/resources/<${ENV.resourceId}>"], "bearer_methods_supported": ["header"], "scopes_supported": [...]}.`;
   if (failures.length > 0) return { check: fail({ id, step, title, seen, why, fix }), authorizationServer };
@@ -247,7 +331,8 @@ export function resourceAllows(connectedUrl: URL, resource: URL): boolean {
 function resourceCheck(ctx: DoctorContext, raw: unknown): Check {
   const id = 'prm.resource';
   const title = PRM_TITLES[id];
-  const why = 'The official client rejects PRM whose resource is not same-origin and a path prefix of the URL it connected to, and requests tokens for exactly this resource (the token audience).';
+  const why =
+    'The official client rejects PRM whose resource is not same-origin and a path prefix of the URL it connected to, and requests tokens for exactly this resource (the token audience).';
   const fix = `Set ${ENV.serverUrl} to exactly ${ctx.mcpUrl.href} (the URL clients connect to: same scheme, host and port, no trailing slash), and use the same value for the ${DASHBOARD.serverUrl} if you registered one.`;
   if (typeof raw !== 'string') return skip({ id, step, title, seen: 'no resource string (see prm.fields)' });
   let resource: URL;
@@ -265,7 +350,13 @@ function resourceCheck(ctx: DoctorContext, raw: unknown): Check {
   }
   if (raw === ctx.mcpUrl.href) return pass({ id, step, title, seen: `resource "${raw}" equals the MCP URL`, why });
   if (`${raw}/` === ctx.mcpUrl.href) {
-    return pass({ id, step, title, seen: `${seen}\n(you connected with a trailing slash; the canonical URL is ${raw})`, why });
+    return pass({
+      id,
+      step,
+      title,
+      seen: `${seen}\n(you connected with a trailing slash; the canonical URL is ${raw})`,
+      why,
+    });
   }
   return warn({
     id,
@@ -278,17 +369,27 @@ function resourceCheck(ctx: DoctorContext, raw: unknown): Check {
 }
 
 function explainMismatch(connected: URL, resource: URL, raw: string): string {
-  if (raw.endsWith('/') && raw.slice(0, -1) === connected.href.replace(/\/$/, '') && !connected.pathname.endsWith('/')) {
+  if (
+    raw.endsWith('/') &&
+    raw.slice(0, -1) === connected.href.replace(/\/$/, '') &&
+    !connected.pathname.endsWith('/')
+  ) {
     return 'trailing-slash trap: the resource ends with "/" but the MCP URL does not, so the official client rejects it';
   }
   if (connected.origin !== resource.origin) {
     const reasons: string[] = [];
-    if (connected.protocol !== resource.protocol) reasons.push(`scheme ${resource.protocol} vs ${connected.protocol} (a TLS-terminating proxy in front of a server configured with http?)`);
+    if (connected.protocol !== resource.protocol)
+      reasons.push(
+        `scheme ${resource.protocol} vs ${connected.protocol} (a TLS-terminating proxy in front of a server configured with http?)`,
+      );
     if (connected.hostname !== resource.hostname) {
       const loopbackPair = isLoopbackHost(connected.hostname) && isLoopbackHost(resource.hostname);
-      reasons.push(`host ${resource.hostname} vs ${connected.hostname}${loopbackPair ? ' (localhost and 127.0.0.1 are different origins to a client)' : ''}`);
+      reasons.push(
+        `host ${resource.hostname} vs ${connected.hostname}${loopbackPair ? ' (localhost and 127.0.0.1 are different origins to a client)' : ''}`,
+      );
     }
-    if (connected.port !== resource.port) reasons.push(`port ${resource.port || '(default)'} vs ${connected.port || '(default)'}`);
+    if (connected.port !== resource.port)
+      reasons.push(`port ${resource.port || '(default)'} vs ${connected.port || '(default)'}`);
     return `different origin: ${reasons.join('; ')}`;
   }
   return `the resource path ${resource.pathname} is not a path prefix of ${connected.pathname}`;
@@ -297,11 +398,21 @@ function explainMismatch(connected: URL, resource: URL, raw: string): string {
 function scopesCheck(raw: unknown, challengeScope: string | undefined): { check: Check; scopes?: string[] } {
   const id = 'prm.scopes';
   const title = PRM_TITLES[id];
-  const why = 'Clients request these when the challenge names none; they must match the scopes configured on the authorization server.';
+  const why =
+    'Clients request these when the challenge names none; they must match the scopes configured on the authorization server.';
   const fix = `List every scope your tools use, as configured in ${DASHBOARD.scopes}, and nothing else.`;
   if (raw === undefined) return { check: warn({ id, step, title, seen: 'scopes_supported is missing', why, fix }) };
   if (!Array.isArray(raw) || raw.some((scope) => typeof scope !== 'string')) {
-    return { check: fail({ id, step, title, seen: `scopes_supported is ${excerpt(JSON.stringify(raw), 80)}, not an array of strings`, why, fix }) };
+    return {
+      check: fail({
+        id,
+        step,
+        title,
+        seen: `scopes_supported is ${excerpt(JSON.stringify(raw), 80)}, not an array of strings`,
+        why,
+        fix,
+      }),
+    };
   }
   const scopes = raw as string[];
   const issues: string[] = [];
@@ -309,10 +420,13 @@ function scopesCheck(raw: unknown, challengeScope: string | undefined): { check:
   if (scopes.length === 0) issues.push('scopes_supported is empty');
   if (scopes.includes('offline_access')) {
     issues.push('scopes_supported includes offline_access');
-    fixes.push('Remove offline_access (R10): it is not a scope of this resource, and clients must not ask the resource for it.');
+    fixes.push(
+      'Remove offline_access (R10): it is not a scope of this resource, and clients must not ask the resource for it.',
+    );
   }
   const unknown = splitScopes(challengeScope).filter((scope) => !scopes.includes(scope));
-  if (unknown.length > 0) issues.push(`the 401 challenge asks for ${unknown.join(', ')}, which scopes_supported does not list`);
+  if (unknown.length > 0)
+    issues.push(`the 401 challenge asks for ${unknown.join(', ')}, which scopes_supported does not list`);
   const seen = [`scopes_supported: ${scopes.join(' ') || '(none)'}`, ...issues].join('\n');
   if (issues.length > 0) return { scopes, check: warn({ id, step, title, seen, why, fix: [...fixes, fix].join(' ') }) };
   return { scopes, check: pass({ id, step, title, seen, why }) };
@@ -321,20 +435,31 @@ function scopesCheck(raw: unknown, challengeScope: string | undefined): { check:
 async function corsCheck(ctx: DoctorContext, url: URL): Promise<Check> {
   const id = 'prm.cors';
   const title = PRM_TITLES[id];
-  const why = 'Browser hosts (MCP Inspector, web clients) cannot read the metadata without Access-Control-Allow-Origin (R1).';
+  const why =
+    'Browser hosts (MCP Inspector, web clients) cannot read the metadata without Access-Control-Allow-Origin (R1).';
   const fix = `Answer GET and OPTIONS on ${url.pathname} with Access-Control-Allow-Origin: *, Access-Control-Allow-Methods: GET, OPTIONS and Access-Control-Allow-Headers including MCP-Protocol-Version.`;
   const [get, preflight] = await Promise.all([
-    ctx.http.send({ url, headers: { accept: 'application/json', origin: ctx.browserOrigin, 'mcp-protocol-version': PROTOCOL_VERSION } }),
+    ctx.http.send({
+      url,
+      headers: { accept: 'application/json', origin: ctx.browserOrigin, 'mcp-protocol-version': PROTOCOL_VERSION },
+    }),
     ctx.http.send({
       url,
       method: 'OPTIONS',
-      headers: { origin: ctx.browserOrigin, 'access-control-request-method': 'GET', 'access-control-request-headers': 'mcp-protocol-version' },
+      headers: {
+        origin: ctx.browserOrigin,
+        'access-control-request-method': 'GET',
+        'access-control-request-headers': 'mcp-protocol-version',
+      },
     }),
   ]);
-  if (get.kind !== 'response') return fail({ id, step, title, seen: `GET with Origin ${ctx.browserOrigin}: ${describeOutcome(get)}`, why, fix });
+  if (get.kind !== 'response')
+    return fail({ id, step, title, seen: `GET with Origin ${ctx.browserOrigin}: ${describeOutcome(get)}`, why, fix });
   const allowOrigin = get.headers.get('access-control-allow-origin');
   const originOk = allowOrigin === '*' || allowOrigin === ctx.browserOrigin;
-  const seenLines = [`GET with Origin ${ctx.browserOrigin}: ${describeOutcome(get)}, Access-Control-Allow-Origin: ${allowOrigin ?? '(none)'}`];
+  const seenLines = [
+    `GET with Origin ${ctx.browserOrigin}: ${describeOutcome(get)}, Access-Control-Allow-Origin: ${allowOrigin ?? '(none)'}`,
+  ];
   if (!originOk) return fail({ id, step, title, seen: seenLines.join('\n'), why, fix });
 
   if (preflight.kind !== 'response') {

@@ -27,7 +27,11 @@ export interface SessionResults {
 /** Runs the host's sequence; pure network, evaluated later once the claims and PRM are known. */
 export async function runSession(ctx: DoctorContext, session: McpSession): Promise<SessionResults> {
   const initialize = await session.initialize();
-  const results: SessionResults = { initialize, negotiatedProtocolVersion: session.negotiatedProtocolVersion, hasSession: session.hasSession };
+  const results: SessionResults = {
+    initialize,
+    negotiatedProtocolVersion: session.negotiatedProtocolVersion,
+    hasSession: session.hasSession,
+  };
   if (!isSuccess(initialize)) return results;
   results.list = await session.listTools();
   if (ctx.probeTools && results.list.tools.length > 0) {
@@ -49,7 +53,12 @@ export async function runSession(ctx: DoctorContext, session: McpSession): Promi
 }
 
 function isSuccess(exchange: McpExchange): boolean {
-  return exchange.outcome.kind === 'response' && exchange.outcome.status >= 200 && exchange.outcome.status < 300 && exchange.message?.result !== undefined;
+  return (
+    exchange.outcome.kind === 'response' &&
+    exchange.outcome.status >= 200 &&
+    exchange.outcome.status < 300 &&
+    exchange.message?.result !== undefined
+  );
 }
 
 interface ChallengeInfo {
@@ -65,7 +74,13 @@ function challengeOf(outcome: HttpOutcome): ChallengeInfo {
   const raw = outcome.headers.get('www-authenticate') ?? undefined;
   if (!raw) return {};
   const bearer = findChallenge(parseWwwAuthenticate(raw), 'bearer');
-  return { raw, error: bearer?.params.error, description: bearer?.params.error_description, scope: bearer?.params.scope, resourceMetadata: bearer?.params.resource_metadata };
+  return {
+    raw,
+    error: bearer?.params.error,
+    description: bearer?.params.error_description,
+    scope: bearer?.params.scope,
+    resourceMetadata: bearer?.params.resource_metadata,
+  };
 }
 
 function describeChallenge(challenge: ChallengeInfo): string {
@@ -88,15 +103,36 @@ export function evaluateSession(
       : acceptedCheck(results, context.claimFailures);
   const checks = [accepted];
   if (!results.list) {
-    checks.push(skip({ id: 'token.tools-list', step, title: 'tools/list succeeds with the token', seen: 'not evaluated: initialize did not succeed' }));
-    checks.push(skip({ id: 'token.step-up', step, title: 'Tools lacking a scope answer 403 insufficient_scope', seen: 'not evaluated: initialize did not succeed' }));
+    checks.push(
+      skip({
+        id: 'token.tools-list',
+        step,
+        title: 'tools/list succeeds with the token',
+        seen: 'not evaluated: initialize did not succeed',
+      }),
+    );
+    checks.push(
+      skip({
+        id: 'token.step-up',
+        step,
+        title: 'Tools lacking a scope answer 403 insufficient_scope',
+        seen: 'not evaluated: initialize did not succeed',
+      }),
+    );
     return { checks };
   }
   const list = listCheck(results.list);
   checks.push(list);
   const tools = results.list.tools;
   if (list.status === 'fail' || tools.length === 0) {
-    checks.push(skip({ id: 'token.step-up', step, title: 'Tools lacking a scope answer 403 insufficient_scope', seen: tools.length === 0 ? 'no tools listed' : 'not evaluated: tools/list failed' }));
+    checks.push(
+      skip({
+        id: 'token.step-up',
+        step,
+        title: 'Tools lacking a scope answer 403 insufficient_scope',
+        seen: tools.length === 0 ? 'no tools listed' : 'not evaluated: tools/list failed',
+      }),
+    );
     return { checks, tools: tools.map((tool) => tool.name) };
   }
   checks.push(results.calls ? stepUpCheck(results.calls, context) : unprobedCheck(ctx, tools, context.grantedScopes));
@@ -109,7 +145,15 @@ function acceptedCheck(results: SessionResults, claimFailures: string[]): Check 
   const why = 'This is the first request a host sends with the token.';
   const { outcome, message, problem } = results.initialize;
   const request = 'POST initialize with the token';
-  if (outcome.kind !== 'response') return fail({ id, step, title, seen: `${request}: ${describeOutcome(outcome)}`, why, fix: 'The server must answer authenticated requests promptly; see its log.' });
+  if (outcome.kind !== 'response')
+    return fail({
+      id,
+      step,
+      title,
+      seen: `${request}: ${describeOutcome(outcome)}`,
+      why,
+      fix: 'The server must answer authenticated requests promptly; see its log.',
+    });
   const seen = `${request}: ${describeOutcome(outcome)}`;
   const status = outcome.status;
   if (status >= 200 && status < 300) {
@@ -123,8 +167,17 @@ function acceptedCheck(results: SessionResults, claimFailures: string[]): Check 
       ].filter(Boolean);
       return pass({ id, step, title, seen: `${seen} (${details.join(', ')})`, why });
     }
-    const detail = message?.error ? `JSON-RPC error ${String(message.error.code)}: ${excerpt(String(message.error.message ?? ''), 120)}` : problem ?? 'no JSON-RPC result';
-    return fail({ id, step, title, seen: `${seen}, ${detail}`, why, fix: 'Make initialize succeed for an authenticated request (the server must support 2025-era initialize, R11).' });
+    const detail = message?.error
+      ? `JSON-RPC error ${String(message.error.code)}: ${excerpt(String(message.error.message ?? ''), 120)}`
+      : (problem ?? 'no JSON-RPC result');
+    return fail({
+      id,
+      step,
+      title,
+      seen: `${seen}, ${detail}`,
+      why,
+      fix: 'Make initialize succeed for an authenticated request (the server must support 2025-era initialize, R11).',
+    });
   }
   const challenge = challengeOf(outcome);
   if (status === 401) {
@@ -142,12 +195,33 @@ function acceptedCheck(results: SessionResults, claimFailures: string[]): Check 
     });
   }
   if (status === 403 && challenge.error === 'insufficient_scope') {
-    return warn({ id, step, title, seen: `${seen}, ${describeChallenge(challenge)}`, why: 'Requiring a scope for initialize locks out every token without it, before the host can even list tools.', fix: 'Require scopes per tool (tools/call), not for initialize.' });
+    return warn({
+      id,
+      step,
+      title,
+      seen: `${seen}, ${describeChallenge(challenge)}`,
+      why: 'Requiring a scope for initialize locks out every token without it, before the host can even list tools.',
+      fix: 'Require scopes per tool (tools/call), not for initialize.',
+    });
   }
   if (status >= 300 && status < 400) {
-    return fail({ id, step, title, seen: `${seen} to ${outcome.headers.get('location') ?? '(no Location)'} (not followed: a token never follows a redirect)`, why, fix: `Connect to the final URL and set ${ENV.serverUrl} to it.` });
+    return fail({
+      id,
+      step,
+      title,
+      seen: `${seen} to ${outcome.headers.get('location') ?? '(no Location)'} (not followed: a token never follows a redirect)`,
+      why,
+      fix: `Connect to the final URL and set ${ENV.serverUrl} to it.`,
+    });
   }
-  return fail({ id, step, title, seen: `${seen}${challenge.raw ? `, ${describeChallenge(challenge)}` : ''}${outcome.body ? ` (body: ${excerpt(outcome.body, 100)})` : ''}`, why, fix: 'See the server log for this request.' });
+  return fail({
+    id,
+    step,
+    title,
+    seen: `${seen}${challenge.raw ? `, ${describeChallenge(challenge)}` : ''}${outcome.body ? ` (body: ${excerpt(outcome.body, 100)})` : ''}`,
+    why,
+    fix: 'See the server log for this request.',
+  });
 }
 
 function listCheck(list: { exchange: McpExchange; tools: ListedTool[] }): Check {
@@ -157,26 +231,42 @@ function listCheck(list: { exchange: McpExchange; tools: ListedTool[] }): Check 
   const { outcome, message, problem } = list.exchange;
   if (outcome.kind === 'response' && outcome.status >= 200 && outcome.status < 300 && message?.result) {
     const names = list.tools.map((tool) => tool.name);
-    const shown = names.length > 12 ? `${names.slice(0, 12).join(', ')}, … (${names.length - 12} more)` : names.join(', ');
+    const shown =
+      names.length > 12 ? `${names.slice(0, 12).join(', ')}, … (${names.length - 12} more)` : names.join(', ');
     return pass({ id, step, title, seen: `${list.tools.length} tool(s)${names.length > 0 ? `: ${shown}` : ''}`, why });
   }
   const seen = `POST tools/list: ${describeOutcome(outcome)}`;
   if (outcome.kind === 'response' && outcome.status === 403) {
     const challenge = challengeOf(outcome);
     if (challenge.error === 'insufficient_scope') {
-      return warn({ id, step, title, seen: `${seen}, ${describeChallenge(challenge)}`, why, fix: 'Listing tools should need only a valid token; require scopes when a tool is called.' });
+      return warn({
+        id,
+        step,
+        title,
+        seen: `${seen}, ${describeChallenge(challenge)}`,
+        why,
+        fix: 'Listing tools should need only a valid token; require scopes when a tool is called.',
+      });
     }
   }
-  const detail = message?.error ? `, JSON-RPC error: ${excerpt(String(message.error.message ?? ''), 120)}` : problem ? `, ${problem}` : '';
+  const detail = message?.error
+    ? `, JSON-RPC error: ${excerpt(String(message.error.message ?? ''), 120)}`
+    : problem
+      ? `, ${problem}`
+      : '';
   return fail({ id, step, title, seen: `${seen}${detail}`, why, fix: 'See the server log for this request.' });
 }
 
 type Verdict = 'ok' | 'warn' | 'fail';
 
-function stepUpCheck(calls: Array<{ tool: string; exchange: McpExchange }>, context: { grantedScopes?: string[]; scopesSupported?: string[] }): Check {
+function stepUpCheck(
+  calls: Array<{ tool: string; exchange: McpExchange }>,
+  context: { grantedScopes?: string[]; scopesSupported?: string[] },
+): Check {
   const id = 'token.step-up';
   const title = 'Tools lacking a scope answer 403 insufficient_scope';
-  const why = 'On 403 insufficient_scope a host re-authorizes with the named scopes (R5); on 401 it throws the token away and loops through login without ever asking for more.';
+  const why =
+    'On 403 insufficient_scope a host re-authorizes with the named scopes (R5); on 401 it throws the token away and loops through login without ever asking for more.';
   const lines: string[] = [];
   let worst: Verdict = 'ok';
   let stepUps = 0;
@@ -200,28 +290,54 @@ function classifyCall(
   context: { grantedScopes?: string[]; scopesSupported?: string[] },
 ): { verdict: Verdict; line: string; fix?: string; isStepUp?: boolean } {
   const { outcome, message, problem } = exchange;
-  const scopeFix = 'For a valid token lacking a tool\'s scope, answer 403 with WWW-Authenticate: Bearer error="insufficient_scope", scope="<all scopes the tool needs>", resource_metadata="<PRM URL>", error_description="…".';
-  if (outcome.kind !== 'response') return { verdict: 'warn', line: describeOutcome(outcome), fix: 'Tool calls must answer promptly.' };
+  const scopeFix =
+    'For a valid token lacking a tool\'s scope, answer 403 with WWW-Authenticate: Bearer error="insufficient_scope", scope="<all scopes the tool needs>", resource_metadata="<PRM URL>", error_description="…".';
+  if (outcome.kind !== 'response')
+    return { verdict: 'warn', line: describeOutcome(outcome), fix: 'Tool calls must answer promptly.' };
   const status = outcome.status;
   if (status >= 200 && status < 300) {
     const errorText = message?.error ? String(message.error.message ?? '') : toolErrorText(message?.result);
-    if (errorText && /insufficient[_ ]scope|missing scope|required scope|forbidden|not authori[sz]ed|permission/i.test(errorText)) {
-      return { verdict: 'warn', line: `HTTP ${status} but the call failed with "${excerpt(errorText, 80)}" (a scope failure hosts cannot step up from)`, fix: scopeFix };
+    if (
+      errorText &&
+      /insufficient[_ ]scope|missing scope|required scope|forbidden|not authori[sz]ed|permission/i.test(errorText)
+    ) {
+      return {
+        verdict: 'warn',
+        line: `HTTP ${status} but the call failed with "${excerpt(errorText, 80)}" (a scope failure hosts cannot step up from)`,
+        fix: scopeFix,
+      };
     }
     if (!message) return { verdict: 'warn', line: `HTTP ${status}, ${problem ?? 'no JSON-RPC answer'}` };
     return { verdict: 'ok', line: `allowed (HTTP ${status}${message.error ? ', rejected the empty arguments' : ''})` };
   }
   const challenge = challengeOf(outcome);
   if (status === 401) {
-    return { verdict: 'fail', line: `HTTP 401 (${describeChallenge(challenge)}) for a token the server just accepted: should be 403 insufficient_scope`, fix: scopeFix };
+    return {
+      verdict: 'fail',
+      line: `HTTP 401 (${describeChallenge(challenge)}) for a token the server just accepted: should be 403 insufficient_scope`,
+      fix: scopeFix,
+    };
   }
   if (status === 403) {
-    if (challenge.error !== 'insufficient_scope') return { verdict: 'fail', line: `HTTP 403 without error="insufficient_scope" (${describeChallenge(challenge)})`, fix: scopeFix };
+    if (challenge.error !== 'insufficient_scope')
+      return {
+        verdict: 'fail',
+        line: `HTTP 403 without error="insufficient_scope" (${describeChallenge(challenge)})`,
+        fix: scopeFix,
+      };
     const requested = splitScopes(challenge.scope);
-    if (requested.length === 0) return { verdict: 'warn', line: 'HTTP 403 insufficient_scope without scope=: the host cannot tell what to request', fix: scopeFix, isStepUp: true };
+    if (requested.length === 0)
+      return {
+        verdict: 'warn',
+        line: 'HTTP 403 insufficient_scope without scope=: the host cannot tell what to request',
+        fix: scopeFix,
+        isStepUp: true,
+      };
     const notes: string[] = [];
     let verdict: Verdict = 'ok';
-    const unsupported = context.scopesSupported ? requested.filter((scope) => !context.scopesSupported!.includes(scope)) : [];
+    const unsupported = context.scopesSupported
+      ? requested.filter((scope) => !context.scopesSupported!.includes(scope))
+      : [];
     if (unsupported.length > 0) {
       verdict = 'warn';
       notes.push(`${unsupported.join(' ')} not in scopes_supported`);
@@ -231,27 +347,48 @@ function classifyCall(
       notes.push('the token already has every named scope, so stepping up cannot help');
     }
     if (!challenge.resourceMetadata) notes.push('no resource_metadata');
-    const fix = unsupported.length > 0 ? `Add the missing scopes to scopes_supported and ${DASHBOARD.scopes}.` : verdict === 'warn' ? scopeFix : undefined;
-    return { verdict, line: `403 insufficient_scope, scope="${challenge.scope ?? ''}"${notes.length > 0 ? ` (${notes.join('; ')})` : ''}`, fix, isStepUp: true };
+    const fix =
+      unsupported.length > 0
+        ? `Add the missing scopes to scopes_supported and ${DASHBOARD.scopes}.`
+        : verdict === 'warn'
+          ? scopeFix
+          : undefined;
+    return {
+      verdict,
+      line: `403 insufficient_scope, scope="${challenge.scope ?? ''}"${notes.length > 0 ? ` (${notes.join('; ')})` : ''}`,
+      fix,
+      isStepUp: true,
+    };
   }
-  return { verdict: 'warn', line: `${describeOutcome(outcome)}${outcome.body ? ` (body: ${excerpt(outcome.body, 80)})` : ''}` };
+  return {
+    verdict: 'warn',
+    line: `${describeOutcome(outcome)}${outcome.body ? ` (body: ${excerpt(outcome.body, 80)})` : ''}`,
+  };
 }
 
 function toolErrorText(result: Record<string, unknown> | undefined): string {
   if (!result || result.isError !== true || !Array.isArray(result.content)) return '';
   return result.content
-    .map((item) => (item && typeof item === 'object' && typeof (item as { text?: unknown }).text === 'string' ? (item as { text: string }).text : ''))
+    .map((item) =>
+      item && typeof item === 'object' && typeof (item as { text?: unknown }).text === 'string'
+        ? (item as { text: string }).text
+        : '',
+    )
     .join(' ');
 }
 
 function unprobedCheck(ctx: DoctorContext, tools: ListedTool[], grantedScopes: string[] | undefined): Check {
   const id = 'token.step-up';
   const title = 'Tools lacking a scope answer 403 insufficient_scope';
-  const lines = [`${tools.length} tool(s) listed, none called (a tool call can have side effects); re-run with --probe-tools to check each one's scope challenge`];
+  const lines = [
+    `${tools.length} tool(s) listed, none called (a tool call can have side effects); re-run with --probe-tools to check each one's scope challenge`,
+  ];
   for (const tool of tools) {
     if (!tool.declaredScopes) continue;
     const missing = grantedScopes ? tool.declaredScopes.filter((scope) => !grantedScopes.includes(scope)) : [];
-    lines.push(`${tool.name} declares ${tool.declaredScopes.join(' ')}${missing.length > 0 ? ` (token lacks ${missing.join(' ')})` : ''}`);
+    lines.push(
+      `${tool.name} declares ${tool.declaredScopes.join(' ')}${missing.length > 0 ? ` (token lacks ${missing.join(' ')})` : ''}`,
+    );
   }
   return skip({ id, step, title, seen: lines.join('\n'), why: ctx.probeTools ? '' : 'Calling tools is opt-in.' });
 }

@@ -9,7 +9,12 @@
  */
 import type { AuthInfo } from '@modelcontextprotocol/server';
 import cors from 'cors';
-import express, { type NextFunction, type Request, type RequestHandler, type Response as ExpressResponse } from 'express';
+import express, {
+  type NextFunction,
+  type Request,
+  type RequestHandler,
+  type Response as ExpressResponse,
+} from 'express';
 import { CORS_ALLOWED_HEADERS, CORS_ALLOWED_METHODS, CORS_EXPOSED_HEADERS, CORS_MAX_AGE_SECONDS } from './auth/cors.js';
 import { createMcpOAuth, type McpOAuthOptions } from './index.js';
 

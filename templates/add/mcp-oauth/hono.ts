@@ -45,7 +45,11 @@ export function mcpOAuth(options: McpOAuthOptions): MiddlewareHandler {
         authorization: c.req.header('authorization'),
         origin: c.req.header('origin'),
         // A copy: the MCP handler still reads the original request body.
-        body: () => c.req.raw.clone().json().catch(() => undefined),
+        body: () =>
+          c.req.raw
+            .clone()
+            .json()
+            .catch(() => undefined),
       });
       if (!result.ok) {
         c.res = result.response;

@@ -134,7 +134,8 @@ function localMcpUrl(): URL {
   const configured = process.env.MCP_SERVER_URL?.trim() || readDotEnv().MCP_SERVER_URL?.trim();
   const url = configured && URL.canParse(configured) ? new URL(configured) : undefined;
   if (url && url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname)) return url;
-  if (configured) console.log(`MCP_SERVER_URL is ${configured}, not a local http URL: serving ${DEFAULT_MCP_URL} instead.`);
+  if (configured)
+    console.log(`MCP_SERVER_URL is ${configured}, not a local http URL: serving ${DEFAULT_MCP_URL} instead.`);
   return new URL(DEFAULT_MCP_URL);
 }
 
@@ -184,7 +185,9 @@ async function waitForHealth(url: string, server: ChildProcess): Promise<boolean
 
 function projectName(): string {
   try {
-    const { name } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { name?: unknown };
+    const { name } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+      name?: unknown;
+    };
     return typeof name === 'string' && /^[\w.-]+$/.test(name) ? name : 'my-mcp-server';
   } catch {
     return 'my-mcp-server';

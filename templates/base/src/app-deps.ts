@@ -40,7 +40,9 @@ export interface AppOverrides {
 
 export function buildAppParts(config: ServerConfig, overrides: AppOverrides = {}): AppParts {
   const log = overrides.log ?? jsonLogger;
-  const keys = overrides.keys ?? createScalekitKeySet({ url: config.scalekit.jwksUrl, cooldownMs: config.jwksCooldownSeconds * 1000 });
+  const keys =
+    overrides.keys ??
+    createScalekitKeySet({ url: config.scalekit.jwksUrl, cooldownMs: config.jwksCooldownSeconds * 1000 });
   const resource = protectedResource(config, Object.keys(SCOPES), SERVER_NAME);
   const signatureVerifier = createScalekitTokenVerifier({
     keys,
@@ -49,7 +51,8 @@ export function buildAppParts(config: ServerConfig, overrides: AppOverrides = {}
     serverUrl: config.mcpServerUrl,
     serverUrlInAudience: config.serverUrlInAudience,
   });
-  const verifier = overrides.tokenCache === false ? signatureVerifier : cachingTokenVerifier(signatureVerifier, overrides.tokenCache);
+  const verifier =
+    overrides.tokenCache === false ? signatureVerifier : cachingTokenVerifier(signatureVerifier, overrides.tokenCache);
   return {
     config,
     log,

@@ -47,27 +47,43 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
 
   const environmentUrl = parseUrl(
     'SCALEKIT_ENVIRONMENT_URL',
-    required('SCALEKIT_ENVIRONMENT_URL', 'Copy it from the Scalekit dashboard > Settings > API credentials (e.g. https://acme.scalekit.com).'),
+    required(
+      'SCALEKIT_ENVIRONMENT_URL',
+      'Copy it from the Scalekit dashboard > Settings > API credentials (e.g. https://acme.scalekit.com).',
+    ),
     problems,
   );
   if (environmentUrl && (environmentUrl.pathname !== '/' || environmentUrl.search || environmentUrl.hash)) {
-    problems.push(`SCALEKIT_ENVIRONMENT_URL must be the bare environment URL (like ${environmentUrl.origin}), without a path.`);
+    problems.push(
+      `SCALEKIT_ENVIRONMENT_URL must be the bare environment URL (like ${environmentUrl.origin}), without a path.`,
+    );
   }
 
-  const resourceId = required('SCALEKIT_RESOURCE_ID', 'Copy it from the Scalekit dashboard > MCP Servers > your server (it starts with res_).');
+  const resourceId = required(
+    'SCALEKIT_RESOURCE_ID',
+    'Copy it from the Scalekit dashboard > MCP Servers > your server (it starts with res_).',
+  );
   if (resourceId && !PLACEHOLDER_MARKER.test(resourceId) && !/^res_[A-Za-z0-9]+$/.test(resourceId)) {
-    problems.push(`SCALEKIT_RESOURCE_ID "${resourceId}" does not look like a Scalekit resource id (res_ followed by letters and digits).`);
+    problems.push(
+      `SCALEKIT_RESOURCE_ID "${resourceId}" does not look like a Scalekit resource id (res_ followed by letters and digits).`,
+    );
   }
 
   const mcpServerUrl = parseUrl(
     'MCP_SERVER_URL',
-    required('MCP_SERVER_URL', 'Set it to the public URL of the MCP endpoint, exactly as clients connect (e.g. https://mcp.example.com/mcp).'),
+    required(
+      'MCP_SERVER_URL',
+      'Set it to the public URL of the MCP endpoint, exactly as clients connect (e.g. https://mcp.example.com/mcp).',
+    ),
     problems,
   );
   if (mcpServerUrl) {
-    if (mcpServerUrl.search || mcpServerUrl.hash) problems.push('MCP_SERVER_URL must not have a query string or fragment.');
+    if (mcpServerUrl.search || mcpServerUrl.hash)
+      problems.push('MCP_SERVER_URL must not have a query string or fragment.');
     else if (mcpServerUrl.pathname.endsWith('/')) {
-      problems.push(`MCP_SERVER_URL must not end with "/" (clients compare it character for character): use ${mcpServerUrl.href.replace(/\/+$/, '')}.`);
+      problems.push(
+        `MCP_SERVER_URL must not end with "/" (clients compare it character for character): use ${mcpServerUrl.href.replace(/\/+$/, '')}.`,
+      );
     } else if (!SAFE_PATH.test(mcpServerUrl.pathname)) {
       problems.push('MCP_SERVER_URL needs a path made of letters, digits and . _ ~ - (e.g. /mcp).');
     }
@@ -113,7 +129,8 @@ function parseUrl(name: string, value: string, problems: string[]): URL | undefi
 function parsePort(value: string | undefined, problems: string[]): number {
   if (value === undefined || value.trim() === '') return 3000;
   const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push(`PORT "${value}" is not a port number (0-65535).`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    problems.push(`PORT "${value}" is not a port number (0-65535).`);
   return port;
 }
 
@@ -133,7 +150,10 @@ function parseNonNegative(name: string, value: string | undefined, fallback: num
 }
 
 function list(value: string | undefined): string[] | undefined {
-  const items = value?.split(',').map((item) => item.trim()).filter(Boolean);
+  const items = value
+    ?.split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
   return items && items.length > 0 ? items : undefined;
 }
 

@@ -60,8 +60,12 @@ describe('when the Server URL is registered in Scalekit', () => {
   it('also requires the server URL in the audience', async () => {
     const strict = await startTestServer({ env: { MCP_SERVER_URL_IN_AUDIENCE: 'true' } });
     try {
-      await expect(mcpPost(strict, initialize, { token: await strict.token({ aud: [RESOURCE_ID, strict.mcpUrl] }) })).resolves.toHaveProperty('status', 200);
-      expect((await mcpPost(strict, initialize, { token: await strict.token({ aud: [RESOURCE_ID] }) })).status).toBe(401);
+      await expect(
+        mcpPost(strict, initialize, { token: await strict.token({ aud: [RESOURCE_ID, strict.mcpUrl] }) }),
+      ).resolves.toHaveProperty('status', 200);
+      expect((await mcpPost(strict, initialize, { token: await strict.token({ aud: [RESOURCE_ID] }) })).status).toBe(
+        401,
+      );
     } finally {
       await strict.close();
     }

@@ -9,12 +9,18 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 it('refuses a request from a foreign Origin with 403', async () => {
-  const response = await mcpPost(server, initialize, { token: await server.token(), headers: { origin: 'https://evil.example' } });
+  const response = await mcpPost(server, initialize, {
+    token: await server.token(),
+    headers: { origin: 'https://evil.example' },
+  });
   expect(response.status).toBe(403);
 });
 
 it('accepts a request from a local Origin (MCP Inspector in the browser)', async () => {
-  const response = await mcpPost(server, initialize, { token: await server.token(), headers: { origin: 'http://localhost:6274' } });
+  const response = await mcpPost(server, initialize, {
+    token: await server.token(),
+    headers: { origin: 'http://localhost:6274' },
+  });
   expect(response.status).toBe(200);
 });
 
@@ -30,7 +36,8 @@ it('answers the CORS preflight before any guard, with the headers MCP clients se
   expect(response.status).toBe(204);
   expect(response.headers.get('access-control-allow-origin')).toBe('*');
   const allowed = (response.headers.get('access-control-allow-headers') ?? '').toLowerCase();
-  for (const header of ['authorization', 'content-type', 'mcp-protocol-version', 'mcp-session-id']) expect(allowed).toContain(header);
+  for (const header of ['authorization', 'content-type', 'mcp-protocol-version', 'mcp-session-id'])
+    expect(allowed).toContain(header);
 });
 
 it('lets a browser read the challenge on a 401', async () => {
@@ -43,10 +50,14 @@ it('lets a browser read the challenge on a 401', async () => {
 it('refuses a Host header it does not serve (DNS rebinding)', async () => {
   const { request } = await import('node:http');
   const status = await new Promise<number>((resolve, reject) => {
-    const req = request(`${server.origin}/.well-known/oauth-protected-resource`, { headers: { host: 'attacker.example' } }, (res) => {
-      res.resume();
-      resolve(res.statusCode ?? 0);
-    });
+    const req = request(
+      `${server.origin}/.well-known/oauth-protected-resource`,
+      { headers: { host: 'attacker.example' } },
+      (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      },
+    );
     req.on('error', reject);
     req.end();
   });

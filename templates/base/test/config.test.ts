@@ -23,7 +23,10 @@ describe('loadConfig', () => {
     const config = loadConfig(valid);
     expect(config.scalekit.authorizationServer).toBe('https://acme.scalekit.com/resources/res_123');
     expect(config.scalekit.jwksUrl.href).toBe('https://acme.scalekit.com/keys');
-    expect(config.scalekit.issuers).toEqual(['https://acme.scalekit.com/resources/res_123', 'https://acme.scalekit.com']);
+    expect(config.scalekit.issuers).toEqual([
+      'https://acme.scalekit.com/resources/res_123',
+      'https://acme.scalekit.com',
+    ]);
     expect(config.mcpPath).toBe('/mcp');
     expect(config.host).toBe('0.0.0.0');
   });
@@ -33,7 +36,11 @@ describe('loadConfig', () => {
   });
 
   it('refuses the placeholders create-mcp-oauth writes when values are unknown', () => {
-    const problems = problemsOf({ ...valid, SCALEKIT_ENVIRONMENT_URL: 'https://REPLACE-ME.scalekit.com', SCALEKIT_RESOURCE_ID: 'res_REPLACE_ME' });
+    const problems = problemsOf({
+      ...valid,
+      SCALEKIT_ENVIRONMENT_URL: 'https://REPLACE-ME.scalekit.com',
+      SCALEKIT_RESOURCE_ID: 'res_REPLACE_ME',
+    });
     expect(problems).toHaveLength(2);
     expect(problems[0]).toMatch(/^SCALEKIT_ENVIRONMENT_URL .*placeholder/);
     expect(problems[1]).toMatch(/^SCALEKIT_RESOURCE_ID .*placeholder/);

@@ -27,7 +27,9 @@ describe('protected resource metadata', () => {
   }
 
   it('names the MCP endpoint exactly, without a trailing slash', async () => {
-    const document = (await (await fetch(`${server.origin}/.well-known/oauth-protected-resource/mcp`)).json()) as OAuthProtectedResourceMetadata;
+    const document = (await (
+      await fetch(`${server.origin}/.well-known/oauth-protected-resource/mcp`)
+    ).json()) as OAuthProtectedResourceMetadata;
     expect(document.resource).toBe(`${server.origin}/mcp`);
     expect(document.scopes_supported).not.toContain('offline_access');
   });
@@ -46,7 +48,9 @@ describe('authorization server metadata mirror', () => {
   it("serves Scalekit's document for older clients", async () => {
     const response = await fetch(`${server.origin}/.well-known/oauth-authorization-server`);
     expect(response.status).toBe(200);
-    expect(((await response.json()) as { issuer: string }).issuer).toBe(`${server.scalekit.url}/resources/${RESOURCE_ID}`);
+    expect(((await response.json()) as { issuer: string }).issuer).toBe(
+      `${server.scalekit.url}/resources/${RESOURCE_ID}`,
+    );
   });
 
   it('answers 502 with a JSON error when Scalekit is unreachable, and the server keeps serving', async () => {

@@ -62,19 +62,22 @@ describe('bad tokens', () => {
   const badTokens: Record<string, () => Promise<string>> = {
     'an empty bearer token': async () => ' ',
     'nothing after Bearer': async () => '',
-    'garbage': async () => 'not-a-jwt',
-    'a JWT with alg none': async () => `${base64url(JSON.stringify({ alg: 'none', typ: 'JWT' }))}.${base64url(JSON.stringify(await validClaims()))}.`,
+    garbage: async () => 'not-a-jwt',
+    'a JWT with alg none': async () =>
+      `${base64url(JSON.stringify({ alg: 'none', typ: 'JWT' }))}.${base64url(JSON.stringify(await validClaims()))}.`,
     'HS256 signed with the RSA public key as the secret': async () =>
       new SignJWT(await validClaims())
         .setProtectedHeader({ alg: 'HS256', kid: server.signingKey.kid })
         .sign(new TextEncoder().encode(JSON.stringify(server.signingKey.publicJwk))),
     'an unknown kid': async () => signToken(await createSigningKey('unknown-kid'), await validClaims()),
-    'a foreign key that reuses our kid': async () => signToken(await createSigningKey(server.signingKey.kid), await validClaims()),
+    'a foreign key that reuses our kid': async () =>
+      signToken(await createSigningKey(server.signingKey.kid), await validClaims()),
     'an expired token': () => server.token({ exp: now() - 60 }),
     'nbf in the future': () => server.token({ nbf: now() + 600 }),
     'no exp': () => server.token({ exp: undefined }),
     'a foreign issuer': () => server.token({ iss: 'https://attacker.scalekit.com' }),
-    'the other issuer form of a foreign environment': () => server.token({ iss: `https://attacker.scalekit.com/resources/${RESOURCE_ID}` }),
+    'the other issuer form of a foreign environment': () =>
+      server.token({ iss: `https://attacker.scalekit.com/resources/${RESOURCE_ID}` }),
     'the audience of another resource': () => server.token({ aud: ['res_someone_else'] }),
     'a resource claim for another URL': () => server.token({ resource: 'https://elsewhere.example.com/mcp' }),
     'the server URL with a trailing slash in aud': () => server.token({ aud: [RESOURCE_ID, `${server.mcpUrl}/`] }),
@@ -84,7 +87,10 @@ describe('bad tokens', () => {
 
   for (const [name, makeToken] of Object.entries(badTokens)) {
     it(`refuses ${name} with a 401 challenge`, async () => {
-      await expectChallenge(await mcpPost(server, initialize, { headers: { authorization: `Bearer ${await makeToken()}` } }), { error: true });
+      await expectChallenge(
+        await mcpPost(server, initialize, { headers: { authorization: `Bearer ${await makeToken()}` } }),
+        { error: true },
+      );
     });
   }
 
@@ -92,7 +98,10 @@ describe('bad tokens', () => {
     const valid = await server.token();
     // Sent as two separate header lines (Node keeps only the first in req.headers).
     const status = await new Promise<number>((resolve, reject) => {
-      const req = request(server.mcpUrl, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' } });
+      const req = request(server.mcpUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+      });
       req.setHeader('authorization', [`Bearer ${valid}`, 'Bearer other']); // an array is sent as two header lines
       req.on('response', (res) => {
         res.resume();
@@ -103,7 +112,10 @@ describe('bad tokens', () => {
     });
     expect(status).toBe(401);
     // Folded into one line by the client: the same answer.
-    await expectChallenge(await mcpPost(server, initialize, { headers: { authorization: `Bearer ${valid}, Bearer ${valid}` } }), { error: true });
+    await expectChallenge(
+      await mcpPost(server, initialize, { headers: { authorization: `Bearer ${valid}, Bearer ${valid}` } }),
+      { error: true },
+    );
   });
 });
 
@@ -119,7 +131,11 @@ describe('genuine tokens', () => {
   it('are refused a body over the limit before it is parsed (413), and without a token the 401 comes first', async () => {
     const body = JSON.stringify({ ...initialize, padding: 'x'.repeat(MAX_REQUEST_BODY_BYTES + 1) });
     const headers = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
-    const withToken = await fetch(server.mcpUrl, { method: 'POST', headers: { ...headers, authorization: `Bearer ${await server.token()}` }, body });
+    const withToken = await fetch(server.mcpUrl, {
+      method: 'POST',
+      headers: { ...headers, authorization: `Bearer ${await server.token()}` },
+      body,
+    });
     expect(withToken.status).toBe(413);
     const withoutToken = await fetch(server.mcpUrl, { method: 'POST', headers, body });
     expect(withoutToken.status).toBe(401);

@@ -11,11 +11,17 @@ import { initialize, mcpPost, startTestServer, type TestServer } from './support
 let server: TestServer;
 afterEach(() => server.close());
 
-async function timed(action: () => Promise<Response>): Promise<{ status: number; ms: number; challenge: string | null }> {
+async function timed(
+  action: () => Promise<Response>,
+): Promise<{ status: number; ms: number; challenge: string | null }> {
   const started = performance.now();
   const response = await action();
   await response.arrayBuffer();
-  return { status: response.status, ms: performance.now() - started, challenge: response.headers.get('www-authenticate') };
+  return {
+    status: response.status,
+    ms: performance.now() - started,
+    challenge: response.headers.get('www-authenticate'),
+  };
 }
 
 describe('before any key set was fetched', () => {

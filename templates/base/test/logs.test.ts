@@ -19,7 +19,9 @@ async function refusalsFor(send: () => Promise<Response>) {
 
 it('logs a missing token as missing_token', async () => {
   const lines = await refusalsFor(() => mcpPost(server, initialize));
-  expect(lines).toEqual([expect.objectContaining({ level: 'warn', reason: 'missing_token', status: 401, method: 'POST', path: '/mcp' })]);
+  expect(lines).toEqual([
+    expect.objectContaining({ level: 'warn', reason: 'missing_token', status: 401, method: 'POST', path: '/mcp' }),
+  ]);
 });
 
 it('logs an expired token as token_expired with the client it claims, and never the token', async () => {
@@ -31,19 +33,32 @@ it('logs an expired token as token_expired with the client it claims, and never 
 });
 
 it('logs a wrong audience as audience_mismatch', async () => {
-  const lines = await refusalsFor(async () => mcpPost(server, initialize, { token: await server.token({ aud: ['res_other'] }) }));
+  const lines = await refusalsFor(async () =>
+    mcpPost(server, initialize, { token: await server.token({ aud: ['res_other'] }) }),
+  );
   expect(lines).toEqual([expect.objectContaining({ reason: 'audience_mismatch' })]);
 });
 
 it('logs a step-up as insufficient_scope with the verified client and the scope it needs', async () => {
   const [tool, scopes] = Object.entries(TOOL_SCOPES).find(([, required]) => required.length > 0) ?? [];
   if (!tool || !scopes) return;
-  const lines = await refusalsFor(async () => mcpPost(server, callTool(tool), { token: await server.token({ client_id: 'client_a', scope: '' }) }));
-  expect(lines).toEqual([expect.objectContaining({ status: 403, reason: 'insufficient_scope', client_id: 'client_a', required_scope: scopes.join(' ') })]);
+  const lines = await refusalsFor(async () =>
+    mcpPost(server, callTool(tool), { token: await server.token({ client_id: 'client_a', scope: '' }) }),
+  );
+  expect(lines).toEqual([
+    expect.objectContaining({
+      status: 403,
+      reason: 'insufficient_scope',
+      client_id: 'client_a',
+      required_scope: scopes.join(' '),
+    }),
+  ]);
 });
 
 it('logs a foreign Origin as origin_not_allowed', async () => {
-  const lines = await refusalsFor(async () => mcpPost(server, initialize, { token: await server.token(), headers: { origin: 'https://evil.example' } }));
+  const lines = await refusalsFor(async () =>
+    mcpPost(server, initialize, { token: await server.token(), headers: { origin: 'https://evil.example' } }),
+  );
   expect(lines).toEqual([expect.objectContaining({ status: 403, reason: 'origin_not_allowed' })]);
 });
 

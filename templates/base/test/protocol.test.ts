@@ -15,9 +15,20 @@ describe.each([
   ['2026-07-28', { mode: { pin: '2026-07-28' as const } }],
 ])('with the official client speaking %s', (_era, versionNegotiation) => {
   it('lists the tools and calls whoami with the caller from the token', async () => {
-    const token = await server.token({ sub: 'usr_alice', client_id: 'client_cursor', scope: Object.keys(SCOPES).join(' ') });
-    const client = new Client({ name: 'protocol-test', version: '1.0.0' }, versionNegotiation ? { versionNegotiation } : {});
-    await client.connect(new StreamableHTTPClientTransport(new URL(server.mcpUrl), { requestInit: { headers: { authorization: `Bearer ${token}` } } }));
+    const token = await server.token({
+      sub: 'usr_alice',
+      client_id: 'client_cursor',
+      scope: Object.keys(SCOPES).join(' '),
+    });
+    const client = new Client(
+      { name: 'protocol-test', version: '1.0.0' },
+      versionNegotiation ? { versionNegotiation } : {},
+    );
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(server.mcpUrl), {
+        requestInit: { headers: { authorization: `Bearer ${token}` } },
+      }),
+    );
     try {
       const { tools } = await client.listTools();
       expect(tools.map((tool) => tool.name).sort()).toEqual(Object.keys(TOOL_SCOPES).sort());

@@ -142,7 +142,8 @@ describe('its size', () => {
     const inner = countingVerifier();
     const verifier = cachingTokenVerifier(inner, { now, maxEntries: 1 });
     await verifier.verifyAccessToken('valid-a');
-    for (let index = 0; index < 50; index += 1) await expect(verifier.verifyAccessToken(`junk-${index}`)).rejects.toThrow();
+    for (let index = 0; index < 50; index += 1)
+      await expect(verifier.verifyAccessToken(`junk-${index}`)).rejects.toThrow();
     inner.calls.length = 0;
     await verifier.verifyAccessToken('valid-a');
     expect(inner.calls).toEqual([]);

@@ -15,14 +15,20 @@ afterAll(() => server.close());
 const allScopes = Object.keys(SCOPES);
 
 it('lists exactly the tools in the scope map', async () => {
-  const response = await mcpPost(server, { jsonrpc: '2.0', id: 1, method: 'tools/list' }, { token: await server.token() });
+  const response = await mcpPost(
+    server,
+    { jsonrpc: '2.0', id: 1, method: 'tools/list' },
+    { token: await server.token() },
+  );
   const { result } = await rpcResult(response);
   expect(result.tools.map((tool: { name: string }) => tool.name).sort()).toEqual(Object.keys(TOOL_SCOPES).sort());
 });
 
 describe.each(Object.entries(TOOL_SCOPES))('tool %s', (tool, required: readonly string[]) => {
   it('runs with exactly its scopes', async () => {
-    const response = await mcpPost(server, callTool(tool), { token: await server.token({ scope: required.join(' ') }) });
+    const response = await mcpPost(server, callTool(tool), {
+      token: await server.token({ scope: required.join(' ') }),
+    });
     expect(response.status).toBe(200);
     expect((await rpcResult(response)).error).toBeUndefined();
   });
@@ -30,7 +36,9 @@ describe.each(Object.entries(TOOL_SCOPES))('tool %s', (tool, required: readonly 
   for (const missing of required) {
     it(`answers 403 insufficient_scope without ${missing}, naming the scopes it needs and those already granted`, async () => {
       const granted = allScopes.filter((scope) => scope !== missing);
-      const response = await mcpPost(server, callTool(tool), { token: await server.token({ scope: granted.join(' ') }) });
+      const response = await mcpPost(server, callTool(tool), {
+        token: await server.token({ scope: granted.join(' ') }),
+      });
       expect(response.status).toBe(403);
       const challenge = response.headers.get('www-authenticate') ?? '';
       expect(challenge).toContain('error="insufficient_scope"');

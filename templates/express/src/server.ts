@@ -6,7 +6,12 @@
 import { hostHeaderValidation, originValidation } from '@modelcontextprotocol/express';
 import { toNodeHandler } from '@modelcontextprotocol/node';
 import cors from 'cors';
-import express, { type ErrorRequestHandler, type Express, type RequestHandler, type Response as ExpressResponse } from 'express';
+import express, {
+  type ErrorRequestHandler,
+  type Express,
+  type RequestHandler,
+  type Response as ExpressResponse,
+} from 'express';
 import type { RequestListener } from 'node:http';
 import { buildAppParts, type AppOverrides, type AppParts } from './app-deps.js';
 import type { GateRejection } from './auth/bearer-gate.js';

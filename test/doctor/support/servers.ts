@@ -114,7 +114,9 @@ export interface FakeAuthorizationServer extends RunningServer {
   signToken(spec?: TokenSpec): Promise<string>;
 }
 
-export async function startAuthorizationServer(options: AuthorizationServerOptions = {}): Promise<FakeAuthorizationServer> {
+export async function startAuthorizationServer(
+  options: AuthorizationServerOptions = {},
+): Promise<FakeAuthorizationServer> {
   const resourceId = options.resourceId ?? 'res_12345';
   const { privateKey, publicKey } = await generateKeyPair('RS256');
   const kid = 'key-2026-01';
@@ -144,7 +146,9 @@ export async function startAuthorizationServer(options: AuthorizationServerOptio
       issuer: options.issuer ? options.issuer(resourceIssuer) : resourceIssuer,
       authorization_endpoint: `${resourceIssuer}/oauth/authorize`,
       token_endpoint: options.tokenEndpoint ?? `${resourceIssuer}/oauth/token`,
-      ...(options.dcr === false ? {} : { registration_endpoint: `${environmentUrl}/api/v1/resources/${resourceId}/clients:register` }),
+      ...(options.dcr === false
+        ? {}
+        : { registration_endpoint: `${environmentUrl}/api/v1/resources/${resourceId}/clients:register` }),
       jwks_uri: `${environmentUrl}/keys`,
       response_types_supported: ['code'],
       grant_types_supported: ['authorization_code', 'refresh_token', 'client_credentials'],
@@ -157,8 +161,12 @@ export async function startAuthorizationServer(options: AuthorizationServerOptio
 
   const server = await startServer(async (req, res, body) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
-    const rfc8414Path = options.rfc8414 === false ? undefined : `/.well-known/oauth-authorization-server/resources/${resourceId}`;
-    if (req.method === 'GET' && (path === `/resources/${resourceId}/.well-known/oauth-authorization-server` || path === rfc8414Path)) {
+    const rfc8414Path =
+      options.rfc8414 === false ? undefined : `/.well-known/oauth-authorization-server/resources/${resourceId}`;
+    if (
+      req.method === 'GET' &&
+      (path === `/resources/${resourceId}/.well-known/oauth-authorization-server` || path === rfc8414Path)
+    ) {
       return sendJson(res, 200, metadata(), { 'access-control-allow-origin': '*' });
     }
     if (req.method === 'GET' && path === '/keys') {
@@ -168,15 +176,22 @@ export async function startAuthorizationServer(options: AuthorizationServerOptio
     if (req.method === 'POST' && path === `/resources/${resourceId}/oauth/token`) {
       const form = new URLSearchParams(body);
       const basic = /^Basic (.+)$/.exec(req.headers.authorization ?? '');
-      const [id, secret] = basic ? Buffer.from(basic[1]!, 'base64').toString().split(':').map(decodeURIComponent) : [form.get('client_id'), form.get('client_secret')];
-      if (id !== client.id || secret !== client.secret) return sendJson(res, 401, { error: 'invalid_client', error_description: 'client authentication failed' });
-      if (form.get('grant_type') !== 'client_credentials') return sendJson(res, 400, { error: 'unsupported_grant_type' });
+      const [id, secret] = basic
+        ? Buffer.from(basic[1]!, 'base64').toString().split(':').map(decodeURIComponent)
+        : [form.get('client_id'), form.get('client_secret')];
+      if (id !== client.id || secret !== client.secret)
+        return sendJson(res, 401, { error: 'invalid_client', error_description: 'client authentication failed' });
+      if (form.get('grant_type') !== 'client_credentials')
+        return sendJson(res, 400, { error: 'unsupported_grant_type' });
       const resource = form.get('resource');
       const requested = (form.get('scope') ?? '').split(' ').filter(Boolean);
       if (options.machineAllowedScopes && requested.some((scope) => !options.machineAllowedScopes!.includes(scope))) {
         return sendJson(res, 400, { error: 'invalid_scope', error_description: 'scope not allowed for this client' });
       }
-      const token = await signToken({ scopes: options.machineScopes ?? ['todo:read'], aud: resource ? [resourceId, resource] : [resourceId] });
+      const token = await signToken({
+        scopes: options.machineScopes ?? ['todo:read'],
+        aud: resource ? [resourceId, resource] : [resourceId],
+      });
       return sendJson(res, 200, { access_token: token, token_type: 'Bearer', expires_in: 3600 });
     }
     sendJson(res, 404, { error: 'not_found' });
@@ -232,7 +247,8 @@ export interface FakeMcpServer extends RunningServer {
   url: string;
 }
 
-const ALLOWED_HEADERS = 'Authorization, Content-Type, Accept, MCP-Protocol-Version, Mcp-Session-Id, Last-Event-ID, Mcp-Method, Mcp-Name';
+const ALLOWED_HEADERS =
+  'Authorization, Content-Type, Accept, MCP-Protocol-Version, Mcp-Session-Id, Last-Event-ID, Mcp-Method, Mcp-Name';
 const EXPOSED_HEADERS = 'WWW-Authenticate, Mcp-Session-Id, MCP-Protocol-Version';
 const SUPPORTED_VERSIONS = ['2025-03-26', '2025-06-18', '2025-11-25'];
 
@@ -247,7 +263,8 @@ export async function startMcpServer(options: McpServerOptions): Promise<FakeMcp
   let origin = '';
   let mcpUrl = '';
 
-  const prmUrl = (kind: 'suffixed' | 'root') => `${origin}/.well-known/oauth-protected-resource${kind === 'suffixed' ? '/mcp' : ''}`;
+  const prmUrl = (kind: 'suffixed' | 'root') =>
+    `${origin}/.well-known/oauth-protected-resource${kind === 'suffixed' ? '/mcp' : ''}`;
   const prm = () => ({
     resource: options.prmResource ? options.prmResource(mcpUrl) : mcpUrl,
     authorization_servers: options.authorizationServers ?? [as.resourceIssuer],
@@ -257,17 +274,28 @@ export async function startMcpServer(options: McpServerOptions): Promise<FakeMcp
   });
   const challenge = (extra: Record<string, string>) => {
     const params = { ...extra, resource_metadata: prmUrl(options.challengeMetadata ?? 'suffixed') };
-    return `Bearer ${Object.entries(params).map(([key, value]) => `${key}="${value.replace(/["\\]/g, '\\$&')}"`).join(', ')}`;
+    return `Bearer ${Object.entries(params)
+      .map(([key, value]) => `${key}="${value.replace(/["\\]/g, '\\$&')}"`)
+      .join(', ')}`;
   };
 
   const server = await startServer(async (req, res, body) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
 
     // R1: PRM, unauthenticated, CORS *, OPTIONS answered.
-    const prmLocation = path === '/.well-known/oauth-protected-resource' ? 'root' : path === '/.well-known/oauth-protected-resource/mcp' ? 'suffixed' : undefined;
+    const prmLocation =
+      path === '/.well-known/oauth-protected-resource'
+        ? 'root'
+        : path === '/.well-known/oauth-protected-resource/mcp'
+          ? 'suffixed'
+          : undefined;
     if (prmLocation) {
       if (!prmAt[prmLocation]) return sendJson(res, 404, { error: 'not_found' });
-      const cors = { 'access-control-allow-origin': '*', 'access-control-allow-methods': 'GET, OPTIONS', 'access-control-allow-headers': '*' };
+      const cors = {
+        'access-control-allow-origin': '*',
+        'access-control-allow-methods': 'GET, OPTIONS',
+        'access-control-allow-headers': '*',
+      };
       if (req.method === 'OPTIONS') {
         res.writeHead(204, cors);
         return res.end();
@@ -276,7 +304,9 @@ export async function startMcpServer(options: McpServerOptions): Promise<FakeMcp
     }
     // R12: mirror of the authorization server metadata.
     if (path === '/.well-known/oauth-authorization-server' && req.method === 'GET') {
-      const upstream = await fetch(`${as.resourceIssuer}/.well-known/oauth-authorization-server`).catch(() => undefined);
+      const upstream = await fetch(`${as.resourceIssuer}/.well-known/oauth-authorization-server`).catch(
+        () => undefined,
+      );
       if (!upstream?.ok) return sendJson(res, 502, { error: 'upstream_unavailable' });
       const mirrored = { ...((await upstream.json()) as Record<string, unknown>), ...options.mirrorPatch };
       return sendJson(res, 200, mirrored, { 'access-control-allow-origin': '*' });
@@ -285,7 +315,8 @@ export async function startMcpServer(options: McpServerOptions): Promise<FakeMcp
 
     // R8: a present, untrusted Origin is refused before anything else.
     const requestOrigin = req.headers.origin;
-    const originAllowed = requestOrigin === undefined || requestOrigin === origin || allowedOrigins.includes(requestOrigin);
+    const originAllowed =
+      requestOrigin === undefined || requestOrigin === origin || allowedOrigins.includes(requestOrigin);
     if (!originAllowed && !options.skipOriginCheck) return sendJson(res, 403, { error: 'forbidden_origin' });
 
     // R9: CORS on every response of the endpoint, 401/403 included.
@@ -296,7 +327,12 @@ export async function startMcpServer(options: McpServerOptions): Promise<FakeMcp
       if (!options.omitExposeHeaders) cors['access-control-expose-headers'] = EXPOSED_HEADERS;
     }
     if (req.method === 'OPTIONS') {
-      res.writeHead(204, { ...cors, 'access-control-allow-methods': 'GET, POST, DELETE, OPTIONS', 'access-control-allow-headers': ALLOWED_HEADERS, 'access-control-max-age': '600' });
+      res.writeHead(204, {
+        ...cors,
+        'access-control-allow-methods': 'GET, POST, DELETE, OPTIONS',
+        'access-control-allow-headers': ALLOWED_HEADERS,
+        'access-control-max-age': '600',
+      });
       return res.end();
     }
 
@@ -314,17 +350,28 @@ export async function startMcpServer(options: McpServerOptions): Promise<FakeMcp
         audience: [as.resourceId, options.extraAudience ?? mcpUrl],
         algorithms: ['RS256'],
       });
-      granted = [...new Set([...(typeof payload.scope === 'string' ? payload.scope.split(' ') : []), ...(Array.isArray(payload.scopes) ? (payload.scopes as string[]) : [])])];
+      granted = [
+        ...new Set([
+          ...(typeof payload.scope === 'string' ? payload.scope.split(' ') : []),
+          ...(Array.isArray(payload.scopes) ? (payload.scopes as string[]) : []),
+        ]),
+      ];
     } catch (error) {
       const description = error instanceof Error ? error.message : 'invalid token';
-      return sendJson(res, 401, { error: 'invalid_token' }, { ...cors, 'www-authenticate': challenge({ error: 'invalid_token', error_description: description }) });
+      return sendJson(
+        res,
+        401,
+        { error: 'invalid_token' },
+        { ...cors, 'www-authenticate': challenge({ error: 'invalid_token', error_description: description }) },
+      );
     }
 
     if (options.redirectAuthenticatedTo) {
       res.writeHead(307, { ...cors, location: options.redirectAuthenticatedTo });
       return res.end();
     }
-    if (req.method === 'GET') return sendJson(res, 405, { error: 'no standalone stream' }, { ...cors, allow: 'POST, DELETE' });
+    if (req.method === 'GET')
+      return sendJson(res, 405, { error: 'no standalone stream' }, { ...cors, allow: 'POST, DELETE' });
     if (req.method === 'DELETE') {
       sessions.delete(String(req.headers['mcp-session-id']));
       res.writeHead(204, cors);
@@ -335,7 +382,12 @@ export async function startMcpServer(options: McpServerOptions): Promise<FakeMcp
     const message = JSON.parse(body) as { id?: number; method: string; params?: Record<string, unknown> };
     const sessionId = req.headers['mcp-session-id'];
     if (message.method !== 'initialize' && (typeof sessionId !== 'string' || !sessions.has(sessionId))) {
-      return sendJson(res, 400, { jsonrpc: '2.0', id: message.id ?? null, error: { code: -32000, message: 'Bad Request: no valid session' } }, cors);
+      return sendJson(
+        res,
+        400,
+        { jsonrpc: '2.0', id: message.id ?? null, error: { code: -32000, message: 'Bad Request: no valid session' } },
+        cors,
+      );
     }
     if (message.id === undefined) {
       res.writeHead(202, cors);
@@ -359,13 +411,25 @@ export async function startMcpServer(options: McpServerOptions): Promise<FakeMcp
         sessions.add(id);
         const requested = String(message.params?.protocolVersion ?? '');
         return reply(
-          { protocolVersion: SUPPORTED_VERSIONS.includes(requested) ? requested : '2025-06-18', capabilities: { tools: {} }, serverInfo: { name: 'todo-mcp', version: '1.0.0' } },
+          {
+            protocolVersion: SUPPORTED_VERSIONS.includes(requested) ? requested : '2025-06-18',
+            capabilities: { tools: {} },
+            serverInfo: { name: 'todo-mcp', version: '1.0.0' },
+          },
           { 'mcp-session-id': id },
         );
       }
       case 'tools/list':
         return reply({
-          tools: Object.keys(toolScopes).map((name) => ({ name, description: name, inputSchema: { type: 'object', properties: { title: { type: 'string' } }, required: name === 'add_todo' ? ['title'] : [] } })),
+          tools: Object.keys(toolScopes).map((name) => ({
+            name,
+            description: name,
+            inputSchema: {
+              type: 'object',
+              properties: { title: { type: 'string' } },
+              required: name === 'add_todo' ? ['title'] : [],
+            },
+          })),
         });
       case 'tools/call': {
         const name = String(message.params?.name);
@@ -375,14 +439,32 @@ export async function startMcpServer(options: McpServerOptions): Promise<FakeMcp
         if (missing.length > 0) {
           const status = options.insufficientScopeStatus ?? 403;
           const error = status === 403 ? 'insufficient_scope' : 'invalid_token';
-          return sendJson(res, status, { error }, { ...cors, 'www-authenticate': challenge({ error, scope: needed.join(' '), error_description: `${name} needs ${needed.join(' ')}` }) });
+          return sendJson(
+            res,
+            status,
+            { error },
+            {
+              ...cors,
+              'www-authenticate': challenge({
+                error,
+                scope: needed.join(' '),
+                error_description: `${name} needs ${needed.join(' ')}`,
+              }),
+            },
+          );
         }
         const args = (message.params?.arguments ?? {}) as Record<string, unknown>;
-        if (name === 'add_todo' && typeof args.title !== 'string') return reply({ content: [{ type: 'text', text: 'title is required' }], isError: true });
+        if (name === 'add_todo' && typeof args.title !== 'string')
+          return reply({ content: [{ type: 'text', text: 'title is required' }], isError: true });
         return reply({ content: [{ type: 'text', text: '[]' }] });
       }
       default:
-        return sendJson(res, 200, { jsonrpc: '2.0', id: message.id, error: { code: -32601, message: 'Method not found' } }, cors);
+        return sendJson(
+          res,
+          200,
+          { jsonrpc: '2.0', id: message.id, error: { code: -32601, message: 'Method not found' } },
+          cors,
+        );
     }
   });
   origin = server.origin;

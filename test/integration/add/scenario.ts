@@ -7,7 +7,13 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSigningKey, signToken, startFakeScalekit, type FakeScalekit, type SigningKey } from '../../../templates/base/test/support/signing-keys.js';
+import {
+  createSigningKey,
+  signToken,
+  startFakeScalekit,
+  type FakeScalekit,
+  type SigningKey,
+} from '../../../templates/base/test/support/signing-keys.js';
 import type { CliResult } from '../../support/cli.js';
 import {
   buildTypeScript,
@@ -102,9 +108,13 @@ export function describeAddScenario(scenario: Scenario): void {
       expect(added.stdout).toContain(`+++ b/${scenario.entry}`);
       const entry = await readFile(path.join(project.dir, scenario.entry), 'utf8');
       expect(entry).toMatch(/\.use\(mcpOAuth\(\{ mcpPath: ['"]\/mcp['"] \}\)\)/);
-      const manifest = JSON.parse(await readFile(path.join(project.dir, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+      const manifest = JSON.parse(await readFile(path.join(project.dir, 'package.json'), 'utf8')) as {
+        dependencies: Record<string, string>;
+      };
       expect(manifest.dependencies.jose).toBe('^6.1.0');
-      expect(await readFile(path.join(project.dir, '.env.example'), 'utf8')).toContain(`SCALEKIT_RESOURCE_ID=${RESOURCE_ID}`);
+      expect(await readFile(path.join(project.dir, '.env.example'), 'utf8')).toContain(
+        `SCALEKIT_RESOURCE_ID=${RESOURCE_ID}`,
+      );
     });
 
     if (scenario.typescript) {
@@ -149,33 +159,48 @@ export function describeAddScenario(scenario: Scenario): void {
       expect((await mcpPost(origin, initialize, bearer)).status).toBe(200);
       const listed = await mcpPost(origin, listTools, bearer);
       expect(listed.status).toBe(200);
-      expect(listed.messages[0]?.result?.tools?.map((tool) => tool.name)).toEqual(expect.arrayContaining([scenario.readTool, scenario.writeTool]));
+      expect(listed.messages[0]?.result?.tools?.map((tool) => tool.name)).toEqual(
+        expect.arrayContaining([scenario.readTool, scenario.writeTool]),
+      );
       const written = await mcpPost(origin, callTool(scenario.writeTool, scenario.writeArgs), bearer);
       expect(written.status).toBe(200);
       expect(written.messages[0]?.result?.isError ?? false).toBe(false);
     });
 
-    it('refuses a tool beyond the token\'s scopes with the 403 step-up, before the tool runs', async () => {
+    it("refuses a tool beyond the token's scopes with the 403 step-up, before the tool runs", async () => {
       const { origin, mcpUrl } = running();
       const readOnly = await token('notes:read');
-      const refused = await mcpPost(origin, callTool(scenario.writeTool, { ...scenario.writeArgs, text: 'must not be written' }), readOnly);
+      const refused = await mcpPost(
+        origin,
+        callTool(scenario.writeTool, { ...scenario.writeArgs, text: 'must not be written' }),
+        readOnly,
+      );
       expect(refused.status).toBe(403);
       expect(refused.wwwAuthenticate).toContain('error="insufficient_scope"');
       // The write scope, plus the read scope the token holds, so re-authorizing does not lose it (MCP 2025-11-25).
       expect(refused.wwwAuthenticate).toContain('scope="notes:read notes:write"');
-      expect(refused.wwwAuthenticate).toContain(`resource_metadata="${mcpUrl.replace('/mcp', '/.well-known/oauth-protected-resource/mcp')}"`);
+      expect(refused.wwwAuthenticate).toContain(
+        `resource_metadata="${mcpUrl.replace('/mcp', '/.well-known/oauth-protected-resource/mcp')}"`,
+      );
       const read = await mcpPost(origin, callTool(scenario.readTool), readOnly);
       expect(read.status).toBe(200);
       expect(JSON.stringify(read.messages)).not.toContain('must not be written');
     });
 
     if (scenario.sdk === 'v1') {
-      it('refuses a tools/call beyond the token\'s scopes inside a JSON-RPC batch too', async () => {
+      it("refuses a tools/call beyond the token's scopes inside a JSON-RPC batch too", async () => {
         const readOnly = await token('notes:read');
-        const batch = [callTool(scenario.readTool, {}, 5), callTool(scenario.writeTool, { ...scenario.writeArgs, text: 'batched' }, 6)];
+        const batch = [
+          callTool(scenario.readTool, {}, 5),
+          callTool(scenario.writeTool, { ...scenario.writeArgs, text: 'batched' }, 6),
+        ];
         const response = await fetch(`${running().origin}/mcp`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', authorization: `Bearer ${readOnly}` },
+          headers: {
+            'content-type': 'application/json',
+            accept: 'application/json, text/event-stream',
+            authorization: `Bearer ${readOnly}`,
+          },
           body: JSON.stringify(batch),
         });
         expect(response.status).toBe(403);

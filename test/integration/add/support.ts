@@ -20,7 +20,10 @@ export async function copyFixture(name: string): Promise<{ dir: string; cleanup:
   const parent = await mkdtemp(path.join(tmpdir(), `cmo-add-${name}-`));
   const dir = path.join(parent, name);
   await cp(path.join(FIXTURES_DIR, name), dir, { recursive: true });
-  return { dir, cleanup: () => (process.env.KEEP_FIXTURES ? Promise.resolve() : rm(parent, { recursive: true, force: true })) };
+  return {
+    dir,
+    cleanup: () => (process.env.KEEP_FIXTURES ? Promise.resolve() : rm(parent, { recursive: true, force: true })),
+  };
 }
 
 /** `add` without a terminal, as CI runs it. */
@@ -40,7 +43,10 @@ export async function treeHashes(dir: string): Promise<Record<string, string>> {
       if (entry.name === 'node_modules' || entry.name === 'dist') continue;
       const child = relative ? `${relative}/${entry.name}` : entry.name;
       if (entry.isDirectory()) await visit(child);
-      else hashes[child] = createHash('sha256').update(await readFile(path.join(dir, child))).digest('hex');
+      else
+        hashes[child] = createHash('sha256')
+          .update(await readFile(path.join(dir, child)))
+          .digest('hex');
     }
   }
   await visit('');
@@ -59,7 +65,11 @@ export async function linkDependencies(dir: string): Promise<void> {
     const staging = `${cached}.${randomBytes(4).toString('hex')}`;
     await mkdir(staging, { recursive: true });
     await writeFile(path.join(staging, 'package.json'), manifest);
-    const install = await execa('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error'], { cwd: staging, reject: false, all: true });
+    const install = await execa('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error'], {
+      cwd: staging,
+      reject: false,
+      all: true,
+    });
     if (install.exitCode !== 0) throw new Error(`npm install failed for ${dir}:\n${install.all}`);
     await writeFile(path.join(staging, 'node_modules', '.installed'), '');
     await rm(cached, { recursive: true, force: true });
@@ -77,7 +87,11 @@ async function exists(file: string): Promise<boolean> {
 
 /** `tsc -p .` with the project's own TypeScript: type-checks and builds dist/. */
 export async function buildTypeScript(dir: string): Promise<{ exitCode: number | undefined; output: string }> {
-  const result = await execa(process.execPath, [path.join(dir, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', '.'], { cwd: dir, reject: false, all: true });
+  const result = await execa(
+    process.execPath,
+    [path.join(dir, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', '.'],
+    { cwd: dir, reject: false, all: true },
+  );
   return { exitCode: result.exitCode, output: String(result.all) };
 }
 
@@ -95,7 +109,12 @@ export async function startProject(dir: string, main: string, env: Record<string
   const child: ResultPromise = execa(process.execPath, [main], {
     cwd: dir,
     reject: false,
-    env: { PORT: String(port), MCP_SERVER_URL: `http://localhost:${port}/mcp`, SCALEKIT_RESOURCE_ID: RESOURCE_ID, ...env },
+    env: {
+      PORT: String(port),
+      MCP_SERVER_URL: `http://localhost:${port}/mcp`,
+      SCALEKIT_RESOURCE_ID: RESOURCE_ID,
+      ...env,
+    },
   });
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -128,7 +147,11 @@ export interface McpAnswer {
   status: number;
   wwwAuthenticate: string | null;
   /** The JSON-RPC message(s), from a JSON or an SSE body. */
-  messages: { id?: unknown; result?: { tools?: { name: string }[]; content?: { text?: string }[]; isError?: boolean }; error?: { message: string } }[];
+  messages: {
+    id?: unknown;
+    result?: { tools?: { name: string }[]; content?: { text?: string }[]; isError?: boolean };
+    error?: { message: string };
+  }[];
 }
 
 /** POSTs JSON-RPC to the MCP endpoint (over 127.0.0.1) the way a 2025-era client does. */
@@ -171,4 +194,9 @@ export const initialize = {
   params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'add-test', version: '1.0.0' } },
 };
 export const listTools = { jsonrpc: '2.0', id: 1, method: 'tools/list', params: {} };
-export const callTool = (name: string, args: object = {}, id = 2) => ({ jsonrpc: '2.0', id, method: 'tools/call', params: { name, arguments: args } });
+export const callTool = (name: string, args: object = {}, id = 2) => ({
+  jsonrpc: '2.0',
+  id,
+  method: 'tools/call',
+  params: { name, arguments: args },
+});

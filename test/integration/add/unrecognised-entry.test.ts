@@ -15,14 +15,19 @@ describe('add on a project whose entry it cannot recognise', () => {
   });
   afterAll(() => project?.cleanup());
 
-  it.each([['--yes'], ['--dry-run']])('with %s: exits 1, names the file, prints the snippet, writes nothing', async (flag) => {
-    const result = await runAdd(project.dir, [...scalekitArgs(), flag]);
-    expect(result.exitCode, result.all).toBe(1);
-    expect(result.stderr).toContain('src/main.ts creates the Express app, but does not mount the MCP endpoint in a way I recognise');
-    expect(result.stderr).toContain('Nothing was changed');
-    expect(result.stdout).toContain('What add would insert in src/main.ts, before the MCP route');
-    expect(result.stdout).toContain("import { mcpOAuth } from './mcp-oauth/express.js';");
-    expect(result.stdout).toContain("app.use(mcpOAuth({ mcpPath: '/mcp' }));");
-    expect(await treeHashes(project.dir)).toEqual(before);
-  });
+  it.each([['--yes'], ['--dry-run']])(
+    'with %s: exits 1, names the file, prints the snippet, writes nothing',
+    async (flag) => {
+      const result = await runAdd(project.dir, [...scalekitArgs(), flag]);
+      expect(result.exitCode, result.all).toBe(1);
+      expect(result.stderr).toContain(
+        'src/main.ts creates the Express app, but does not mount the MCP endpoint in a way I recognise',
+      );
+      expect(result.stderr).toContain('Nothing was changed');
+      expect(result.stdout).toContain('What add would insert in src/main.ts, before the MCP route');
+      expect(result.stdout).toContain("import { mcpOAuth } from './mcp-oauth/express.js';");
+      expect(result.stdout).toContain("app.use(mcpOAuth({ mcpPath: '/mcp' }));");
+      expect(await treeHashes(project.dir)).toEqual(before);
+    },
+  );
 });

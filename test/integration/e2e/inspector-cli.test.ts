@@ -30,16 +30,36 @@ describe.each<Framework>(['express', 'hono'])('MCP Inspector CLI against a gener
   it('calls tools with a token, and hits the scope check the token does not pass', async () => {
     const writer = await machineToken(stack.as, stack.mcpUrl, 'todo:read todo:write');
     const added = await runInspectorCli(inspector, stack.mcpUrl, [
-      '--method', 'tools/call', '--tool-name', 'add_todo', '--tool-arg', 'title=From the Inspector', ...bearer(writer.token),
+      '--method',
+      'tools/call',
+      '--tool-name',
+      'add_todo',
+      '--tool-arg',
+      'title=From the Inspector',
+      ...bearer(writer.token),
     ]);
     expect(added.exitCode, added.stderr).toBe(0);
-    expect(added.json).toMatchObject({ result: { content: [{ type: 'text', text: expect.stringMatching(/^Added todo \d+: From the Inspector$/) }] } });
+    expect(added.json).toMatchObject({
+      result: { content: [{ type: 'text', text: expect.stringMatching(/^Added todo \d+: From the Inspector$/) }] },
+    });
 
     const reader = await machineToken(stack.as, stack.mcpUrl, 'todo:read');
-    const listed = await runInspectorCli(inspector, stack.mcpUrl, ['--method', 'tools/call', '--tool-name', 'list_todos', ...bearer(reader.token)]);
+    const listed = await runInspectorCli(inspector, stack.mcpUrl, [
+      '--method',
+      'tools/call',
+      '--tool-name',
+      'list_todos',
+      ...bearer(reader.token),
+    ]);
     expect(listed.exitCode, listed.stderr).toBe(0);
     const refused = await runInspectorCli(inspector, stack.mcpUrl, [
-      '--method', 'tools/call', '--tool-name', 'add_todo', '--tool-arg', 'title=nope', ...bearer(reader.token),
+      '--method',
+      'tools/call',
+      '--tool-name',
+      'add_todo',
+      '--tool-arg',
+      'title=nope',
+      ...bearer(reader.token),
     ]);
     expect(refused.exitCode).not.toBe(0);
     expect(refused.stderr).toMatch(/insufficient scope.*todo:write/i);

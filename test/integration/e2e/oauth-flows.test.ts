@@ -3,12 +3,30 @@
  * server and the local Scalekit-shaped authorization server it ships in dev/. No request is faked:
  * the SDKs discover, register, authorize (PKCE), get tokens and step up; the server verifies for real.
  */
-import { Client, ClientCredentialsProvider, StreamableHTTPClientTransport, UnauthorizedError } from '@modelcontextprotocol/client';
+import {
+  Client,
+  ClientCredentialsProvider,
+  StreamableHTTPClientTransport,
+  UnauthorizedError,
+} from '@modelcontextprotocol/client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalScalekit, type IssuerForm } from '../../../templates/base/dev/local-scalekit.js';
 import { machineToken, postInitialize, startE2eStack, type E2eStack } from '../../support/e2e-stack.js';
-import { FIXTURE_RESOURCE_ID, FIXTURE_SCOPES, generatedProject, type Framework } from '../../support/generated-projects.js';
-import { connectV1, connectV2, HostV1, HostV2, REDIRECT_URI, requestedScopes, textOf } from '../../support/oauth-hosts.js';
+import {
+  FIXTURE_RESOURCE_ID,
+  FIXTURE_SCOPES,
+  generatedProject,
+  type Framework,
+} from '../../support/generated-projects.js';
+import {
+  connectV1,
+  connectV2,
+  HostV1,
+  HostV2,
+  REDIRECT_URI,
+  requestedScopes,
+  textOf,
+} from '../../support/oauth-hosts.js';
 
 const SCOPES = FIXTURE_SCOPES.map((scope) => scope.name);
 const TOOL_NAMES = ['add_todo', 'list_todos', 'whoami'];
@@ -32,58 +50,72 @@ describe.each<Framework>(['express', 'hono'])('a generated %s server, end to end
     for (;;) {
       const found = stack
         .logEvents()
-        .find((event) => event.event === 'request_rejected' && Object.entries(fields).every(([name, value]) => event[name] === value));
+        .find(
+          (event) =>
+            event.event === 'request_rejected' &&
+            Object.entries(fields).every(([name, value]) => event[name] === value),
+        );
       if (found) return found;
-      if (Date.now() > deadline) throw new Error(`No request_rejected log line with ${JSON.stringify(fields)}:\n${stack.server.output()}`);
+      if (Date.now() > deadline)
+        throw new Error(`No request_rejected log line with ${JSON.stringify(fields)}:\n${stack.server.output()}`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }
 
-  describe.each<IssuerForm>(['resource', 'environment'])('v2 client (@modelcontextprotocol/client), tokens with the %s issuer', (form) => {
-    it('signs in from the 401 (PRM, AS metadata, DCR, PKCE), lists and calls tools, and steps up on 403', async () => {
-      const { as } = stack;
-      as.setIssuerForm(form);
-      as.resetStats();
-      const user = `v2-${form}@example.com`;
-      // The user grants only todo:read at first.
-      const host = new HostV2({ login: { user, grantScopes: ['todo:read'] } });
-      const session = await connectV2(stack.mcpUrl, host);
-      try {
-        // 1. One sign-in, reached from the challenge alone: registered dynamically, PKCE, bound to the MCP URL.
-        expect(host.authorizationUrls).toHaveLength(1);
-        const first = host.authorizationUrls[0]!;
-        expect(`${first.origin}${first.pathname}`).toBe(`${as.issuer}/oauth/authorize`);
-        expect(first.searchParams.get('resource')).toBe(stack.mcpUrl);
-        expect(first.searchParams.get('code_challenge_method')).toBe('S256');
-        expect(requestedScopes(first)).toEqual(expect.arrayContaining(SCOPES));
-        expect(as.stats().registrations).toBe(1);
-        expect(first.searchParams.get('client_id')).toBe(host.clientInformation()?.client_id);
-        expect(host.claims()).toMatchObject({ iss: form === 'resource' ? as.issuer : as.url, scopes: ['todo:read'] });
+  describe.each<IssuerForm>(['resource', 'environment'])(
+    'v2 client (@modelcontextprotocol/client), tokens with the %s issuer',
+    (form) => {
+      it('signs in from the 401 (PRM, AS metadata, DCR, PKCE), lists and calls tools, and steps up on 403', async () => {
+        const { as } = stack;
+        as.setIssuerForm(form);
+        as.resetStats();
+        const user = `v2-${form}@example.com`;
+        // The user grants only todo:read at first.
+        const host = new HostV2({ login: { user, grantScopes: ['todo:read'] } });
+        const session = await connectV2(stack.mcpUrl, host);
+        try {
+          // 1. One sign-in, reached from the challenge alone: registered dynamically, PKCE, bound to the MCP URL.
+          expect(host.authorizationUrls).toHaveLength(1);
+          const first = host.authorizationUrls[0]!;
+          expect(`${first.origin}${first.pathname}`).toBe(`${as.issuer}/oauth/authorize`);
+          expect(first.searchParams.get('resource')).toBe(stack.mcpUrl);
+          expect(first.searchParams.get('code_challenge_method')).toBe('S256');
+          expect(requestedScopes(first)).toEqual(expect.arrayContaining(SCOPES));
+          expect(as.stats().registrations).toBe(1);
+          expect(first.searchParams.get('client_id')).toBe(host.clientInformation()?.client_id);
+          expect(host.claims()).toMatchObject({ iss: form === 'resource' ? as.issuer : as.url, scopes: ['todo:read'] });
 
-        const { tools } = await session.client.listTools();
-        expect(tools.map((tool) => tool.name).sort()).toEqual(TOOL_NAMES);
+          const { tools } = await session.client.listTools();
+          expect(tools.map((tool) => tool.name).sort()).toEqual(TOOL_NAMES);
 
-        // 2. A tool the granted scope allows.
-        expect(textOf(await session.client.callTool({ name: 'list_todos', arguments: {} }))).toBe('No todos yet.');
-        const whoami = await session.client.callTool({ name: 'whoami', arguments: {} });
-        expect(whoami.structuredContent).toMatchObject({ subject: as.userIdFor(user), scopes: ['todo:read'] });
+          // 2. A tool the granted scope allows.
+          expect(textOf(await session.client.callTool({ name: 'list_todos', arguments: {} }))).toBe('No todos yet.');
+          const whoami = await session.client.callTool({ name: 'whoami', arguments: {} });
+          expect(whoami.structuredContent).toMatchObject({ subject: as.userIdFor(user), scopes: ['todo:read'] });
 
-        // 3. A tool beyond it: 403 insufficient_scope, the client re-authorizes with the union, the call succeeds.
-        host.login = { user };
-        const added = await session.run(() => session.client.callTool({ name: 'add_todo', arguments: { title: 'Ship it' } }));
-        expect(textOf(added)).toMatch(/^Added todo \d+: Ship it$/);
-        await rejection({ status: 403, reason: 'insufficient_scope', client_id: host.clientInformation()?.client_id });
-        expect(host.authorizationUrls).toHaveLength(2);
-        expect(requestedScopes(host.authorizationUrls[1])).toEqual(expect.arrayContaining(SCOPES));
-        expect(host.claims().scopes).toEqual(SCOPES);
-        expect(textOf(await session.client.callTool({ name: 'list_todos', arguments: {} }))).toMatch(/\d+\. Ship it/);
-        // No second registration: the client kept its client id.
-        expect(as.stats().registrations).toBe(1);
-      } finally {
-        await session.close();
-      }
-    });
-  });
+          // 3. A tool beyond it: 403 insufficient_scope, the client re-authorizes with the union, the call succeeds.
+          host.login = { user };
+          const added = await session.run(() =>
+            session.client.callTool({ name: 'add_todo', arguments: { title: 'Ship it' } }),
+          );
+          expect(textOf(added)).toMatch(/^Added todo \d+: Ship it$/);
+          await rejection({
+            status: 403,
+            reason: 'insufficient_scope',
+            client_id: host.clientInformation()?.client_id,
+          });
+          expect(host.authorizationUrls).toHaveLength(2);
+          expect(requestedScopes(host.authorizationUrls[1])).toEqual(expect.arrayContaining(SCOPES));
+          expect(host.claims().scopes).toEqual(SCOPES);
+          expect(textOf(await session.client.callTool({ name: 'list_todos', arguments: {} }))).toMatch(/\d+\. Ship it/);
+          // No second registration: the client kept its client id.
+          expect(as.stats().registrations).toBe(1);
+        } finally {
+          await session.close();
+        }
+      });
+    },
+  );
 
   it('v1 client (@modelcontextprotocol/sdk): signs in from the 401, lists and calls tools, and steps up on 403', async () => {
     const { as } = stack;
@@ -101,7 +133,9 @@ describe.each<Framework>(['express', 'hono'])('a generated %s server, end to end
       expect(textOf(await session.client.callTool({ name: 'list_todos', arguments: {} }))).toBe('No todos yet.');
 
       host.login = { user };
-      const added = await session.run(() => session.client.callTool({ name: 'add_todo', arguments: { title: 'From v1' } }));
+      const added = await session.run(() =>
+        session.client.callTool({ name: 'add_todo', arguments: { title: 'From v1' } }),
+      );
       expect(textOf(added)).toMatch(/^Added todo \d+: From v1$/);
       await rejection({ status: 403, reason: 'insufficient_scope', client_id: host.clientInformation()?.client_id });
       // v1 re-authorizes with the scope the 403 names (v2 asks for the union).
@@ -132,7 +166,9 @@ describe.each<Framework>(['express', 'hono'])('a generated %s server, end to end
       const whoami = await client.callTool({ name: 'whoami', arguments: {} });
       // A machine token's subject is the client itself.
       expect(whoami.structuredContent).toMatchObject({ subject: machine.client_id, clientId: machine.client_id });
-      expect(textOf(await client.callTool({ name: 'add_todo', arguments: { title: 'Nightly job' } }))).toMatch(/Nightly job$/);
+      expect(textOf(await client.callTool({ name: 'add_todo', arguments: { title: 'Nightly job' } }))).toMatch(
+        /Nightly job$/,
+      );
     } finally {
       await client.close();
     }
@@ -206,7 +242,12 @@ describe.each<Framework>(['express', 'hono'])('a generated %s server, end to end
   });
 
   it('refuses a token from a foreign issuer, even one minted for this very resource and URL', async () => {
-    const foreign = await startLocalScalekit({ resourceId: FIXTURE_RESOURCE_ID, serverUrl: stack.mcpUrl, scopes: SCOPES, quiet: true });
+    const foreign = await startLocalScalekit({
+      resourceId: FIXTURE_RESOURCE_ID,
+      serverUrl: stack.mcpUrl,
+      scopes: SCOPES,
+      quiet: true,
+    });
     try {
       const { token } = await machineToken(foreign, stack.mcpUrl, SCOPES.join(' '));
       const response = await postInitialize(stack, token);
@@ -214,7 +255,9 @@ describe.each<Framework>(['express', 'hono'])('a generated %s server, end to end
       expect(response.headers.get('www-authenticate')).toContain('error="invalid_token"');
       // And the official client does not get in with it either.
       const client = new Client({ name: 'e2e-foreign', version: '1.0.0' });
-      const transport = new StreamableHTTPClientTransport(new URL(stack.mcpUrl), { authProvider: { token: async () => token } });
+      const transport = new StreamableHTTPClientTransport(new URL(stack.mcpUrl), {
+        authProvider: { token: async () => token },
+      });
       await expect(client.connect(transport)).rejects.toBeInstanceOf(UnauthorizedError);
     } finally {
       await foreign.close();

@@ -17,7 +17,11 @@ describe.each<Framework>(['express', 'hono'])('npm run dev:local in a generated 
     const [authPort, mcpPort] = [await freePort(), await freePort()];
     const result = await execa('npm', ['run', 'dev:local'], {
       cwd: project.dir,
-      env: { NODE_ENV: 'production', LOCAL_SCALEKIT_PORT: String(authPort), MCP_SERVER_URL: `http://localhost:${mcpPort}/mcp` },
+      env: {
+        NODE_ENV: 'production',
+        LOCAL_SCALEKIT_PORT: String(authPort),
+        MCP_SERVER_URL: `http://localhost:${mcpPort}/mcp`,
+      },
       reject: false,
       all: true,
       timeout: 30_000,
@@ -46,10 +50,17 @@ describe.each<Framework>(['express', 'hono'])('npm run dev:local in a generated 
     child.all?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const ctrlC = () => process.kill(-child.pid!, 'SIGINT');
     try {
-      await waitFor(() => output.includes('Press Ctrl+C to stop both servers.'), child, () => output, 45_000);
+      await waitFor(
+        () => output.includes('Press Ctrl+C to stop both servers.'),
+        child,
+        () => output,
+        45_000,
+      );
 
       expect(output).toContain('LOCAL TRY-OUT MODE - NOT SCALEKIT, NOT FOR PRODUCTION');
-      expect(output).toMatch(new RegExp(`Port ${busy.port} is busy, so the local authorization server uses port \\d+ instead`));
+      expect(output).toMatch(
+        new RegExp(`Port ${busy.port} is busy, so the local authorization server uses port \\d+ instead`),
+      );
       const authUrl = /Local authorization server\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1];
       expect(authUrl).toBeDefined();
       expect(authUrl).not.toBe(`http://127.0.0.1:${busy.port}`);
@@ -63,10 +74,17 @@ describe.each<Framework>(['express', 'hono'])('npm run dev:local in a generated 
       const host = new HostV2({ login: { user: 'laptop@example.com' } });
       const session = await connectV2(mcpUrl, host);
       try {
-        expect(host.authorizationUrls[0]!.href.startsWith(`${authUrl}/resources/res_local/oauth/authorize?`)).toBe(true);
+        expect(host.authorizationUrls[0]!.href.startsWith(`${authUrl}/resources/res_local/oauth/authorize?`)).toBe(
+          true,
+        );
         const whoami = await session.client.callTool({ name: 'whoami', arguments: {} });
-        expect(whoami.structuredContent).toMatchObject({ subject: userIdFor('laptop@example.com'), scopes: ['todo:read', 'todo:write'] });
-        expect(textOf(await session.client.callTool({ name: 'add_todo', arguments: { title: 'Tried it locally' } }))).toMatch(/Tried it locally$/);
+        expect(whoami.structuredContent).toMatchObject({
+          subject: userIdFor('laptop@example.com'),
+          scopes: ['todo:read', 'todo:write'],
+        });
+        expect(
+          textOf(await session.client.callTool({ name: 'add_todo', arguments: { title: 'Tried it locally' } })),
+        ).toMatch(/Tried it locally$/);
       } finally {
         await session.close();
       }
@@ -110,7 +128,12 @@ function isListening(port: number): Promise<boolean> {
   });
 }
 
-async function waitFor(condition: () => boolean, child: ResultPromise, output: () => string, timeoutMs: number): Promise<void> {
+async function waitFor(
+  condition: () => boolean,
+  child: ResultPromise,
+  output: () => string,
+  timeoutMs: number,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
     if (child.exitCode !== null) throw new Error(`dev:local exited early:\n${output()}`);

@@ -2,11 +2,7 @@ import { CancelledError } from '../../../src/ui/errors.js';
 import type { Prompter, TextQuestion } from '../../../src/ui/prompter.js';
 
 export type Answer =
-  | { text: string }
-  | { select: string }
-  | { multiselect: string[] }
-  | { confirm: boolean }
-  | 'cancel';
+  { text: string } | { select: string } | { multiselect: string[] } | { confirm: boolean } | 'cancel';
 
 /**
  * A Prompter that replays answers in order, like a user typing them. Text answers run through the
@@ -39,7 +35,8 @@ export function scriptedPrompter(answers: Answer[]) {
     },
     async select(question) {
       const { select } = next('select', question.message) as { select: string };
-      if (!question.options.some((option) => option.value === select)) throw new Error(`no option ${select} in "${question.message}"`);
+      if (!question.options.some((option) => option.value === select))
+        throw new Error(`no option ${select} in "${question.message}"`);
       return select as never;
     },
     async multiselect(question) {

@@ -22,7 +22,10 @@ export async function snapshotTree(root: string, options: { mtimes?: boolean } =
       lines.push(`${shown} dir ${mode}${mtime}`);
       for (const entry of (await readdir(full)).sort()) await visit(path.join(relative, entry));
     } else {
-      const hash = createHash('sha256').update(await readFile(full)).digest('hex').slice(0, 16);
+      const hash = createHash('sha256')
+        .update(await readFile(full))
+        .digest('hex')
+        .slice(0, 16);
       lines.push(`${shown} file ${mode} ${stats.size}B ${hash}${mtime}`);
     }
   };

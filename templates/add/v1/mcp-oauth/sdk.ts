@@ -51,7 +51,10 @@ export interface VerifyBearerTokenOptions {
 }
 
 /** Parses `Bearer <token>`, verifies the token, checks its resource and expiry; throws an `OAuthError` otherwise. */
-export async function verifyBearerToken(authorizationHeader: string | undefined, options: VerifyBearerTokenOptions): Promise<AuthInfo> {
+export async function verifyBearerToken(
+  authorizationHeader: string | undefined,
+  options: VerifyBearerTokenOptions,
+): Promise<AuthInfo> {
   if (!authorizationHeader) throw new OAuthError(OAuthErrorCode.InvalidToken, 'Missing Authorization header');
   const [type, token] = authorizationHeader.split(' ');
   if (type?.toLowerCase() !== 'bearer' || !token) {
@@ -73,11 +76,18 @@ export async function verifyBearerToken(authorizationHeader: string | undefined,
 }
 
 /** The HTTP answer for a failed check: 401 `invalid_token` or 403 `insufficient_scope`, with the `WWW-Authenticate` challenge. */
-export function bearerAuthChallengeResponse(error: unknown, options: { requiredScopes?: string[]; resourceMetadataUrl?: string } = {}): Response {
+export function bearerAuthChallengeResponse(
+  error: unknown,
+  options: { requiredScopes?: string[]; resourceMetadataUrl?: string } = {},
+): Response {
   if (!(error instanceof OAuthError)) {
-    return Response.json({ error: OAuthErrorCode.ServerError, error_description: 'Internal Server Error' }, { status: 500 });
+    return Response.json(
+      { error: OAuthErrorCode.ServerError, error_description: 'Internal Server Error' },
+      { status: 500 },
+    );
   }
-  const status = error.code === OAuthErrorCode.InvalidToken ? 401 : error.code === OAuthErrorCode.InsufficientScope ? 403 : 500;
+  const status =
+    error.code === OAuthErrorCode.InvalidToken ? 401 : error.code === OAuthErrorCode.InsufficientScope ? 403 : 500;
   if (status === 500) return Response.json(error.toResponseObject(), { status });
   let challenge = `Bearer error="${quoted(error.code)}", error_description="${quoted(error.message)}"`;
   const scopes = options.requiredScopes ?? [];
@@ -92,7 +102,10 @@ export interface ScopeChallenge {
   errorDescription?: string;
 }
 
-export type ScopeChallengeHandler = (context: { request: JSONRPCRequest; authInfo?: AuthInfo }) => ScopeChallenge | undefined | Promise<ScopeChallenge | undefined>;
+export type ScopeChallengeHandler = (context: {
+  request: JSONRPCRequest;
+  authInfo?: AuthInfo;
+}) => ScopeChallenge | undefined | Promise<ScopeChallenge | undefined>;
 
 function sameResource(reported: URL | undefined, expected: URL): boolean {
   const comparable = (value: URL) => value.href.replace(/#.*$/, '').replace(/\/$/, '');

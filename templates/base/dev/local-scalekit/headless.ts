@@ -87,7 +87,9 @@ export async function completeLoginHeadlessly(
       throw new Error(`local-scalekit: authorization failed (HTTP ${response.status}): ${errorFromPage(html)}`);
     }
     if (form.action.origin !== start.origin) {
-      throw new Error('local-scalekit: unexpected form posting to the client (response_mode=form_post is not supported here)');
+      throw new Error(
+        'local-scalekit: unexpected form posting to the client (response_mode=form_post is not supported here)',
+      );
     }
     body = new URLSearchParams({ user: opts.user ?? form.user ?? 'demo@example.com' });
     const granted = opts.grantScopes ?? form.offered;

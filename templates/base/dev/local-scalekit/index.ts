@@ -368,7 +368,8 @@ export async function startLocalScalekit(options: LocalScalekitOptions): Promise
       state.cimd = enabled;
     },
     setIssuerForm: (form) => {
-      if (form !== 'resource' && form !== 'environment') throw new Error(`local-scalekit: unknown issuer form ${String(form)}`);
+      if (form !== 'resource' && form !== 'environment')
+        throw new Error(`local-scalekit: unknown issuer form ${String(form)}`);
       state.issuerForm = form;
     },
     tokenIssuer,

@@ -153,8 +153,7 @@ export function isLoopbackClientIdUrl(id: string): boolean {
 }
 
 async function fetchLoopbackClientMetadata(oidc: OidcModule, id: string): Promise<ClientMetadata> {
-  const fail = (detail: string) =>
-    new oidc.errors.InvalidClient(`client_id metadata document fetch failed: ${detail}`);
+  const fail = (detail: string) => new oidc.errors.InvalidClient(`client_id metadata document fetch failed: ${detail}`);
   let response: Response;
   try {
     response = await fetch(id, {

@@ -25,7 +25,10 @@ export function createAuthorizationServerMirror(options: MirrorOptions): () => P
 
   async function refresh(): Promise<MirrorResponse> {
     try {
-      const response = await fetchImpl(options.source, { signal: AbortSignal.timeout(timeoutMs), headers: { accept: 'application/json' } });
+      const response = await fetchImpl(options.source, {
+        signal: AbortSignal.timeout(timeoutMs),
+        headers: { accept: 'application/json' },
+      });
       if (!response.ok) return unavailable(`Scalekit answered ${response.status}`);
       const body: unknown = await response.json();
       cached = { body, expiresAt: Date.now() + ttlMs };
@@ -47,5 +50,11 @@ export function createAuthorizationServerMirror(options: MirrorOptions): () => P
 }
 
 function unavailable(detail: string): MirrorResponse {
-  return { status: 502, body: { error: 'temporarily_unavailable', error_description: `Authorization server metadata unavailable: ${detail}` } };
+  return {
+    status: 502,
+    body: {
+      error: 'temporarily_unavailable',
+      error_description: `Authorization server metadata unavailable: ${detail}`,
+    },
+  };
 }

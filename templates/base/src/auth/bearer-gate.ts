@@ -31,7 +31,8 @@ export interface GateRejection {
   clientId?: string;
 }
 
-export type BearerGateResult = { ok: true; authInfo: AuthInfo } | { ok: false; response: Response; rejection: GateRejection };
+export type BearerGateResult =
+  { ok: true; authInfo: AuthInfo } | { ok: false; response: Response; rejection: GateRejection };
 
 /**
  * Checks one request's Authorization header. Pass every value the request carried, joined with ", "
@@ -44,7 +45,10 @@ export function createBearerGate(options: BearerGateOptions): BearerGate {
 
   function reject(error: unknown, authorization: string): BearerGateResult {
     // Anything unexpected still fails closed: a 401 challenge.
-    const rejection = error instanceof OAuthError ? error : new TokenRejectedError('verification_failed', 'Token could not be verified');
+    const rejection =
+      error instanceof OAuthError
+        ? error
+        : new TokenRejectedError('verification_failed', 'Token could not be verified');
     return {
       ok: false,
       response: bearerAuthChallengeResponse(rejection, challenge),
@@ -90,7 +94,10 @@ function noCredentialsResponse(options: BearerGateOptions): Response {
   const params = [`resource_metadata="${options.resourceMetadataUrl}"`];
   if (options.challengeScopes.length > 0) params.push(`scope="${options.challengeScopes.join(' ')}"`);
   return Response.json(
-    { error: 'unauthorized', error_description: 'Authorization required: send an OAuth access token as Authorization: Bearer <token>' },
+    {
+      error: 'unauthorized',
+      error_description: 'Authorization required: send an OAuth access token as Authorization: Bearer <token>',
+    },
     { status: 401, headers: { 'WWW-Authenticate': `Bearer ${params.join(', ')}` } },
   );
 }

@@ -4,7 +4,10 @@
  * only probe the root). The SDK's own builders want the full authorization-server document up front;
  * this server must start without reaching Scalekit, so it states the few fields itself.
  */
-import { getOAuthProtectedResourceMetadataUrl, type OAuthProtectedResourceMetadata } from '@modelcontextprotocol/server';
+import {
+  getOAuthProtectedResourceMetadataUrl,
+  type OAuthProtectedResourceMetadata,
+} from '@modelcontextprotocol/server';
 import type { ServerConfig } from '../config.js';
 
 export interface ProtectedResource {
@@ -15,7 +18,11 @@ export interface ProtectedResource {
   paths: string[];
 }
 
-export function protectedResource(config: ServerConfig, scopes: readonly string[], resourceName: string): ProtectedResource {
+export function protectedResource(
+  config: ServerConfig,
+  scopes: readonly string[],
+  resourceName: string,
+): ProtectedResource {
   const metadataUrl = getOAuthProtectedResourceMetadataUrl(config.mcpServerUrl);
   return {
     document: {

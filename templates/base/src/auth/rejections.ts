@@ -25,10 +25,12 @@ const REFUSALS = new Set([401, 403, 413]);
 export function rejectionLogFields(request: AnsweredRequest, allowedHosts: string[]): LogFields | undefined {
   if (!REFUSALS.has(request.status)) return undefined;
   const base = { status: request.status, method: request.method, path: request.path };
-  if (request.gateRejection) return { ...base, reason: request.gateRejection.reason, client_id: request.gateRejection.clientId };
+  if (request.gateRejection)
+    return { ...base, reason: request.gateRejection.reason, client_id: request.gateRejection.clientId };
   if (request.status === 413) return { ...base, reason: 'body_too_large', client_id: request.clientId };
   const requiredScope = /error="insufficient_scope".*?scope="([^"]*)"/.exec(request.wwwAuthenticate ?? '')?.[1];
-  if (requiredScope !== undefined) return { ...base, reason: 'insufficient_scope', required_scope: requiredScope, client_id: request.clientId };
+  if (requiredScope !== undefined)
+    return { ...base, reason: 'insufficient_scope', required_scope: requiredScope, client_id: request.clientId };
   if (request.status === 403) {
     const hostAllowed = validateHostHeader(request.host, allowedHosts).ok;
     return { ...base, reason: hostAllowed ? 'origin_not_allowed' : 'host_not_allowed' };

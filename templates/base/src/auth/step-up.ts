@@ -7,7 +7,10 @@
  */
 import type { ScopeChallengeHandler } from '@modelcontextprotocol/server';
 
-export function requireToolScopes(required: readonly string[], serverScopes: readonly string[]): ScopeChallengeHandler | undefined {
+export function requireToolScopes(
+  required: readonly string[],
+  serverScopes: readonly string[],
+): ScopeChallengeHandler | undefined {
   if (required.length === 0) return undefined;
   return ({ authInfo }) => {
     // Unauthenticated requests never get this far: the bearer gate refuses them first.

@@ -34,7 +34,10 @@ interface Entry {
   validUntilMs: number;
 }
 
-export function cachingTokenVerifier(verifier: OAuthTokenVerifier, options: TokenCacheOptions = {}): OAuthTokenVerifier {
+export function cachingTokenVerifier(
+  verifier: OAuthTokenVerifier,
+  options: TokenCacheOptions = {},
+): OAuthTokenVerifier {
   const maxEntries = options.maxEntries ?? 1_000;
   const maxAgeMs = options.maxAgeMs ?? 60_000;
   const now = options.now ?? Date.now;
@@ -56,7 +59,10 @@ export function cachingTokenVerifier(verifier: OAuthTokenVerifier, options: Toke
       const authInfo = await verifier.verifyAccessToken(token); // a rejection propagates and is not remembered
       const verifiedAt = now();
       // A token without a numeric `exp` is not remembered at all (the SDK refuses it anyway).
-      const validUntilMs = typeof authInfo.expiresAt === 'number' ? Math.min(authInfo.expiresAt * 1000, verifiedAt + maxAgeMs) : verifiedAt;
+      const validUntilMs =
+        typeof authInfo.expiresAt === 'number'
+          ? Math.min(authInfo.expiresAt * 1000, verifiedAt + maxAgeMs)
+          : verifiedAt;
       if (validUntilMs > verifiedAt && maxEntries > 0) {
         const { token: _presented, ...withoutToken } = authInfo;
         entries.delete(key);

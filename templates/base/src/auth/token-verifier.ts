@@ -123,17 +123,26 @@ function rejectionFor(error: unknown): TokenRejectedError {
         return new TokenRejectedError('missing_claim', `Token claim "${error.claim}" is missing or invalid`);
     }
   }
-  if (error instanceof errors.JOSEAlgNotAllowed) return new TokenRejectedError('algorithm_not_allowed', 'Token must be signed with RS256');
+  if (error instanceof errors.JOSEAlgNotAllowed)
+    return new TokenRejectedError('algorithm_not_allowed', 'Token must be signed with RS256');
   if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys) {
     return new TokenRejectedError('unknown_key', 'Token was signed with an unknown key');
   }
-  if (error instanceof errors.JWSSignatureVerificationFailed) return new TokenRejectedError('bad_signature', 'Token signature is invalid');
-  if (error instanceof errors.JWSInvalid || error instanceof errors.JWTInvalid || error instanceof errors.JOSENotSupported) {
+  if (error instanceof errors.JWSSignatureVerificationFailed)
+    return new TokenRejectedError('bad_signature', 'Token signature is invalid');
+  if (
+    error instanceof errors.JWSInvalid ||
+    error instanceof errors.JWTInvalid ||
+    error instanceof errors.JOSENotSupported
+  ) {
     return new TokenRejectedError('malformed_token', 'Token is not a valid JWT');
   }
   // Timeouts, connection failures and non-200 answers while fetching the key set: fail closed.
   if (isKeySetUnavailable(error)) {
-    return new TokenRejectedError('keys_unavailable', 'Token could not be verified right now: signing keys are unavailable');
+    return new TokenRejectedError(
+      'keys_unavailable',
+      'Token could not be verified right now: signing keys are unavailable',
+    );
   }
   return new TokenRejectedError('verification_failed', 'Token could not be verified');
 }

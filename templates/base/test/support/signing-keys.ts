@@ -44,11 +44,19 @@ export async function startFakeScalekit(resourceId: string, keys: SigningKey[]):
       keyFetches += 1;
       if (fake.keySetMode === 'error') res.writeHead(500).end('upstream error');
       else if (fake.keySetMode === 'hang') hanging.add(res);
-      else res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: keys.map((key) => key.publicJwk) }));
+      else
+        res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ keys: keys.map((key) => key.publicJwk) }));
     } else if (req.url === `/resources/${resourceId}/.well-known/oauth-authorization-server`) {
       const issuer = `${base}/resources/${resourceId}`;
       res.writeHead(200, { 'content-type': 'application/json' }).end(
-        JSON.stringify({ issuer, authorization_endpoint: `${issuer}/oauth/authorize`, token_endpoint: `${issuer}/oauth/token`, jwks_uri: `${base}/keys` }),
+        JSON.stringify({
+          issuer,
+          authorization_endpoint: `${issuer}/oauth/authorize`,
+          token_endpoint: `${issuer}/oauth/token`,
+          jwks_uri: `${base}/keys`,
+        }),
       );
     } else {
       res.writeHead(404).end();
@@ -76,7 +84,11 @@ export async function startFakeScalekit(resourceId: string, keys: SigningKey[]):
   return fake;
 }
 
-export async function signToken(key: SigningKey, claims: JWTPayload, header: { alg?: string; kid?: string } = {}): Promise<string> {
+export async function signToken(
+  key: SigningKey,
+  claims: JWTPayload,
+  header: { alg?: string; kid?: string } = {},
+): Promise<string> {
   return new SignJWT(claims)
     .setProtectedHeader({ alg: header.alg ?? 'RS256', kid: header.kid ?? key.kid, typ: 'at+jwt' })
     .sign(key.privateKey);

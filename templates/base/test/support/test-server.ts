@@ -25,7 +25,9 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startTestServer(options: { env?: Record<string, string>; log?: Logger } = {}): Promise<TestServer> {
+export async function startTestServer(
+  options: { env?: Record<string, string>; log?: Logger } = {},
+): Promise<TestServer> {
   const signingKey = await createSigningKey('test-key-1');
   const scalekit = await startFakeScalekit(RESOURCE_ID, [signingKey]);
   const httpServer = createServer({ maxHeaderSize: MAX_HEADER_BYTES });
@@ -72,7 +74,11 @@ export async function startTestServer(options: { env?: Record<string, string>; l
 }
 
 /** A JSON-RPC call to the MCP endpoint, the way a 2025-era client sends it (stateless, no session). */
-export async function mcpPost(server: TestServer, body: unknown, init: { token?: string; headers?: Record<string, string> } = {}): Promise<Response> {
+export async function mcpPost(
+  server: TestServer,
+  body: unknown,
+  init: { token?: string; headers?: Record<string, string> } = {},
+): Promise<Response> {
   return fetch(server.mcpUrl, {
     method: 'POST',
     headers: {
@@ -101,14 +107,21 @@ export const initialize = {
 export async function rpcResult(response: Response): Promise<{ result?: any; error?: any }> {
   const text = await response.text();
   if ((response.headers.get('content-type') ?? '').includes('text/event-stream')) {
-    const data = text.split('\n').filter((line) => line.startsWith('data:')).map((line) => line.slice(5).trim()).filter(Boolean);
+    const data = text
+      .split('\n')
+      .filter((line) => line.startsWith('data:'))
+      .map((line) => line.slice(5).trim())
+      .filter(Boolean);
     return JSON.parse(data.at(-1) ?? '{}');
   }
   return JSON.parse(text);
 }
 
 /** A logger that keeps every line, for assertions on what the server logs. */
-export function captureLogs(): { log: Logger; lines: Array<{ level: string; event: string } & Record<string, unknown>> } {
+export function captureLogs(): {
+  log: Logger;
+  lines: Array<{ level: string; event: string } & Record<string, unknown>>;
+} {
   const lines: Array<{ level: string; event: string } & Record<string, unknown>> = [];
   return { lines, log: (level, event, fields = {}) => lines.push({ level, event, ...fields }) };
 }

@@ -15,7 +15,11 @@ export interface ToolScopeRefusal {
   response: Response;
 }
 
-export async function toolScopeChallenge(body: unknown, authInfo: AuthInfo, resourceMetadataUrl: string): Promise<ToolScopeRefusal | undefined> {
+export async function toolScopeChallenge(
+  body: unknown,
+  authInfo: AuthInfo,
+  resourceMetadataUrl: string,
+): Promise<ToolScopeRefusal | undefined> {
   const messages: unknown[] = Array.isArray(body) ? body : [body];
   for (const message of messages) {
     if (!isToolCall(message)) continue;
@@ -23,8 +27,14 @@ export async function toolScopeChallenge(body: unknown, authInfo: AuthInfo, reso
     if (!Object.prototype.hasOwnProperty.call(TOOL_SCOPES, tool)) continue;
     const challenge = await scopeChallengeFor(tool as ToolName)?.({ request: message, authInfo });
     if (challenge === undefined) continue;
-    const error = new OAuthError(OAuthErrorCode.InsufficientScope, challenge.errorDescription ?? `Insufficient scope for the tool ${tool}`);
-    return { tool, response: bearerAuthChallengeResponse(error, { requiredScopes: [...challenge.scopes], resourceMetadataUrl }) };
+    const error = new OAuthError(
+      OAuthErrorCode.InsufficientScope,
+      challenge.errorDescription ?? `Insufficient scope for the tool ${tool}`,
+    );
+    return {
+      tool,
+      response: bearerAuthChallengeResponse(error, { requiredScopes: [...challenge.scopes], resourceMetadataUrl }),
+    };
   }
   return undefined;
 }
@@ -32,5 +42,10 @@ export async function toolScopeChallenge(body: unknown, authInfo: AuthInfo, reso
 function isToolCall(message: unknown): message is JSONRPCRequest & { params: { name: string } } {
   if (typeof message !== 'object' || message === null) return false;
   const { method, params } = message as { method?: unknown; params?: unknown };
-  return method === 'tools/call' && typeof params === 'object' && params !== null && typeof (params as { name?: unknown }).name === 'string';
+  return (
+    method === 'tools/call' &&
+    typeof params === 'object' &&
+    params !== null &&
+    typeof (params as { name?: unknown }).name === 'string'
+  );
 }
