@@ -3,7 +3,8 @@
  * sources. No I/O here except `loadTemplates`, so the whole output can be inspected (and tested) in memory.
  *
  * Template layout: `base/` holds files for every project, `express/` and `hono/` add or replace files for
- * one framework. A name ending in `.hbs` is rendered (and loses the suffix); other files are copied as is.
+ * one framework, and `deploy/<target>/` adds or replaces the files of a deployment target (none for `node`).
+ * A name ending in `.hbs` is rendered (and loses the suffix); other files are copied as is.
  * `_gitignore`-style names become dotfiles (npm would drop real dotfiles from the published package), and
  * names starting with `_` elsewhere are partials used by the planner itself.
  */
@@ -13,6 +14,7 @@ import type { PackageManager, Plan, PlannedFile, ProjectConfig } from '../config
 import { templateContext, type TemplateContext } from './context.js';
 import { packageJson } from './package-json.js';
 import { renderTemplate } from './render.js';
+import { wranglerConfig } from './wrangler-config.js';
 
 /** Template files keyed by their path relative to the templates directory (posix separators). */
 export type TemplateSource = ReadonlyMap<string, string>;
@@ -22,7 +24,13 @@ export interface PlanOptions {
   packageManager?: PackageManager;
 }
 
-const DOTFILES: Record<string, string> = { _gitignore: '.gitignore', _env: '.env', '_env.example': '.env.example' };
+const DOTFILES: Record<string, string> = {
+  _gitignore: '.gitignore',
+  _env: '.env',
+  '_env.example': '.env.example',
+  '_dev.vars': '.dev.vars',
+  '_dev.vars.example': '.dev.vars.example',
+};
 const CUSTOM_TOOL_TEMPLATE = 'base/src/mcp/tools/_custom-tool.ts.hbs';
 
 /** Files that exist only when the project needs them. */
@@ -32,6 +40,13 @@ const OPTIONAL_FILES: Record<string, (context: TemplateContext) => boolean> = {
   'src/mcp/tools/list-todos.ts': (context) => context.tools.some((tool) => tool.name === 'list_todos'),
   'src/mcp/tools/add-todo.ts': (context) => context.tools.some((tool) => tool.name === 'add_todo'),
   'test/todos.test.ts': (context) => context.hasTodoPair,
+  // A Worker has no Node process: wrangler runs src/index.ts (deploy/workers) and reads .dev.vars, not .env.
+  ...Object.fromEntries(
+    ['src/server.ts', 'src/startup.ts', 'tsconfig.build.json', '.env', '.env.example'].map((path) => [
+      path,
+      (context: TemplateContext) => context.deploy !== 'workers',
+    ]),
+  ),
 };
 
 export async function loadTemplates(templatesDir: string): Promise<TemplateSource> {
@@ -47,8 +62,9 @@ export function planProject(config: ProjectConfig, templates: TemplateSource, op
   const context = templateContext(config, options.packageManager ?? 'npm');
   const files = new Map<string, PlannedFile>();
 
-  // base first, then the framework's files replace any base file with the same output path.
-  for (const layer of ['base', config.framework]) {
+  // base first, then the framework's files replace any base file with the same output path; the deploy
+  // target's files come last.
+  for (const layer of ['base', config.framework, `deploy/${config.deploy}`]) {
     for (const [templatePath, source] of templates) {
       if (!templatePath.startsWith(`${layer}/`)) continue;
       const output = outputPath(templatePath.slice(layer.length + 1));
@@ -67,6 +83,8 @@ export function planProject(config: ProjectConfig, templates: TemplateSource, op
   }
 
   files.set('package.json', { path: 'package.json', contents: packageJson(context) });
+  if (config.deploy === 'workers')
+    files.set('wrangler.jsonc', { path: 'wrangler.jsonc', contents: wranglerConfig(context) });
   return { files: [...files.values()].sort((a, b) => a.path.localeCompare(b.path)) };
 }
 

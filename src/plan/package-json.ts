@@ -42,7 +42,23 @@ const FRAMEWORK_DEV_DEPENDENCIES: Record<Framework, Record<string, string>> = {
   hono: {},
 };
 
+/**
+ * Cloudflare Workers (`--deploy workers`, Hono only). wrangler and the Vitest plugin are pinned to the
+ * release pair the templates are tested with: the plugin depends on one exact wrangler, and matching it
+ * installs a single workerd (~150 MB) instead of two. `compatibility_date` in wrangler.jsonc is that
+ * workerd's date. wrangler needs Node >= 22.12.
+ */
+export const WORKERS_NODE_RANGE = '>=22.12';
+export const WORKERS_COMPATIBILITY_DATE = '2026-11-02';
+const WORKERS_DEPENDENCIES = { '@modelcontextprotocol/hono': '^2.0.2', hono: '^4.11.4' };
+const WORKERS_DEV_DEPENDENCIES = {
+  '@cloudflare/vitest-plugin': '~1.5.0',
+  '@types/node': '^22.12.0',
+  wrangler: '~4.156.2',
+};
+
 export function packageJson(context: TemplateContext): string {
+  if (context.deploy === 'workers') return `${JSON.stringify(workersManifest(context), null, 2)}\n`;
   const manifest = {
     name: context.packageName,
     version: '0.1.0',
@@ -63,6 +79,30 @@ export function packageJson(context: TemplateContext): string {
     devDependencies: sorted({ ...SHARED_DEV_DEPENDENCIES, ...FRAMEWORK_DEV_DEPENDENCIES[context.framework] }),
   };
   return `${JSON.stringify(manifest, null, 2)}\n`;
+}
+
+function workersManifest(context: TemplateContext) {
+  return {
+    name: context.packageName,
+    version: '0.1.0',
+    private: true,
+    description: 'MCP server protected by Scalekit OAuth 2.1, on Cloudflare Workers',
+    type: 'module',
+    engines: { node: WORKERS_NODE_RANGE },
+    scripts: {
+      // `wrangler dev`, taking PORT, HOST and the server's variables from the environment (dev/start.ts).
+      dev: 'tsx dev/start.ts',
+      'dev:local': 'tsx dev/try-local.ts',
+      start: 'tsx dev/start.ts',
+      deploy: 'wrangler deploy',
+      test: 'vitest run',
+      // worker-configuration.d.ts (runtime types, `Env`) is generated from wrangler.jsonc, then checked.
+      typecheck: 'wrangler types && tsc --noEmit && tsc --noEmit -p dev',
+      'cf-typegen': 'wrangler types',
+    },
+    dependencies: sorted({ ...SHARED_DEPENDENCIES, ...WORKERS_DEPENDENCIES }),
+    devDependencies: sorted({ ...SHARED_DEV_DEPENDENCIES, ...WORKERS_DEV_DEPENDENCIES }),
+  };
 }
 
 function sorted(record: Record<string, string>): Record<string, string> {

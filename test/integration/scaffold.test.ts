@@ -7,13 +7,8 @@ import { execa } from 'execa';
 import { access, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createSigningKey,
-  signToken,
-  startFakeScalekit,
-  type FakeScalekit,
-  type SigningKey,
-} from '../../templates/base/test/support/signing-keys.js';
+import { startFakeScalekit, type FakeScalekit } from '../../templates/base/test/support/fake-scalekit.js';
+import { createSigningKey, signToken, type SigningKey } from '../../templates/base/test/support/signing-keys.js';
 import {
   FIXTURE_RESOURCE_ID,
   FIXTURE_SCOPES,

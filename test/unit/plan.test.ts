@@ -84,7 +84,8 @@ describe.each<Framework>(['express', 'hono'])('a %s project', (framework) => {
   });
 
   it(`uses ${framework} for the app and declares exactly its dependencies`, () => {
-    const server = fileOf(plan, 'src/server.ts');
+    // Hono's app is runtime-neutral (src/app.ts); src/server.ts adapts it to Node.
+    const server = fileOf(plan, framework === 'express' ? 'src/server.ts' : 'src/app.ts');
     const manifest = JSON.parse(fileOf(plan, 'package.json'));
     if (framework === 'express') {
       expect(server).toContain("from '@modelcontextprotocol/express'");

@@ -26,6 +26,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs, parseEnv } from 'node:util';
 import { SCOPES } from '../src/mcp/tool-scopes.js';
 import { startLocalScalekit, type LocalScalekit } from './local-scalekit.js';
+import { LOCAL_CONFIG_FILE, SERVER_SCRIPT } from './server-script.js';
 
 const PROJECT_DIR = fileURLToPath(new URL('..', import.meta.url));
 const DEFAULT_AUTH_PORT = 9000;
@@ -60,12 +61,12 @@ async function main(): Promise<void> {
   const scopes = Object.keys(SCOPES);
   const authServer = await startAuthServer(authPort, { resourceId: LOCAL_RESOURCE_ID, serverUrl: url, scopes });
 
-  const server = spawn(process.execPath, [tsxCli(), 'watch', '--clear-screen=false', 'src/index.ts'], {
+  const server = spawn(process.execPath, [tsxCli(), ...SERVER_SCRIPT], {
     cwd: PROJECT_DIR,
     stdio: 'inherit',
     env: {
       ...process.env,
-      // Real environment variables win over .env in the server, so .env is left untouched.
+      // Real environment variables win over the local config file in the server, so it is left untouched.
       SCALEKIT_ENVIRONMENT_URL: authServer.url,
       SCALEKIT_RESOURCE_ID: LOCAL_RESOURCE_ID,
       MCP_SERVER_URL: url,
@@ -129,7 +130,7 @@ async function startAuthServer(
   }
 }
 
-/** MCP_SERVER_URL from the environment or .env when it is on this machine; otherwise the local default. */
+/** MCP_SERVER_URL from the environment or the local config file when it is on this machine; otherwise the local default. */
 function localMcpUrl(): URL {
   const configured = process.env.MCP_SERVER_URL?.trim() || readDotEnv().MCP_SERVER_URL?.trim();
   const url = configured && URL.canParse(configured) ? new URL(configured) : undefined;
@@ -141,7 +142,7 @@ function localMcpUrl(): URL {
 
 function readDotEnv(): Record<string, string | undefined> {
   try {
-    return parseEnv(readFileSync(new URL('../.env', import.meta.url), 'utf8'));
+    return parseEnv(readFileSync(new URL(`../${LOCAL_CONFIG_FILE}`, import.meta.url), 'utf8'));
   } catch {
     return {};
   }

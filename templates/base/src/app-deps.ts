@@ -13,6 +13,7 @@ import { createScalekitTokenVerifier } from './auth/token-verifier.js';
 import type { ServerConfig } from './config.js';
 import { jsonLogger, type Logger } from './log.js';
 import { createMcpEndpoint, SERVER_NAME } from './mcp/server.js';
+import type { ToolDependencies } from './mcp/tools/index.js';
 import { SCOPES, TOOL_SCOPES } from './mcp/tool-scopes.js';
 
 export interface AppParts {
@@ -36,6 +37,8 @@ export interface AppOverrides {
    * reaches it: only code that builds the app itself can pass it.
    */
   bearerGate?: BearerGate;
+  /** Where the tools keep their state; defaults to this process's memory (see mcp/tools/index.ts). */
+  toolDependencies?: ToolDependencies;
 }
 
 export function buildAppParts(config: ServerConfig, overrides: AppOverrides = {}): AppParts {
@@ -66,7 +69,7 @@ export function buildAppParts(config: ServerConfig, overrides: AppOverrides = {}
         challengeScopes: challengeScopes(),
       }),
     authorizationServerMetadata: createAuthorizationServerMirror({ source: config.scalekit.metadataUrl }),
-    mcp: createMcpEndpoint(log),
+    mcp: createMcpEndpoint(log, overrides.toolDependencies),
   };
 }
 

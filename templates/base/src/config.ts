@@ -1,6 +1,7 @@
 /**
  * Server configuration, read from the environment once at start-up and validated as a whole:
  * a misconfigured deployment fails before it listens, with every problem listed at once.
+ * The environment is passed in (`process.env` on Node, the Worker's `env` on Cloudflare Workers).
  * Nothing here talks to Scalekit, so the server starts even when Scalekit is unreachable.
  */
 import { isLoopbackHostname, scalekitEndpoints, type ScalekitEndpoints } from './auth/scalekit.js';
@@ -36,7 +37,7 @@ const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]'];
 /** Characters allowed in the MCP path: they are literal in every router's path syntax. */
 const SAFE_PATH = /^(\/[A-Za-z0-9._~-]+)+$/;
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
+export function loadConfig(env: Readonly<Record<string, string | undefined>>): ServerConfig {
   const problems: string[] = [];
   const required = (name: string, hint: string): string => {
     const value = env[name]?.trim();

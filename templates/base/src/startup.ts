@@ -5,7 +5,7 @@ import { jsonLogger } from './log.js';
 export function configFromEnvironment(): ServerConfig {
   loadDotEnv();
   try {
-    return loadConfig();
+    return loadConfig(process.env);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     console.error(`${error.message}\n\nSee .env.example and README.md ("Configuration").`);

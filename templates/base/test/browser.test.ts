@@ -1,5 +1,6 @@
 /** Browser clients (MCP Inspector, web hosts): CORS on every answer, and the Origin guard against DNS rebinding. */
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { rawRequest } from './support/serve.js';
 import { initialize, mcpPost, startTestServer, type TestServer } from './support/test-server.js';
 
 let server: TestServer;
@@ -48,18 +49,8 @@ it('lets a browser read the challenge on a 401', async () => {
 });
 
 it('refuses a Host header it does not serve (DNS rebinding)', async () => {
-  const { request } = await import('node:http');
-  const status = await new Promise<number>((resolve, reject) => {
-    const req = request(
-      `${server.origin}/.well-known/oauth-protected-resource`,
-      { headers: { host: 'attacker.example' } },
-      (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      },
-    );
-    req.on('error', reject);
-    req.end();
+  const status = await rawRequest(`${server.origin}/.well-known/oauth-protected-resource`, {
+    headers: { host: 'attacker.example' },
   });
   expect(status).toBe(403);
 });

@@ -2,11 +2,11 @@
  * Hostile and malformed requests to the MCP endpoint. Every one gets a 401 challenge (never a 200, never a
  * 500, never a stack trace); a genuine token without the scope gets the 403 step-up; oversized bodies 413.
  */
-import { request } from 'node:http';
-import { decodeJwt, SignJWT } from 'jose';
+import { base64url, decodeJwt, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_REQUEST_BODY_BYTES } from '../src/limits.js';
 import { TOOL_SCOPES } from '../src/mcp/tool-scopes.js';
+import { rawRequest } from './support/serve.js';
 import { createSigningKey, signToken } from './support/signing-keys.js';
 import { callTool, initialize, mcpPost, RESOURCE_ID, startTestServer, type TestServer } from './support/test-server.js';
 
@@ -30,10 +30,6 @@ async function expectChallenge(response: Response, options: { error: boolean }):
 
 async function validClaims() {
   return decodeJwt(await server.token());
-}
-
-function base64url(value: string): string {
-  return Buffer.from(value).toString('base64url');
 }
 
 describe('requests without usable credentials', () => {
@@ -64,7 +60,7 @@ describe('bad tokens', () => {
     'nothing after Bearer': async () => '',
     garbage: async () => 'not-a-jwt',
     'a JWT with alg none': async () =>
-      `${base64url(JSON.stringify({ alg: 'none', typ: 'JWT' }))}.${base64url(JSON.stringify(await validClaims()))}.`,
+      `${base64url.encode(JSON.stringify({ alg: 'none', typ: 'JWT' }))}.${base64url.encode(JSON.stringify(await validClaims()))}.`,
     'HS256 signed with the RSA public key as the secret': async () =>
       new SignJWT(await validClaims())
         .setProtectedHeader({ alg: 'HS256', kid: server.signingKey.kid })
@@ -97,18 +93,14 @@ describe('bad tokens', () => {
   it('refuses two Authorization headers, even when one is valid', async () => {
     const valid = await server.token();
     // Sent as two separate header lines (Node keeps only the first in req.headers).
-    const status = await new Promise<number>((resolve, reject) => {
-      const req = request(server.mcpUrl, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
-      });
-      req.setHeader('authorization', [`Bearer ${valid}`, 'Bearer other']); // an array is sent as two header lines
-      req.on('response', (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      });
-      req.on('error', reject);
-      req.end(JSON.stringify(initialize));
+    const status = await rawRequest(server.mcpUrl, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+        authorization: [`Bearer ${valid}`, 'Bearer other'], // an array is sent as two header lines
+      },
+      body: JSON.stringify(initialize),
     });
     expect(status).toBe(401);
     // Folded into one line by the client: the same answer.

@@ -7,13 +7,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createSigningKey,
-  signToken,
-  startFakeScalekit,
-  type FakeScalekit,
-  type SigningKey,
-} from '../../../templates/base/test/support/signing-keys.js';
+import { startFakeScalekit, type FakeScalekit } from '../../../templates/base/test/support/fake-scalekit.js';
+import { createSigningKey, signToken, type SigningKey } from '../../../templates/base/test/support/signing-keys.js';
 import type { CliResult } from '../../support/cli.js';
 import {
   buildTypeScript,

@@ -1,6 +1,6 @@
 /**
- * An in-memory todo list per user, so the example tools do something real.
- * Replace it with your database: the tools only use `list` and `add`.
+ * A todo list per user, so the example tools do something real. The tools only use `TodoStore`:
+ * replace `InMemoryTodoStore` with your database (it is async for that reason).
  */
 export interface Todo {
   id: number;
@@ -8,18 +8,24 @@ export interface Todo {
   createdAt: string;
 }
 
-/** Per-user cap, so a demo server cannot be made to hold unbounded memory. */
-const MAX_TODOS_PER_USER = 1_000;
+export interface TodoStore {
+  list(user: string): Promise<Todo[]>;
+  add(user: string, title: string): Promise<Todo>;
+}
 
-export class TodoStore {
+/** Per-user cap, so a demo server cannot be made to hold unbounded memory. */
+export const MAX_TODOS_PER_USER = 1_000;
+
+/** Kept in this process's memory: lost on restart, and not shared between instances. */
+export class InMemoryTodoStore implements TodoStore {
   readonly #todosByUser = new Map<string, Todo[]>();
   #nextId = 1;
 
-  list(user: string): Todo[] {
+  async list(user: string): Promise<Todo[]> {
     return [...(this.#todosByUser.get(user) ?? [])];
   }
 
-  add(user: string, title: string): Todo {
+  async add(user: string, title: string): Promise<Todo> {
     const todos = this.#todosByUser.get(user) ?? [];
     if (todos.length >= MAX_TODOS_PER_USER) throw new Error(`A user can keep at most ${MAX_TODOS_PER_USER} todos`);
     const todo = { id: this.#nextId++, title, createdAt: new Date().toISOString() };

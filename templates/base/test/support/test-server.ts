@@ -1,15 +1,13 @@
 /**
- * Starts this server on 127.0.0.1 with a random port, pointed at a local key set instead of Scalekit,
+ * Starts this server on 127.0.0.1 (./app-slot.ts), pointed at a local key set instead of Scalekit,
  * and signs tokens the way Scalekit does. The app is the real one; only the keys are local.
  */
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { JWTPayload } from 'jose';
 import { loadConfig, type ServerConfig } from '../../src/config.js';
-import { MAX_HEADER_BYTES } from '../../src/limits.js';
 import { silentLogger, type Logger } from '../../src/log.js';
-import { createRequestListener } from '../../src/server.js';
-import { createSigningKey, signToken, startFakeScalekit, type FakeScalekit, type SigningKey } from './signing-keys.js';
+import { startFakeScalekit, type FakeScalekit } from './fake-scalekit.js';
+import { reserveAppSlot } from './app-slot.js';
+import { createSigningKey, signToken, type SigningKey } from './signing-keys.js';
 
 export const RESOURCE_ID = 'res_1234567890';
 
@@ -30,9 +28,8 @@ export async function startTestServer(
 ): Promise<TestServer> {
   const signingKey = await createSigningKey('test-key-1');
   const scalekit = await startFakeScalekit(RESOURCE_ID, [signingKey]);
-  const httpServer = createServer({ maxHeaderSize: MAX_HEADER_BYTES });
-  await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
-  const origin = `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`;
+  const slot = await reserveAppSlot();
+  const origin = slot.origin;
   const config = loadConfig({
     SCALEKIT_ENVIRONMENT_URL: scalekit.url,
     SCALEKIT_RESOURCE_ID: RESOURCE_ID,
@@ -40,7 +37,7 @@ export async function startTestServer(
     JWKS_COOLDOWN_SECONDS: '0',
     ...options.env,
   });
-  httpServer.on('request', createRequestListener(config, { log: options.log ?? silentLogger }));
+  slot.start(config, { log: options.log ?? silentLogger });
   const mcpUrl = config.mcpServerUrl.href;
 
   return {
@@ -66,8 +63,7 @@ export async function startTestServer(
       return signToken(signingKey, payload);
     },
     close: async () => {
-      httpServer.closeAllConnections();
-      await new Promise((resolve) => httpServer.close(resolve));
+      await slot.close();
       await scalekit.close();
     },
   };

@@ -14,7 +14,7 @@ export function registerAddTodo(server: McpServer, todos: TodoStore): void {
       scopeChallenge: scopeChallengeFor('add_todo'),
     },
     async ({ title }, ctx) => {
-      const todo = todos.add(callerOf(ctx).subject, title);
+      const todo = await todos.add(callerOf(ctx).subject, title);
       return { content: [{ type: 'text', text: `Added todo ${todo.id}: ${todo.title}` }], structuredContent: { todo } };
     },
   );

@@ -13,7 +13,7 @@ export function registerListTodos(server: McpServer, todos: TodoStore): void {
       scopeChallenge: scopeChallengeFor('list_todos'),
     },
     async (ctx) => {
-      const items = todos.list(callerOf(ctx).subject);
+      const items = await todos.list(callerOf(ctx).subject);
       const text = items.length === 0 ? 'No todos yet.' : items.map((todo) => `${todo.id}. ${todo.title}`).join('\n');
       return { content: [{ type: 'text', text }], structuredContent: { todos: items } };
     },

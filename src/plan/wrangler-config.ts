@@ -1,0 +1,48 @@
+/**
+ * The generated wrangler.jsonc (`--deploy workers`), built as an object so no input can break it, laid out
+ * as `npm create cloudflare` does. `vars` hold what the server needs to start: none of it is secret.
+ */
+import { WORKERS_COMPATIBILITY_DATE } from './package-json.js';
+import type { TemplateContext } from './context.js';
+
+export function wranglerConfig(context: TemplateContext): string {
+  const config = {
+    $schema: 'node_modules/wrangler/config-schema.json',
+    name: workerName(context.packageName),
+    main: 'src/index.ts',
+    compatibility_date: WORKERS_COMPATIBILITY_DATE,
+    // Workers Logs: the JSON lines the server writes become searchable fields (`event`, `reason`, `status`).
+    observability: { enabled: true },
+    // `npm start` (wrangler dev) listens here unless PORT/HOST say otherwise.
+    dev: { ip: '127.0.0.1', port: context.port },
+    vars: {
+      SCALEKIT_ENVIRONMENT_URL: context.scalekitEnvUrl,
+      SCALEKIT_RESOURCE_ID: context.resourceId,
+      MCP_SERVER_URL: context.mcpServerUrl,
+      MCP_SERVER_URL_IN_AUDIENCE: String(context.serverUrlInAudience),
+    },
+    ...(context.hasTodos && {
+      // One Durable Object per user keeps the example todo lists (src/todos/durable-object.ts).
+      durable_objects: { bindings: [{ name: 'USER_TODOS', class_name: 'UserTodos' }] },
+      migrations: [{ tag: 'v1', new_sqlite_classes: ['UserTodos'] }],
+    }),
+  };
+  const header = [
+    '// Cloudflare Workers configuration: https://developers.cloudflare.com/workers/wrangler/configuration/',
+    '// After changing vars or bindings, run `npm run cf-typegen` to regenerate worker-configuration.d.ts.',
+    '// MCP_SERVER_URL must be the public URL once deployed (workers.dev or your custom domain): see README.md.',
+  ];
+  return `${header.join('\n')}\n${JSON.stringify(config, null, 2)}\n`;
+}
+
+/** Worker names: lowercase letters, digits and `-`, starting and ending with a letter or digit, at most 63. */
+export function workerName(packageName: string): string {
+  const name = packageName
+    .replace(/^@[^/]*\//, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 63)
+    .replace(/-+$/, '');
+  return name || 'mcp-server';
+}
