@@ -60,6 +60,8 @@ describe.each<Framework>(['express', 'hono'])('a %s project', (framework) => {
         '.env.example',
         'README.md',
         'src/index.ts',
+        'src/health.ts',
+        'src/shutdown.ts',
         'src/server.ts',
         'src/config.ts',
         'src/auth/token-verifier.ts',
