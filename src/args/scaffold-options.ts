@@ -1,5 +1,12 @@
 import type { Command } from 'commander';
-import { DEFAULT_BASE_URL, DEFAULT_DIR, DEFAULT_MCP_PATH, DEFAULT_REGISTRATION } from '../config/defaults.js';
+import {
+  DEFAULT_BASE_URL,
+  DEFAULT_DEPLOY_TARGET,
+  DEFAULT_DIR,
+  DEFAULT_MCP_PATH,
+  DEFAULT_REGISTRATION,
+} from '../config/defaults.js';
+import { DEPLOY_TARGET_NAMES } from '../config/types.js';
 
 /**
  * The scaffold command's flags exactly as typed: strings, unvalidated. `undefined` means "not given",
@@ -62,7 +69,7 @@ export function defineScaffoldOptions(command: Command): Command {
     .option('--framework <name>', 'server framework: express or hono')
     .option(
       '--deploy <target>',
-      'where the server will run: node, or workers (Cloudflare Workers, Hono only) (default: node)',
+      `where the server will run: ${DEPLOY_TARGET_NAMES.join(', ')} (default: ${DEFAULT_DEPLOY_TARGET}; docker adds a Dockerfile and a Kubernetes manifest; workers is Cloudflare Workers, Hono only)`,
     )
     .option('--base-url <url>', `public base URL where hosts reach the server (default: ${DEFAULT_BASE_URL})`)
     .option('--mcp-path <path>', `path of the MCP endpoint (default: ${DEFAULT_MCP_PATH})`);

@@ -74,13 +74,13 @@ export async function askFramework(prompter: Prompter, offered: readonly Framewo
 
 const DEPLOY_TARGET_CHOICES: Record<DeployTarget, Omit<Choice<DeployTarget>, 'value'>> = {
   node: { label: 'Node.js', hint: 'npm start on any server or platform that runs Node' },
+  docker: { label: 'Docker and Kubernetes', hint: 'adds a Dockerfile, .dockerignore and deploy/kubernetes.yaml' },
   workers: { label: 'Cloudflare Workers', hint: 'wrangler deploy to Cloudflare; needs Node 22.12+ to develop' },
 };
 
 /** Only the targets that run `framework` are offered. */
 export async function askDeployTarget(prompter: Prompter, framework: Framework): Promise<DeployTarget> {
   const offered = deployTargetsFor(framework);
-  if (offered.length === 1) return offered[0]!;
   return prompter.select<DeployTarget>({
     message: 'Where will the server run?',
     options: offered.map((value) => ({ value, ...DEPLOY_TARGET_CHOICES[value] })),

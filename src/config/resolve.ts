@@ -41,6 +41,7 @@ import { parseScopeSpec, parseToolSpec, reconcileScopesAndTools } from './scopes
 import {
   FRAMEWORKS,
   PLACEHOLDER_ENV_URL,
+  FRAMEWORKS,
   PLACEHOLDER_RESOURCE_ID,
   type DeployTarget,
   type Framework,

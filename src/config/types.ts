@@ -14,6 +14,8 @@ export type Framework = (typeof FRAMEWORKS)[number];
 export const DEPLOY_TARGETS = {
   /** A plain Node.js process (`npm start`) on any host, VM or platform that runs Node. */
   node: { frameworks: FRAMEWORKS },
+  /** A container image (Dockerfile, .dockerignore) and a Kubernetes manifest. */
+  docker: { frameworks: FRAMEWORKS },
   /** Cloudflare Workers (wrangler): Hono runs on web standards, Express needs Node's HTTP server. */
   workers: { frameworks: ['hono'] },
 } as const satisfies Record<string, { frameworks: readonly Framework[] }>;

@@ -26,6 +26,7 @@ export interface PlanOptions {
 
 const DOTFILES: Record<string, string> = {
   _gitignore: '.gitignore',
+  _dockerignore: '.dockerignore',
   _env: '.env',
   '_env.example': '.env.example',
   '_dev.vars': '.dev.vars',
@@ -42,10 +43,15 @@ const OPTIONAL_FILES: Record<string, (context: TemplateContext) => boolean> = {
   'test/todos.test.ts': (context) => context.hasTodoPair,
   // A Worker has no Node process: wrangler runs src/index.ts (deploy/workers) and reads .dev.vars, not .env.
   ...Object.fromEntries(
-    ['src/server.ts', 'src/startup.ts', 'tsconfig.build.json', '.env', '.env.example'].map((path) => [
-      path,
-      (context: TemplateContext) => context.deploy !== 'workers',
-    ]),
+    [
+      'src/server.ts',
+      'src/startup.ts',
+      'src/shutdown.ts',
+      'test/shutdown.test.ts',
+      'tsconfig.build.json',
+      '.env',
+      '.env.example',
+    ].map((path) => [path, (context: TemplateContext) => context.deploy !== 'workers']),
   ),
 };
 

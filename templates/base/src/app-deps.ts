@@ -11,6 +11,7 @@ import { protectedResource, type ProtectedResource } from './auth/protected-reso
 import { cachingTokenVerifier, type TokenCacheOptions } from './auth/token-cache.js';
 import { createScalekitTokenVerifier } from './auth/token-verifier.js';
 import type { ServerConfig } from './config.js';
+import { ALWAYS_READY, type Readiness } from './health.js';
 import { jsonLogger, type Logger } from './log.js';
 import { createMcpEndpoint, SERVER_NAME } from './mcp/server.js';
 import type { ToolDependencies } from './mcp/tools/index.js';
@@ -23,10 +24,13 @@ export interface AppParts {
   checkBearer: BearerGate;
   authorizationServerMetadata: () => Promise<MirrorResponse>;
   mcp: McpHttpHandler;
+  readiness: Readiness;
 }
 
 export interface AppOverrides {
   log?: Logger;
+  /** What `/readyz` reports: src/index.ts passes the process's shutdown state. Default: always ready. */
+  readiness?: Readiness;
   /** Signing keys; defaults to Scalekit's key set at `<env>/keys`, fetched on first use and cached. */
   keys?: JWTVerifyGetKey;
   /** How verified tokens are remembered (see auth/token-cache.ts); `false` verifies every request from scratch. */
@@ -70,6 +74,7 @@ export function buildAppParts(config: ServerConfig, overrides: AppOverrides = {}
       }),
     authorizationServerMetadata: createAuthorizationServerMirror({ source: config.scalekit.metadataUrl }),
     mcp: createMcpEndpoint(log, overrides.toolDependencies),
+    readiness: overrides.readiness ?? ALWAYS_READY,
   };
 }
 

@@ -49,7 +49,7 @@ it('lets a browser read the challenge on a 401', async () => {
 });
 
 it('refuses a Host header it does not serve (DNS rebinding)', async () => {
-  const status = await rawRequest(`${server.origin}/.well-known/oauth-protected-resource`, {
+  const { status } = await rawRequest(`${server.origin}/.well-known/oauth-protected-resource`, {
     headers: { host: 'attacker.example' },
   });
   expect(status).toBe(403);

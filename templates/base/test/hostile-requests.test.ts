@@ -93,7 +93,7 @@ describe('bad tokens', () => {
   it('refuses two Authorization headers, even when one is valid', async () => {
     const valid = await server.token();
     // Sent as two separate header lines (Node keeps only the first in req.headers).
-    const status = await rawRequest(server.mcpUrl, {
+    const { status } = await rawRequest(server.mcpUrl, {
       method: 'POST',
       headers: {
         'content-type': 'application/json',

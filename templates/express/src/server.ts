@@ -1,7 +1,7 @@
 /**
  * The HTTP app (Express). Order matters and is the security design:
- *   rejection log → CORS (answers preflights first) → Host guard → health and discovery documents (public)
- *   → Origin guard → bearer gate → MCP handler.
+ *   health probes (any Host) → rejection log → CORS (answers preflights first) → Host guard → discovery
+ *   documents (public) → Origin guard → bearer gate → MCP handler.
  */
 import { hostHeaderValidation, originValidation } from '@modelcontextprotocol/express';
 import { toNodeHandler } from '@modelcontextprotocol/node';
@@ -18,6 +18,7 @@ import type { GateRejection } from './auth/bearer-gate.js';
 import { CORS_ALLOWED_HEADERS, CORS_ALLOWED_METHODS, CORS_EXPOSED_HEADERS, CORS_MAX_AGE_SECONDS } from './auth/cors.js';
 import { rejectionLogFields } from './auth/rejections.js';
 import type { ServerConfig } from './config.js';
+import { HEALTH_PATHS, healthAnswer } from './health.js';
 import { MAX_REQUEST_BODY_BYTES } from './limits.js';
 
 export function createApp(config: ServerConfig, overrides: AppOverrides = {}): Express {
@@ -25,6 +26,12 @@ export function createApp(config: ServerConfig, overrides: AppOverrides = {}): E
   const app = express();
   app.disable('x-powered-by');
 
+  for (const path of HEALTH_PATHS) {
+    app.get(path, (_req, res) => {
+      const { status, body } = healthAnswer(path, parts.readiness);
+      res.status(status).set('cache-control', 'no-store').json(body);
+    });
+  }
   app.use(logRejections(parts));
   app.use(
     cors({
@@ -37,9 +44,6 @@ export function createApp(config: ServerConfig, overrides: AppOverrides = {}): E
   );
   app.use(hostHeaderValidation(config.allowedHosts));
 
-  app.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' });
-  });
   app.get(parts.protectedResource.paths, (_req, res) => {
     res.json(parts.protectedResource.document);
   });

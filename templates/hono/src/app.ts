@@ -1,8 +1,8 @@
 /**
- * The HTTP app (Hono), on web standards only, so the same app runs on Node (src/server.ts) and on other
- * runtimes such as Cloudflare Workers. Order matters and is the security design:
- *   rejection log → CORS (answers preflights first) → Host guard → health and discovery documents (public)
- *   → Origin guard → bearer gate → MCP handler.
+ * The HTTP app (Hono), on web standards only, so the same app runs on Node (src/server.ts) and on
+ * Cloudflare Workers (src/index.ts with --deploy workers). Order matters and is the security design:
+ *   health probes (any Host) → rejection log → CORS (answers preflights first) → Host guard → discovery
+ *   documents (public) → Origin guard → bearer gate → MCP handler.
  */
 import { hostHeaderValidation, originValidation } from '@modelcontextprotocol/hono';
 import type { AuthInfo } from '@modelcontextprotocol/server';
@@ -13,6 +13,7 @@ import type { GateRejection } from './auth/bearer-gate.js';
 import { CORS_ALLOWED_HEADERS, CORS_ALLOWED_METHODS, CORS_EXPOSED_HEADERS, CORS_MAX_AGE_SECONDS } from './auth/cors.js';
 import { rejectionLogFields } from './auth/rejections.js';
 import type { ServerConfig } from './config.js';
+import { HEALTH_PATHS, healthAnswer } from './health.js';
 
 type AppEnv = { Variables: { gateRejection?: GateRejection; authInfo?: AuthInfo } };
 
@@ -20,6 +21,13 @@ export function createApp(config: ServerConfig, overrides: AppOverrides = {}): H
   const parts = buildAppParts(config, overrides);
   const app = new Hono<AppEnv>();
 
+  for (const path of HEALTH_PATHS) {
+    app.get(path, (c) => {
+      const { status, body } = healthAnswer(path, parts.readiness);
+      c.header('cache-control', 'no-store');
+      return c.json(body, status);
+    });
+  }
   app.use(async (c, next) => {
     await next();
     const fields = rejectionLogFields(
@@ -47,7 +55,6 @@ export function createApp(config: ServerConfig, overrides: AppOverrides = {}): H
   );
   app.use(hostHeaderValidation(config.allowedHosts));
 
-  app.get('/healthz', (c) => c.json({ status: 'ok' }));
   for (const path of parts.protectedResource.paths) {
     app.get(path, (c) => c.json(parts.protectedResource.document));
   }

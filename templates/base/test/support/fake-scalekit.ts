@@ -15,6 +15,8 @@ export interface FakeScalekit {
   keys: SigningKey[];
   /** How `/keys` answers from now on. */
   keySetMode: KeySetMode;
+  /** Milliseconds `/keys` waits before answering in `ok` mode (a slow upstream). */
+  keySetDelayMs: number;
   /** How many times `/keys` was requested. */
   keyFetches(): number;
   /** Stop listening (connections are refused) until `comeBack()`. */
@@ -30,7 +32,7 @@ export async function startFakeScalekit(resourceId: string, keys: SigningKey[]):
       keyFetches += 1;
       if (fake.keySetMode === 'error') return { status: 500, text: 'upstream error' };
       if (fake.keySetMode === 'hang') return 'hang';
-      return { status: 200, json: { keys: keys.map((key) => key.publicJwk) } };
+      return { status: 200, json: { keys: keys.map((key) => key.publicJwk) }, delayMs: fake.keySetDelayMs };
     }
     if (path === `/resources/${resourceId}/.well-known/oauth-authorization-server`) {
       const issuer = `${base}/resources/${resourceId}`;
@@ -51,6 +53,7 @@ export async function startFakeScalekit(resourceId: string, keys: SigningKey[]):
     url: served.url,
     keys,
     keySetMode: 'ok',
+    keySetDelayMs: 0,
     keyFetches: () => keyFetches,
     goDown: served.stop,
     comeBack: served.restart,

@@ -4,6 +4,7 @@
  */
 import type { JWTPayload } from 'jose';
 import { loadConfig, type ServerConfig } from '../../src/config.js';
+import type { Readiness } from '../../src/health.js';
 import { silentLogger, type Logger } from '../../src/log.js';
 import { startFakeScalekit, type FakeScalekit } from './fake-scalekit.js';
 import { reserveAppSlot } from './app-slot.js';
@@ -24,7 +25,7 @@ export interface TestServer {
 }
 
 export async function startTestServer(
-  options: { env?: Record<string, string>; log?: Logger } = {},
+  options: { env?: Record<string, string>; log?: Logger; readiness?: Readiness } = {},
 ): Promise<TestServer> {
   const signingKey = await createSigningKey('test-key-1');
   const scalekit = await startFakeScalekit(RESOURCE_ID, [signingKey]);
@@ -37,7 +38,7 @@ export async function startTestServer(
     JWKS_COOLDOWN_SECONDS: '0',
     ...options.env,
   });
-  slot.start(config, { log: options.log ?? silentLogger });
+  slot.start(config, { log: options.log ?? silentLogger, readiness: options.readiness });
   const mcpUrl = config.mcpServerUrl.href;
 
   return {

@@ -6,7 +6,8 @@
  */
 
 /** A fake's answer to a GET, or 'hang' for one that never comes. */
-export type Answer = { status: number; json?: unknown; text?: string } | 'hang';
+/** `delayMs`: answer that much later (a slow upstream). */
+export type Answer = { status: number; json?: unknown; text?: string; delayMs?: number } | 'hang';
 
 export interface Served {
   url: string;
@@ -46,6 +47,7 @@ export async function serveHandler(answer: (path: string, base: string) => Answe
         request.signal.addEventListener('abort', () => reject(request.signal.reason), { once: true }),
       );
     }
+    if (result.delayMs) await new Promise((resolve) => setTimeout(resolve, result.delayMs));
     if (result.json !== undefined) return Response.json(result.json, { status: result.status });
     return new Response(result.text ?? null, { status: result.status });
   };
@@ -57,20 +59,25 @@ export async function serveHandler(answer: (path: string, base: string) => Answe
   };
 }
 
+export interface RawResponse {
+  status: number;
+  body: string;
+  headers: Record<string, string | undefined>;
+}
+
 /**
  * A request `fetch` would not send as is: a `Host` header of our choosing, or a header given several
- * times (an array: joined with ", " as any HTTP front end does). Resolves with the status code.
+ * times (an array: joined with ", " as any HTTP front end does).
  */
 export async function rawRequest(
   url: string,
   init: { method?: string; headers: Record<string, string | string[]>; body?: string },
-): Promise<number> {
+): Promise<RawResponse> {
   const headers = new Headers();
   for (const [name, value] of Object.entries(init.headers))
     for (const item of [value].flat()) headers.append(name, item);
   const route = routes.get(new URL(url).origin);
   if (typeof route !== 'function') throw new Error(`Nothing serves ${url}`);
   const response = await route(new Request(url, { method: init.method ?? 'GET', headers, body: init.body }));
-  await response.arrayBuffer();
-  return response.status;
+  return { status: response.status, body: await response.text(), headers: Object.fromEntries(response.headers) };
 }
