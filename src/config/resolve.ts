@@ -39,7 +39,6 @@ import {
 import type { Result } from './result.js';
 import { parseScopeSpec, parseToolSpec, reconcileScopesAndTools } from './scopes-tools.js';
 import {
-  FRAMEWORKS,
   PLACEHOLDER_ENV_URL,
   FRAMEWORKS,
   PLACEHOLDER_RESOURCE_ID,
