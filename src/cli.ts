@@ -17,7 +17,7 @@ import type { Plan } from './config/types.js';
 import { formatCommand, installCommand } from './install/package-manager.js';
 import { describeDryRun } from './ui/dry-run.js';
 import { CancelledError, CliError, EXIT_CANCELLED, EXIT_FAILURE, EXIT_OK } from './ui/errors.js';
-import { nextSteps } from './ui/next-steps.js';
+import { nextSteps, workersNodeWarning } from './ui/next-steps.js';
 import { createPlainUi } from './ui/plain-ui.js';
 import { shellQuote } from './ui/shell-quote.js';
 import { colorsFor, whyNotInteractive } from './ui/terminal.js';
@@ -112,6 +112,8 @@ async function scaffold(flags: ScaffoldFlags, io: CliIo): Promise<number> {
       userAgent: io.env.npm_config_user_agent,
     });
     for (const note of resolved.notes) ui.warn(note);
+    const nodeWarning = resolved.config.deploy === 'workers' ? workersNodeWarning(process.versions.node) : undefined;
+    if (nodeWarning) ui.warn(nodeWarning);
 
     const plan = await planFor(resolved);
     if (resolved.run.dryRun) return await reportDryRun(resolved, plan, ui);
@@ -128,6 +130,7 @@ async function scaffold(flags: ScaffoldFlags, io: CliIo): Promise<number> {
       packageManager: resolved.run.packageManager,
       installed,
       placeholders: resolved.placeholders,
+      localConfigFile: resolved.config.deploy === 'workers' ? '.dev.vars' : '.env',
     });
     ui.section('Next steps', steps);
     ui.outro(colors.green('Done.'));

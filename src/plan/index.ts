@@ -37,6 +37,7 @@ const CUSTOM_TOOL_TEMPLATE = 'base/src/mcp/tools/_custom-tool.ts.hbs';
 /** Files that exist only when the project needs them. */
 const OPTIONAL_FILES: Record<string, (context: TemplateContext) => boolean> = {
   'src/todos/store.ts': (context) => context.hasTodos,
+  'src/todos/durable-object.ts': (context) => context.hasTodos,
   'src/mcp/tools/whoami.ts': (context) => context.hasWhoami,
   'src/mcp/tools/list-todos.ts': (context) => context.tools.some((tool) => tool.name === 'list_todos'),
   'src/mcp/tools/add-todo.ts': (context) => context.tools.some((tool) => tool.name === 'add_todo'),

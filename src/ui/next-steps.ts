@@ -11,6 +11,8 @@ export interface NextStepsInput {
   /** False with --no-install or after a failed install: then installing is a step. */
   installed: boolean;
   placeholders: { envUrl: boolean; resourceId: boolean };
+  /** Where the local configuration lives: `.env`, or `.dev.vars` for Cloudflare Workers. */
+  localConfigFile?: string;
   platform?: NodeJS.Platform;
 }
 
@@ -26,7 +28,9 @@ export function nextSteps(input: NextStepsInput): string[] {
     ...(input.placeholders.resourceId ? [ENV_VAR_RESOURCE_ID] : []),
   ];
   if (unset.length > 0) {
-    steps.push(`# fill in ${unset.join(' and ')} in .env (the server refuses to start with placeholders)`);
+    steps.push(
+      `# fill in ${unset.join(' and ')} in ${input.localConfigFile ?? '.env'} (the server refuses to start with placeholders)`,
+    );
   }
   const commands: [string, string][] = [
     ...(input.installed ? [] : [[formatCommand(installCommand(pm)), 'install dependencies'] as [string, string]]),
@@ -46,4 +50,14 @@ export function nextSteps(input: NextStepsInput): string[] {
   for (const [command, why] of commands) steps.push(`${command.padEnd(width)}  # ${why}`);
   steps.push('# then see README.md to connect an MCP host (Claude, Cursor, VS Code, …)');
   return steps;
+}
+
+/** wrangler (Cloudflare Workers) needs Node >= 22.12; the CLI itself runs on older Node. Undefined when fine. */
+export function workersNodeWarning(nodeVersion: string): string | undefined {
+  const [major = 0, minor = 0] = nodeVersion.split('.').map(Number);
+  if (major > 22 || (major === 22 && minor >= 12)) return undefined;
+  return (
+    `Cloudflare Workers projects need Node.js 22.12 or newer (wrangler does), and this is Node.js ${nodeVersion}: ` +
+    'the project is written, but install, test and run it with Node.js 22.12+ (see its package.json engines).'
+  );
 }

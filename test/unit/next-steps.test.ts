@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { nextSteps } from '../../src/ui/next-steps.js';
+import { nextSteps, workersNodeWarning } from '../../src/ui/next-steps.js';
 import { shellQuote } from '../../src/ui/shell-quote.js';
 
 const cwd = path.resolve('/home/me');
@@ -68,5 +68,27 @@ describe('shellQuote', () => {
     ["it's", "'it'\\''s'"],
   ])('quotes %j', (input, expected) => {
     expect(shellQuote(input, 'linux')).toBe(expected);
+  });
+});
+
+describe('a Cloudflare Workers project', () => {
+  it('points at .dev.vars for missing Scalekit values', () => {
+    const steps = nextSteps({
+      ...base,
+      placeholders: { envUrl: true, resourceId: false },
+      localConfigFile: '.dev.vars',
+    });
+    expect(steps.join('\n')).toContain('in .dev.vars (the server refuses');
+  });
+
+  it.each([
+    ['20.19.0', true],
+    ['22.11.9', true],
+    ['22.12.0', false],
+    ['24.1.0', false],
+  ])('on Node %s %s warns that wrangler needs Node 22.12+', (version, warns) => {
+    const warning = workersNodeWarning(version);
+    if (warns) expect(warning).toMatch(new RegExp(`22\\.12 or newer.*Node\\.js ${version.replace(/\./g, '\\.')}`));
+    else expect(warning).toBeUndefined();
   });
 });

@@ -272,6 +272,87 @@ describe('deploy targets', () => {
   });
 });
 
+describe('a Cloudflare Workers project (--deploy workers)', () => {
+  const workers = (overrides: Partial<ProjectConfig> = {}) =>
+    planProject(projectConfig({ framework: 'hono', deploy: 'workers', ...overrides }), templates);
+
+  it('is laid out the way npm create cloudflare lays out a Worker, without the Node-only files', () => {
+    const plan = workers();
+    expect(paths(plan)).toEqual(
+      expect.arrayContaining([
+        'wrangler.jsonc',
+        '.dev.vars',
+        '.dev.vars.example',
+        'src/index.ts',
+        'src/app.ts',
+        'src/todos/durable-object.ts',
+        'test/worker.test.ts',
+        'dev/start.ts',
+      ]),
+    );
+    for (const nodeOnly of [
+      'src/server.ts',
+      'src/startup.ts',
+      'src/shutdown.ts',
+      '.env',
+      '.env.example',
+      'tsconfig.build.json',
+    ])
+      expect(paths(plan)).not.toContain(nodeOnly);
+    // The auth module is the very same files as in the Node projects: one implementation.
+    const node = planProject(projectConfig({ framework: 'hono' }), templates);
+    for (const path of paths(node).filter((path) => path.startsWith('src/auth/')))
+      expect(fileOf(plan, path), path).toBe(fileOf(node, path));
+    const gitignore = fileOf(plan, '.gitignore').split('\n');
+    expect(gitignore).toEqual(expect.arrayContaining(['.dev.vars*', '!.dev.vars.example', '.wrangler/']));
+  });
+
+  it('declares the Worker in wrangler.jsonc: name, main, compatibility date, vars, the Durable Object', () => {
+    const plan = workers({
+      packageName: '@acme/Notes_Server',
+      baseUrl: 'https://mcp.example.com',
+      scalekitEnvUrl: 'https://acme.scalekit.com',
+      resourceId: 'res_42',
+    });
+    const config = JSON.parse(fileOf(plan, 'wrangler.jsonc').replace(/^\/\/.*$/gm, ''));
+    expect(config).toMatchObject({
+      name: 'notes-server',
+      main: 'src/index.ts',
+      compatibility_date: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
+      vars: {
+        SCALEKIT_ENVIRONMENT_URL: 'https://acme.scalekit.com',
+        SCALEKIT_RESOURCE_ID: 'res_42',
+        MCP_SERVER_URL: 'https://mcp.example.com/mcp',
+        MCP_SERVER_URL_IN_AUDIENCE: 'false',
+      },
+      durable_objects: { bindings: [{ name: 'USER_TODOS', class_name: 'UserTodos' }] },
+      migrations: [{ tag: 'v1', new_sqlite_classes: ['UserTodos'] }],
+    });
+    // Nothing here needs Node's APIs.
+    expect(config.compatibility_flags).toBeUndefined();
+    expect(fileOf(plan, '.dev.vars')).toContain('SCALEKIT_RESOURCE_ID=res_42\n');
+  });
+
+  it('has no Durable Object when no tool keeps todos', () => {
+    const plan = workers({ tools: [{ name: 'whoami', scopes: [] }] });
+    expect(JSON.parse(fileOf(plan, 'wrangler.jsonc').replace(/^\/\/.*$/gm, ''))).not.toHaveProperty('durable_objects');
+    expect(paths(plan)).not.toContain('src/todos/durable-object.ts');
+    expect(fileOf(plan, 'src/index.ts')).not.toContain('UserTodos');
+  });
+
+  it('runs on wrangler with Node 22.12+, with the scripts Cloudflare projects have', () => {
+    const manifest = JSON.parse(fileOf(workers(), 'package.json'));
+    expect(manifest.engines).toEqual({ node: '>=22.12' });
+    expect(manifest.scripts).toMatchObject({ deploy: 'wrangler deploy', 'cf-typegen': 'wrangler types' });
+    expect(Object.keys(manifest.scripts)).toEqual(
+      expect.arrayContaining(['dev', 'dev:local', 'start', 'deploy', 'typecheck', 'test', 'cf-typegen']),
+    );
+    expect(manifest.dependencies).not.toHaveProperty('@hono/node-server');
+    expect(manifest.devDependencies).toHaveProperty('wrangler');
+    expect(manifest.devDependencies).toHaveProperty('@cloudflare/vitest-plugin');
+  });
+});
+
 describe('hostile strings', () => {
   const config: ProjectConfig = projectConfig({
     scopes: [

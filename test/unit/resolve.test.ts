@@ -98,7 +98,7 @@ describe('without a terminal', () => {
   it('validates each flag and names it in the error', async () => {
     const cases: [Partial<ScaffoldFlags>, RegExp][] = [
       [{ framework: 'fastify' }, /^--framework: "fastify" is not one of express, hono$/],
-      [{ deploy: 'k8s' }, /^--deploy: "k8s" is not one of node, docker$/],
+      [{ deploy: 'k8s' }, /^--deploy: "k8s" is not one of node, docker, workers$/],
       [{ baseUrl: 'http://example.com' }, /^--base-url: .*https/],
       [{ mcpPath: '/a/../b' }, /^--mcp-path: /],
       [{ scalekitEnvUrl: 'https://acme.scalekit.com/path' }, /^--scalekit-env-url: .*without a path/],
@@ -118,6 +118,25 @@ describe('without a terminal', () => {
         message,
       );
     }
+  });
+
+  it('takes --deploy workers with Hono', async () => {
+    const resolved = await resolveScaffold(flags({ ...complete, framework: 'hono', deploy: 'workers' }), context());
+    expect(resolved.config).toMatchObject({ framework: 'hono', deploy: 'workers' });
+  });
+
+  it('refuses --deploy workers with Express, naming the flag and suggesting Hono', async () => {
+    await expect(
+      resolveScaffold(flags({ ...complete, framework: 'express', deploy: 'workers' }), context()),
+    ).rejects.toThrow(/^--deploy: workers runs only hono projects, not express: pass --framework hono/);
+  });
+
+  it('picks Hono for --deploy workers when no framework is given', async () => {
+    const resolved = await resolveScaffold(
+      flags({ ...complete, framework: undefined, yes: true, deploy: 'workers' }),
+      context(),
+    );
+    expect(resolved.config).toMatchObject({ framework: 'hono', deploy: 'workers' });
   });
 
   it('takes --deploy docker, in any case', async () => {
@@ -280,10 +299,23 @@ describe('interactive', () => {
     const resolved = await resolveScaffold(flags({ ...allButFramework }), ctx);
     expect(script.asked).toEqual(['Which framework?', 'Where will the server run?']);
     expect(script.offered.get('Where will the server run?')).toEqual({
-      values: ['node', 'docker'],
+      values: ['node', 'docker', 'workers'],
       initialValue: 'node',
     });
     expect(resolved.config).toMatchObject({ framework: 'hono', deploy: 'docker' });
+  });
+
+  it('offers Cloudflare Workers only for Hono', async () => {
+    const { script, context: ctx } = interactive([{ select: 'express' }, { select: 'node' }]);
+    await resolveScaffold(flags({ ...allButFramework }), ctx);
+    expect(script.offered.get('Where will the server run?')?.values).toEqual(['node', 'docker']);
+  });
+
+  it('with --deploy workers, offers only the frameworks Workers runs', async () => {
+    const { script, context: ctx } = interactive([{ select: 'hono' }]);
+    const resolved = await resolveScaffold(flags({ ...allButFramework, deploy: 'workers' }), ctx);
+    expect(script.offered.get('Which framework?')?.values).toEqual(['hono']);
+    expect(resolved.config).toMatchObject({ framework: 'hono', deploy: 'workers' });
   });
 
   it('does not ask where the server will run when --deploy is given', async () => {
