@@ -14,7 +14,7 @@ import {
   FIXTURE_SCOPES,
   generatedProject,
   startGeneratedServer,
-  type Framework,
+  type Fixture,
   type RunningServer,
 } from '../support/generated-projects.js';
 import { freePort } from '../support/ports.js';
@@ -40,7 +40,7 @@ function explain(report: DoctorReport): string {
     .join('\n');
 }
 
-describe.each<Framework>(['express', 'hono'])('doctor against a generated %s server', (framework) => {
+describe.each<Fixture>(['express', 'hono', 'workers'])('doctor against a generated %s server', (framework) => {
   let as: LocalScalekit;
   let server: RunningServer;
 
@@ -63,7 +63,7 @@ describe.each<Framework>(['express', 'hono'])('doctor against a generated %s ser
       SCALEKIT_RESOURCE_ID: FIXTURE_RESOURCE_ID,
     });
     expect(server.mcpUrl).toBe(as.serverUrl);
-  }, 60_000);
+  }, 180_000);
 
   afterAll(async () => {
     await server?.stop();

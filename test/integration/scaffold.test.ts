@@ -14,22 +14,24 @@ import {
   FIXTURE_SCOPES,
   generatedProject,
   startGeneratedServer,
-  type Framework,
+  type Fixture,
   type GeneratedProject,
   type RunningServer,
 } from '../support/generated-projects.js';
 
-describe.each<Framework>(['express', 'hono'])('a scaffolded %s server', (framework) => {
+describe.each<Fixture>(['express', 'hono', 'workers'])('a scaffolded %s server', (framework) => {
   let project: GeneratedProject;
   beforeAll(() => {
     project = generatedProject(framework);
   });
+  /** Where the answers went: `.env`, or `.dev.vars` for a Worker (wrangler's local configuration). */
+  const localConfig = framework === 'workers' ? '.dev.vars' : '.env';
 
   it('was scaffolded and installed without a prompt, ending with next steps', async () => {
     expect(project.cli.exitCode, project.cli.all).toBe(0);
     expect(project.cli.stdout).toContain('Next steps');
     await access(join(project.dir, 'node_modules/@modelcontextprotocol/server/package.json'));
-    await access(join(project.dir, '.env'));
+    await access(join(project.dir, localConfig));
   });
 
   it('keeps the scope descriptions exactly, as TypeScript data', async () => {
@@ -37,23 +39,39 @@ describe.each<Framework>(['express', 'hono'])('a scaffolded %s server', (framewo
       SCOPES: Record<string, string>;
     };
     expect(SCOPES).toEqual(Object.fromEntries(FIXTURE_SCOPES.map((scope) => [scope.name, scope.description])));
-    expect(await readFile(join(project.dir, '.env'), 'utf8')).toContain(
+    expect(await readFile(join(project.dir, localConfig), 'utf8')).toContain(
       `SCALEKIT_RESOURCE_ID=${FIXTURE_RESOURCE_ID}\n`,
     );
   });
 
   it('type-checks and passes its own test suite', async () => {
-    const typecheck = await execa('npm', ['run', 'typecheck'], { cwd: project.dir, reject: false, all: true });
+    const typecheck = await execa('npm', ['run', 'typecheck'], {
+      cwd: project.dir,
+      reject: false,
+      all: true,
+      env: project.env,
+    });
     expect(typecheck.exitCode, String(typecheck.all)).toBe(0);
     const tests = await execa('npm', ['test'], {
       cwd: project.dir,
       reject: false,
       all: true,
-      env: { CI: 'true', NO_COLOR: '1' },
+      env: { ...project.env, CI: 'true', NO_COLOR: '1' },
     });
     expect(tests.exitCode, String(tests.all)).toBe(0);
     expect(String(tests.all)).toMatch(/Tests\s+\d+ passed/);
-  }, 180_000);
+    // A Worker's suite runs inside the Workers runtime (workerd), not in Node.
+    if (framework === 'workers') expect(String(tests.all)).toContain('test/worker.test.ts');
+  }, 600_000);
+
+  it.runIf(framework === 'workers')(
+    'says, on a Node older than wrangler needs, that the project needs Node 22.12',
+    () => {
+      const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
+      const old = major < 22 || (major === 22 && minor < 12);
+      expect(project.cli.all.includes('need Node.js 22.12 or newer')).toBe(old);
+    },
+  );
 
   describe('built and started', () => {
     let scalekit: FakeScalekit;
@@ -63,8 +81,12 @@ describe.each<Framework>(['express', 'hono'])('a scaffolded %s server', (framewo
     beforeAll(async () => {
       key = await createSigningKey('it-key');
       scalekit = await startFakeScalekit(FIXTURE_RESOURCE_ID, [key]);
-      server = await startGeneratedServer(project, { SCALEKIT_ENVIRONMENT_URL: scalekit.url });
-    }, 60_000);
+      server = await startGeneratedServer(project, {
+        SCALEKIT_ENVIRONMENT_URL: scalekit.url,
+        SCALEKIT_RESOURCE_ID: FIXTURE_RESOURCE_ID,
+        JWKS_COOLDOWN_SECONDS: '0',
+      });
+    }, 180_000);
 
     afterAll(async () => {
       await server?.stop();
@@ -132,6 +154,47 @@ describe.each<Framework>(['express', 'hono'])('a scaffolded %s server', (framewo
       const response = await post(call('add_todo', { title: 'Ship it' }), await token({ scopes: ['todo:write'] }));
       expect(response.status).toBe(200);
       expect(await response.text()).toContain('Added todo 1: Ship it');
+    });
+
+    it('refuses hostile and broken tokens with a 401 challenge, never a 200 or a 500', async () => {
+      const now = Math.floor(Date.now() / 1000);
+      const genuine = await token({ scopes: ['todo:read'] });
+      const [header, payload] = genuine.split('.');
+      const unsigned = `${Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url')}.${payload}.`;
+      const hostile = {
+        'alg none': unsigned,
+        'signature stripped': `${header}.${payload}.`,
+        'another key, same kid': await signToken(await createSigningKey(key.kid), {
+          ...JSON.parse(Buffer.from(payload!, 'base64url').toString()),
+        }),
+        expired: await token({ exp: now - 120 }),
+        'not yet valid': await token({ nbf: now + 600 }),
+        'foreign audience': await token({ aud: ['res_other'] }),
+        'foreign issuer': await token({ iss: 'https://evil.example' }),
+        'another server URL in aud': await token({ aud: [FIXTURE_RESOURCE_ID, 'https://other.example/mcp'] }),
+        garbage: 'not.a.jwt',
+        oversized: 'x'.repeat(20_000),
+      };
+      for (const [name, bearer] of Object.entries(hostile)) {
+        const response = await post(call('whoami'), bearer);
+        expect(response.status, name).toBe(401);
+        expect(response.headers.get('www-authenticate'), name).toContain('error="invalid_token"');
+      }
+    });
+
+    it('picks up a rotated signing key without a restart', async () => {
+      const rotated = await createSigningKey('it-key-rotated');
+      scalekit.keys.push(rotated);
+      const now = Math.floor(Date.now() / 1000);
+      const bearer = await signToken(rotated, {
+        iss: `${scalekit.url}/resources/${FIXTURE_RESOURCE_ID}`,
+        aud: [FIXTURE_RESOURCE_ID],
+        sub: 'usr_it',
+        client_id: 'it',
+        iat: now,
+        exp: now + 300,
+      });
+      expect((await post(call('whoami'), bearer)).status).toBe(200);
     });
 
     it('logs the rejections as JSON lines with a reason, and never a token', async () => {

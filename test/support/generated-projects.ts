@@ -3,25 +3,32 @@
  * The scopes carry hostile descriptions on purpose: every suite then also proves they stay data.
  */
 import { execa, type ResultPromise } from 'execa';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { inject } from 'vitest';
 import type { CliResult } from './cli.js';
 import { freePort } from './ports.js';
 import { HOSTILE_DESCRIPTIONS } from './project-config.js';
 
 export type Framework = 'express' | 'hono';
+/** The fixture projects: one per framework on Node, and Hono on Cloudflare Workers (`--deploy workers`). */
+export type Fixture = Framework | 'workers';
 
 export interface GeneratedProject {
-  framework: Framework;
+  framework: Fixture;
   dir: string;
   /** The scaffold run, for the suite that asserts on it. */
   cli: CliResult;
-  /** `npm run build` succeeded, so `dist/index.js` can be started. */
+  /** Ready to start: `npm run build` succeeded (Node), or the install did (Workers: wrangler bundles on start). */
   built: boolean;
+  /** Environment for npm in this project: Node 22 first on PATH for Workers (wrangler needs >= 22.12). */
+  env: Record<string, string>;
 }
 
 declare module 'vitest' {
   export interface ProvidedContext {
-    generatedProjects: Record<Framework, GeneratedProject>;
+    generatedProjects: Record<Fixture, GeneratedProject>;
   }
 }
 
@@ -36,7 +43,7 @@ export const FIXTURE_TOOLS = [
   { name: 'add_todo', scopes: ['todo:write'] },
 ];
 
-export function generatedProject(framework: Framework): GeneratedProject {
+export function generatedProject(framework: Fixture): GeneratedProject {
   const project = inject('generatedProjects')[framework];
   if (!project.built) throw new Error(`The ${framework} fixture did not scaffold and build:\n${project.cli.all}`);
   return project;
@@ -65,16 +72,34 @@ export async function startGeneratedServer(
   nodeArgs: string[] = [],
 ): Promise<RunningServer> {
   const port = env.PORT ? Number(env.PORT) : await freePort();
+  const workers = project.framework === 'workers';
   let output = '';
-  const child: ResultPromise = execa('node', [...nodeArgs, 'dist/index.js'], {
-    cwd: project.dir,
-    reject: false,
-    env: { MCP_SERVER_URL: `http://localhost:${port}/mcp`, ...env, PORT: String(port) },
-  });
+  // Workers: `npm start` (wrangler dev) with a fresh Durable Object store each time, in its own process
+  // group so that stopping it stops wrangler and workerd too.
+  const persistTo = workers ? await mkdtemp(join(tmpdir(), 'wrangler-state-')) : undefined;
+  const child: ResultPromise = workers
+    ? execa('npm', ['start', '--', '--persist-to', persistTo!], {
+        cwd: project.dir,
+        reject: false,
+        detached: true,
+        env: {
+          ...project.env,
+          MCP_SERVER_URL: `http://localhost:${port}/mcp`,
+          HOST: '127.0.0.1',
+          ...env,
+          PORT: String(port),
+        },
+      })
+    : execa('node', [...nodeArgs, 'dist/index.js'], {
+        cwd: project.dir,
+        reject: false,
+        env: { MCP_SERVER_URL: `http://localhost:${port}/mcp`, ...env, PORT: String(port) },
+      });
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const origin = `http://127.0.0.1:${port}`;
-  await waitUntilUp(`${origin}/healthz`, () => output, child);
+  // wrangler bundles the Worker and starts workerd first: slower than a Node process, more so on a busy machine.
+  await waitUntilUp(`${origin}/healthz`, () => output, child, workers ? 120_000 : 20_000);
   return {
     mcpUrl: env.MCP_SERVER_URL ?? `http://localhost:${port}/mcp`,
     origin,
@@ -82,8 +107,10 @@ export async function startGeneratedServer(
     pid: child.pid!,
     output: () => output,
     stop: async () => {
-      child.kill('SIGTERM');
+      if (workers) process.kill(-child.pid!, 'SIGTERM');
+      else child.kill('SIGTERM');
       await child;
+      if (persistTo) await rm(persistTo, { recursive: true, force: true });
     },
   };
 }

@@ -16,29 +16,35 @@ import {
   FIXTURE_RESOURCE_ID,
   FIXTURE_SCOPES,
   FIXTURE_TOOLS,
-  type Framework,
+  type Fixture,
   type GeneratedProject,
 } from './generated-projects.js';
+import { withNode22 } from './tool-cache.js';
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const workspace = await mkdtemp(join(tmpdir(), 'create-mcp-oauth-fixture-'));
-  const frameworks: Framework[] = ['express', 'hono'];
+  const fixtures: Fixture[] = ['express', 'hono', 'workers'];
   // Sequential: two concurrent npm installs on a 2-core machine are slower than one after the other.
   const projects: Record<string, GeneratedProject> = {};
-  for (const framework of frameworks) projects[framework] = await scaffold(workspace, framework);
+  for (const fixture of fixtures) projects[fixture] = await scaffold(workspace, fixture);
   project.provide('generatedProjects', projects);
   return async () => {
     if (!process.env.KEEP_FIXTURES) await rm(workspace, { recursive: true, force: true });
   };
 }
 
-async function scaffold(workspace: string, framework: Framework): Promise<GeneratedProject> {
-  const dir = join(workspace, `${framework}-server`);
+async function scaffold(workspace: string, fixture: Fixture): Promise<GeneratedProject> {
+  const dir = join(workspace, `${fixture}-server`);
+  const workers = fixture === 'workers';
+  // The CLI itself runs on this machine's Node (it supports 20.19); a Workers project installs and runs on
+  // Node 22 (wrangler needs 22.12), fetched into the test tool cache when this Node is older.
+  const env: Record<string, string> = workers
+    ? { ...(await withNode22()), WRANGLER_SEND_METRICS: 'false', CI: 'true', NO_COLOR: '1' }
+    : {};
   const cli: CliResult = await runCli(
     [
       dir,
-      '--framework',
-      framework,
+      ...(workers ? ['--framework', 'hono', '--deploy', 'workers'] : ['--framework', fixture]),
       // The container target, so suites can replay the Dockerfile and validate the Kubernetes manifest.
       '--deploy',
       'docker',
@@ -57,9 +63,10 @@ async function scaffold(workspace: string, framework: Framework): Promise<Genera
       'npm',
       '--no-git',
     ],
-    { timeout: 300_000 },
+    { timeout: 300_000, env },
   );
-  let built = false;
-  if (cli.exitCode === 0) built = (await execa('npm', ['run', 'build'], { cwd: dir, reject: false })).exitCode === 0;
-  return { framework, dir, cli, built };
+  let built = workers && cli.exitCode === 0;
+  if (!workers && cli.exitCode === 0)
+    built = (await execa('npm', ['run', 'build'], { cwd: dir, reject: false })).exitCode === 0;
+  return { framework: fixture, dir, cli, built, env };
 }

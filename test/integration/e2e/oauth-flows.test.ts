@@ -16,7 +16,7 @@ import {
   FIXTURE_RESOURCE_ID,
   FIXTURE_SCOPES,
   generatedProject,
-  type Framework,
+  type Fixture,
 } from '../../support/generated-projects.js';
 import {
   connectV1,
@@ -31,236 +31,244 @@ import {
 const SCOPES = FIXTURE_SCOPES.map((scope) => scope.name);
 const TOOL_NAMES = ['add_todo', 'list_todos', 'whoami'];
 
-describe.each<Framework>(['express', 'hono'])('a generated %s server, end to end with real OAuth', (framework) => {
-  let stack: E2eStack;
+describe.each<Fixture>(['express', 'hono', 'workers'])(
+  'a generated %s server, end to end with real OAuth',
+  (framework) => {
+    let stack: E2eStack;
 
-  beforeAll(async () => {
-    stack = await startE2eStack(generatedProject(framework));
-  });
-  afterAll(() => stack?.stop());
-  afterEach(() => {
-    // Switches some tests flip on the shared authorization server.
-    stack.as.setIssuerForm('resource');
-    stack.as.setDcr(true);
-  });
+    beforeAll(async () => {
+      stack = await startE2eStack(generatedProject(framework));
+    }, 180_000);
+    afterAll(() => stack?.stop());
+    afterEach(() => {
+      // Switches some tests flip on the shared authorization server.
+      stack.as.setIssuerForm('resource');
+      stack.as.setDcr(true);
+    });
 
-  /** Waits for the server's JSON log line about a rejected request matching `fields`. */
-  async function rejection(fields: Record<string, unknown>): Promise<Record<string, unknown>> {
-    const deadline = Date.now() + 2000;
-    for (;;) {
-      const found = stack
-        .logEvents()
-        .find(
-          (event) =>
-            event.event === 'request_rejected' &&
-            Object.entries(fields).every(([name, value]) => event[name] === value),
-        );
-      if (found) return found;
-      if (Date.now() > deadline)
-        throw new Error(`No request_rejected log line with ${JSON.stringify(fields)}:\n${stack.server.output()}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-
-  describe.each<IssuerForm>(['resource', 'environment'])(
-    'v2 client (@modelcontextprotocol/client), tokens with the %s issuer',
-    (form) => {
-      it('signs in from the 401 (PRM, AS metadata, DCR, PKCE), lists and calls tools, and steps up on 403', async () => {
-        const { as } = stack;
-        as.setIssuerForm(form);
-        as.resetStats();
-        const user = `v2-${form}@example.com`;
-        // The user grants only todo:read at first.
-        const host = new HostV2({ login: { user, grantScopes: ['todo:read'] } });
-        const session = await connectV2(stack.mcpUrl, host);
-        try {
-          // 1. One sign-in, reached from the challenge alone: registered dynamically, PKCE, bound to the MCP URL.
-          expect(host.authorizationUrls).toHaveLength(1);
-          const first = host.authorizationUrls[0]!;
-          expect(`${first.origin}${first.pathname}`).toBe(`${as.issuer}/oauth/authorize`);
-          expect(first.searchParams.get('resource')).toBe(stack.mcpUrl);
-          expect(first.searchParams.get('code_challenge_method')).toBe('S256');
-          expect(requestedScopes(first)).toEqual(expect.arrayContaining(SCOPES));
-          expect(as.stats().registrations).toBe(1);
-          expect(first.searchParams.get('client_id')).toBe(host.clientInformation()?.client_id);
-          expect(host.claims()).toMatchObject({ iss: form === 'resource' ? as.issuer : as.url, scopes: ['todo:read'] });
-
-          const { tools } = await session.client.listTools();
-          expect(tools.map((tool) => tool.name).sort()).toEqual(TOOL_NAMES);
-
-          // 2. A tool the granted scope allows.
-          expect(textOf(await session.client.callTool({ name: 'list_todos', arguments: {} }))).toBe('No todos yet.');
-          const whoami = await session.client.callTool({ name: 'whoami', arguments: {} });
-          expect(whoami.structuredContent).toMatchObject({ subject: as.userIdFor(user), scopes: ['todo:read'] });
-
-          // 3. A tool beyond it: 403 insufficient_scope, the client re-authorizes with the union, the call succeeds.
-          host.login = { user };
-          const added = await session.run(() =>
-            session.client.callTool({ name: 'add_todo', arguments: { title: 'Ship it' } }),
+    /** Waits for the server's JSON log line about a rejected request matching `fields`. */
+    async function rejection(fields: Record<string, unknown>): Promise<Record<string, unknown>> {
+      const deadline = Date.now() + 2000;
+      for (;;) {
+        const found = stack
+          .logEvents()
+          .find(
+            (event) =>
+              event.event === 'request_rejected' &&
+              Object.entries(fields).every(([name, value]) => event[name] === value),
           );
-          expect(textOf(added)).toMatch(/^Added todo \d+: Ship it$/);
-          await rejection({
-            status: 403,
-            reason: 'insufficient_scope',
-            client_id: host.clientInformation()?.client_id,
-          });
-          expect(host.authorizationUrls).toHaveLength(2);
-          expect(requestedScopes(host.authorizationUrls[1])).toEqual(expect.arrayContaining(SCOPES));
-          expect(host.claims().scopes).toEqual(SCOPES);
-          expect(textOf(await session.client.callTool({ name: 'list_todos', arguments: {} }))).toMatch(/\d+\. Ship it/);
-          // No second registration: the client kept its client id.
-          expect(as.stats().registrations).toBe(1);
-        } finally {
-          await session.close();
-        }
+        if (found) return found;
+        if (Date.now() > deadline)
+          throw new Error(`No request_rejected log line with ${JSON.stringify(fields)}:\n${stack.server.output()}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    }
+
+    describe.each<IssuerForm>(['resource', 'environment'])(
+      'v2 client (@modelcontextprotocol/client), tokens with the %s issuer',
+      (form) => {
+        it('signs in from the 401 (PRM, AS metadata, DCR, PKCE), lists and calls tools, and steps up on 403', async () => {
+          const { as } = stack;
+          as.setIssuerForm(form);
+          as.resetStats();
+          const user = `v2-${form}@example.com`;
+          // The user grants only todo:read at first.
+          const host = new HostV2({ login: { user, grantScopes: ['todo:read'] } });
+          const session = await connectV2(stack.mcpUrl, host);
+          try {
+            // 1. One sign-in, reached from the challenge alone: registered dynamically, PKCE, bound to the MCP URL.
+            expect(host.authorizationUrls).toHaveLength(1);
+            const first = host.authorizationUrls[0]!;
+            expect(`${first.origin}${first.pathname}`).toBe(`${as.issuer}/oauth/authorize`);
+            expect(first.searchParams.get('resource')).toBe(stack.mcpUrl);
+            expect(first.searchParams.get('code_challenge_method')).toBe('S256');
+            expect(requestedScopes(first)).toEqual(expect.arrayContaining(SCOPES));
+            expect(as.stats().registrations).toBe(1);
+            expect(first.searchParams.get('client_id')).toBe(host.clientInformation()?.client_id);
+            expect(host.claims()).toMatchObject({
+              iss: form === 'resource' ? as.issuer : as.url,
+              scopes: ['todo:read'],
+            });
+
+            const { tools } = await session.client.listTools();
+            expect(tools.map((tool) => tool.name).sort()).toEqual(TOOL_NAMES);
+
+            // 2. A tool the granted scope allows.
+            expect(textOf(await session.client.callTool({ name: 'list_todos', arguments: {} }))).toBe('No todos yet.');
+            const whoami = await session.client.callTool({ name: 'whoami', arguments: {} });
+            expect(whoami.structuredContent).toMatchObject({ subject: as.userIdFor(user), scopes: ['todo:read'] });
+
+            // 3. A tool beyond it: 403 insufficient_scope, the client re-authorizes with the union, the call succeeds.
+            host.login = { user };
+            const added = await session.run(() =>
+              session.client.callTool({ name: 'add_todo', arguments: { title: 'Ship it' } }),
+            );
+            expect(textOf(added)).toMatch(/^Added todo \d+: Ship it$/);
+            await rejection({
+              status: 403,
+              reason: 'insufficient_scope',
+              client_id: host.clientInformation()?.client_id,
+            });
+            expect(host.authorizationUrls).toHaveLength(2);
+            expect(requestedScopes(host.authorizationUrls[1])).toEqual(expect.arrayContaining(SCOPES));
+            expect(host.claims().scopes).toEqual(SCOPES);
+            expect(textOf(await session.client.callTool({ name: 'list_todos', arguments: {} }))).toMatch(
+              /\d+\. Ship it/,
+            );
+            // No second registration: the client kept its client id.
+            expect(as.stats().registrations).toBe(1);
+          } finally {
+            await session.close();
+          }
+        });
+      },
+    );
+
+    it('v1 client (@modelcontextprotocol/sdk): signs in from the 401, lists and calls tools, and steps up on 403', async () => {
+      const { as } = stack;
+      as.resetStats();
+      const user = 'v1@example.com';
+      const host = new HostV1({ login: { user, grantScopes: ['todo:read'] } });
+      const session = await connectV1(stack.mcpUrl, host);
+      try {
+        expect(host.authorizationUrls).toHaveLength(1);
+        expect(host.authorizationUrls[0]!.searchParams.get('resource')).toBe(stack.mcpUrl);
+        expect(as.stats().registrations).toBe(1);
+
+        const { tools } = await session.client.listTools();
+        expect(tools.map((tool) => tool.name).sort()).toEqual(TOOL_NAMES);
+        expect(textOf(await session.client.callTool({ name: 'list_todos', arguments: {} }))).toBe('No todos yet.');
+
+        host.login = { user };
+        const added = await session.run(() =>
+          session.client.callTool({ name: 'add_todo', arguments: { title: 'From v1' } }),
+        );
+        expect(textOf(added)).toMatch(/^Added todo \d+: From v1$/);
+        await rejection({ status: 403, reason: 'insufficient_scope', client_id: host.clientInformation()?.client_id });
+        // v1 re-authorizes with the scope the 403 names (v2 asks for the union).
+        expect(host.authorizationUrls).toHaveLength(2);
+        expect(requestedScopes(host.authorizationUrls[1])).toContain('todo:write');
+        expect(host.claims().scopes).toContain('todo:write');
+      } finally {
+        await session.close();
+      }
+    });
+
+    it('serves a client-credentials machine client: the SDK gets a token bound to the MCP URL and calls tools', async () => {
+      const { as } = stack;
+      const machine = await as.registerClient({
+        client_name: 'e2e machine',
+        grant_types: ['client_credentials'],
+        token_endpoint_auth_method: 'client_secret_basic',
       });
-    },
-  );
-
-  it('v1 client (@modelcontextprotocol/sdk): signs in from the 401, lists and calls tools, and steps up on 403', async () => {
-    const { as } = stack;
-    as.resetStats();
-    const user = 'v1@example.com';
-    const host = new HostV1({ login: { user, grantScopes: ['todo:read'] } });
-    const session = await connectV1(stack.mcpUrl, host);
-    try {
-      expect(host.authorizationUrls).toHaveLength(1);
-      expect(host.authorizationUrls[0]!.searchParams.get('resource')).toBe(stack.mcpUrl);
-      expect(as.stats().registrations).toBe(1);
-
-      const { tools } = await session.client.listTools();
-      expect(tools.map((tool) => tool.name).sort()).toEqual(TOOL_NAMES);
-      expect(textOf(await session.client.callTool({ name: 'list_todos', arguments: {} }))).toBe('No todos yet.');
-
-      host.login = { user };
-      const added = await session.run(() =>
-        session.client.callTool({ name: 'add_todo', arguments: { title: 'From v1' } }),
-      );
-      expect(textOf(added)).toMatch(/^Added todo \d+: From v1$/);
-      await rejection({ status: 403, reason: 'insufficient_scope', client_id: host.clientInformation()?.client_id });
-      // v1 re-authorizes with the scope the 403 names (v2 asks for the union).
-      expect(host.authorizationUrls).toHaveLength(2);
-      expect(requestedScopes(host.authorizationUrls[1])).toContain('todo:write');
-      expect(host.claims().scopes).toContain('todo:write');
-    } finally {
-      await session.close();
-    }
-  });
-
-  it('serves a client-credentials machine client: the SDK gets a token bound to the MCP URL and calls tools', async () => {
-    const { as } = stack;
-    const machine = await as.registerClient({
-      client_name: 'e2e machine',
-      grant_types: ['client_credentials'],
-      token_endpoint_auth_method: 'client_secret_basic',
+      const provider = new ClientCredentialsProvider({
+        clientId: String(machine.client_id),
+        clientSecret: String(machine.client_secret),
+        scope: SCOPES.join(' '),
+        expectedIssuer: as.issuer,
+      });
+      const client = new Client({ name: 'e2e-machine', version: '1.0.0' });
+      await client.connect(new StreamableHTTPClientTransport(new URL(stack.mcpUrl), { authProvider: provider }));
+      try {
+        const whoami = await client.callTool({ name: 'whoami', arguments: {} });
+        // A machine token's subject is the client itself.
+        expect(whoami.structuredContent).toMatchObject({ subject: machine.client_id, clientId: machine.client_id });
+        expect(textOf(await client.callTool({ name: 'add_todo', arguments: { title: 'Nightly job' } }))).toMatch(
+          /Nightly job$/,
+        );
+      } finally {
+        await client.close();
+      }
     });
-    const provider = new ClientCredentialsProvider({
-      clientId: String(machine.client_id),
-      clientSecret: String(machine.client_secret),
-      scope: SCOPES.join(' '),
-      expectedIssuer: as.issuer,
+
+    it('accepts tokens signed with a new key after a rotation, without a restart', async () => {
+      const { as } = stack;
+      const before = new HostV2({ login: { user: 'rotation@example.com' } });
+      const first = await connectV2(stack.mcpUrl, before);
+      await first.client.callTool({ name: 'whoami', arguments: {} });
+      await first.close();
+      const oldKid = before.header().kid;
+      const fetchesBefore = as.stats().jwksFetches;
+
+      // An abrupt rotation: the old key leaves the key set at once.
+      const { kid } = await as.rotateKeys({ keepPrevious: false });
+      const after = new HostV2({ login: { user: 'rotation@example.com' } });
+      const second = await connectV2(stack.mcpUrl, after);
+      try {
+        expect(after.header().kid).toBe(kid);
+        expect(kid).not.toBe(oldKid);
+        const whoami = await second.client.callTool({ name: 'whoami', arguments: {} });
+        expect(whoami.structuredContent).toMatchObject({ subject: as.userIdFor('rotation@example.com') });
+        // The unknown kid made the same server process fetch the key set again.
+        expect(as.stats().jwksFetches).toBeGreaterThan(fetchesBefore);
+        expect(stack.logEvents().filter((event) => event.event === 'listening')).toHaveLength(1);
+      } finally {
+        await second.close();
+      }
     });
-    const client = new Client({ name: 'e2e-machine', version: '1.0.0' });
-    await client.connect(new StreamableHTTPClientTransport(new URL(stack.mcpUrl), { authProvider: provider }));
-    try {
-      const whoami = await client.callTool({ name: 'whoami', arguments: {} });
-      // A machine token's subject is the client itself.
-      expect(whoami.structuredContent).toMatchObject({ subject: machine.client_id, clientId: machine.client_id });
-      expect(textOf(await client.callTool({ name: 'add_todo', arguments: { title: 'Nightly job' } }))).toMatch(
-        /Nightly job$/,
-      );
-    } finally {
-      await client.close();
-    }
-  });
 
-  it('accepts tokens signed with a new key after a rotation, without a restart', async () => {
-    const { as } = stack;
-    const before = new HostV2({ login: { user: 'rotation@example.com' } });
-    const first = await connectV2(stack.mcpUrl, before);
-    await first.client.callTool({ name: 'whoami', arguments: {} });
-    await first.close();
-    const oldKid = before.header().kid;
-    const fetchesBefore = as.stats().jwksFetches;
+    it('with dynamic client registration off, signs in as a pre-registered client (and cannot register)', async () => {
+      const { as } = stack;
+      as.setDcr(false);
+      as.resetStats();
+      const metadata = (await (await fetch(as.metadataUrl)).json()) as Record<string, unknown>;
+      expect(metadata).not.toHaveProperty('registration_endpoint');
+      await expect(connectV2(stack.mcpUrl, new HostV2())).rejects.toThrow(/regist/i);
 
-    // An abrupt rotation: the old key leaves the key set at once.
-    const { kid } = await as.rotateKeys({ keepPrevious: false });
-    const after = new HostV2({ login: { user: 'rotation@example.com' } });
-    const second = await connectV2(stack.mcpUrl, after);
-    try {
-      expect(after.header().kid).toBe(kid);
-      expect(kid).not.toBe(oldKid);
-      const whoami = await second.client.callTool({ name: 'whoami', arguments: {} });
-      expect(whoami.structuredContent).toMatchObject({ subject: as.userIdFor('rotation@example.com') });
-      // The unknown kid made the same server process fetch the key set again.
-      expect(as.stats().jwksFetches).toBeGreaterThan(fetchesBefore);
-      expect(stack.logEvents().filter((event) => event.event === 'listening')).toHaveLength(1);
-    } finally {
-      await second.close();
-    }
-  });
-
-  it('with dynamic client registration off, signs in as a pre-registered client (and cannot register)', async () => {
-    const { as } = stack;
-    as.setDcr(false);
-    as.resetStats();
-    const metadata = (await (await fetch(as.metadataUrl)).json()) as Record<string, unknown>;
-    expect(metadata).not.toHaveProperty('registration_endpoint');
-    await expect(connectV2(stack.mcpUrl, new HostV2())).rejects.toThrow(/regist/i);
-
-    const registered = await as.registerClient({
-      client_name: 'pre-registered host',
-      redirect_uris: [REDIRECT_URI],
-      grant_types: ['authorization_code', 'refresh_token'],
-      response_types: ['code'],
-      token_endpoint_auth_method: 'none',
+      const registered = await as.registerClient({
+        client_name: 'pre-registered host',
+        redirect_uris: [REDIRECT_URI],
+        grant_types: ['authorization_code', 'refresh_token'],
+        response_types: ['code'],
+        token_endpoint_auth_method: 'none',
+      });
+      const host = new HostV2({ clientId: String(registered.client_id), login: { user: 'preregistered@example.com' } });
+      const session = await connectV2(stack.mcpUrl, host);
+      try {
+        expect(host.authorizationUrls[0]!.searchParams.get('client_id')).toBe(registered.client_id);
+        const whoami = await session.client.callTool({ name: 'whoami', arguments: {} });
+        expect(whoami.structuredContent).toMatchObject({ clientId: registered.client_id });
+        expect(as.stats().registrations).toBe(0);
+      } finally {
+        await session.close();
+      }
     });
-    const host = new HostV2({ clientId: String(registered.client_id), login: { user: 'preregistered@example.com' } });
-    const session = await connectV2(stack.mcpUrl, host);
-    try {
-      expect(host.authorizationUrls[0]!.searchParams.get('client_id')).toBe(registered.client_id);
-      const whoami = await session.client.callTool({ name: 'whoami', arguments: {} });
-      expect(whoami.structuredContent).toMatchObject({ clientId: registered.client_id });
-      expect(as.stats().registrations).toBe(0);
-    } finally {
-      await session.close();
-    }
-  });
 
-  it('refuses a token the same environment issued for another resource', async () => {
-    const { as } = stack;
-    // Control: a real token for this server is accepted.
-    const { token } = await machineToken(as, stack.mcpUrl, 'todo:read');
-    expect((await postInitialize(stack, token)).status).toBe(200);
+    it('refuses a token the same environment issued for another resource', async () => {
+      const { as } = stack;
+      // Control: a real token for this server is accepted.
+      const { token } = await machineToken(as, stack.mcpUrl, 'todo:read');
+      expect((await postInitialize(stack, token)).status).toBe(200);
 
-    // Exactly what Scalekit mints for another MCP server of the same environment.
-    const other = await as.signToken({ aud: ['res_999999', 'http://localhost:4999/mcp'] });
-    const response = await postInitialize(stack, other);
-    expect(response.status).toBe(401);
-    expect(response.headers.get('www-authenticate')).toContain('error="invalid_token"');
-    await rejection({ status: 401, reason: 'audience_mismatch' });
-  });
-
-  it('refuses a token from a foreign issuer, even one minted for this very resource and URL', async () => {
-    const foreign = await startLocalScalekit({
-      resourceId: FIXTURE_RESOURCE_ID,
-      serverUrl: stack.mcpUrl,
-      scopes: SCOPES,
-      quiet: true,
-    });
-    try {
-      const { token } = await machineToken(foreign, stack.mcpUrl, SCOPES.join(' '));
-      const response = await postInitialize(stack, token);
+      // Exactly what Scalekit mints for another MCP server of the same environment.
+      const other = await as.signToken({ aud: ['res_999999', 'http://localhost:4999/mcp'] });
+      const response = await postInitialize(stack, other);
       expect(response.status).toBe(401);
       expect(response.headers.get('www-authenticate')).toContain('error="invalid_token"');
-      // And the official client does not get in with it either.
-      const client = new Client({ name: 'e2e-foreign', version: '1.0.0' });
-      const transport = new StreamableHTTPClientTransport(new URL(stack.mcpUrl), {
-        authProvider: { token: async () => token },
+      await rejection({ status: 401, reason: 'audience_mismatch' });
+    });
+
+    it('refuses a token from a foreign issuer, even one minted for this very resource and URL', async () => {
+      const foreign = await startLocalScalekit({
+        resourceId: FIXTURE_RESOURCE_ID,
+        serverUrl: stack.mcpUrl,
+        scopes: SCOPES,
+        quiet: true,
       });
-      await expect(client.connect(transport)).rejects.toBeInstanceOf(UnauthorizedError);
-    } finally {
-      await foreign.close();
-    }
-  });
-});
+      try {
+        const { token } = await machineToken(foreign, stack.mcpUrl, SCOPES.join(' '));
+        const response = await postInitialize(stack, token);
+        expect(response.status).toBe(401);
+        expect(response.headers.get('www-authenticate')).toContain('error="invalid_token"');
+        // And the official client does not get in with it either.
+        const client = new Client({ name: 'e2e-foreign', version: '1.0.0' });
+        const transport = new StreamableHTTPClientTransport(new URL(stack.mcpUrl), {
+          authProvider: { token: async () => token },
+        });
+        await expect(client.connect(transport)).rejects.toBeInstanceOf(UnauthorizedError);
+      } finally {
+        await foreign.close();
+      }
+    });
+  },
+);
