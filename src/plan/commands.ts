@@ -8,6 +8,8 @@ export interface ProjectCommands {
   start: string;
   test: string;
   typecheck: string;
+  /** `wrangler deploy`, for Cloudflare Workers projects. */
+  deploy: string;
   /** Runs a package binary without installing it globally (npx, pnpm dlx, …). */
   exec: string;
 }
@@ -24,6 +26,7 @@ export function projectCommands(packageManager: PackageManager): ProjectCommands
     start: packageManager === 'bun' ? 'bun run start' : `${packageManager} start`,
     test: packageManager === 'bun' ? 'bun run test' : `${packageManager} test`,
     typecheck: run('typecheck'),
+    deploy: run('deploy'),
     exec: { npm: 'npx', pnpm: 'pnpm dlx', yarn: 'yarn dlx', bun: 'bunx' }[packageManager],
   };
 }

@@ -4,6 +4,7 @@
  */
 import type { PackageManager, ProjectConfig, ToolSpec } from '../config/types.js';
 import { PLACEHOLDER_ENV_URL, PLACEHOLDER_RESOURCE_ID } from '../config/types.js';
+import { workerName } from './wrangler-config.js';
 import { dockerfileCommands, projectCommands, type DockerfileCommands, type ProjectCommands } from './commands.js';
 
 /** Tools with a real implementation in the templates; any other name gets a stub to fill in. */
@@ -40,6 +41,12 @@ export interface TemplateContext extends Omit<ProjectConfig, 'tools'> {
   frameworkName: string;
   /** `--deploy docker`: the README documents the image and the Kubernetes manifest. */
   docker: boolean;
+  /** `--deploy workers`: a Cloudflare Worker (wrangler), not a Node process. */
+  workers: boolean;
+  /** The Worker's name in wrangler.jsonc (and its workers.dev host name). */
+  workerName: string;
+  /** The git-ignored file holding the answers: `.env`, or `.dev.vars` (wrangler's) for a Worker. */
+  localConfigFile: '.env' | '.dev.vars';
   dockerfile: DockerfileCommands;
   /** The package name as a Kubernetes object name (a letter, then a-z, 0-9 and `-`; at most 50). */
   kubernetesName: string;
@@ -69,6 +76,9 @@ export function templateContext(config: ProjectConfig, packageManager: PackageMa
     commands: projectCommands(packageManager),
     frameworkName: config.framework === 'express' ? 'Express' : 'Hono',
     docker: config.deploy === 'docker',
+    workers: config.deploy === 'workers',
+    workerName: workerName(config.packageName),
+    localConfigFile: config.deploy === 'workers' ? '.dev.vars' : '.env',
     dockerfile: dockerfileCommands(packageManager),
     kubernetesName: kubernetesName(config.packageName),
     serverUrlInAudienceText: String(config.serverUrlInAudience),

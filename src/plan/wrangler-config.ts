@@ -8,7 +8,7 @@ import type { TemplateContext } from './context.js';
 export function wranglerConfig(context: TemplateContext): string {
   const config = {
     $schema: 'node_modules/wrangler/config-schema.json',
-    name: workerName(context.packageName),
+    name: context.workerName,
     main: 'src/index.ts',
     compatibility_date: WORKERS_COMPATIBILITY_DATE,
     // Workers Logs: the JSON lines the server writes become searchable fields (`event`, `reason`, `status`).

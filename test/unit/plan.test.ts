@@ -333,6 +333,14 @@ describe('a Cloudflare Workers project (--deploy workers)', () => {
     expect(fileOf(plan, '.dev.vars')).toContain('SCALEKIT_RESOURCE_ID=res_42\n');
   });
 
+  it('documents deploying, the workers.dev or custom-domain URL and the limits, and never .env', () => {
+    const readme = fileOf(workers(), 'README.md');
+    for (const topic of ['wrangler deploy', 'workers.dev', 'custom_domain', 'CPU time', 'Durable Object', '22.12'])
+      expect(readme).toContain(topic);
+    expect(readme).not.toMatch(/`\.env`/);
+    expect(readme).not.toContain('SIGTERM');
+  });
+
   it('has no Durable Object when no tool keeps todos', () => {
     const plan = workers({ tools: [{ name: 'whoami', scopes: [] }] });
     expect(JSON.parse(fileOf(plan, 'wrangler.jsonc').replace(/^\/\/.*$/gm, ''))).not.toHaveProperty('durable_objects');
@@ -447,6 +455,8 @@ describe('templates', () => {
     'registerFunction',
     'registration',
     'kubernetesName',
+    'workerName',
+    'localConfigFile',
     'dockerfile.nodeVersion',
     'dockerfile.lockfile',
     'dockerfile.install',
@@ -457,6 +467,7 @@ describe('templates', () => {
     'commands.test',
     'commands.start',
     'commands.typecheck',
+    'commands.deploy',
     'commands.exec',
     'commands.build',
   ]);
