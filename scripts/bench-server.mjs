@@ -15,8 +15,12 @@
 // Variants alternate in short rounds so that drift on the machine hits all of them alike; each case pools
 // its rounds. Latencies come from every response's own timing (autocannon's histogram is whole ms).
 //
+// Cloudflare Workers ("workers": Hono with --deploy workers) runs the same three variants, each under its own
+// `wrangler dev` (workerd) with Node 22 from the test tool cache (bench/worker-runner.mjs); its CPU column
+// is wrangler's and workerd's CPU time.
+//
 // Options: --duration S (measured seconds per case and shape, default 8), --rounds N (default 4), --warmup S
-// (default 2), --connections N (default 10), --framework express|hono (repeatable; default both),
+// (default 2), --connections N (default 10), --framework express|hono|workers (repeatable; default all three),
 // --no-footprint (skip the dependency report).
 // Targets (from the product issue), for the server as shipped: ≥ 90% of baseline throughput, ≤ 1 ms added
 // at p99, exactly one key-set fetch for the whole run. Exit code 1 when one is missed.
@@ -26,11 +30,14 @@ import { once } from 'node:events';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import path from 'node:path';
 import { BENCH_RESOURCE_ID, prepareProject, projectFootprint } from './bench/projects.mjs';
+import { ensureNode22BinDir, withNode22 } from './tool-cache.mjs';
 import { fixed, loadNow, percentile, table, verdict } from './bench/stats.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const RUNNER = fileURLToPath(new URL('./bench/server-runner.mjs', import.meta.url));
+const WORKER_RUNNER = fileURLToPath(new URL('./bench/worker-runner.mjs', import.meta.url));
 const MIN_THROUGHPUT_RATIO = 0.9;
 const MAX_P99_DELTA_MS = 1;
 
@@ -48,10 +55,10 @@ const durationSeconds = Number(values.duration);
 const rounds = Number(values.rounds);
 const warmupSeconds = Number(values.warmup);
 const connections = Number(values.connections);
-const frameworks = values.framework ?? ['express', 'hono'];
+const frameworks = values.framework ?? ['express', 'hono', 'workers'];
 for (const framework of frameworks)
-  if (!['express', 'hono'].includes(framework))
-    throw new Error(`--framework must be express or hono, not ${framework}`);
+  if (!['express', 'hono', 'workers'].includes(framework))
+    throw new Error(`--framework must be express, hono or workers, not ${framework}`);
 if (!(
   durationSeconds > 0 &&
   Number.isInteger(rounds) &&
@@ -79,12 +86,19 @@ let loadBefore;
 let failed = false;
 
 for (const framework of frameworks) {
-  const projectDir = await prepareProject({ root: ROOT, framework, log });
+  const workers = framework === 'workers';
+  // wrangler needs Node >= 22.12: Node 22 from the tool cache the tests use, first on PATH.
+  const env = workers ? await withNode22() : process.env;
+  const projectDir = await prepareProject({ root: ROOT, framework, log, env });
   if (!values['no-footprint'])
-    footprints.push({ framework, ...(await projectFootprint({ root: ROOT, framework, projectDir, log })) });
+    footprints.push({ framework, ...(await projectFootprint({ root: ROOT, framework, projectDir, log, env })) });
 
-  const runner = fork(RUNNER, [projectDir], {
-    env: { ...process.env, BENCH_RESOURCE_ID },
+  const runner = fork(workers ? WORKER_RUNNER : RUNNER, [projectDir], {
+    env: {
+      ...process.env,
+      BENCH_RESOURCE_ID,
+      ...(workers && { BENCH_NODE: path.join(await ensureNode22BinDir(), 'node') }),
+    },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const ask = async (type) => {

@@ -14,10 +14,12 @@ const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 export const BENCH_RESOURCE_ID = 'res_bench';
 
 /**
- * @param {{ root: string, framework: 'express' | 'hono', log: (line: string) => void }} options
- * @returns {Promise<string>} the project directory, installed and built
+ * @param {{ root: string, framework: 'express' | 'hono' | 'workers', log: (line: string) => void, env?: NodeJS.ProcessEnv }} options
+ *   `workers`: Hono on Cloudflare Workers (`--deploy workers`), installed with `env` (Node 22 first on PATH).
+ * @returns {Promise<string>} the project directory, installed and built (a Worker is bundled by wrangler at start)
  */
-export async function prepareProject({ root, framework, log }) {
+export async function prepareProject({ root, framework, log, env = process.env }) {
+  const workers = framework === 'workers';
   const benchDir = path.join(root, '.tmp', 'bench');
   const projectDir = path.join(benchDir, framework);
   const freshDir = path.join(benchDir, `${framework}.fresh`);
@@ -30,8 +32,7 @@ export async function prepareProject({ root, framework, log }) {
     [
       path.join(root, 'bin', 'create-mcp-oauth.js'),
       freshDir,
-      '--framework',
-      framework,
+      ...(workers ? ['--framework', 'hono', '--deploy', 'workers'] : ['--framework', framework]),
       '--base-url',
       'http://localhost:3000',
       // The runner passes its own configuration (local key set, its port); these only fill .env.
@@ -56,7 +57,7 @@ export async function prepareProject({ root, framework, log }) {
   const fresh = await fingerprint(freshDir);
   const state = existsSync(statePath) ? JSON.parse(await readFile(statePath, 'utf8')) : {};
   const installed = existsSync(path.join(projectDir, 'node_modules'));
-  const built = existsSync(path.join(projectDir, 'dist', 'server.js'));
+  const built = workers || existsSync(path.join(projectDir, 'dist', 'server.js'));
 
   if (state.sources === fresh.sources && installed && built) {
     log(`${framework}: reusing ${path.relative(root, projectDir)} (templates unchanged)`);
@@ -77,10 +78,12 @@ export async function prepareProject({ root, framework, log }) {
 
   if (!keepInstall) {
     log(`${framework}: npm install (package.json changed or first run)…`);
-    run(NPM, ['install', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: projectDir });
+    run(NPM, ['install', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: projectDir, env });
   }
-  log(`${framework}: npm run build…`);
-  run(NPM, ['run', 'build', '--silent'], { cwd: projectDir });
+  if (!workers) {
+    log(`${framework}: npm run build…`);
+    run(NPM, ['run', 'build', '--silent'], { cwd: projectDir });
+  }
   await writeFile(statePath, JSON.stringify({ sources: fresh.sources, packageJson: fresh.packageJson }));
   return projectDir;
 }
@@ -89,9 +92,9 @@ export async function prepareProject({ root, framework, log }) {
  * Dependency footprint of a prepared project: package counts from `npm ls --parseable` (the project's own
  * line excluded) and node_modules sizes, for the full install and for `npm ci --omit=dev` in a copy.
  */
-export async function projectFootprint({ root, framework, projectDir, log }) {
+export async function projectFootprint({ root, framework, projectDir, log, env = process.env }) {
   const countPackages = (args) =>
-    run(NPM, ['ls', '--all', '--parseable', ...args], { cwd: projectDir, capture: true })
+    run(NPM, ['ls', '--all', '--parseable', ...args], { cwd: projectDir, capture: true, env })
       .split('\n')
       .filter((line) => line.trim() && path.resolve(line.trim()) !== path.resolve(projectDir)).length;
 
@@ -106,7 +109,7 @@ export async function projectFootprint({ root, framework, projectDir, log }) {
     await mkdir(prodDir, { recursive: true });
     await writeFile(path.join(prodDir, 'package.json'), manifest);
     await writeFile(path.join(prodDir, 'package-lock.json'), lock);
-    run(NPM, ['ci', '--omit=dev', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: prodDir });
+    run(NPM, ['ci', '--omit=dev', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: prodDir, env });
     await writeFile(prodState, lockHash);
   }
   return {

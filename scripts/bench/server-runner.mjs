@@ -11,10 +11,10 @@
 // key-set fetches per app and { type: 'cpu' } with the CPU time this process has used.
 //
 // Usage (via fork): server-runner.mjs <absolute project dir>
-import { SignJWT, exportJWK, generateKeyPair } from 'jose';
 import { createServer } from 'node:http';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { listen, RESOURCE_ID, serveDriver, startKeySet, tokenFor, unverifiedAuthInfo } from './bench-auth.mjs';
 
 const projectDir = process.argv[2];
 if (!projectDir || !path.isAbsolute(projectDir)) throw new Error('usage: server-runner.mjs <absolute project dir>');
@@ -24,27 +24,6 @@ const { createRequestListener } = await load('server.js');
 const { loadConfig } = await load('config.js');
 const { silentLogger } = await load('log.js');
 const { MAX_HEADER_BYTES } = await load('limits.js');
-
-const RESOURCE_ID = process.env.BENCH_RESOURCE_ID ?? 'res_bench';
-const KID = 'bench-key-1';
-
-const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
-const publicJwk = { ...(await exportJWK(publicKey)), kid: KID, alg: 'RS256', use: 'sig' };
-
-/** Scalekit's key set for one app, on its own port so each app's fetches are counted apart. */
-async function startKeySet() {
-  const keySet = { url: '', fetches: 0 };
-  const server = createServer((req, res) => {
-    if (req.url === '/keys') {
-      keySet.fetches += 1;
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [publicJwk] }));
-    } else {
-      res.writeHead(404).end();
-    }
-  });
-  keySet.url = await listen(server);
-  return keySet;
-}
 
 /** Listen on a random loopback port, then configure the app for that exact URL (Host checks, audience). */
 async function startApp(overridesFor) {
@@ -61,66 +40,27 @@ async function startApp(overridesFor) {
   return { config, url: config.mcpServerUrl.href, keySet };
 }
 
-const now = Math.floor(Date.now() / 1000);
-const claims = {
-  sub: 'usr_bench',
-  client_id: 'client_bench',
-  scope: 'todo:read todo:write',
-  iat: now,
-  nbf: now,
-  exp: now + 3600, // longer than any run
-  jti: `bench-${now}`,
-};
-
-/** A token shaped like Scalekit's, minted for one server (its URL is in `aud`). */
-function tokenFor(app) {
-  return new SignJWT({ ...claims, iss: app.config.scalekit.authorizationServer, aud: [RESOURCE_ID, app.url] })
-    .setProtectedHeader({ alg: 'RS256', kid: KID, typ: 'at+jwt' })
-    .sign(privateKey);
-}
-
 // As shipped: verified tokens are remembered (auth/token-cache.ts).
 const auth = await startApp(() => ({}));
 // Every request verified from scratch: what the cache saves.
 const authNoCache = await startApp(() => ({ tokenCache: false }));
 // No verification at all: the caller the verifier would have produced, handed over unverified.
 const baseline = await startApp((config) => {
-  const authInfo = {
-    token: 'not-verified',
-    clientId: claims.client_id,
-    scopes: claims.scope.split(' '),
-    expiresAt: claims.exp,
-    resource: config.mcpServerUrl,
-    extra: { subject: claims.sub, tokenId: claims.jti },
-  };
+  const authInfo = unverifiedAuthInfo(config.mcpServerUrl);
   return { bearerGate: async () => ({ ok: true, authInfo }) };
 });
 
 const apps = { baseline, auth, authNoCache };
 const servers = {};
-for (const [name, app] of Object.entries(apps)) servers[name] = { url: app.url, token: await tokenFor(app) };
+for (const [name, app] of Object.entries(apps))
+  servers[name] = {
+    url: app.url,
+    token: await tokenFor({ issuer: app.config.scalekit.authorizationServer, url: app.url }),
+  };
 
-process.on('message', (message) => {
-  if (message?.type === 'stats') {
-    process.send({
-      type: 'stats',
-      jwksFetches: Object.fromEntries(Object.entries(apps).map(([name, app]) => [name, app.keySet.fetches])),
-    });
-  }
-  // CPU time of this whole process (event loop and the thread pool that runs RSA verification), in µs:
-  // only one app is under load at a time, so a difference between two readings is that app's cost.
-  if (message?.type === 'cpu') {
-    const { user, system } = process.cpuUsage();
-    process.send({ type: 'cpu', micros: user + system });
-  }
-  if (message?.type === 'exit') process.exit(0);
+// CPU time of this whole process (event loop and the thread pool that runs RSA verification), in µs:
+// only one app is under load at a time, so a difference between two readings is that app's cost.
+serveDriver(apps, servers, () => {
+  const { user, system } = process.cpuUsage();
+  return user + system;
 });
-process.on('disconnect', () => process.exit(0));
-process.send({ type: 'ready', servers });
-
-function listen(server) {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${server.address().port}`));
-  });
-}
