@@ -7,17 +7,18 @@ import { execa, type ResultPromise } from 'execa';
 import { createConnection, createServer, type Server } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { userIdFor } from '../../../templates/base/dev/local-scalekit.js';
-import { generatedProject, type Framework } from '../../support/generated-projects.js';
+import { generatedProject, type Fixture } from '../../support/generated-projects.js';
 import { connectV2, HostV2, textOf } from '../../support/oauth-hosts.js';
 import { freePort } from '../../support/ports.js';
 
-describe.each<Framework>(['express', 'hono'])('npm run dev:local in a generated %s project', (framework) => {
+describe.each<Fixture>(['express', 'hono', 'workers'])('npm run dev:local in a generated %s project', (framework) => {
   it('refuses to run with NODE_ENV=production, and listens on nothing', async () => {
     const project = generatedProject(framework);
     const [authPort, mcpPort] = [await freePort(), await freePort()];
     const result = await execa('npm', ['run', 'dev:local'], {
       cwd: project.dir,
       env: {
+        ...project.env,
         NODE_ENV: 'production',
         LOCAL_SCALEKIT_PORT: String(authPort),
         MCP_SERVER_URL: `http://localhost:${mcpPort}/mcp`,
@@ -41,7 +42,7 @@ describe.each<Framework>(['express', 'hono'])('npm run dev:local in a generated 
     let output = '';
     const child: ResultPromise = execa('npm', ['run', 'dev:local'], {
       cwd: project.dir,
-      env: { LOCAL_SCALEKIT_PORT: String(busy.port), MCP_SERVER_URL: mcpUrl },
+      env: { ...project.env, LOCAL_SCALEKIT_PORT: String(busy.port), MCP_SERVER_URL: mcpUrl },
       // Its own process group, so the test can send Ctrl+C the way a terminal does: to the whole group.
       detached: true,
       reject: false,
@@ -54,7 +55,7 @@ describe.each<Framework>(['express', 'hono'])('npm run dev:local in a generated 
         () => output.includes('Press Ctrl+C to stop both servers.'),
         child,
         () => output,
-        45_000,
+        framework === 'workers' ? 150_000 : 45_000,
       );
 
       expect(output).toContain('LOCAL TRY-OUT MODE - NOT SCALEKIT, NOT FOR PRODUCTION');
@@ -67,8 +68,18 @@ describe.each<Framework>(['express', 'hono'])('npm run dev:local in a generated 
       expect(output).toContain('npx @modelcontextprotocol/inspector');
       expect(output).toContain(`claude mcp add --transport http ${framework}-server ${mcpUrl}`);
       // Both servers on loopback only.
-      const listening = output.split('\n').find((line) => line.includes('"event":"listening"'));
-      expect(JSON.parse(listening ?? '{}')).toMatchObject({ url: mcpUrl, host: '127.0.0.1', port: mcpPort });
+      if (framework === 'workers') {
+        // wrangler dev, told HOST and PORT by dev:local.
+        await waitFor(
+          () => output.includes(`Ready on http://127.0.0.1:${mcpPort}`),
+          child,
+          () => output,
+          120_000,
+        );
+      } else {
+        const listening = output.split('\n').find((line) => line.includes('"event":"listening"'));
+        expect(JSON.parse(listening ?? '{}')).toMatchObject({ url: mcpUrl, host: '127.0.0.1', port: mcpPort });
+      }
 
       // What a host does next: sign in through the local server and call tools.
       const host = new HostV2({ login: { user: 'laptop@example.com' } });
@@ -106,7 +117,7 @@ describe.each<Framework>(['express', 'hono'])('npm run dev:local in a generated 
       }
       await new Promise((resolve) => busy.server.close(resolve));
     }
-  }, 90_000);
+  }, 240_000);
 });
 
 async function holdPort(): Promise<{ server: Server; port: number }> {
