@@ -23,7 +23,9 @@ import { withNode22 } from './tool-cache.js';
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const workspace = await mkdtemp(join(tmpdir(), 'create-mcp-oauth-fixture-'));
-  const fixtures: Fixture[] = ['express', 'hono', 'workers'];
+  // FIXTURES=workers (comma-separated) scaffolds only those, with `-t workers` to run only their suites.
+  const only = process.env.FIXTURES?.split(',');
+  const fixtures = (['express', 'hono', 'workers'] as Fixture[]).filter((fixture) => !only || only.includes(fixture));
   // Sequential: two concurrent npm installs on a 2-core machine are slower than one after the other.
   const projects: Record<string, GeneratedProject> = {};
   for (const fixture of fixtures) projects[fixture] = await scaffold(workspace, fixture);
