@@ -46,10 +46,9 @@ async function scaffold(workspace: string, fixture: Fixture): Promise<GeneratedP
   const cli: CliResult = await runCli(
     [
       dir,
-      ...(workers ? ['--framework', 'hono', '--deploy', 'workers'] : ['--framework', fixture]),
-      // The container target, so suites can replay the Dockerfile and validate the Kubernetes manifest.
-      '--deploy',
-      'docker',
+      // Node projects use the container target, so suites can replay the Dockerfile and validate the
+      // Kubernetes manifest; the Workers fixture is Hono on Cloudflare Workers.
+      ...(workers ? ['--framework', 'hono', '--deploy', 'workers'] : ['--framework', fixture, '--deploy', 'docker']),
       // Placeholder-free values; suites override them with real environment variables when they start a server.
       '--base-url',
       'http://localhost:3000',
