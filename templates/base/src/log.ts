@@ -7,9 +7,12 @@ export type LogLevel = 'info' | 'warn' | 'error';
 export type LogFields = Record<string, string | number | boolean | undefined>;
 export type Logger = (level: LogLevel, event: string, fields?: LogFields) => void;
 
+/** Node: stderr. Cloudflare Workers (no `process`): console.log, which `wrangler dev` prints as is and Workers Logs indexes. */
+const stderr = (globalThis as { process?: { stderr?: { write(text: string): unknown } } }).process?.stderr;
+const writeLine: (line: string) => void = stderr ? (line) => stderr.write(`${line}\n`) : (line) => console.log(line);
+
 export const jsonLogger: Logger = (level, event, fields = {}) => {
-  // console.error: stderr on Node, and available on every runtime (Workers have no process.stderr).
-  console.error(JSON.stringify({ time: new Date().toISOString(), level, event, ...fields }));
+  writeLine(JSON.stringify({ time: new Date().toISOString(), level, event, ...fields }));
 };
 
 export const silentLogger: Logger = () => {};
