@@ -41,7 +41,8 @@ export default {
   fetch(request, env, ctx) {
     const vars = Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
     const config = loadConfig(vars);
-    const unverifiedAuthInfo = ${unverifiedAuthInfo.toString()};
+    // The caller the verifier would produce for the bench token (baseline only), with this server's URL.
+    const authInfo = { ...${JSON.stringify(unverifiedAuthInfo(undefined))}, resource: config.mcpServerUrl };
     app ??= createApp(config, { log: silentLogger, toolDependencies: { todos: new DurableObjectTodoStore(env.USER_TODOS) }, ...${overrides} });
     return app.fetch(request, env, ctx);
   },
@@ -94,10 +95,7 @@ async function startWorker(entry) {
 const auth = await startWorker(undefined); // wrangler.jsonc `main`: src/index.ts, as deployed
 const authNoCache = await startWorker(await writeEntry('auth-no-cache', '{ tokenCache: false }'));
 const baseline = await startWorker(
-  await writeEntry(
-    'baseline',
-    '{ bearerGate: async () => ({ ok: true, authInfo: unverifiedAuthInfo(config.mcpServerUrl) }) }',
-  ),
+  await writeEntry('baseline', '{ bearerGate: async () => ({ ok: true, authInfo }) }'),
 );
 
 const apps = { baseline, auth, authNoCache };
