@@ -7,9 +7,19 @@ export type LogLevel = 'info' | 'warn' | 'error';
 export type LogFields = Record<string, string | number | boolean | undefined>;
 export type Logger = (level: LogLevel, event: string, fields?: LogFields) => void;
 
-/** Node: stderr. Cloudflare Workers (no `process`): console.log, which `wrangler dev` prints as is and Workers Logs indexes. */
-const stderr = (globalThis as { process?: { stderr?: { write(text: string): unknown } } }).process?.stderr;
-const writeLine: (line: string) => void = stderr ? (line) => stderr.write(`${line}\n`) : (line) => console.log(line);
+/**
+ * Node: stderr. Cloudflare Workers: console.log, which Workers Logs indexes and `wrangler dev` prints as is
+ * (the runtime names itself in navigator.userAgent, the documented way to tell).
+ */
+const runtime = globalThis as {
+  navigator?: { userAgent?: string };
+  process?: { stderr?: { write(text: string): unknown } };
+};
+const stderr = runtime.navigator?.userAgent === 'Cloudflare-Workers' ? undefined : runtime.process?.stderr;
+const writeLine = (line: string): void => {
+  if (stderr) stderr.write(`${line}\n`);
+  else console.log(line);
+};
 
 export const jsonLogger: Logger = (level, event, fields = {}) => {
   writeLine(JSON.stringify({ time: new Date().toISOString(), level, event, ...fields }));
