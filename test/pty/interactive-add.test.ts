@@ -1,0 +1,69 @@
+/**
+ * `add` in a real pseudo-terminal: it shows what it detected, asks the scaffold's questions (the tools to
+ * map come from the project's own registerTool calls), shows the diff, asks before writing, then patches.
+ */
+import { cp, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import { BIN, buildCli } from '../unit/helpers/build.js';
+import { tempDir } from '../unit/helpers/temp-dir.js';
+import { KEY, PtySession } from './pty-session.js';
+
+const FIXTURE = fileURLToPath(new URL('../fixtures/add/express-v2-ts/', import.meta.url));
+
+function interactiveEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, TERM: 'xterm-256color' };
+  delete env.CI;
+  delete env.npm_config_user_agent;
+  return env;
+}
+
+let dir: string;
+let cleanup: () => Promise<void>;
+let session: PtySession | undefined;
+
+beforeAll(() => buildCli(), 120_000);
+beforeEach(async () => {
+  ({ dir, cleanup } = await tempDir('cmo-pty-add-'));
+  await cp(FIXTURE, dir, { recursive: true });
+});
+afterEach(async () => {
+  session?.kill();
+  session = undefined;
+  await cleanup();
+});
+
+it('asks what it cannot detect, offers the detected tools for the scope map, and patches on confirmation', async () => {
+  session = new PtySession(process.execPath, [BIN, 'add', '--no-install'], { cwd: dir, env: interactiveEnv() });
+  const s = session;
+  await s.waitFor('Express');
+  await s.waitFor('list_notes, add_note, server_time'); // detected: the project's own tools
+  await s.answer('Public base URL', KEY.enter); // pre-filled from the port the app listens on
+  await s.answer('Scalekit environment URL', `https://acme.scalekit.com${KEY.enter}`);
+  await s.answer('Scalekit resource ID', `res_abc123${KEY.enter}`);
+  await s.answer('Did you set the resource', 'n');
+  await s.answer('A scope this server defines', `notes:read${KEY.enter}`);
+  await s.answer('What does notes:read allow?', `Read your notes${KEY.enter}`);
+  await s.answer('Another scope', `notes:write${KEY.enter}`);
+  await s.answer('What does notes:write allow?', KEY.enter);
+  await s.answer('Another scope', KEY.enter);
+  await s.answer('Scopes the tool list_notes requires', `${KEY.space}${KEY.enter}`);
+  await s.answer('Scopes the tool add_note requires', `${KEY.down}${KEY.space}${KEY.enter}`);
+  await s.answer('Scopes the tool server_time requires', KEY.enter);
+  await s.answer('How do MCP clients register', KEY.enter);
+  await s.answer('Apply these changes', KEY.enter);
+  const { exitCode } = await s.exited;
+  expect(exitCode, s.text()).toBe(0);
+  expect(s.text()).toContain('+++ b/src/index.ts');
+
+  const scopes = await readFile(path.join(dir, 'src/mcp-oauth/tool-scopes.ts'), 'utf8');
+  expect(scopes).toContain("list_notes: ['notes:read'],");
+  expect(scopes).toContain("add_note: ['notes:write'],");
+  expect(scopes).toContain('server_time: [],');
+  expect(scopes).toContain("'Read your notes'");
+  expect(await readFile(path.join(dir, 'src/index.ts'), 'utf8')).toContain("app.use(mcpOAuth({ mcpPath: '/mcp' }));");
+  const env = await readFile(path.join(dir, '.env.example'), 'utf8');
+  expect(env).toMatch(/^SCALEKIT_ENVIRONMENT_URL=https:\/\/acme\.scalekit\.com$/m);
+  expect(env).toMatch(/^SCALEKIT_RESOURCE_ID=res_abc123$/m);
+}, 120_000);
