@@ -4,7 +4,7 @@
  * in the project's own flavour: TypeScript as it is (imports with the project's extension), or JavaScript in
  * the project's module system.
  */
-import type { ScopeSpec, ToolSpec } from '../config/types.js';
+import type { ScopeSpec, ToolSpec } from '../core/types.js';
 import { authModuleFiles, type SdkLine } from '../plan/auth-module.js';
 import type { FrameworkName } from './routes.js';
 import { transformModule } from './transform.js';

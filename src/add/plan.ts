@@ -4,7 +4,7 @@
  * the steps left to do by hand. Pure; nothing here touches the disk.
  */
 import path from 'node:path';
-import type { ProjectConfig } from '../config/types.js';
+import type { ProjectConfig } from '../core/types.js';
 import { n, parseModule, stringValue, walk } from './ast.js';
 import {
   addedFiles,

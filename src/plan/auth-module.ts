@@ -4,7 +4,7 @@
  * and every test of one covers the other. A project gets the framework-neutral core, the adapter for its
  * framework, and the SDK helpers for its MCP SDK line as `sdk.ts`. Pure: renders from the template sources.
  */
-import type { Framework, ScopeSpec, ToolSpec } from '../config/types.js';
+import type { Framework, ScopeSpec, ToolSpec } from '../core/types.js';
 import { renderTemplate } from './render.js';
 
 /** Where the module's templates live, relative to the templates directory. */

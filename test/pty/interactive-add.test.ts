@@ -10,7 +10,7 @@ import { BIN, buildCli } from '../unit/helpers/build.js';
 import { tempDir } from '../unit/helpers/temp-dir.js';
 import { KEY, PtySession } from './pty-session.js';
 
-const FIXTURE = fileURLToPath(new URL('../fixtures/add/express-v2-ts/', import.meta.url));
+const FIXTURES = fileURLToPath(new URL('../fixtures/add/', import.meta.url));
 
 function interactiveEnv(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, TERM: 'xterm-256color' };
@@ -26,7 +26,6 @@ let session: PtySession | undefined;
 beforeAll(() => buildCli(), 120_000);
 beforeEach(async () => {
   ({ dir, cleanup } = await tempDir('cmo-pty-add-'));
-  await cp(FIXTURE, dir, { recursive: true });
 });
 afterEach(async () => {
   session?.kill();
@@ -35,6 +34,7 @@ afterEach(async () => {
 });
 
 it('asks what it cannot detect, offers the detected tools for the scope map, and patches on confirmation', async () => {
+  await cp(path.join(FIXTURES, 'express-v2-ts'), dir, { recursive: true });
   session = new PtySession(process.execPath, [BIN, 'add', '--no-install'], { cwd: dir, env: interactiveEnv() });
   const s = session;
   await s.waitFor('Express');
@@ -66,4 +66,28 @@ it('asks what it cannot detect, offers the detected tools for the scope map, and
   const env = await readFile(path.join(dir, '.env.example'), 'utf8');
   expect(env).toMatch(/^SCALEKIT_ENVIRONMENT_URL=https:\/\/acme\.scalekit\.com$/m);
   expect(env).toMatch(/^SCALEKIT_RESOURCE_ID=res_abc123$/m);
+}, 120_000);
+
+it('offers to write only the module files when it does not understand the MCP route, and says what to paste', async () => {
+  await cp(path.join(FIXTURES, 'unrecognised-entry'), dir, { recursive: true });
+  const main = await readFile(path.join(dir, 'src/main.ts'), 'utf8');
+  session = new PtySession(process.execPath, [BIN, 'add', '--no-install', '--no-git-check'], {
+    cwd: dir,
+    env: interactiveEnv(),
+  });
+  const s = session;
+  await s.answer('Write only the OAuth module files', KEY.enter);
+  await s.answer('Public base URL', KEY.enter);
+  await s.answer('Scalekit environment URL', KEY.enter);
+  await s.answer('Scalekit resource ID', KEY.enter);
+  await s.answer('Did you set the resource', 'n');
+  await s.answer('A scope this server defines', KEY.enter);
+  await s.answer('How do MCP clients register', KEY.enter);
+  await s.answer('Apply these changes', KEY.enter);
+  const { exitCode } = await s.exited;
+  expect(exitCode, s.text()).toBe(0);
+  expect(s.text()).toContain('Paste into src/main.ts');
+  expect(s.text()).toContain("app.use(mcpOAuth({ mcpPath: '/mcp' }));");
+  expect(await readFile(path.join(dir, 'src/main.ts'), 'utf8')).toBe(main);
+  expect(await readFile(path.join(dir, 'src/mcp-oauth/index.ts'), 'utf8')).toContain('export function createMcpOAuth');
 }, 120_000);
