@@ -1,8 +1,8 @@
 /**
  * `add` on the shapes real servers take beyond the basic ones: the v2 SDK's documented `createMcpHandler` +
  * `mcp.fetch(c.req.raw)` on `createMcpHonoApp`, `@hono/mcp`'s `transport.handleRequest(c)` on the v1 SDK, a
- * CommonJS server with a session map that still serves the deprecated HTTP+SSE transport, and an Express app
- * whose MCP route lives in a router module mounted from another file.
+ * CommonJS server with a session map that still serves the deprecated HTTP+SSE transport, and apps whose MCP
+ * route lives in another module than the app: an Express router, a Hono route group mounted with `app.route()`.
  */
 import { describeAddScenario } from './scenario.js';
 
@@ -50,4 +50,15 @@ describeAddScenario({
   readTool: 'check_stock',
   writeTool: 'restock',
   writeArgs: { item: 'gear', count: 3 },
+});
+
+describeAddScenario({
+  fixture: 'hono-v2-subapp',
+  entry: 'src/routes/mcp.ts',
+  main: 'dist/index.js',
+  typescript: true,
+  sdk: 'v2',
+  readTool: 'list_events',
+  writeTool: 'add_event',
+  writeArgs: { title: 'Standup', day: 'Monday' },
 });
