@@ -2,7 +2,8 @@
  * The auth modules `add` puts into a project, in one folder next to the entry file (`mcp-oauth/`).
  *
  * Sources, first match wins for each module:
- *   templates/add/<sdk line>/mcp-oauth/  what only one SDK line needs (v1: the SDK compatibility module, the tool step-up)
+ *   templates/add/<sdk line>/mcp-oauth/  what only one SDK line needs (v1: the SDK compatibility module, the tool
+ * step-up)
  *   templates/add/mcp-oauth/             the framework-neutral core and the Express/Hono adapters
  *   templates/base/src/                  the generated servers' own auth modules, reused as they are
  * The set is the closure of relative imports from the core and the framework's adapter, so a module the

@@ -78,7 +78,8 @@ export function patchEntry(input: EntryPatchInput): EntryPatch {
     if (!wired.ok) {
       if (input.sdk === 'v2') return refuse(input, wired.reason, quote);
       notes.push(
-        `${wired.reason}; tools will not see the caller's token (pass { authInfo: ${AUTH_INFO_FUNCTION}(c) } to handleRequest)`,
+        `${wired.reason}; tools will not see the caller's token (pass ` +
+          `{ authInfo: ${AUTH_INFO_FUNCTION}(c) } to handleRequest)`,
       );
     }
   }
@@ -93,7 +94,8 @@ export function patchEntry(input: EntryPatchInput): EntryPatch {
     route.container.splice(index, 0, ...guard);
   } else if (!guardComesFirst(route, imported.localName)) {
     notes.push(
-      `${input.file} calls ${imported.localName}(…) after the MCP route at line ${route.line}: move it before, or the endpoint is not protected`,
+      `${input.file} calls ${imported.localName}(…) after the MCP route at ` +
+        `line ${route.line}: move it before, or the endpoint is not protected`,
     );
   }
 
@@ -213,7 +215,9 @@ function wireHonoAuthInfo(route: McpRouteStatement): { ok: true } | { ok: false;
   if (calls.length === 0) {
     return {
       ok: false,
-      reason: `the MCP route at line ${route.line} does not call transport.handleRequest(…), so the verified token cannot be handed to the MCP server`,
+      reason:
+        `the MCP route at line ${route.line} does not call transport.handleRequest(…), ` +
+        `so the verified token cannot be handed to the MCP server`,
     };
   }
   for (const { call, handler } of calls) {
@@ -234,7 +238,9 @@ function wireHonoAuthInfo(route: McpRouteStatement): { ok: true } | { ok: false;
     } else {
       return {
         ok: false,
-        reason: `handleRequest(…) at line ${lineOf(call)} takes options I cannot extend; add authInfo: ${authInfo} to them`,
+        reason:
+          `handleRequest(…) at line ${lineOf(call)} takes options ` +
+          `I cannot extend; add authInfo: ${authInfo} to them`,
       };
     }
   }
@@ -255,7 +261,8 @@ function passParsedBody(route: McpRouteStatement): string[] {
       call.arguments.push(expression(`${request.name}.body`));
     } else {
       notes.push(
-        `pass the parsed body to handleRequest(…) at line ${lineOf(call)} (req.body): the OAuth guard reads the body to check tool scopes`,
+        `pass the parsed body to handleRequest(…) at line ${lineOf(call)} ` +
+          `(req.body): the OAuth guard reads the body to check tool scopes`,
       );
     }
   }

@@ -140,11 +140,9 @@ function routeOf(
     const servesMcp =
       candidate.handlerArgs.some((arg) => mentionsTransport(arg)) ||
       handlers.some((handler) => mentionsTransport(handler));
-    const evidence: McpRouteStatement['evidence'] | undefined = servesMcp
-      ? 'handler'
-      : /mcp/i.test(candidate.path) && candidate.method !== 'use'
-        ? 'path'
-        : undefined;
+    let evidence: McpRouteStatement['evidence'] | undefined;
+    if (servesMcp) evidence = 'handler';
+    else if (/mcp/i.test(candidate.path) && candidate.method !== 'use') evidence = 'path';
     return { ...candidate, handlers, evidence };
   });
   const best =

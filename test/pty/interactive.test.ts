@@ -20,7 +20,7 @@ let dir: string;
 let cleanup: () => Promise<void>;
 let session: PtySession | undefined;
 
-beforeAll(() => buildCli());
+beforeAll(() => buildCli(), 60_000);
 beforeEach(async () => {
   ({ dir, cleanup } = await tempDir('cmo-pty-'));
 });

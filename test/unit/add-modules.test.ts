@@ -155,25 +155,28 @@ describe('the v1 guard, run from the generated modules', () => {
     );
   });
 
-  it('steps up (403) for a tool beyond the token’s scopes, alone or inside a batch; lets the rest through', async () => {
-    const readOnly = await sign('notes:read');
-    for (const body of [call('add_note'), [call('list_notes', 1), call('add_note', 2)]]) {
-      const refused = await oauth.authorize(request(`Bearer ${readOnly}`, body));
-      expect(refused.response?.status).toBe(403);
-      expect(refused.response?.headers.get('www-authenticate')).toMatch(
-        /^Bearer error="insufficient_scope", error_description="[^"]+", scope="notes:read notes:write", resource_metadata="http:\/\/localhost:3000\/\.well-known\/oauth-protected-resource\/mcp"$/,
-      );
-    }
-    for (const body of [
-      call('list_notes'),
-      call('ping'),
-      call('not_registered'),
-      { jsonrpc: '2.0', id: 1, method: 'tools/list' },
-      'not json',
-    ]) {
-      expect((await oauth.authorize(request(`Bearer ${readOnly}`, body))).ok, JSON.stringify(body)).toBe(true);
-    }
-  });
+  it(
+    'steps up (403) for a tool beyond the token’s scopes, ' + 'alone or inside a batch; lets the rest through',
+    async () => {
+      const readOnly = await sign('notes:read');
+      for (const body of [call('add_note'), [call('list_notes', 1), call('add_note', 2)]]) {
+        const refused = await oauth.authorize(request(`Bearer ${readOnly}`, body));
+        expect(refused.response?.status).toBe(403);
+        expect(refused.response?.headers.get('www-authenticate')).toMatch(
+          /^Bearer error="insufficient_scope", error_description="[^"]+", scope="notes:read notes:write", resource_metadata="http:\/\/localhost:3000\/\.well-known\/oauth-protected-resource\/mcp"$/,
+        );
+      }
+      for (const body of [
+        call('list_notes'),
+        call('ping'),
+        call('not_registered'),
+        { jsonrpc: '2.0', id: 1, method: 'tools/list' },
+        'not json',
+      ]) {
+        expect((await oauth.authorize(request(`Bearer ${readOnly}`, body))).ok, JSON.stringify(body)).toBe(true);
+      }
+    },
+  );
 
   it('refuses a disallowed browser Origin with 403, and a bad token with 401 invalid_token', async () => {
     const token = await sign('notes:read notes:write');

@@ -270,7 +270,8 @@ beforeAll(() => buildCli(), 60_000);
 afterAll(() => {
   const count = (key: keyof Omit<Outcome, 'input'>) => outcomes.filter((outcome) => outcome[key]).length;
   console.log(
-    `hostile inputs: ${outcomes.length} tried, ${count('accepted')} accepted, ${count('changed')} changed the file system, ` +
+    `hostile inputs: ${outcomes.length} tried, ${count('accepted')} ` +
+      `accepted, ${count('changed')} changed the file system, ` +
       `${outcomes.length - count('named')} without the input named, ${count('crashed')} crashed`,
   );
 });
@@ -305,6 +306,7 @@ describe.concurrent('hostile inputs to the built CLI', () => {
       expect(run.stderr).not.toMatch(/unexpected failure/);
       expect(run.stdout).not.toMatch(/Created|Wrote/);
       // Whatever was typed, the terminal only ever gets printable text and line breaks back.
+      // eslint-disable-next-line no-control-regex -- the assertion is about control characters
       expect(run.stderr).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f\u202e]/);
       expect(after).toEqual(before);
     } finally {
