@@ -240,7 +240,7 @@ function wantedDependencies(facts: ProjectFacts): DependencyToAdd[] {
   return wanted;
 }
 
-/** `src/tools/notes.ts` → `src/mcp-oauth/mcp/tool-scopes.js` gives `../mcp-oauth/mcp/tool-scopes.js`. */
+/** `src/tools/notes.ts` → `src/mcp-oauth/tool-scopes.js` gives `../mcp-oauth/tool-scopes.js`. */
 export function relativeImport(fromFile: string, toFile: string): string {
   const relative = path.posix.relative(path.posix.dirname(fromFile), toFile);
   return relative.startsWith('.') ? relative : `./${relative}`;

@@ -110,9 +110,9 @@ export async function runAdd(flags: AddFlags, io: CliIo): Promise<number> {
 function templatesDir(): string {
   for (const relative of ['../templates/', '../../templates/']) {
     const dir = fileURLToPath(new URL(relative, import.meta.url));
-    if (existsSync(path.join(dir, 'add'))) return dir;
+    if (existsSync(path.join(dir, 'mcp-oauth'))) return dir;
   }
-  throw new Error('templates/add not found next to the CLI');
+  throw new Error('templates/mcp-oauth not found next to the CLI');
 }
 
 async function readSnapshot(dir: string): Promise<ProjectSnapshot> {
@@ -316,8 +316,8 @@ function nextSteps(
   steps.push(`Start the server, then check it: npx create-mcp-oauth doctor ${config.mcpServerUrl}`);
   if (facts.sdk === 'v1')
     steps.push(
-      `Tool scopes are checked by the guard before the MCP handler (the v1 ` +
-        `SDK has no per-tool check); edit them in ${plan.folder}/mcp/tool-scopes.`,
+      `Tool scopes are checked by the guard before the MCP handler (the v1 SDK has no per-tool check); ` +
+        `edit them in ${plan.folder}/tool-scopes.`,
     );
   return steps;
 }
