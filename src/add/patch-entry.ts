@@ -90,7 +90,8 @@ export function patchEntry(input: EntryPatchInput): EntryPatch {
     if (!wired.ok) {
       if (input.sdk === 'v2') return refuse(input, wired.reason, quote);
       notes.push(
-        `${wired.reason}; tools will not see the caller's token (pass { authInfo: ${AUTH_INFO_FUNCTION}(c) } to handleRequest)`,
+        `${wired.reason}; tools will not see the caller's token (pass ` +
+          `{ authInfo: ${AUTH_INFO_FUNCTION}(c) } to handleRequest)`,
       );
     }
   }
@@ -112,7 +113,8 @@ export function patchEntry(input: EntryPatchInput): EntryPatch {
     route.container.splice(index, 0, ...guard);
   } else if (!guardComesFirst(route, imported.localName)) {
     notes.push(
-      `${input.file} calls ${imported.localName}(…) after the MCP route at line ${route.line}: move it before, or the endpoint is not protected`,
+      `${input.file} calls ${imported.localName}(…) after the MCP route at ` +
+        `line ${route.line}: move it before, or the endpoint is not protected`,
     );
   }
 
@@ -248,7 +250,9 @@ function wireHonoAuthInfo(route: McpRouteStatement): { ok: true; handsOver: bool
   if (calls.length === 0) {
     return {
       ok: false,
-      reason: `the MCP route at line ${route.line} does not call transport.handleRequest(…) or mcp.fetch(c.req.raw), so the verified token cannot be handed to the MCP server`,
+      reason:
+        `the MCP route at line ${route.line} does not call transport.handleRequest(…) or mcp.fetch(c.req.raw), ` +
+        `so the verified token cannot be handed to the MCP server`,
     };
   }
   for (const { call, handler } of calls) {
@@ -272,14 +276,19 @@ function wireHonoAuthInfo(route: McpRouteStatement): { ok: true; handsOver: bool
     } else {
       return {
         ok: false,
-        reason: `handleRequest(…) at line ${lineOf(call)} takes options I cannot extend; add authInfo: ${authInfo} to them`,
+        reason:
+          `handleRequest(…) at line ${lineOf(call)} takes options ` +
+          `I cannot extend; add authInfo: ${authInfo} to them`,
       };
     }
   }
   return { ok: true, handsOver };
 }
 
-/** Express + v1: `transport.handleRequest(req, res)` → `transport.handleRequest(req, res, req.body)` (also `handlePostMessage`). */
+/**
+ * Express + v1: `transport.handleRequest(req, res)` → `transport.handleRequest(req, res, req.body)`
+ * (also `handlePostMessage`).
+ */
 function passParsedBody(route: Pick<McpRouteStatement, 'handlers'>, methods: string[] = ['handleRequest']): string[] {
   const notes: string[] = [];
   for (const { call, handler } of transportCalls(route, methods)) {
@@ -293,7 +302,8 @@ function passParsedBody(route: Pick<McpRouteStatement, 'handlers'>, methods: str
       call.arguments.push(expression(`${request.name}.body`));
     } else {
       notes.push(
-        `pass the parsed body to handleRequest(…) at line ${lineOf(call)} (req.body): the OAuth guard reads the body to check tool scopes`,
+        `pass the parsed body to handleRequest(…) at line ${lineOf(call)} ` +
+          `(req.body): the OAuth guard reads the body to check tool scopes`,
       );
     }
   }

@@ -132,13 +132,16 @@ export function planAdd(input: {
         for (const tool of unmapped) {
           manual.push({
             file: file.path,
-            reason: `${tool.name} (${tool.file}:${tool.line}) is not in TOOL_SCOPES yet; add it with the scopes it needs`,
+            reason:
+              `${tool.name} (${tool.file}:${tool.line}) is not ` +
+              `in TOOL_SCOPES yet; add it with the scopes it needs`,
             snippet: `${tool.name}: [],`,
           });
         }
       } else {
         notes.push(
-          `kept your ${file.path}: it differs from what add would write (delete it and run add again to get the current version)`,
+          `kept your ${file.path}: it differs from what add would write ` +
+            `(delete it and run add again to get the current version)`,
         );
       }
     }
@@ -169,7 +172,9 @@ export function planAdd(input: {
         file: tool.file,
         line: tool.line,
         reason: `${tool.name}: add its scope check to the registration's config, so the SDK answers 403 before it runs`,
-        snippet: `${scopeChallengeImport(specifier, !isCommonJsFile(tool.file, facts))}\n…\nscopeChallenge: scopeChallengeFor(${JSON.stringify(tool.name)}),`,
+        snippet:
+          `${scopeChallengeImport(specifier, !isCommonJsFile(tool.file, facts))}\n…\n` +
+          `scopeChallenge: scopeChallengeFor(${JSON.stringify(tool.name)}),`,
       });
     }
   } else if (facts.sdk === 'v2') {
@@ -194,7 +199,8 @@ export function planAdd(input: {
   }
   for (const tool of facts.unreadableTools) {
     notes.push(
-      `${tool.file}:${tool.line} registers a tool whose name is not a literal: map it in ${folder}/${TOOL_SCOPES_MODULE}${flavor.extension} yourself`,
+      `${tool.file}:${tool.line} registers a tool whose name is not a literal: ` +
+        `map it in ${folder}/${TOOL_SCOPES_MODULE}${flavor.extension} yourself`,
     );
   }
 
@@ -228,14 +234,12 @@ function originalOf(file: string, snapshot: ProjectSnapshot): string | undefined
 
 export function outputFlavor(facts: ProjectFacts): OutputFlavor {
   const entryFile = facts.entry.kind === 'found' || facts.entry.kind === 'not-found' ? facts.entry.file : undefined;
-  const extension = entryFile
-    ? path.posix.extname(entryFile).replace('.tsx', '.ts').replace('.jsx', '.js')
-    : facts.language === 'ts'
-      ? '.ts'
-      : '.js';
+  const fallback = facts.language === 'ts' ? '.ts' : '.js';
+  const extension = entryFile ? path.posix.extname(entryFile).replace('.tsx', '.ts').replace('.jsx', '.js') : fallback;
   if (facts.language === 'ts') return { extension, syntax: 'ts' };
-  const syntax = extension === '.mjs' ? 'esm' : extension === '.cjs' ? 'cjs' : facts.moduleSystem;
-  return { extension, syntax };
+  // .mjs and .cjs say their module system whatever package.json says.
+  const byExtension: Record<string, 'esm' | 'cjs'> = { '.mjs': 'esm', '.cjs': 'cjs' };
+  return { extension, syntax: byExtension[extension] ?? facts.moduleSystem };
 }
 
 function folderFor(entryFile: string | undefined): string {

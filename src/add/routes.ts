@@ -143,11 +143,9 @@ function routeOf(
     const servesMcp =
       candidate.handlerArgs.some((arg) => mentionsTransport(arg)) ||
       handlers.some((handler) => mentionsTransport(handler));
-    const evidence: McpRouteStatement['evidence'] | undefined = servesMcp
-      ? 'handler'
-      : /mcp/i.test(candidate.path) && candidate.method !== 'use'
-        ? 'path'
-        : undefined;
+    let evidence: McpRouteStatement['evidence'] | undefined;
+    if (servesMcp) evidence = 'handler';
+    else if (/mcp/i.test(candidate.path) && candidate.method !== 'use') evidence = 'path';
     return { ...candidate, handlers, evidence };
   });
   const best =
@@ -215,7 +213,10 @@ export interface LegacySseRoute {
   handlers: FunctionNode[];
 }
 
-/** Routes of the deprecated HTTP+SSE transport: `app.get('/sse', …SSEServerTransport…)`, `app.post('/messages', …handlePostMessage…)`. */
+/**
+ * Routes of the deprecated HTTP+SSE transport: `app.get('/sse', …SSEServerTransport…)`,
+ * `app.post('/messages', …handlePostMessage…)`.
+ */
 export function findLegacySseRoutes(ast: File): LegacySseRoute[] {
   const functions = declaredFunctions(ast);
   const found: LegacySseRoute[] = [];
@@ -262,7 +263,10 @@ function declaredFunctions(ast: File): Map<string, FunctionNode> {
   return functions;
 }
 
-/** The `handleRequest(…)` (and web handler `fetch(c.req.raw)`) calls inside the route's handlers, with the handler they sit in. */
+/**
+ * The `handleRequest(…)` (and web handler `fetch(c.req.raw)`) calls inside the route's handlers, with the
+ * handler they sit in.
+ */
 export function transportCalls(
   route: Pick<McpRouteStatement, 'handlers'>,
   methods: readonly string[] = ['handleRequest'],

@@ -108,7 +108,7 @@ describe('interactive prompts (pseudo-terminal)', () => {
 describe('interactive add (pseudo-terminal)', () => {
   const FIXTURES = fileURLToPath(new URL('../fixtures/add/', import.meta.url));
 
-  it('asks what it cannot detect, offers the detected tools for the scope map, and patches on confirmation', async () => {
+  it('asks what it cannot detect, offers the detected tools for the scope map, patches on confirmation', async () => {
     await cp(path.join(FIXTURES, 'express-v2-ts'), dir, { recursive: true });
     session = new PtySession(process.execPath, [BIN, 'add', '--no-install'], { cwd: dir, env: interactiveEnv() });
     const s = session;
@@ -143,7 +143,7 @@ describe('interactive add (pseudo-terminal)', () => {
     expect(env).toMatch(/^SCALEKIT_RESOURCE_ID=res_abc123$/m);
   }, 120_000);
 
-  it('offers to write only the module files when it does not understand the MCP route, and says what to paste', async () => {
+  it('offers to write only the module files when it does not understand the route, says what to paste', async () => {
     await cp(path.join(FIXTURES, 'unrecognised-entry'), dir, { recursive: true });
     const main = await readFile(path.join(dir, 'src/main.ts'), 'utf8');
     session = new PtySession(process.execPath, [BIN, 'add', '--no-install', '--no-git-check'], {

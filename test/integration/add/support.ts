@@ -175,15 +175,14 @@ export async function mcpPost(
     body: JSON.stringify(body),
   });
   const text = await response.text();
-  const payloads = (response.headers.get('content-type') ?? '').includes('text/event-stream')
+  const eventStream = (response.headers.get('content-type') ?? '').includes('text/event-stream');
+  const payloads = eventStream
     ? text
         .split('\n')
         .filter((line) => line.startsWith('data:'))
         .map((line) => line.slice(5).trim())
         .filter(Boolean)
-    : text
-      ? [text]
-      : [];
+    : [text].filter(Boolean);
   const messages = payloads.flatMap((payload) => {
     try {
       const parsed: unknown = JSON.parse(payload);

@@ -35,7 +35,7 @@ describe('add on a project whose entry it cannot recognise', () => {
     },
   );
 
-  it('with --files-only: writes only the module, dependencies and .env.example, and prints what to paste where', async () => {
+  it('with --files-only: writes only the module, dependencies and .env.example, says what to paste where', async () => {
     const fresh = await copyFixture('unrecognised-entry');
     try {
       const original = await treeHashes(fresh.dir);
