@@ -22,7 +22,7 @@ import type {
   ScopeSpec,
   ToolSpec,
 } from '../config/types.js';
-import { USER_OWNED_FILES } from './user-owned.js';
+import { USER_OWNED_FILES } from '../config/user-owned.js';
 
 export const RECORD_FILE = '.create-mcp-oauth.json';
 /** The version of the running CLI: the one a new record names. */

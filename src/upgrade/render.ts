@@ -9,7 +9,7 @@ import { moduleDependencies } from '../add/plan.js';
 import type { DependencyToAdd } from '../add/patch-package-json.js';
 import { planProject, type TemplateSource } from '../plan/index.js';
 import { RECORD_FILE, RecordError, type ProjectRecord } from '../plan/record.js';
-import { USER_OWNED_FILES } from '../plan/user-owned.js';
+import { USER_OWNED_FILES } from '../config/user-owned.js';
 
 export const MANIFEST = 'package.json';
 

@@ -17,7 +17,7 @@ export const HARMLESS_ENTRIES: ReadonlySet<string> = new Set([
 ]);
 
 /** Planned files the writer never overwrites (`.env`): defined with the plan, which also keeps them out of its record. */
-export { USER_OWNED_FILES } from '../plan/user-owned.js';
+export { USER_OWNED_FILES } from '../config/user-owned.js';
 
 export type TargetState =
   | { kind: 'missing' }
