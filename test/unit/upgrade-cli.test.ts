@@ -2,17 +2,16 @@
  * `create-mcp-oauth upgrade` on projects an earlier version wrote (test/fixtures/upgrade: kept exactly as
  * create-mcp-oauth 0.1.0 rendered them, with the record in the shape 0.1.0's would have), committed the way the
  * scaffold commits, then edited by their owner (the *.patch files: a tool, the scope map, an auth file).
+ * The install and the project's own tests after an upgrade: test/integration/upgrade.test.ts.
  */
-import { execa } from 'execa';
-import { cp, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli.js';
 import { captureIo } from './helpers/io.js';
 import { tempDir } from './helpers/temp-dir.js';
+import { editedProject, git, gitStatus } from '../support/upgrade-fixtures.js';
 
-const FIXTURES = fileURLToPath(new URL('../fixtures/upgrade/', import.meta.url));
 const OUR_CHANGE = 'since its 2026 migration), both valid at once';
 const YOUR_AUTH_EDIT = 'tenant: stringClaim(payload.org_name),';
 const YOUR_TOOL_EDIT = "'Nothing on your list. Add one with add_todo.'";
@@ -23,23 +22,11 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0)) await cleanup();
 });
 
-const git = (dir: string, ...args: string[]) =>
-  execa('git', ['-c', 'user.name=Dev', '-c', 'user.email=dev@example.com', ...args], { cwd: dir });
-
 /** The fixture as its owner has it: the scaffold's commit, then one commit per patch. */
 async function project(fixture: string, patches: string[] = []): Promise<string> {
   const { dir, cleanup } = await tempDir('cmo-upgrade-');
   cleanups.push(cleanup);
-  const target = path.join(dir, 'server');
-  await cp(path.join(FIXTURES, fixture), target, { recursive: true });
-  await git(target, 'init', '-q');
-  await git(target, 'add', '-A');
-  await git(target, 'commit', '-qm', 'Initial commit from create-mcp-oauth');
-  for (const patch of patches) {
-    await git(target, 'apply', path.join(FIXTURES, patch));
-    await git(target, 'commit', '-qam', `Edit: ${patch}`);
-  }
-  return target;
+  return editedProject(dir, fixture, patches);
 }
 
 async function upgrade(dir: string, ...args: string[]) {
@@ -49,7 +36,7 @@ async function upgrade(dir: string, ...args: string[]) {
 }
 
 const read = (dir: string, file: string) => readFile(path.join(dir, file), 'utf8');
-const status = async (dir: string) => (await git(dir, 'status', '--porcelain')).stdout;
+const status = gitStatus;
 
 describe('upgrade of a project scaffolded by 0.1.0 and edited since', () => {
   it('lands our change, keeps every edit, merges the shared auth file, and a second run changes nothing', async () => {
