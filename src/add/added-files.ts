@@ -9,7 +9,7 @@
  * generated servers start to depend on comes along without a list to update here.
  */
 import { renderTemplate } from '../plan/render.js';
-import type { ScopeSpec, ToolSpec } from '../config/types.js';
+import type { ScopeSpec, ToolSpec } from '../core/types.js';
 import { parseModule, n, stringValue } from './ast.js';
 import type { SdkLine } from './detect.js';
 import type { FrameworkName } from './routes.js';

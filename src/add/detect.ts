@@ -2,7 +2,7 @@
  * What `add` needs to know about an existing project, read from the project itself: package.json, the
  * lockfile and the syntax trees of its source files. Pure: the caller reads the files (project-files.ts).
  */
-import type { PackageManager } from '../config/types.js';
+import type { PackageManager } from '../core/types.js';
 import {
   isTypeScriptPath,
   parseModule,

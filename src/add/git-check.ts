@@ -1,4 +1,4 @@
-import { CliError } from '../ui/errors.js';
+import { CliError } from '../core/errors.js';
 import type { Ui } from '../ui/ui.js';
 
 /**

@@ -4,7 +4,7 @@
  * the steps left to do by hand. Pure; nothing here touches the disk.
  */
 import path from 'node:path';
-import type { Framework, ProjectConfig } from '../config/types.js';
+import type { Framework, ProjectConfig } from '../core/types.js';
 import { addAnswers, RECORD_FILE, recordFile } from '../plan/record.js';
 import { n, parseModule, stringValue, walk } from './ast.js';
 import {

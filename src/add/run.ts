@@ -4,19 +4,20 @@
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { formatCommand, installCommand } from '../install/package-manager.js';
+import { ENV } from '../core/env.js';
+import { formatCommand, installCommand } from '../core/package-manager.js';
 import { shellQuote } from '../ui/shell-quote.js';
 import { loadTemplates } from '../plan/index.js';
 import { templatesDir } from '../plan/templates-dir.js';
-import { CancelledError, CliError, EXIT_CANCELLED, EXIT_OK } from '../ui/errors.js';
-import type { CliIo } from '../ui/io.js';
+import { CancelledError, CliError, EXIT_CANCELLED, EXIT_OK } from '../core/errors.js';
+import type { CliIo } from '../core/io.js';
 import { createPlainUi } from '../ui/plain-ui.js';
 import { colorDiff, confirmChange } from '../ui/review.js';
 import { colorsFor, whyNotInteractive } from '../ui/terminal.js';
 import type { Ui } from '../ui/ui.js';
 import { writePatchInterruptibly } from '../write/patch-project.js';
 import { WriteAbortedError, WriteError } from '../write/write-project.js';
-import type { AddFlags } from './command.js';
+import type { AddFlags } from '../args/add-options.js';
 import { DetectionError, detectProject, type ProjectFacts, type ProjectSnapshot } from './detect.js';
 import { unifiedDiff } from './diff.js';
 import { refuseDirtyTree } from './git-check.js';
@@ -257,11 +258,11 @@ function nextSteps(
       `Install the new dependencies: ${relativeDir ? `(cd ${shellQuote(relativeDir)} && ${installLine})` : installLine}`,
     );
   const placeholders = [
-    resolved.placeholders.envUrl ? 'SCALEKIT_ENVIRONMENT_URL' : '',
-    resolved.placeholders.resourceId ? 'SCALEKIT_RESOURCE_ID' : '',
+    resolved.placeholders.envUrl ? ENV.environmentUrl : '',
+    resolved.placeholders.resourceId ? ENV.resourceId : '',
   ].filter(Boolean);
   steps.push(
-    `Set the variables from .env.example (SCALEKIT_ENVIRONMENT_URL, SCALEKIT_RESOURCE_ID, MCP_SERVER_URL${placeholders.length > 0 ? `; replace the placeholders in ${placeholders.join(' and ')}` : ''}) in .env or the environment: the server refuses to start without them.`,
+    `Set the variables from .env.example (${ENV.environmentUrl}, ${ENV.resourceId}, ${ENV.serverUrl}${placeholders.length > 0 ? `; replace the placeholders in ${placeholders.join(' and ')}` : ''}) in .env or the environment: the server refuses to start without them.`,
   );
   steps.push(
     `In Scalekit (dashboard > MCP Servers), the resource ${config.resourceId} should list the scopes ${config.scopes.map((scope) => scope.name).join(', ') || '(none)'}.`,

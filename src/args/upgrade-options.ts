@@ -3,13 +3,11 @@
  * the upgrade itself loads only when the command runs.
  */
 import type { Command } from 'commander';
-import type { PackageManager } from '../config/types.js';
-import { validatePackageManager } from '../config/identifiers.js';
-import { CliError } from '../ui/errors.js';
 
+/** The flags exactly as typed; `undefined` means not given (src/upgrade/run.ts validates them). */
 export interface UpgradeFlags {
   dir?: string;
-  packageManager?: PackageManager;
+  packageManager?: string;
   install: boolean;
   gitCheck: boolean;
   allowConflicts: boolean;
@@ -51,15 +49,9 @@ export function defineUpgradeOptions(command: Command): Command {
 }
 
 export function readUpgradeFlags(dir: string | undefined, options: Record<string, unknown>): UpgradeFlags {
-  let packageManager: PackageManager | undefined;
-  if (typeof options.packageManager === 'string') {
-    const result = validatePackageManager(options.packageManager);
-    if (!result.ok) throw new CliError(`--package-manager: ${result.error}`);
-    packageManager = result.value;
-  }
   return {
     ...(dir === undefined ? {} : { dir }),
-    ...(packageManager === undefined ? {} : { packageManager }),
+    ...(typeof options.packageManager === 'string' ? { packageManager: options.packageManager } : {}),
     install: options.install !== false,
     gitCheck: options.gitCheck !== false,
     allowConflicts: options.allowConflicts === true,

@@ -9,7 +9,7 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import type { PackageManager, Plan, PlannedFile, ProjectConfig } from '../config/types.js';
+import type { PackageManager, Plan, PlannedFile, ProjectConfig } from '../core/types.js';
 import { templateContext, type TemplateContext } from './context.js';
 import { packageJson } from './package-json.js';
 import { recordFile, scaffoldAnswers } from './record.js';

@@ -2,7 +2,7 @@
  * The generated package.json, built as an object (never from a text template) so no input can break it.
  * Version ranges are the majors the templates are written and tested against; all support Node >= 20.19.
  */
-import type { Framework } from '../config/types.js';
+import type { Framework } from '../core/types.js';
 import type { TemplateContext } from './context.js';
 
 const SHARED_DEPENDENCIES = {

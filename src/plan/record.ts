@@ -12,7 +12,6 @@
  * against the record without this tool.
  */
 import { createHash } from 'node:crypto';
-import packageJson from '../../package.json' with { type: 'json' };
 import type {
   Framework,
   PackageManager,
@@ -21,12 +20,12 @@ import type {
   Registration,
   ScopeSpec,
   ToolSpec,
-} from '../config/types.js';
-import { USER_OWNED_FILES } from '../config/user-owned.js';
+} from '../core/types.js';
+import { USER_OWNED_FILES } from '../core/user-owned.js';
+import { CLI_VERSION } from '../core/version.js';
 
 export const RECORD_FILE = '.create-mcp-oauth.json';
-/** The version of the running CLI: the one a new record names. */
-export const CLI_VERSION: string = packageJson.version;
+export { CLI_VERSION };
 /** Bumped when the record's shape changes incompatibly; a reader refuses shapes it does not know. */
 const RECORD_FORMAT = 1;
 

@@ -2,7 +2,7 @@
  * Showing a change to an existing project and asking before it is written: shared by `add` and `upgrade`,
  * so both colour a diff and ask (or refuse to write without `--yes`) the same way.
  */
-import { CliError } from './errors.js';
+import { CliError } from '../core/errors.js';
 import type { Colors } from './terminal.js';
 import type { Ui } from './ui.js';
 

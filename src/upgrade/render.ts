@@ -3,13 +3,13 @@
  * dependency ranges they need. Generic over whatever the planners produce (no list of files here), so files
  * that appear, disappear or move between versions are simply in one rendering and not the other.
  */
-import type { ProjectConfig, PlannedFile } from '../config/types.js';
+import type { ProjectConfig, PlannedFile } from '../core/types.js';
 import { addedFiles } from '../add/added-files.js';
 import { moduleDependencies } from '../add/plan.js';
 import type { DependencyToAdd } from '../add/patch-package-json.js';
 import { planProject, type TemplateSource } from '../plan/index.js';
 import { RECORD_FILE, RecordError, type ProjectRecord } from '../plan/record.js';
-import { USER_OWNED_FILES } from '../config/user-owned.js';
+import { USER_OWNED_FILES } from '../core/user-owned.js';
 
 export const MANIFEST = 'package.json';
 

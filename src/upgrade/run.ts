@@ -7,16 +7,17 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import lt from 'semver/functions/lt.js';
 import type { UpgradeFlags } from '../args/upgrade-options.js';
-import type { PackageManager } from '../config/types.js';
+import type { PackageManager } from '../core/types.js';
 import { packageManagerOf, type PackageManifest } from '../add/detect.js';
 import { unifiedDiff } from '../add/diff.js';
+import { validatePackageManager } from '../config/identifiers.js';
 import { refuseDirtyTree } from '../add/git-check.js';
-import { formatCommand, installCommand, runScriptCommand } from '../install/package-manager.js';
+import { formatCommand, installCommand, runScriptCommand } from '../core/package-manager.js';
 import { loadTemplates, type TemplateSource } from '../plan/index.js';
 import { CLI_VERSION, parseRecord, RECORD_FILE, RecordError, type ProjectRecord } from '../plan/record.js';
 import { templatesDir } from '../plan/templates-dir.js';
-import { CancelledError, CliError, EXIT_CANCELLED, EXIT_OK } from '../ui/errors.js';
-import type { CliIo } from '../ui/io.js';
+import { CancelledError, CliError, EXIT_CANCELLED, EXIT_OK } from '../core/errors.js';
+import type { CliIo } from '../core/io.js';
 import { createPlainUi } from '../ui/plain-ui.js';
 import { colorDiff, confirmChange } from '../ui/review.js';
 import { shellQuote } from '../ui/shell-quote.js';
@@ -36,6 +37,7 @@ export async function runUpgrade(flags: UpgradeFlags, io: CliIo): Promise<number
   const ui: Ui = nonInteractiveReason ? createPlainUi(io) : (await import('../ui/clack-ui.js')).createClackUi(colors);
   try {
     ui.intro('create-mcp-oauth upgrade');
+    const packageManagerFlag = validPackageManager(flags.packageManager);
     const dir = path.resolve(io.cwd, flags.dir ?? '.');
     const record = await readRecord(dir);
     if (lt(CLI_VERSION, record.version)) {
@@ -98,7 +100,7 @@ export async function runUpgrade(flags: UpgradeFlags, io: CliIo): Promise<number
     }
     ui.success(`Wrote ${plan.changes.length} files in ${dir}`);
 
-    const packageManager = await packageManagerFor(flags, record, current, dir);
+    const packageManager = packageManagerFlag ?? (await packageManagerOfProject(record, current, dir));
     const dependenciesChanged =
       (plan.dependencies?.raised.length ?? 0) > 0 || (plan.dependencies?.added.length ?? 0) > 0;
     if (dependenciesChanged && flags.install) await install(packageManager, dir, ui);
@@ -248,13 +250,19 @@ function describeDependencies(plan: UpgradePlan): string[] {
   ];
 }
 
-async function packageManagerFor(
-  flags: UpgradeFlags,
+function validPackageManager(flag: string | undefined): PackageManager | undefined {
+  if (flag === undefined) return undefined;
+  const result = validatePackageManager(flag);
+  if (!result.ok) throw new CliError(`--package-manager: ${result.error}`);
+  return result.value;
+}
+
+/** From the lockfile (or package.json's packageManager field), else what the scaffold was told, else npm. */
+async function packageManagerOfProject(
   record: ProjectRecord,
   current: ReadonlyMap<string, string>,
   dir: string,
 ): Promise<PackageManager> {
-  if (flags.packageManager) return flags.packageManager;
   const entries = await fs.readdir(dir);
   let manifest: PackageManifest = {};
   try {

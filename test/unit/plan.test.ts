@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { createContext, runInContext } from 'node:vm';
 import ts from 'typescript';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Framework, Plan, ProjectConfig } from '../../src/config/types.js';
+import type { Framework, Plan, ProjectConfig } from '../../src/core/types.js';
 import { createFsFromVolume, Volume } from 'memfs';
 import { loadTemplates, planProject, type TemplateSource } from '../../src/plan/index.js';
 import { writeProject } from '../../src/write/write-project.js';
