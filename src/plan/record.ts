@@ -29,21 +29,11 @@ export { CLI_VERSION };
 /** Bumped when the record's shape changes incompatibly; a reader refuses shapes it does not know. */
 const RECORD_FORMAT = 1;
 
-/** What a scaffold's templates were rendered from (the target directory is wherever the project is now). */
-export interface ScaffoldAnswers {
-  packageName: string;
-  framework: Framework;
-  baseUrl: string;
-  mcpPath: string;
-  scalekitEnvUrl: string;
-  resourceId: string;
-  serverUrlInAudience: boolean;
-  scopes: ScopeSpec[];
-  tools: ToolSpec[];
-  registration: Registration;
-  /** Spells the commands in the generated README. */
-  packageManager: PackageManager;
-}
+/**
+ * What a scaffold's templates were rendered from: the validated config without what follows from where the
+ * project is (its directory) or from other answers (the MCP URL), plus the package manager the README spells.
+ */
+export type ScaffoldAnswers = Omit<ProjectConfig, 'targetDir' | 'mcpServerUrl'> & { packageManager: PackageManager };
 
 /** What `add`'s auth modules were rendered from. */
 export interface AddAnswers {
