@@ -36,7 +36,8 @@ export interface ProjectSnapshot {
   record?: string;
 }
 
-export type SdkLine = 'v1' | 'v2';
+export type { SdkLine } from '../plan/auth-module.js';
+import type { SdkLine } from '../plan/auth-module.js';
 
 export interface PackageManifest {
   name?: string;

@@ -267,7 +267,7 @@ export function moduleDependencies(framework: Framework, typescript: boolean): D
   return wanted;
 }
 
-/** `src/tools/notes.ts` → `src/mcp-oauth/mcp/tool-scopes.js` gives `../mcp-oauth/mcp/tool-scopes.js`. */
+/** `src/tools/notes.ts` → `src/mcp-oauth/tool-scopes.js` gives `../mcp-oauth/tool-scopes.js`. */
 export function relativeImport(fromFile: string, toFile: string): string {
   const relative = path.posix.relative(path.posix.dirname(fromFile), toFile);
   return relative.startsWith('.') ? relative : `./${relative}`;

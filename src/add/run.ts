@@ -279,7 +279,7 @@ function nextSteps(
   steps.push(`Start the server, then check it: npx create-mcp-oauth doctor ${config.mcpServerUrl}`);
   if (facts.sdk === 'v1')
     steps.push(
-      `Tool scopes are checked by the guard before the MCP handler (the v1 SDK has no per-tool check); edit them in ${plan.folder}/mcp/tool-scopes.`,
+      `Tool scopes are checked by the guard before the MCP handler (the v1 SDK has no per-tool check); edit them in ${plan.folder}/tool-scopes.`,
     );
   return steps;
 }

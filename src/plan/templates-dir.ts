@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 export function templatesDir(): string {
   for (const relative of ['../templates/', '../../templates/']) {
     const dir = fileURLToPath(new URL(relative, import.meta.url));
-    if (existsSync(path.join(dir, 'add'))) return dir;
+    if (existsSync(path.join(dir, 'mcp-oauth'))) return dir;
   }
-  throw new Error('templates/add not found next to the CLI');
+  throw new Error('templates/mcp-oauth not found next to the CLI');
 }

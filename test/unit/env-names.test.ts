@@ -12,7 +12,7 @@ const template = (file: string) => readFile(new URL(`../../templates/${file}`, i
 describe('environment variable names', () => {
   it('are the ones the generated .env.example defines and the generated config reads', async () => {
     const envExample = await template('base/_env.example.hbs');
-    const config = await template('base/src/config.ts');
+    const config = await template('mcp-oauth/config.ts');
     for (const name of Object.values(ENV)) {
       expect(envExample).toMatch(new RegExp(`^${name}=`, 'm'));
       expect(config).toContain(`'${name}'`);
