@@ -8,10 +8,11 @@
  *   changed by both                      → three-way merge (node-diff3), base = the file as we wrote it;
  *                                          overlapping edits are conflicts
  *   new in this version                  → add (a file of yours already at that path is a conflict)
+ *   moved by this version                → the decision above, written at the new path; the old file is kept
  *   no longer generated                  → report; never deleted
  *   deleted by you                       → stays deleted
  */
-import { diff3Merge } from 'node-diff3';
+import { diff3Merge, diffComm } from 'node-diff3';
 import { blobId } from '../plan/record.js';
 
 export type Decision =
@@ -26,13 +27,18 @@ export type Decision =
       kind: 'conflict';
       /** overlap: both changed the same lines; no-base: the file as we wrote it cannot be re-rendered; exists: a file of yours is where a new one goes. */
       reason: 'overlap' | 'no-base' | 'exists';
-      before: string;
+      /** Undefined for a new path (a moved file whose merge conflicts). */
+      before?: string;
       /** The file with standard conflict markers (written only with --allow-conflicts). */
       after: string;
       /** 1-based line numbers of each `<<<<<<<` in `after`. */
       lines: number[];
     }
   | { path: string; kind: 'add'; after: string }
+  /** A file this version generates at a new path: `from`'s content, with your edits carried over when you made any. */
+  | { path: string; kind: 'moved'; from: string; after: string; carried: boolean }
+  /** The old path of a moved file: kept as it is. */
+  | { path: string; kind: 'moved-away'; to: string }
   | { path: string; kind: 'removed' }
   | { path: string; kind: 'deleted-by-you' };
 
@@ -76,11 +82,47 @@ export function decide(file: FileState, labels: ConflictLabels): Decision {
 function conflict(
   path: string,
   reason: 'overlap' | 'no-base' | 'exists',
-  before: string,
+  before: string | undefined,
   after: string,
 ): Extract<Decision, { kind: 'conflict' }> {
   const lines = after.split('\n').flatMap((line, index) => (line.startsWith('<<<<<<< ') ? [index + 1] : []));
-  return { path, kind: 'conflict', reason, before, after, lines };
+  return { path, kind: 'conflict', reason, ...(before === undefined ? {} : { before }), after, lines };
+}
+
+/**
+ * A file this version moved from `from.path` to `path`: the same decision as for a file that stayed, taken on
+ * the old file's record, base and current text, and written to the new path (the old file is kept as it is).
+ * So an edit to the old file is carried to the new one, merged with what this version changed, as git merges
+ * across a rename.
+ */
+export function decideMove(
+  path: string,
+  from: Required<Pick<FileState, 'path' | 'recorded'>> & Pick<FileState, 'base' | 'current'>,
+  next: string,
+  labels: ConflictLabels,
+): Decision {
+  if (from.current === undefined) return { path, kind: 'add', after: next };
+  const decision = decide({ ...from, next }, labels);
+  switch (decision.kind) {
+    case 'merge':
+      return { path, kind: 'moved', from: from.path, after: decision.after, carried: true };
+    case 'keep':
+    case 'same':
+      return { path, kind: 'moved', from: from.path, after: from.current, carried: true };
+    case 'conflict':
+      return conflict(path, decision.reason, undefined, decision.after);
+    default:
+      return { path, kind: 'moved', from: from.path, after: next, carried: false };
+  }
+}
+
+/** How alike two texts are, by lines (0..1): twice the common lines over all lines, as git's rename score. */
+export function similarity(a: string, b: string): number {
+  const left = lines(a);
+  const right = lines(b);
+  if (left.length + right.length === 0) return 1;
+  const common = diffComm(left, right).reduce((sum, chunk) => sum + (chunk.common?.length ?? 0), 0);
+  return (2 * common) / (left.length + right.length);
 }
 
 /**

@@ -14,7 +14,7 @@ import { validatePackageManager } from '../config/identifiers.js';
 import { refuseDirtyTree } from '../add/git-check.js';
 import { formatCommand, installCommand, runScriptCommand } from '../core/package-manager.js';
 import { loadTemplates, type TemplateSource } from '../plan/index.js';
-import { CLI_VERSION, parseRecord, RECORD_FILE, RecordError, type ProjectRecord } from '../plan/record.js';
+import { blobId, CLI_VERSION, parseRecord, RECORD_FILE, RecordError, type ProjectRecord } from '../plan/record.js';
 import { templatesDir } from '../plan/templates-dir.js';
 import { CancelledError, CliError, EXIT_CANCELLED, EXIT_OK } from '../core/errors.js';
 import type { CliIo } from '../core/io.js';
@@ -52,7 +52,8 @@ export async function runUpgrade(flags: UpgradeFlags, io: CliIo): Promise<number
     const next = render(record, templates, dir);
     const base = await baseRendering(record, templates, templatesPath, next, dir, ui);
     const current = await readCurrent(dir, pathsToRead(record, next));
-    const plan = planUpgrade({ record, next, base, current });
+    const knownTexts = await gitObjects(dir, missingBases(record, base));
+    const plan = planUpgrade({ record, next, base, current, knownTexts });
 
     if (plan.changes.length === 0) {
       ui.success(`Up to date: ${dir} has what create-mcp-oauth ${CLI_VERSION} generates; nothing to change.`);
@@ -178,6 +179,38 @@ async function baseRendering(
   }
 }
 
+/** Recorded ids the re-rendered base does not reproduce (the planner changed since, or no templates kept). */
+function missingBases(record: ProjectRecord, base: Rendering | undefined): string[] {
+  return Object.entries(record.files)
+    .filter(([path, id]) => {
+      const text = base?.files.get(path);
+      return path !== MANIFEST && (text === undefined || blobId(text) !== id);
+    })
+    .map(([, id]) => id);
+}
+
+/**
+ * The second source of bases: the project's own git objects. The record's ids are git blob ids, and the scaffold
+ * commits what it wrote (so does a user after `add`), so `git cat-file` finds the file as we wrote it whenever it
+ * was committed, even when this version can no longer render it. Outside git, or not found: no base.
+ */
+async function gitObjects(dir: string, ids: string[]): Promise<Map<string, string>> {
+  const found = new Map<string, string>();
+  if (ids.length === 0) return found;
+  const { execa } = await import('execa');
+  for (const id of ids) {
+    const result = await execa('git', ['cat-file', 'blob', id], {
+      cwd: dir,
+      reject: false,
+      stdin: 'ignore',
+      stripFinalNewline: false,
+    });
+    if (result.exitCode === 0 && typeof result.stdout === 'string' && blobId(result.stdout) === id)
+      found.set(id, result.stdout);
+  }
+  return found;
+}
+
 async function readCurrent(dir: string, paths: string[]): Promise<Map<string, string>> {
   const current = new Map<string, string>();
   await Promise.all(
@@ -203,6 +236,8 @@ const DECISION_WORDS: Record<Decision['kind'], string> = {
   merge: 'merged: your edits and this version’s changes',
   conflict: 'CONFLICT: you and this version changed the same lines',
   add: 'added (new in this version)',
+  moved: 'moved here by this version',
+  'moved-away': 'moved by this version',
   removed: 'no longer generated: kept, delete it if nothing of yours uses it',
   'deleted-by-you': 'you deleted it: not brought back',
 };
@@ -210,8 +245,16 @@ const DECISION_WORDS: Record<Decision['kind'], string> = {
 function describeDecisions(plan: UpgradePlan): string[] {
   const lines = plan.decisions
     .filter((decision) => decision.kind !== 'unchanged')
-    .map((decision) => `${decision.path.padEnd(44)} ${DECISION_WORDS[decision.kind]}`);
+    .map((decision) => `${decision.path.padEnd(44)} ${describeDecision(decision)}`);
   return lines.length > 0 ? lines : ['no generated file changes'];
+}
+
+function describeDecision(decision: Decision): string {
+  if (decision.kind === 'moved')
+    return `moved here from ${decision.from} by this version${decision.carried ? ', with your edits (merged)' : ''}`;
+  if (decision.kind === 'moved-away')
+    return `moved to ${decision.to} by this version: kept as it is, delete it once nothing of yours uses it`;
+  return DECISION_WORDS[decision.kind];
 }
 
 function reportKeptAndRemoved(plan: UpgradePlan, ui: Ui): void {

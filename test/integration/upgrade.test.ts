@@ -36,7 +36,7 @@ describe('upgrade of an edited 0.1.0 project, with install', () => {
     expect(manifest.dependencies.jose).toBe('^6.1.0');
     const installed = JSON.parse(await readFile(path.join(dir, 'node_modules/jose/package.json'), 'utf8'));
     expect(installed.version).toMatch(/^6\.([1-9]|\d{2,})\./);
-    expect(await readFile(path.join(dir, 'src/auth/token-verifier.ts'), 'utf8')).toContain(
+    expect(await readFile(path.join(dir, 'src/mcp-oauth/auth/token-verifier.ts'), 'utf8')).toContain(
       'tenant: stringClaim(payload.org_name),',
     );
     expect(run.stdout).toMatch(/Run the project's tests: npm test|Run the project's tests: \(cd .+ && npm test\)/);

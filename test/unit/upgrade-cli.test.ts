@@ -44,27 +44,31 @@ describe('upgrade of a project scaffolded by 0.1.0 and edited since', () => {
     const run = await upgrade(dir, '--yes', '--no-install');
     expect(run.exitCode, run.all).toBe(0);
 
-    const verifier = await read(dir, 'src/auth/token-verifier.ts');
+    // 0.2.0 moved the auth files into src/mcp-oauth/ (one module with add): the edits move with them.
+    const verifier = await read(dir, 'src/mcp-oauth/auth/token-verifier.ts');
     expect(verifier).toContain(OUR_CHANGE);
     expect(verifier).toContain(YOUR_AUTH_EDIT);
     expect(verifier).not.toMatch(/^(<<<<<<<|=======|>>>>>>>)/m);
     expect(await read(dir, 'src/mcp/tools/list-todos.ts')).toContain(YOUR_TOOL_EDIT);
-    expect(await read(dir, 'src/mcp/tool-scopes.ts')).toContain(YOUR_SCOPE_EDIT);
+    expect(await read(dir, 'src/mcp-oauth/tool-scopes.ts')).toContain(YOUR_SCOPE_EDIT);
     expect(await read(dir, 'README.md')).toContain('## Keeping up to date');
     expect(JSON.parse(await read(dir, '.create-mcp-oauth.json'))).toMatchObject({ version: '0.2.0' });
-    // Only what changed was written.
-    expect((await status(dir)).split('\n').sort()).toEqual(
-      [' M .create-mcp-oauth.json', ' M README.md', ' M src/auth/token-verifier.ts'].sort(),
-    );
+    // Nothing is deleted: the old files stay as they were.
+    expect(await read(dir, 'src/auth/token-verifier.ts')).toContain(YOUR_AUTH_EDIT);
+    expect(await status(dir)).not.toMatch(/^ ?D /m);
 
     // What changed and why, per file and from the release notes; the project's tests as the next step.
-    expect(run.stdout).toMatch(/src\/auth\/token-verifier\.ts\s+merged/);
-    expect(run.stdout).toMatch(/src\/mcp\/tool-scopes\.ts\s+kept as you changed it/);
+    expect(run.stdout).toMatch(
+      /src\/mcp-oauth\/auth\/token-verifier\.ts\s+moved here from src\/auth\/token-verifier\.ts by this version, with your edits \(merged\)/,
+    );
+    expect(run.stdout).toMatch(/src\/auth\/token-verifier\.ts\s+moved to src\/mcp-oauth\/auth\/token-verifier\.ts/);
+    expect(run.stdout).toMatch(/src\/mcp\/tools\/list-todos\.ts\s+merged/);
     expect(run.stdout).toContain('What changed in create-mcp-oauth since 0.1.0');
     expect(run.stdout).toContain('both must pass, or every token of the other form is refused');
     expect(run.stdout).toMatch(/Run the project's tests: \(cd server && npm test\)/);
 
-    await git(dir, 'commit', '-qam', 'Upgrade create-mcp-oauth');
+    await git(dir, 'add', '-A');
+    await git(dir, 'commit', '-qm', 'Upgrade create-mcp-oauth');
     const again = await upgrade(dir, '--yes', '--no-install');
     expect(again.exitCode, again.all).toBe(0);
     expect(again.stdout).toContain('Up to date');
@@ -75,18 +79,22 @@ describe('upgrade of a project scaffolded by 0.1.0 and edited since', () => {
     const dir = await project('express-0.1.0', ['express-0.1.0.overlapping-edit.patch']);
     const refused = await upgrade(dir, '--yes', '--no-install');
     expect(refused.exitCode).toBe(1);
-    expect(refused.all).toMatch(/src\/auth\/token-verifier\.ts: your edits and create-mcp-oauth 0\.2\.0's overlap/);
+    expect(refused.all).toMatch(
+      /src\/mcp-oauth\/auth\/token-verifier\.ts: your edits and create-mcp-oauth 0\.2\.0's overlap/,
+    );
     expect(refused.stderr).toContain('--allow-conflicts');
     expect(await status(dir)).toBe('');
 
     const marked = await upgrade(dir, '--yes', '--no-install', '--allow-conflicts');
     expect(marked.exitCode, marked.all).toBe(0);
-    const verifier = await read(dir, 'src/auth/token-verifier.ts');
+    const verifier = await read(dir, 'src/mcp-oauth/auth/token-verifier.ts');
     expect(verifier).toContain(
       '<<<<<<< yours\n  /** Accepted `iss` values: our environment URL and its resource issuer (see config.ts). */\n=======\n',
     );
     expect(verifier).toMatch(/\n>>>>>>> create-mcp-oauth 0\.2\.0\n/);
-    expect(marked.stdout).toMatch(/Resolve the conflict markers in src\/auth\/token-verifier\.ts \(line 41\)/);
+    expect(marked.stdout).toMatch(
+      /Resolve the conflict markers in src\/mcp-oauth\/auth\/token-verifier\.ts \(line \d+\)/,
+    );
     expect(await read(dir, 'README.md')).toContain('## Keeping up to date');
   });
 
@@ -100,14 +108,14 @@ describe('upgrade of a project scaffolded by 0.1.0 and edited since', () => {
 
     const dryRun = await upgrade(dir, '--dry-run');
     expect(dryRun.exitCode, dryRun.all).toBe(0);
-    expect(dryRun.stdout).toContain('+++ b/src/auth/token-verifier.ts');
+    expect(dryRun.stdout).toContain('+++ b/src/mcp-oauth/auth/token-verifier.ts');
     expect(dryRun.stdout).toContain('Dry run: nothing was written.');
     expect(await status(dir)).toBe(' M src/mcp/tools/whoami.ts');
 
     const forced = await upgrade(dir, '--yes', '--no-install', '--no-git-check');
     expect(forced.exitCode, forced.all).toBe(0);
     expect(await read(dir, 'src/mcp/tools/whoami.ts')).toContain('// work in progress');
-    expect(await read(dir, 'src/auth/token-verifier.ts')).toContain(OUR_CHANGE);
+    expect(await read(dir, 'src/mcp-oauth/auth/token-verifier.ts')).toContain(OUR_CHANGE);
   });
 
   it('asks before writing, and without a terminal refuses to write unless --yes', async () => {
@@ -141,10 +149,14 @@ describe('upgrade of a project patched by add 0.1.0', () => {
     expect(verifier).toContain(OUR_CHANGE);
     expect(verifier).toContain('organizationName: stringClaim(payload.org_name),');
     expect(await read(dir, 'src/mcp-oauth/mcp/tool-scopes.ts')).toContain("server_time: ['notes:read'],");
-    expect((await status(dir)).split('\n').sort()).toEqual(
-      [' M .create-mcp-oauth.json', ' M src/mcp-oauth/auth/token-verifier.ts'].sort(),
+    // Only the generated module and the record change: the user's own files are not touched.
+    const changed = (await status(dir)).split('\n').map((line) => line.slice(3));
+    expect(changed).toContain('src/mcp-oauth/auth/token-verifier.ts');
+    expect(changed.filter((file) => file !== '.create-mcp-oauth.json' && !file.startsWith('src/mcp-oauth/'))).toEqual(
+      [],
     );
-    await git(dir, 'commit', '-qam', 'Upgrade');
+    await git(dir, 'add', '-A');
+    await git(dir, 'commit', '-qm', 'Upgrade');
     const again = await upgrade(dir, '--yes', '--no-install');
     expect(again.stdout).toContain('Up to date');
     expect(await status(dir)).toBe('');

@@ -18,8 +18,10 @@ const TEMPLATES_DIR = fileURLToPath(new URL('../../templates/', import.meta.url)
 const FIXTURES = fileURLToPath(new URL('../fixtures/upgrade/', import.meta.url));
 
 describe('templates/history', () => {
-  it.each(['express-0.1.0', 'add-express-v2-0.1.0'])(
-    'renders %s exactly as 0.1.0 wrote it, matching every id in its record',
+  // Only the scaffold: add's module set is planned by code that 0.2.0 rewrote (one module with the scaffold), so
+  // its 0.1.0 base comes from the project's git objects instead (test/unit/upgrade-cli.test.ts).
+  it.each(['express-0.1.0'])(
+    'renders %s exactly as 0.1.0 wrote it, matching every id in its record (package.json aside)',
     async (fixture) => {
       const dir = path.join(FIXTURES, fixture);
       const record = parseRecord(await readFile(path.join(dir, '.create-mcp-oauth.json'), 'utf8'));
@@ -28,11 +30,10 @@ describe('templates/history', () => {
       const rendering = renderRecord(record, templatesOf(await loadTemplates(TEMPLATES_DIR), history!), dir);
       const files = recordedFiles(rendering);
       expect(files.map((file) => file.path).sort()).toEqual(Object.keys(record.files).sort());
-      for (const file of files) {
+      // package.json is built by code, not templates, and is never merged as text (its ranges are raised).
+      for (const file of files.filter((candidate) => candidate.path !== 'package.json')) {
         expect(blobId(file.contents), file.path).toBe(record.files[file.path]);
-        // package.json was then patched by add with the user's own; everything else is ours as written.
-        if (record.kind === 'scaffold' || file.path !== 'package.json')
-          expect(await readFile(path.join(dir, file.path), 'utf8'), file.path).toBe(file.contents);
+        expect(await readFile(path.join(dir, file.path), 'utf8'), file.path).toBe(file.contents);
       }
     },
   );

@@ -208,7 +208,7 @@ describe('planUpgrade over an in-memory project, written into memfs', () => {
     return { fs, read };
   }
 
-  it('lands our change, keeps your edits, reports the moved file, and a second run changes nothing', async () => {
+  it('lands our change, keeps your edits, moves a file (keeping the old one), and a second run changes nothing', async () => {
     const { fs, read } = await project({
       ...v1,
       'src/auth/verify.ts': yours,
@@ -225,8 +225,8 @@ describe('planUpgrade over an in-memory project, written into memfs', () => {
     });
     expect(Object.fromEntries(plan.decisions.map((decision) => [decision.path, decision.kind]))).toEqual({
       'src/auth/verify.ts': 'merge',
-      'src/new/place.ts': 'add',
-      'src/old.ts': 'removed',
+      'src/new/place.ts': 'moved',
+      'src/old.ts': 'moved-away',
       'src/tools/a.ts': 'keep',
     });
     expect(plan.changes.map((change) => change.path)).toEqual([
@@ -241,6 +241,7 @@ describe('planUpgrade over an in-memory project, written into memfs', () => {
     expect(after.get('src/auth/verify.ts')).toBe(yours.replace('line 11\n', 'line 11, improved by the generator\n'));
     expect(after.get('src/tools/a.ts')).toBe('export const a = 2; // mine\n');
     expect(after.get('src/old.ts')).toBe('old\n');
+    expect(after.get('src/new/place.ts')).toBe('old\n');
     expect(after.get('package.json')).toBe('{ "dependencies": { "jose": "^6.1.0" } }\n');
     const newRecord = parseRecord(after.get(RECORD_FILE)!);
     // The record names the rendering, not the merged text: the base of the next upgrade.
@@ -256,6 +257,38 @@ describe('planUpgrade over an in-memory project, written into memfs', () => {
       version: '0.2.0',
     });
     expect(again.changes).toEqual([]);
+  });
+
+  it('carries your edits of a file this version moved to its new path, merged with our change', async () => {
+    const { read } = await project({ ...v1, 'src/auth/verify.ts': yours, 'package.json': '{}\n' });
+    const moved = { 'src/tools/a.ts': v1['src/tools/a.ts'], 'src/oauth/verify.ts': ours, 'src/new/place.ts': 'old\n' };
+    const plan = planUpgrade({
+      record,
+      next: rendering(moved),
+      base: rendering(v1),
+      current: await read(),
+      version: '0.2.0',
+    });
+    expect(plan.decisions.find((decision) => decision.path === 'src/oauth/verify.ts')).toMatchObject({
+      kind: 'moved',
+      from: 'src/auth/verify.ts',
+      carried: true,
+      after: yours.replace('line 11\n', 'line 11, improved by the generator\n'),
+    });
+    expect(plan.decisions.find((decision) => decision.path === 'src/auth/verify.ts')).toMatchObject({
+      kind: 'moved-away',
+      to: 'src/oauth/verify.ts',
+    });
+    // Unrelated files are not taken for moves: under half their lines in common.
+    expect(
+      planUpgrade({
+        record,
+        next: rendering({ ...moved, 'src/unrelated.ts': 'something\nelse\nentirely\n' }),
+        base: rendering(v1),
+        current: await read(),
+        version: '0.2.0',
+      }).decisions.find((decision) => decision.path === 'src/unrelated.ts'),
+    ).toMatchObject({ kind: 'add' });
   });
 
   it('writes nothing at all when a file changed after the plan was made', async () => {
