@@ -91,13 +91,25 @@ function precompiledTemplates() {
         const Handlebars = createRequire(import.meta.url)('handlebars/dist/cjs/handlebars.js');
         const options = JSON.parse(await readFile(path.join(root, 'src', 'plan', 'compile-options.json'), 'utf8'));
         const entries = [];
+        const sources = [];
         const names = (await readdir(templatesDir, { recursive: true })).map((name) => name.split(path.sep).join('/'));
         for (const name of names.filter((candidate) => candidate.endsWith('.hbs')).sort()) {
-          const source = await readFile(path.join(templatesDir, name), 'utf8');
+          if (!name.startsWith('history/')) sources.push([name, await readFile(path.join(templatesDir, name), 'utf8')]);
+        }
+        // Earlier versions' templates (templates/history/<version>.json), which `upgrade` renders too.
+        for (const name of names.filter((candidate) => /^history\/[^/]+\.json$/.test(candidate)).sort()) {
+          const history = JSON.parse(await readFile(path.join(templatesDir, name), 'utf8'));
+          for (const [templateName, source] of Object.entries(history.templates)) {
+            if (templateName.endsWith('.hbs') && typeof source === 'string') sources.push([templateName, source]);
+          }
+        }
+        const seen = new Set();
+        for (const [name, source] of sources) {
           const digest = createHash('sha256').update(source).digest('hex');
-          entries.push(
-            `[${JSON.stringify(name)}, [${JSON.stringify(digest)}, ${Handlebars.precompile(source, options)}]]`,
-          );
+          const key = `${name}\0${digest}`;
+          if (seen.has(key)) continue;
+          seen.add(key);
+          entries.push(`[${JSON.stringify(key)}, ${Handlebars.precompile(source, options)}]`);
         }
         const contents = `
 import { createHash } from 'node:crypto';
@@ -105,14 +117,12 @@ const PRECOMPILED = new Map([
 ${entries.join(',\n')}
 ]);
 export function templateSpec(templateName, source) {
-  const entry = PRECOMPILED.get(templateName);
-  if (entry === undefined) {
-    throw new Error('it was not precompiled into this build of create-mcp-oauth; run \`npm run build\`');
-  }
-  if (createHash('sha256').update(source).digest('hex') !== entry[0]) {
+  const spec = PRECOMPILED.get(templateName + '\\0' + createHash('sha256').update(source).digest('hex'));
+  if (spec !== undefined) return spec;
+  if ([...PRECOMPILED.keys()].some((key) => key.startsWith(templateName + '\\0'))) {
     throw new Error('it changed after this build of create-mcp-oauth was made; run \`npm run build\`');
   }
-  return entry[1];
+  throw new Error('it was not precompiled into this build of create-mcp-oauth; run \`npm run build\`');
 }
 `;
         return { contents, loader: 'js', resolveDir: path.dirname(specsModule) };

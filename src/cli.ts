@@ -39,6 +39,11 @@ const SUBCOMMANDS: LazySubcommand[] = [
     load: () => import('./add/command.js'),
   },
   {
+    usage: 'upgrade [dir]',
+    description: 'bring a project made by an earlier version up to date, keeping your edits',
+    load: () => import('./upgrade/command.js'),
+  },
+  {
     usage: 'doctor <url>',
     description: "check a running server's OAuth setup",
     load: () => import('./doctor/command.js'),

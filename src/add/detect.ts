@@ -32,6 +32,8 @@ export interface ProjectSnapshot {
   lockfiles: readonly string[];
   /** `.env.example`, when there is one. */
   envExample?: string;
+  /** The record of an earlier run (`.create-mcp-oauth.json`), when there is one. */
+  record?: string;
 }
 
 export type { SdkLine } from '../plan/auth-module.js';
@@ -235,7 +237,7 @@ function majorOf(range: string): { major?: number } {
   return match ? { major: Number(match[1]) } : {};
 }
 
-function packageManagerOf(
+export function packageManagerOf(
   lockfiles: readonly string[],
   manifest: PackageManifest,
 ): { packageManager?: { name: PackageManager; from: string } } {

@@ -4,7 +4,8 @@
  * the steps left to do by hand. Pure; nothing here touches the disk.
  */
 import path from 'node:path';
-import type { ProjectConfig } from '../core/types.js';
+import type { Framework, ProjectConfig } from '../core/types.js';
+import { addAnswers, RECORD_FILE, recordFile } from '../plan/record.js';
 import { n, parseModule, stringValue, walk } from './ast.js';
 import {
   addedFiles,
@@ -205,7 +206,10 @@ export function planAdd(input: {
   }
 
   // 4. Dependencies the modules import, without touching versions the project already has.
-  const dependencies = missingDependencies(facts.manifest as Record<string, unknown>, wantedDependencies(facts));
+  const dependencies = missingDependencies(
+    facts.manifest as Record<string, unknown>,
+    moduleDependencies(facts.framework.name, facts.language === 'ts'),
+  );
   if (dependencies.length > 0) contents.set('package.json', addDependencies(snapshot.packageJson, dependencies));
 
   // 5. .env.example: the variables the guard reads.
@@ -215,14 +219,39 @@ export function planAdd(input: {
   const originals = new Map<string, string | undefined>(
     [...contents.keys()].map((file) => [file, originalOf(file, snapshot)]),
   );
-  const changes = [...contents.entries()]
+  const changes: FileChange[] = [...contents.entries()]
     .filter(([file, text]) => originals.get(file) !== text)
     .map(([file, text]) => ({
       path: file,
       ...(originals.get(file) === undefined ? {} : { before: originals.get(file) }),
       after: text,
-    }))
-    .sort((a, b) => a.path.localeCompare(b.path));
+    }));
+  // 6. The record of what was generated, for `upgrade`: written with a change, never on its own.
+  if (changes.length > 0) {
+    const record = recordFile(
+      {
+        kind: 'add',
+        answers: addAnswers({
+          framework: facts.framework.name,
+          sdk: facts.sdk,
+          extension: flavor.extension,
+          syntax: flavor.syntax,
+          folder,
+          resourceName: facts.packageName,
+          scopes: config.scopes,
+          tools: config.tools,
+        }),
+      },
+      added,
+    );
+    if (record.contents !== snapshot.record)
+      changes.push({
+        path: RECORD_FILE,
+        ...(snapshot.record === undefined ? {} : { before: snapshot.record }),
+        after: record.contents,
+      });
+  }
+  changes.sort((a, b) => a.path.localeCompare(b.path));
   return { changes, dependencies, envAdded: env?.added ?? [], manual, notes, folder };
 }
 
@@ -247,10 +276,10 @@ function folderFor(entryFile: string | undefined): string {
   return dir === '.' ? 'mcp-oauth' : `${dir}/mcp-oauth`;
 }
 
-function wantedDependencies(facts: ProjectFacts): DependencyToAdd[] {
+/** What the auth modules import, for a project on `framework`, in TypeScript or not (`upgrade` raises these too). */
+export function moduleDependencies(framework: Framework, typescript: boolean): DependencyToAdd[] {
   const wanted: DependencyToAdd[] = [{ name: 'jose', range: DEPENDENCY_RANGES.jose, dev: false }];
-  const typescript = facts.language === 'ts';
-  if (facts.framework.name === 'express') {
+  if (framework === 'express') {
     wanted.push({ name: 'cors', range: DEPENDENCY_RANGES.cors, dev: false });
     if (typescript) wanted.push({ name: '@types/cors', range: DEPENDENCY_RANGES['@types/cors'], dev: true });
   }

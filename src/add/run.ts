@@ -2,25 +2,25 @@
  * The `add` flow: read the project → detect → (git check) → resolve inputs → plan → diff → confirm →
  * write everything or nothing → install → what is left to do. Returns the exit code.
  */
-import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ENV } from '../core/env.js';
 import { formatCommand, installCommand } from '../core/package-manager.js';
 import { shellQuote } from '../ui/shell-quote.js';
 import { loadTemplates } from '../plan/index.js';
+import { templatesDir } from '../plan/templates-dir.js';
 import { CancelledError, CliError, EXIT_CANCELLED, EXIT_OK } from '../core/errors.js';
 import type { CliIo } from '../core/io.js';
 import { createPlainUi } from '../ui/plain-ui.js';
-import { colorsFor, whyNotInteractive, type Colors } from '../ui/terminal.js';
+import { colorDiff, confirmChange } from '../ui/review.js';
+import { colorsFor, whyNotInteractive } from '../ui/terminal.js';
 import type { Ui } from '../ui/ui.js';
-import { writePatch } from '../write/patch-project.js';
+import { writePatchInterruptibly } from '../write/patch-project.js';
 import { WriteAbortedError, WriteError } from '../write/write-project.js';
 import type { AddFlags } from '../args/add-options.js';
 import { DetectionError, detectProject, type ProjectFacts, type ProjectSnapshot } from './detect.js';
 import { unifiedDiff } from './diff.js';
-import { gitState } from './git-check.js';
+import { refuseDirtyTree } from './git-check.js';
 import { importExtension } from './added-files.js';
 import { manualEntrySnippet } from './patch-entry.js';
 import { EntryRefusal, outputFlavor, planAdd, type AddPlan } from './plan.js';
@@ -43,7 +43,7 @@ export async function runAdd(flags: AddFlags, io: CliIo): Promise<number> {
     if (facts.entry.kind !== 'found' && !filesOnly) filesOnly = await offerFilesOnly(facts, given.mcpPath, ui);
 
     // Before any question: there is no point asking when the answer would be a refusal.
-    if (!flags.dryRun && flags.gitCheck) await checkGit(dir, ui);
+    if (!flags.dryRun && flags.gitCheck) await refuseDirtyTree(dir, 'add', ui);
 
     const resolved = await resolveAdd({
       flags,
@@ -77,20 +77,14 @@ export async function runAdd(flags: AddFlags, io: CliIo): Promise<number> {
       ui.outro('Dry run: nothing was written.');
       return EXIT_OK;
     }
-    if (!flags.yes) {
-      if (!ui.prompter)
-        throw new CliError(
-          `not writing without confirmation: review the diff above, then run ` +
-            `again with --yes to apply it (can't prompt: ${nonInteractiveReason})`,
-        );
-      const apply = await ui.prompter.confirm({
-        message: `Apply these changes to ${plan.changes.length} files?`,
-        initialValue: true,
-      });
-      if (!apply) {
-        ui.outro('Nothing was written.');
-        return EXIT_OK;
-      }
+    const apply = await confirmChange(ui, {
+      yes: flags.yes,
+      message: `Apply these changes to ${plan.changes.length} files?`,
+      nonInteractiveReason,
+    });
+    if (!apply) {
+      ui.outro('Nothing was written.');
+      return EXIT_OK;
     }
 
     await writeInterruptibly(dir, plan);
@@ -109,15 +103,6 @@ export async function runAdd(flags: AddFlags, io: CliIo): Promise<number> {
     }
     throw error;
   }
-}
-
-/** Templates ship next to dist/ (the bundle) or two levels up from this file (running from source). */
-function templatesDir(): string {
-  for (const relative of ['../templates/', '../../templates/']) {
-    const dir = fileURLToPath(new URL(relative, import.meta.url));
-    if (existsSync(path.join(dir, 'mcp-oauth'))) return dir;
-  }
-  throw new Error('templates/mcp-oauth not found next to the CLI');
 }
 
 async function readSnapshot(dir: string): Promise<ProjectSnapshot> {
@@ -156,19 +141,6 @@ function detect(
     if (error instanceof DetectionError) throw new CliError(error.message);
     throw error;
   }
-}
-
-async function checkGit(dir: string, ui: Ui): Promise<void> {
-  const state = await gitState(dir);
-  if (state.kind === 'dirty') {
-    const shown =
-      state.files.slice(0, 5).join(', ') + (state.files.length > 5 ? ` and ${state.files.length - 5} more` : '');
-    throw new CliError(
-      `the git work tree has uncommitted changes (${shown}). add edits files in place: commit or ` +
-        `stash first, so git shows exactly what it changed and can undo it, or pass --no-git-check`,
-    );
-  }
-  if (state.kind === 'unavailable') ui.warn(`${state.reason}: git cannot undo this change, so keep the diff below`);
 }
 
 function planOrRefuse(
@@ -367,34 +339,12 @@ function nextSteps(
   return steps;
 }
 
-function colorDiff(diff: string, colors: Colors): string {
-  return diff
-    .split('\n')
-    .map((line) => colorDiffLine(line, colors))
-    .join('\n');
-}
-
-function colorDiffLine(line: string, colors: Colors): string {
-  if (line.startsWith('+++') || line.startsWith('---')) return colors.bold(line);
-  if (line.startsWith('+')) return colors.green(line);
-  if (line.startsWith('-')) return colors.red(line);
-  if (line.startsWith('@@')) return colors.cyan(line);
-  return line;
-}
-
 async function writeInterruptibly(dir: string, plan: AddPlan): Promise<void> {
-  const controller = new AbortController();
-  const abort = () => controller.abort();
-  process.on('SIGINT', abort);
-  process.on('SIGTERM', abort);
   try {
-    await writePatch({ fs, targetDir: dir, changes: plan.changes, signal: controller.signal });
+    await writePatchInterruptibly({ fs, targetDir: dir, changes: plan.changes });
   } catch (error) {
     if (error instanceof WriteError) throw new CliError(error.message);
     throw error;
-  } finally {
-    process.off('SIGINT', abort);
-    process.off('SIGTERM', abort);
   }
 }
 

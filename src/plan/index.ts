@@ -14,6 +14,7 @@ import type { PackageManager, Plan, PlannedFile, ProjectConfig } from '../core/t
 import { authModuleFiles } from './auth-module.js';
 import { templateContext, type TemplateContext } from './context.js';
 import { packageJson } from './package-json.js';
+import { recordFile, scaffoldAnswers } from './record.js';
 import { renderTemplate } from './render.js';
 
 /** Template files keyed by their path relative to the templates directory (posix separators). */
@@ -39,6 +40,8 @@ const OPTIONAL_FILES: Record<string, (context: TemplateContext) => boolean> = {
 export async function loadTemplates(templatesDir: string): Promise<TemplateSource> {
   const paths = (await readdir(templatesDir, { recursive: true, withFileTypes: true }))
     .filter((entry) => entry.isFile())
+    // Earlier versions' templates are read by `upgrade` alone (src/upgrade/template-history.ts).
+    .filter((entry) => !isHistory(relative(templatesDir, entry.parentPath)))
     .map((entry) => join(entry.parentPath, entry.name));
   // All reads in flight at once: one after the other, ~60 small files cost a scaffold several milliseconds.
   const sources = await Promise.all(paths.map((path) => readFile(path, 'utf8')));
@@ -82,7 +85,18 @@ export function planProject(config: ProjectConfig, templates: TemplateSource, op
   }
 
   files.set('package.json', { path: 'package.json', contents: packageJson(context) });
+  // What was generated, from which answers: `upgrade` reads it (src/plan/record.ts).
+  const record = recordFile({ kind: 'scaffold', answers: scaffoldAnswers(config, context.packageManager) }, [
+    ...files.values(),
+  ]);
+  files.set(record.path, record);
   return { files: [...files.values()].sort((a, b) => a.path.localeCompare(b.path)) };
+}
+
+/** templates/history/ holds the templates of earlier versions: never part of a new project. */
+export const HISTORY_DIR = 'history';
+function isHistory(relativeDir: string): boolean {
+  return relativeDir.split(sep)[0] === HISTORY_DIR;
 }
 
 /** Where a template lands in the project, or undefined for partials. */

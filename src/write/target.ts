@@ -17,12 +17,8 @@ export const HARMLESS_ENTRIES: ReadonlySet<string> = new Set([
   '.vscode',
 ]);
 
-/**
- * Planned files that belong to the user once they exist: written only when absent, never overwritten,
- * even with --force. `.env` holds the user's secrets and real settings; `.env.example` documents
- * what a newer template expects.
- */
-export const USER_OWNED_FILES: ReadonlySet<string> = new Set(['.env']);
+/** Planned files the writer never overwrites (`.env`): defined with the plan, which also keeps them out of its record. */
+export { USER_OWNED_FILES } from '../core/user-owned.js';
 
 /** Look at the target directory without changing anything. */
 export async function inspectTarget(fs: WriterFs, targetDir: string): Promise<TargetState> {

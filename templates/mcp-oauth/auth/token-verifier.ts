@@ -38,7 +38,11 @@ export class TokenRejectedError extends OAuthError {
 export interface ScalekitVerifierOptions {
   /** Where the signing keys come from: `createRemoteJWKSet(<env>/keys)` in production. */
   keys: JWTVerifyGetKey;
-  /** Accepted `iss` values (both Scalekit forms). */
+  /**
+   * Accepted `iss` values. Scalekit signs with `<environment URL>` (older tokens) and with
+   * `<environment URL>/resources/<resource id>` (since its 2026 migration), both valid at once: a server
+   * that accepts only one form refuses every token of the other.
+   */
   issuers: string[];
   /** The Scalekit resource id: always in `aud` of tokens minted for this server. */
   resourceId: string;
