@@ -4,7 +4,7 @@
  * the steps left to do by hand. Pure; nothing here touches the disk.
  */
 import path from 'node:path';
-import type { ProjectConfig } from '../config/types.js';
+import type { ProjectConfig } from '../core/types.js';
 import { n, parseModule, stringValue, walk } from './ast.js';
 import {
   addedFiles,
@@ -238,7 +238,7 @@ function wantedDependencies(facts: ProjectFacts): DependencyToAdd[] {
   return wanted;
 }
 
-/** `src/tools/notes.ts` → `src/mcp-oauth/mcp/tool-scopes.js` gives `../mcp-oauth/mcp/tool-scopes.js`. */
+/** `src/tools/notes.ts` → `src/mcp-oauth/tool-scopes.js` gives `../mcp-oauth/tool-scopes.js`. */
 export function relativeImport(fromFile: string, toFile: string): string {
   const relative = path.posix.relative(path.posix.dirname(fromFile), toFile);
   return relative.startsWith('.') ? relative : `./${relative}`;

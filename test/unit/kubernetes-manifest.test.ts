@@ -8,7 +8,7 @@ import { ConfigMap, Service } from 'kubernetes-models/v1';
 import { Deployment } from 'kubernetes-models/apps/v1';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import type { Framework, Plan } from '../../src/config/types.js';
+import type { Framework, Plan } from '../../src/core/types.js';
 import { loadTemplates, planProject, type TemplateSource } from '../../src/plan/index.js';
 import { projectConfig } from '../support/project-config.js';
 

@@ -3,7 +3,7 @@
  * organization), why it was allowed or denied, and how long it took; never the token, never the arguments.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SCOPES, TOOL_SCOPES } from '../src/mcp/tool-scopes.js';
+import { SCOPES, TOOL_SCOPES } from '../src/mcp-oauth/tool-scopes.js';
 import { callTool, captureLogs, mcpPost, rpcResult, startTestServer, type TestServer } from './support/test-server.js';
 
 let server: TestServer;

@@ -9,7 +9,7 @@
  * the input schema) are answered as JSON-RPC errors and never reach a tool, so they are not audited here.
  */
 import type { AuthInfo, McpServer, ScopeChallengeHandler, ServerContext } from '@modelcontextprotocol/server';
-import type { LogFields, Logger } from '../log.js';
+import type { LogFields, Logger } from '../mcp-oauth/log.js';
 
 type ToolHandler = (...params: unknown[]) => unknown;
 type RegisterTool = (name: string, config: { scopeChallenge?: ScopeChallengeHandler }, handler: ToolHandler) => unknown;
