@@ -46,7 +46,8 @@ const result = await build({
 for (const file of result.outputFiles) {
   if (file.text.includes('Dynamic require of')) {
     throw new Error(
-      `${path.relative(root, file.path)} contains a require() esbuild could not resolve; map it in builtinRequiresWithoutCreateRequire`,
+      `${path.relative(root, file.path)} contains a require() esbuild ` +
+        `could not resolve; map it in builtinRequiresWithoutCreateRequire`,
     );
   }
 }
@@ -71,7 +72,8 @@ await rename(temporaryMeta, metafilePath);
 /**
  * Replace src/plan/template-specs.ts (which compiles templates at run time, for tests and `tsx`) with a
  * module holding every `.hbs` file under templates/ precompiled now, with the options that module uses.
- * A scaffold then compiles nothing (compiling was about half its cost beyond Node's start-up) and the bundle carries only the
+ * A scaffold then compiles nothing (compiling was about half its cost beyond Node's start-up) and the bundle carries
+ * only the
  * Handlebars runtime, not its parser and compiler.
  *
  * templates/ remains the source of truth and still ships: the CLI reads it at run time, and the built
@@ -104,7 +106,9 @@ ${entries.join(',\n')}
 ]);
 export function templateSpec(templateName, source) {
   const entry = PRECOMPILED.get(templateName);
-  if (entry === undefined) throw new Error('it was not precompiled into this build of create-mcp-oauth; run \`npm run build\`');
+  if (entry === undefined) {
+    throw new Error('it was not precompiled into this build of create-mcp-oauth; run \`npm run build\`');
+  }
   if (createHash('sha256').update(source).digest('hex') !== entry[0]) {
     throw new Error('it changed after this build of create-mcp-oauth was made; run \`npm run build\`');
   }
@@ -144,7 +148,9 @@ function builtinRequiresWithoutCreateRequire() {
         loader: 'js',
       }));
       pluginBuild.onLoad({ filter: /.*/, namespace: 'builtin-require-lazy' }, (args) => ({
-        contents: `let real; module.exports = new Proxy({}, { get: (_, key) => (real ??= process.getBuiltinModule(${JSON.stringify(args.path)}))[key] });`,
+        contents:
+          `let real; module.exports = new Proxy({}, { get: (_, key) => (real ` +
+          `??= process.getBuiltinModule(${JSON.stringify(args.path)}))[key] });`,
         loader: 'js',
       }));
     },
@@ -162,7 +168,9 @@ function withoutEsprima() {
     setup(pluginBuild) {
       pluginBuild.onResolve({ filter: /^esprima$/ }, () => ({ path: 'esprima', namespace: 'esprima-stub' }));
       pluginBuild.onLoad({ filter: /.*/, namespace: 'esprima-stub' }, () => ({
-        contents: `const unavailable = () => { throw new Error('esprima is not bundled: pass recast a parser that returns tokens (see src/add/ast.ts)'); };
+        contents:
+          `const unavailable = () => { throw new Error('esprima is not bundled: pass recast a parser that ` +
+          `returns tokens (see src/add/ast.ts)'); };
 module.exports = { parse: unavailable, tokenize: unavailable };`,
         loader: 'js',
       }));

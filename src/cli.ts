@@ -271,7 +271,8 @@ function reportWrite(written: WriteProjectResult, targetDir: string, ui: Ui): vo
  */
 async function install({ config, run }: ResolvedScaffold, ui: Ui): Promise<boolean> {
   const command = formatCommand(installCommand(run.packageManager));
-  const kept = `the project was kept in ${config.targetDir}. To finish: cd ${shellQuote(config.targetDir)} && ${command}`;
+  const kept =
+    `the project was kept in ${config.targetDir}. To ` + `finish: cd ${shellQuote(config.targetDir)} && ${command}`;
   const progress = ui.progress(`Installing dependencies (${command})`);
   const { installDependencies } = await import('./install/install.js');
   let interrupted = false;
@@ -295,7 +296,8 @@ async function install({ config, run }: ResolvedScaffold, ui: Ui): Promise<boole
   }
   progress.fail('Installing dependencies failed');
   throw new CliError(
-    `${outcome.reason}\nThe project was kept in ${config.targetDir}. To retry: cd ${shellQuote(config.targetDir)} && ${outcome.retry}`,
+    `${outcome.reason}\nThe project was kept in ${config.targetDir}. ` +
+      `To retry: cd ${shellQuote(config.targetDir)} && ${outcome.retry}`,
   );
 }
 

@@ -134,14 +134,11 @@ export function detectProject(snapshot: ProjectSnapshot, options: DetectOptions 
 
   const entryFile = entry.kind === 'found' || entry.kind === 'not-found' ? entry.file : undefined;
   const entryAst = entryFile ? parsed.get(entryFile) : undefined;
-  const language = entryFile ? (isTypeScriptPath(entryFile) ? 'ts' : 'js') : 'typescript' in dependencies ? 'ts' : 'js';
-  const moduleSystem = entryAst
-    ? usesModuleSyntax(entryAst)
-      ? 'esm'
-      : 'cjs'
-    : manifest.type === 'module'
-      ? 'esm'
-      : 'cjs';
+  // The entry file says it best; without one, the manifest (a typescript dependency, "type": "module").
+  const typeScript = entryFile ? isTypeScriptPath(entryFile) : 'typescript' in dependencies;
+  const language = typeScript ? 'ts' : 'js';
+  const esm = entryAst ? usesModuleSyntax(entryAst) : manifest.type === 'module';
+  const moduleSystem = esm ? 'esm' : 'cjs';
 
   const tools: RegisteredTool[] = [];
   const unreadableTools: UnreadableTool[] = [];
@@ -198,16 +195,19 @@ function detectSdk(dependencies: Record<string, string>, parsed: Map<string, Fil
   let importsV2 = 0;
   for (const ast of parsed.values()) {
     walk(ast, (node) => {
-      const source = n.ImportDeclaration.check(node)
-        ? stringValue(node.source)
-        : isRequire(node)
-          ? stringValue(node.arguments[0])
-          : undefined;
+      const source = importedSource(node);
       if (source?.startsWith('@modelcontextprotocol/sdk')) importsV1 += 1;
       if (source === '@modelcontextprotocol/server') importsV2 += 1;
     });
   }
   return importsV1 > importsV2 ? 'v1' : 'v2';
+}
+
+/** The module an `import … from '<here>'` or `require('<here>')` names. */
+function importedSource(node: unknown): string | undefined {
+  if (n.ImportDeclaration.check(node)) return stringValue(node.source);
+  if (isRequire(node)) return stringValue(node.arguments[0]);
+  return undefined;
 }
 
 function isRequire(node: unknown): node is { arguments: unknown[] } {
@@ -312,9 +312,11 @@ function detectEntry(inputs: EntryInputs): EntryDetection {
     kind: 'not-found',
     ...(guess ? { file: guess } : {}),
     reason: guess
-      ? `${guess} ${createsApp(inputs, guess) ? `creates the ${frameworkLabel(inputs.framework)} app, but ` : ''}does not mount ${what} in a way I recognise ` +
+      ? `${guess} ${createsApp(inputs, guess) ? `creates the ${frameworkLabel(inputs.framework)} app, but ` : ''}` +
+        `does not mount ${what} in a way I recognise ` +
         `(a statement like app.post('/mcp', handler) with a literal path, whose handler calls transport.handleRequest)`
-      : `no source file mounts ${what} in a way I recognise (a statement like app.post('/mcp', handler) with a literal path)`,
+      : `no source file mounts ${what} in a way I recognise (a ` +
+        `statement like app.post('/mcp', handler) with a literal path)`,
   };
 }
 
@@ -324,7 +326,9 @@ function pickRoute(file: string, candidates: McpRouteStatement[], wantedPath: st
     return {
       kind: 'not-found',
       file,
-      reason: `${file} does not mount ${what} in a way I recognise (a statement like app.post('/mcp', handler) with a literal path)`,
+      reason:
+        `${file} does not mount ${what} in a way I recognise (a ` +
+        `statement like app.post('/mcp', handler) with a literal path)`,
     };
   }
   const paths = [...new Set(candidates.map((route) => route.path))];
@@ -376,22 +380,21 @@ function likelyEntry(inputs: EntryInputs): string | undefined {
   return creating[0];
 }
 
+/** The expression that may hold a literal port: `listen(<here>)`, `port: <here>`, `process.env.PORT ?? <here>`. */
+function portCandidate(node: unknown): unknown {
+  if (isCall(node) && memberPropertyName(node.callee) === 'listen') return node.arguments[0];
+  const isProperty = n.ObjectProperty.check(node) || n.Property.check(node);
+  if (isProperty && n.Identifier.check(node.key) && node.key.name === 'port') return node.value;
+  if (n.LogicalExpression.check(node) && memberPropertyName(node.left) === 'PORT') return node.right;
+  return undefined;
+}
+
 /** `listen(3000)`, `port: 3000`, `process.env.PORT ?? 3000`: the first literal port in the entry file. */
 function portOf(ast: File): { port?: number } {
   let port: number | undefined;
   walk(ast, (node) => {
     if (port !== undefined) return false;
-    const candidate =
-      isCall(node) && memberPropertyName(node.callee) === 'listen'
-        ? node.arguments[0]
-        : (n.ObjectProperty.check(node) || n.Property.check(node)) &&
-            n.Identifier.check(node.key) &&
-            node.key.name === 'port'
-          ? node.value
-          : n.LogicalExpression.check(node) && memberPropertyName(node.left) === 'PORT'
-            ? node.right
-            : undefined;
-    const value = literalPort(candidate);
+    const value = literalPort(portCandidate(node));
     if (value !== undefined) port = value;
     return undefined;
   });

@@ -66,11 +66,8 @@ export function addEnvVariables(
     '# in production, set these as real environment variables.',
     ...missing.flatMap((variable) => [`# ${variable.comment}`, `${variable.name}=${envValue(variable.value)}`]),
   ].join(newline);
-  const before =
-    existing === undefined || existing === ''
-      ? ''
-      : existing.endsWith('\n')
-        ? `${existing}${newline}`
-        : `${existing}${newline}${newline}`;
+  // One blank line between the existing text and the block.
+  let before = '';
+  if (existing) before = existing.endsWith('\n') ? `${existing}${newline}` : `${existing}${newline}${newline}`;
   return { text: `${before}${block}${newline}`, added: missing.map((variable) => variable.name) };
 }

@@ -83,6 +83,8 @@ export function planAdd(input: {
   facts: ProjectFacts;
   config: AddConfig;
   templates: TemplateSource;
+  /** Leave the project's own code alone: the module, dependencies and .env.example only (see `pasteSteps`). */
+  filesOnly?: boolean;
 }): AddPlan {
   const { snapshot, facts, config } = input;
   const entry = facts.entry;
@@ -90,7 +92,8 @@ export function planAdd(input: {
   const folder = entry.kind === 'found' || entry.kind === 'not-found' ? folderFor(entry.file) : 'mcp-oauth';
   const adapterSpecifier = `./mcp-oauth/${facts.framework.name}${importExtension(flavor.extension)}`;
   const esm = flavor.syntax !== 'cjs';
-  if (entry.kind !== 'found') {
+  const filesOnly = input.filesOnly === true;
+  if (entry.kind !== 'found' && !filesOnly) {
     const message = entry.kind === 'ambiguous' ? `${entry.reason}: ${entry.fix}` : entry.reason;
     throw new EntryRefusal(
       message,
@@ -129,34 +132,52 @@ export function planAdd(input: {
         for (const tool of unmapped) {
           manual.push({
             file: file.path,
-            reason: `${tool.name} (${tool.file}:${tool.line}) is not in TOOL_SCOPES yet; add it with the scopes it needs`,
+            reason:
+              `${tool.name} (${tool.file}:${tool.line}) is not ` +
+              `in TOOL_SCOPES yet; add it with the scopes it needs`,
             snippet: `${tool.name}: [],`,
           });
         }
       } else {
         notes.push(
-          `kept your ${file.path}: it differs from what add would write (delete it and run add again to get the current version)`,
+          `kept your ${file.path}: it differs from what add would write ` +
+            `(delete it and run add again to get the current version)`,
         );
       }
     }
   }
 
   // 2. The entry file: import the adapter, register the guard before the MCP route.
-  const patched = patchEntry({
-    file: entry.file,
-    source: current(entry.file)!,
-    framework: facts.framework.name,
-    sdk: facts.sdk,
-    mcpPath: entry.route.path,
-    adapterSpecifier,
-    esm,
-  });
-  if (!patched.ok) throw new EntryRefusal(patched.reason, entry.file, patched.snippet);
-  contents.set(entry.file, patched.text);
-  notes.push(...patched.notes);
+  if (entry.kind === 'found' && !filesOnly) {
+    const patched = patchEntry({
+      file: entry.file,
+      source: current(entry.file)!,
+      framework: facts.framework.name,
+      sdk: facts.sdk,
+      mcpPath: entry.route.path,
+      adapterSpecifier,
+      esm,
+    });
+    if (!patched.ok) throw new EntryRefusal(patched.reason, entry.file, patched.snippet);
+    contents.set(entry.file, patched.text);
+    notes.push(...patched.notes);
+  }
 
   // 3. v2: each tool's scope check where it is registered. (v1 checks tool scopes in the guard instead.)
-  if (facts.sdk === 'v2') {
+  if (facts.sdk === 'v2' && filesOnly) {
+    const toolScopesFile = `${folder}/${TOOL_SCOPES_MODULE}${importExtension(flavor.extension)}`;
+    for (const tool of facts.tools) {
+      const specifier = relativeImport(tool.file, toolScopesFile);
+      manual.push({
+        file: tool.file,
+        line: tool.line,
+        reason: `${tool.name}: add its scope check to the registration's config, so the SDK answers 403 before it runs`,
+        snippet:
+          `${scopeChallengeImport(specifier, !isCommonJsFile(tool.file, facts))}\n…\n` +
+          `scopeChallenge: scopeChallengeFor(${JSON.stringify(tool.name)}),`,
+      });
+    }
+  } else if (facts.sdk === 'v2') {
     const toolScopesFile = `${folder}/${TOOL_SCOPES_MODULE}${importExtension(flavor.extension)}`;
     for (const file of [...new Set(facts.tools.map((tool) => tool.file))].sort()) {
       const specifier = relativeImport(file, toolScopesFile);
@@ -178,7 +199,8 @@ export function planAdd(input: {
   }
   for (const tool of facts.unreadableTools) {
     notes.push(
-      `${tool.file}:${tool.line} registers a tool whose name is not a literal: map it in ${folder}/${TOOL_SCOPES_MODULE}${flavor.extension} yourself`,
+      `${tool.file}:${tool.line} registers a tool whose name is not a literal: ` +
+        `map it in ${folder}/${TOOL_SCOPES_MODULE}${flavor.extension} yourself`,
     );
   }
 
@@ -212,14 +234,12 @@ function originalOf(file: string, snapshot: ProjectSnapshot): string | undefined
 
 export function outputFlavor(facts: ProjectFacts): OutputFlavor {
   const entryFile = facts.entry.kind === 'found' || facts.entry.kind === 'not-found' ? facts.entry.file : undefined;
-  const extension = entryFile
-    ? path.posix.extname(entryFile).replace('.tsx', '.ts').replace('.jsx', '.js')
-    : facts.language === 'ts'
-      ? '.ts'
-      : '.js';
+  const fallback = facts.language === 'ts' ? '.ts' : '.js';
+  const extension = entryFile ? path.posix.extname(entryFile).replace('.tsx', '.ts').replace('.jsx', '.js') : fallback;
   if (facts.language === 'ts') return { extension, syntax: 'ts' };
-  const syntax = extension === '.mjs' ? 'esm' : extension === '.cjs' ? 'cjs' : facts.moduleSystem;
-  return { extension, syntax };
+  // .mjs and .cjs say their module system whatever package.json says.
+  const byExtension: Record<string, 'esm' | 'cjs'> = { '.mjs': 'esm', '.cjs': 'cjs' };
+  return { extension, syntax: byExtension[extension] ?? facts.moduleSystem };
 }
 
 function folderFor(entryFile: string | undefined): string {

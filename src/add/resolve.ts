@@ -90,7 +90,8 @@ export async function resolveAdd(context: ResolveAddContext): Promise<ResolvedAd
     const missing = REQUIRED_WITHOUT_PROMPT.filter(({ key }) => flags[key] === undefined);
     if (missing.length > 0) {
       throw new CliError(
-        `${missing.map(({ flag, fix }) => `missing ${flag}: ${fix}`).join('\n')}\n(can't prompt: ${context.nonInteractiveReason ?? 'not prompting'})`,
+        `${missing.map(({ flag, fix }) => `missing ${flag}: ${fix}`).join('\n')}\n(can't ` +
+          `prompt: ${context.nonInteractiveReason ?? 'not prompting'})`,
       );
     }
   }
@@ -115,7 +116,8 @@ export async function resolveAdd(context: ResolveAddContext): Promise<ResolvedAd
   notes.push(...reconciled.value.notes);
   if (reconciled.value.tools.every((tool) => tool.scopes.length === 0)) {
     notes.push(
-      'no tool requires a scope: any valid token may call every tool. Map tools to scopes with --tool name=scope (or in the tool-scopes file)',
+      'no tool requires a scope: any valid token may call every tool. Map ' +
+        'tools to scopes with --tool name=scope (or in the tool-scopes file)',
     );
   }
   const registration = given.registration ?? (prompter ? await askRegistration(prompter) : DEFAULT_REGISTRATION);
@@ -141,7 +143,10 @@ export async function resolveAdd(context: ResolveAddContext): Promise<ResolvedAd
   };
 }
 
-/** Every registered tool gets an entry (no scope unless mapped); mapped tools that are not registered are kept, with a note. */
+/**
+ * Every registered tool gets an entry (no scope unless mapped); mapped tools that are not registered are kept, with a
+ * note.
+ */
 export function mergeTools(mapped: ToolSpec[], detected: string[], notes: string[]): ToolSpec[] {
   const names = new Set(mapped.map((tool) => tool.name));
   for (const tool of mapped) {

@@ -22,7 +22,8 @@ export function validateResourceId(input: string): Result<string> {
   if (text === '') return fail('is empty; expected a Scalekit resource id like res_1234567890');
   if (!RESOURCE_ID.test(text)) {
     return fail(
-      `${quoteInput(text)} is not a Scalekit resource id: expected res_ followed by letters and digits, as shown for the MCP server in the Scalekit dashboard`,
+      `${quoteInput(text)} is not a Scalekit resource id: expected res_ followed ` +
+        `by letters and digits, as shown for the MCP server in the Scalekit dashboard`,
     );
   }
   return ok(text);

@@ -204,7 +204,9 @@ export async function askTools(prompter: Prompter, scopes: ScopeSpec[]): Promise
       scopeChoices.length === 0
         ? []
         : await prompter.multiselect({
-            message: `Scopes ${toolName} requires (Space to toggle, Enter to confirm; none: any signed-in user may call it)`,
+            message:
+              `Scopes ${toolName} requires (Space to toggle, Enter ` +
+              `to confirm; none: any signed-in user may call it)`,
             options: scopeChoices,
           });
     tools.push({ name: toolName, scopes: required });

@@ -229,7 +229,9 @@ async function chooseTarget(
       );
     }
     const overwrite = await prompter.confirm({
-      message: `${target.targetDir} is not empty (${describeEntries(state.entries)}). Write into it anyway? Files the generator produces will be overwritten (an existing .env is kept); nothing is deleted.`,
+      message:
+        `${target.targetDir} is not empty (${describeEntries(state.entries)}). Write into it anyway? ` +
+        `Files the generator produces will be overwritten (an existing .env is kept); nothing is deleted.`,
       initialValue: false,
     });
     if (overwrite) return { target, force: true };

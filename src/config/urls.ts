@@ -57,7 +57,8 @@ function parseServiceUrl(input: string, example: string): Result<URL> {
   }
   if (/[^\x21-\x7e]/.test(text)) {
     return fail(
-      `${shown} contains non-ASCII characters; write the host in its ASCII form (${url.host}) and the path in ${PATH_CHARACTERS}`,
+      `${shown} contains non-ASCII characters; write the host in its ` +
+        `ASCII form (${url.host}) and the path in ${PATH_CHARACTERS}`,
     );
   }
   const hostIsValid = url.hostname.startsWith('[') || url.hostname.split('.').every((label) => HOST_LABEL.test(label));

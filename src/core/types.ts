@@ -60,7 +60,10 @@ export interface ProjectConfig {
   scalekitEnvUrl: string;
   /** Scalekit resource id (`res_…`), or `PLACEHOLDER_RESOURCE_ID`. */
   resourceId: string;
-  /** True when the user said they set the Scalekit "Server URL" to `mcpServerUrl`: tokens must then carry it in `aud` too. */
+  /**
+   * True when the user said they set the Scalekit "Server URL" to `mcpServerUrl`: tokens must then carry it in `aud`
+   * too.
+   */
   serverUrlInAudience: boolean;
   scopes: ScopeSpec[];
   tools: ToolSpec[];
@@ -76,7 +79,9 @@ export interface RunOptions {
   dryRun: boolean;
 }
 
-/** Values the generated server refuses to start with, so a `--yes` scaffold is safe but never silently misconfigured. */
+/**
+ * Values the generated server refuses to start with, so a `--yes` scaffold is safe but never silently misconfigured.
+ */
 export const PLACEHOLDER_ENV_URL = 'https://REPLACE-ME.scalekit.com';
 export const PLACEHOLDER_RESOURCE_ID = 'res_REPLACE_ME';
 

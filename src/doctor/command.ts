@@ -107,7 +107,8 @@ export function configure(command: Command, { io, setExitCode }: SubcommandConte
       }
       if (flags.clientSecret !== undefined) {
         io.stderr.write(
-          `${colorsFor(io.stderr, io.env).yellow('warning:')} --client-secret puts the secret in your shell history and the process list; prefer --client-secret-env NAME\n`,
+          `${colorsFor(io.stderr, io.env).yellow('warning:')} --client-secret puts the secret ` +
+            `in your shell history and the process list; prefer --client-secret-env NAME\n`,
         );
       }
 

@@ -1,6 +1,7 @@
 /**
- * Scalekit's shapes (see the fact sheet, §2) and the names users need in a fix: the generated server's environment
- * variables and the dashboard fields. Doctor works against any MCP server; these only sharpen the advice.
+ * Scalekit's shapes (its documented metadata and token formats) and the names users need in a fix: the generated
+ * server's environment variables and the dashboard fields. Doctor works against any MCP server; these only sharpen
+ * the advice.
  */
 
 export { ENV } from '../core/env.js';

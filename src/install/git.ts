@@ -36,7 +36,8 @@ export async function initGitRepository(cwd: string): Promise<GitOutcome> {
       kind: 'not-committed',
       reason: noIdentity ? 'git has no user name/email configured' : `git commit failed: ${lastLine(output)}`,
       fix: noIdentity
-        ? `git config --global user.name "Your Name" && git config --global user.email you@example.com && git commit -m "${INITIAL_COMMIT_MESSAGE}"`
+        ? `git config --global user.name "Your Name" && git config --global ` +
+          `user.email you@example.com && git commit -m "${INITIAL_COMMIT_MESSAGE}"`
         : `git commit -m "${INITIAL_COMMIT_MESSAGE}"`,
     };
   }

@@ -4,7 +4,8 @@
  *
  * Template layout: `base/` holds files for every project, `express/` and `hono/` add or replace files for
  * one framework, `deploy/<target>/` adds the files of a deployment target (none for `node`), and `mcp-oauth/`
- * is the OAuth module (see auth-module.ts), written to `src/mcp-oauth/`. A name ending in `.hbs` is rendered (and loses the suffix); other files are copied as is.
+ * is the OAuth module (see auth-module.ts), written to `src/mcp-oauth/`. A name ending in `.hbs` is rendered
+ * (and loses the suffix); other files are copied as is.
  * `_gitignore`-style names become dotfiles (npm would drop real dotfiles from the published package), and
  * names starting with `_` elsewhere are partials used by the planner itself.
  */

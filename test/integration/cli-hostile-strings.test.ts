@@ -83,7 +83,8 @@ describe.each<Framework>(['express', 'hono'])('hostile strings through the built
     expect(cli.stderr).toBe(
       DECLARED_BY_TOOL.map(
         (name) =>
-          `warning: declared scope "${name}" (used by tool a.b-c_d) with no description; a name containing = cannot be described with --scope`,
+          `warning: declared scope "${name}" (used by tool a.b-c_d) with no ` +
+          `description; a name containing = cannot be described with --scope`,
       ).join('\n'),
     );
   });

@@ -129,7 +129,8 @@ describe.each<Framework>(['express', 'hono'])('a scaffolded %s server', (framewo
       const response = await post(call('add_todo', { title: 'x' }), await token({ scope: 'todo:read' }));
       expect(response.status).toBe(403);
       expect(response.headers.get('www-authenticate')).toContain(
-        'error="insufficient_scope", error_description="Insufficient scope: this tool needs todo:write", scope="todo:read todo:write"',
+        'error="insufficient_scope", error_description="Insufficient ' +
+          'scope: this tool needs todo:write", scope="todo:read todo:write"',
       );
     });
 

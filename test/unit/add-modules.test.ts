@@ -124,6 +124,7 @@ describe('the v1 guard, run from the generated modules', () => {
   let sign: (scope: string) => Promise<string>;
   let keySet: Server;
   let environment: Record<string, string>;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- generated modules, loaded at run time
   let load: (module: string) => Promise<any>;
 
   beforeAll(async () => {
@@ -165,7 +166,7 @@ describe('the v1 guard, run from the generated modules', () => {
         .setExpirationTime(now + 60)
         .sign(privateKey);
     };
-  });
+  }, 60_000); // key generation and loading the modules: slow on a loaded machine
   afterAll(async () => {
     keySet?.close();
     await rm(dir, { recursive: true, force: true });
@@ -191,6 +192,10 @@ describe('the v1 guard, run from the generated modules', () => {
     expect(oauth.route('/MCP/')).toBe('mcp');
     expect(oauth.route('/mcp/extra')).toBe('mcp');
     expect(oauth.route('/mcpx')).toBeUndefined();
+    expect(oauth.route('/healthz')).toBeUndefined();
+    // A router mounted under a prefix: still guarded (never open), never mistaken for a discovery path.
+    expect(oauth.route('/api/mcp')).toBe('mcp');
+    expect(oauth.route('/api/MCP/messages')).toBe('mcp');
     expect(oauth.route('/.well-known/oauth-protected-resource/mcp')).toBe('discovery');
     expect(oauth.route('/.well-known/oauth-protected-resource')).toBe('discovery');
     expect(oauth.route('/.well-known/oauth-authorization-server')).toBe('discovery');
@@ -205,44 +210,52 @@ describe('the v1 guard, run from the generated modules', () => {
     );
   });
 
-  it('steps up (403) for a tool beyond the token’s scopes, alone or inside a batch; lets the rest through', async () => {
-    const readOnly = await sign('notes:read');
-    for (const body of [call('add_note'), [call('list_notes', 1), call('add_note', 2)]]) {
-      const refused = await oauth.handle(request(`Bearer ${readOnly}`, body));
-      expect(refused.response?.status).toBe(403);
-      expect(refused.response?.headers.get('www-authenticate')).toMatch(
-        /^Bearer error="insufficient_scope", error_description="[^"]+", scope="notes:read notes:write", resource_metadata="http:\/\/localhost:3000\/\.well-known\/oauth-protected-resource\/mcp"$/,
-      );
-    }
-    for (const body of [
-      call('list_notes'),
-      call('ping'),
-      call('not_registered'),
-      { jsonrpc: '2.0', id: 1, method: 'tools/list' },
-      'not json',
-    ]) {
-      expect((await oauth.handle(request(`Bearer ${readOnly}`, body))).ok, JSON.stringify(body)).toBe(true);
-    }
-  });
+  it(
+    'steps up (403) for a tool beyond the token’s scopes, alone or inside a batch; ' + 'lets the rest through',
+    async () => {
+      const readOnly = await sign('notes:read');
+      for (const body of [call('add_note'), [call('list_notes', 1), call('add_note', 2)]]) {
+        const refused = await oauth.handle(request(`Bearer ${readOnly}`, body));
+        expect(refused.response?.status).toBe(403);
+        expect(refused.response?.headers.get('www-authenticate')).toMatch(
+          /^Bearer error="insufficient_scope", error_description="[^"]+", scope="notes:read notes:write", resource_metadata="http:\/\/localhost:3000\/\.well-known\/oauth-protected-resource\/mcp"$/,
+        );
+      }
+      for (const body of [
+        call('list_notes'),
+        call('ping'),
+        call('not_registered'),
+        { jsonrpc: '2.0', id: 1, method: 'tools/list' },
+        'not json',
+      ]) {
+        expect((await oauth.handle(request(`Bearer ${readOnly}`, body))).ok, JSON.stringify(body)).toBe(true);
+      }
+    },
+  );
 
-  it('refuses a disallowed browser Origin or Host with 403, two Authorization headers and a bad token with 401', async () => {
-    const token = await sign('notes:read notes:write');
-    expect(
-      (await oauth.handle(request(`Bearer ${token}`, call('list_notes'), 'https://evil.example'))).response?.status,
-    ).toBe(403);
-    expect((await oauth.handle(request(`Bearer ${token}`, call('list_notes'), 'http://localhost:6274'))).ok).toBe(true);
-    expect(
-      (await oauth.handle({ ...request(`Bearer ${token}`, call('list_notes')), host: 'attacker.example' })).response
-        ?.status,
-    ).toBe(403);
-    // Two Authorization headers arrive joined with ", " (the adapters pass every one): refused, in either order.
-    for (const both of [`Bearer ${token}, Bearer other`, `Bearer other, Bearer ${token}`]) {
-      expect((await oauth.handle(request(both, call('list_notes')))).response?.status).toBe(401);
-    }
-    const bad = await oauth.handle(request(`Bearer ${token}x`, call('list_notes')));
-    expect(bad.response?.status).toBe(401);
-    expect(bad.response?.headers.get('www-authenticate')).toContain('error="invalid_token"');
-  });
+  it(
+    'refuses a disallowed browser Origin or Host with 403, ' + 'two Authorization headers and a bad token with 401',
+    async () => {
+      const token = await sign('notes:read notes:write');
+      expect(
+        (await oauth.handle(request(`Bearer ${token}`, call('list_notes'), 'https://evil.example'))).response?.status,
+      ).toBe(403);
+      expect((await oauth.handle(request(`Bearer ${token}`, call('list_notes'), 'http://localhost:6274'))).ok).toBe(
+        true,
+      );
+      expect(
+        (await oauth.handle({ ...request(`Bearer ${token}`, call('list_notes')), host: 'attacker.example' })).response
+          ?.status,
+      ).toBe(403);
+      // Two Authorization headers arrive joined with ", " (the adapters pass every one): refused, in either order.
+      for (const both of [`Bearer ${token}, Bearer other`, `Bearer other, Bearer ${token}`]) {
+        expect((await oauth.handle(request(both, call('list_notes')))).response?.status).toBe(401);
+      }
+      const bad = await oauth.handle(request(`Bearer ${token}x`, call('list_notes')));
+      expect(bad.response?.status).toBe(401);
+      expect(bad.response?.headers.get('www-authenticate')).toContain('error="invalid_token"');
+    },
+  );
 
   it('refuses to start when MCP_SERVER_URL names another path than the route it guards', async () => {
     const { createMcpOAuth } = await load('index');

@@ -210,8 +210,10 @@ afterAll(() => {
   console.log(
     `interrupts: SIGINT at ${tally.sigintPoints} points, SIGKILL at ${tally.sigkillPoints} points ` +
       `(new directory: ${newDirOperations.length} file operations, commit at #${newDirCommit}; ` +
-      `--force: ${forceOperations.length}, last move at #${forceCommit}); partial new targets: ${tally.partialNewTargets}, ` +
-      `partly written --force targets after SIGKILL: ${tally.partialForcedTargets}, user files lost: ${tally.lostUserFiles}`,
+      `--force: ${forceOperations.length}, last move at ` +
+      `#${forceCommit}); partial new targets: ${tally.partialNewTargets}, ` +
+      `partly written --force targets after SIGKILL: ` +
+      `${tally.partialForcedTargets}, user files lost: ${tally.lostUserFiles}`,
   );
 });
 
@@ -342,7 +344,8 @@ describe.concurrent('SIGKILL while writing into an existing directory with --for
           const backup = leftover
             ? await readFile(path.join(work, leftover, 'backup', file), 'utf8').catch(() => undefined)
             : undefined;
-          // Once the last move is done, overwriting a generated name is what --force asked for; before, the original is in backup/.
+          // Once the last move is done, overwriting a generated name is what --force asked for; before, the original is
+          // in backup/.
           const overwrittenAsAsked = pausedAtCleanup(run, n) && file !== '.env' && now === reference.files[file];
           const kept = now === original || backup === original || overwrittenAsAsked;
           if (!kept) tally.lostUserFiles += 1;

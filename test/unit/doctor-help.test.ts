@@ -15,7 +15,10 @@ interface BuildMeta {
   outputs: Record<string, { inputs: Record<string, unknown> }>;
 }
 
-/** Runs the built CLI with a loader hook that appends each loaded module's URL to a file; returns the dist/ inputs loaded. */
+/**
+ * Runs the built CLI with a loader hook that appends each loaded module's URL to a file; returns the dist/ inputs
+ * loaded.
+ */
 async function inputsLoadedBy(
   args: string[],
 ): Promise<{ status: number | null; stdout: string; inputs: string[]; files: string[] }> {

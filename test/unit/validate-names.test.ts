@@ -226,6 +226,7 @@ describe('directory and package name', () => {
       const result = resolveTargetDir(dir, '/tmp');
       expect(result).toMatchObject({ ok: false, error: expect.stringMatching(/control or invisible characters/) });
       // The message shows the name with escapes, so it cannot disturb the terminal.
+      // eslint-disable-next-line no-control-regex -- the assertion is about control characters
       expect(result.ok || /[\u0000-\u001f\u202e]/.test(result.error)).toBe(false);
     },
   );
