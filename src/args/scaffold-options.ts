@@ -1,5 +1,12 @@
 import type { Command } from 'commander';
-import { DEFAULT_BASE_URL, DEFAULT_DIR, DEFAULT_MCP_PATH, DEFAULT_REGISTRATION } from '../core/defaults.js';
+import {
+  DEFAULT_BASE_URL,
+  DEFAULT_DEPLOY_TARGET,
+  DEFAULT_DIR,
+  DEFAULT_MCP_PATH,
+  DEFAULT_REGISTRATION,
+} from '../core/defaults.js';
+import { DEPLOY_TARGET_NAMES } from '../core/types.js';
 
 /**
  * The scaffold command's flags exactly as typed: strings, unvalidated. `undefined` means "not given",
@@ -8,6 +15,7 @@ import { DEFAULT_BASE_URL, DEFAULT_DIR, DEFAULT_MCP_PATH, DEFAULT_REGISTRATION }
 export interface ScaffoldFlags {
   dir?: string;
   framework?: string;
+  deploy?: string;
   baseUrl?: string;
   mcpPath?: string;
   scalekitEnvUrl?: string;
@@ -59,6 +67,10 @@ export function defineScaffoldOptions(command: Command): Command {
   command
     .argument('[dir]', `directory to create; its name becomes the package name (default with --yes: ${DEFAULT_DIR})`)
     .option('--framework <name>', 'server framework: express or hono')
+    .option(
+      '--deploy <target>',
+      `where the server will run: ${DEPLOY_TARGET_NAMES.join(', ')} (default: ${DEFAULT_DEPLOY_TARGET}; docker adds a Dockerfile and a Kubernetes manifest)`,
+    )
     .option('--base-url <url>', `public base URL where hosts reach the server (default: ${DEFAULT_BASE_URL})`)
     .option('--mcp-path <path>', `path of the MCP endpoint (default: ${DEFAULT_MCP_PATH})`);
   return defineScalekitOptions(command)
@@ -117,6 +129,7 @@ export function readScaffoldFlags(dir: string | undefined, options: Record<strin
   return {
     dir,
     framework: typeof options.framework === 'string' ? options.framework : undefined,
+    deploy: typeof options.deploy === 'string' ? options.deploy : undefined,
     ...readSharedInputFlags(options),
     install: options.install !== false,
     git: options.git !== false,

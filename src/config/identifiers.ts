@@ -1,10 +1,13 @@
 import { quoteInput } from './quote-input.js';
 import { fail, ok, type Result } from './result.js';
 import {
+  DEPLOY_TARGETS,
+  DEPLOY_TARGET_NAMES,
   FRAMEWORKS,
   PACKAGE_MANAGERS,
   PLACEHOLDER_RESOURCE_ID,
   REGISTRATIONS,
+  type DeployTarget,
   type Framework,
   type PackageManager,
   type Registration,
@@ -37,6 +40,27 @@ function validateChoice<T extends string>(choices: readonly T[]) {
 export const validateFramework: (input: string) => Result<Framework> = validateChoice(FRAMEWORKS);
 export const validateRegistration: (input: string) => Result<Registration> = validateChoice(REGISTRATIONS);
 export const validatePackageManager: (input: string) => Result<PackageManager> = validateChoice(PACKAGE_MANAGERS);
+export const validateDeployTarget: (input: string) => Result<DeployTarget> = validateChoice(DEPLOY_TARGET_NAMES);
+
+/** The frameworks a deploy target runs. */
+export function frameworksFor(target: DeployTarget): readonly Framework[] {
+  return DEPLOY_TARGETS[target].frameworks;
+}
+
+/** The deploy targets that run a framework, in table order. */
+export function deployTargetsFor(framework: Framework): DeployTarget[] {
+  return DEPLOY_TARGET_NAMES.filter((target) => frameworksFor(target).includes(framework));
+}
+
+/** Whether `target` can run a `framework` project; the error says which frameworks it does run. */
+export function checkDeployTarget(target: DeployTarget, framework: Framework): Result<DeployTarget> {
+  const supported = frameworksFor(target);
+  if (supported.includes(framework)) return ok(target);
+  return fail(
+    `${target} runs only ${supported.join(' or ')} projects, not ${framework}: pass --framework ${supported[0]}, ` +
+      `or another target (${deployTargetsFor(framework).join(', ')})`,
+  );
+}
 
 /**
  * The package manager that ran us: `npm_config_user_agent` looks like

@@ -2,6 +2,7 @@ import type { Choice, Prompter } from '../core/prompter.js';
 import type { TargetState } from '../core/target-state.js';
 import {
   DEFAULT_BASE_URL,
+  DEFAULT_DEPLOY_TARGET,
   DEFAULT_DIR,
   DEFAULT_FRAMEWORK,
   DEFAULT_MCP_PATH,
@@ -10,13 +11,14 @@ import {
   DEFAULT_SERVER_URL_IN_AUDIENCE,
   DEFAULT_TOOLS,
 } from '../core/defaults.js';
-import { validateResourceId } from './identifiers.js';
+import { deployTargetsFor, validateResourceId } from './identifiers.js';
 import { resolveTargetDir, type TargetDir } from './package-name.js';
 import type { Result } from './result.js';
 import { validateScopeName, validateToolName } from './scopes-tools.js';
 import {
   PLACEHOLDER_ENV_URL,
   PLACEHOLDER_RESOURCE_ID,
+  type DeployTarget,
   type Framework,
   type Registration,
   type ScopeSpec,
@@ -56,14 +58,32 @@ export async function askTargetDir(
   return unwrap(resolveTargetDir(answer, cwd));
 }
 
-export async function askFramework(prompter: Prompter): Promise<Framework> {
+const FRAMEWORK_CHOICES: Record<Framework, Omit<Choice<Framework>, 'value'>> = {
+  express: { label: 'Express', hint: 'the familiar Node.js classic' },
+  hono: { label: 'Hono', hint: 'small and built on Web standards' },
+};
+
+/** `offered`: the frameworks the chosen deploy target runs (all of them when no target was given). */
+export async function askFramework(prompter: Prompter, offered: readonly Framework[]): Promise<Framework> {
   return prompter.select<Framework>({
     message: 'Which framework?',
-    options: [
-      { value: 'express', label: 'Express', hint: 'the familiar Node.js classic' },
-      { value: 'hono', label: 'Hono', hint: 'small and built on Web standards' },
-    ],
-    initialValue: DEFAULT_FRAMEWORK,
+    options: offered.map((value) => ({ value, ...FRAMEWORK_CHOICES[value] })),
+    initialValue: offered.includes(DEFAULT_FRAMEWORK) ? DEFAULT_FRAMEWORK : offered[0],
+  });
+}
+
+const DEPLOY_TARGET_CHOICES: Record<DeployTarget, Omit<Choice<DeployTarget>, 'value'>> = {
+  node: { label: 'Node.js', hint: 'npm start on any server or platform that runs Node' },
+  docker: { label: 'Docker and Kubernetes', hint: 'adds a Dockerfile, .dockerignore and deploy/kubernetes.yaml' },
+};
+
+/** Only the targets that run `framework` are offered. */
+export async function askDeployTarget(prompter: Prompter, framework: Framework): Promise<DeployTarget> {
+  const offered = deployTargetsFor(framework);
+  return prompter.select<DeployTarget>({
+    message: 'Where will the server run?',
+    options: offered.map((value) => ({ value, ...DEPLOY_TARGET_CHOICES[value] })),
+    initialValue: offered.includes(DEFAULT_DEPLOY_TARGET) ? DEFAULT_DEPLOY_TARGET : offered[0],
   });
 }
 

@@ -4,6 +4,7 @@ import type { Prompter } from '../core/prompter.js';
 import { describeEntries, type TargetState } from '../core/target-state.js';
 import {
   DEFAULT_BASE_URL,
+  DEFAULT_DEPLOY_TARGET,
   DEFAULT_DIR,
   DEFAULT_FRAMEWORK,
   DEFAULT_MCP_PATH,
@@ -12,7 +13,10 @@ import {
   DEFAULT_SERVER_URL_IN_AUDIENCE,
 } from '../core/defaults.js';
 import {
+  checkDeployTarget,
   detectPackageManager,
+  frameworksFor,
+  validateDeployTarget,
   validateFramework,
   validatePackageManager,
   validateRegistration,
@@ -21,6 +25,7 @@ import {
 import { resolveTargetDir, type TargetDir } from './package-name.js';
 import {
   askBaseUrl,
+  askDeployTarget,
   askFramework,
   askMcpPath,
   askRegistration,
@@ -35,7 +40,9 @@ import type { Result } from './result.js';
 import { parseScopeSpec, parseToolSpec, reconcileScopesAndTools } from './scopes-tools.js';
 import {
   PLACEHOLDER_ENV_URL,
+  FRAMEWORKS,
   PLACEHOLDER_RESOURCE_ID,
+  type DeployTarget,
   type Framework,
   type PackageManager,
   type ProjectConfig,
@@ -92,7 +99,10 @@ export async function resolveScaffold(flags: ScaffoldFlags, context: ResolveCont
   if (!prompter && !flags.yes) assertRequiredGiven(flags, context.nonInteractiveReason);
 
   const { target, force } = await chooseTarget(given.target, flags, prompter, context);
-  const framework = given.framework ?? (prompter ? await askFramework(prompter) : DEFAULT_FRAMEWORK);
+  const framework = given.framework ?? (await chooseFramework(given.deploy, prompter));
+  const deploy = given.deploy ?? (prompter ? await askDeployTarget(prompter, framework) : DEFAULT_DEPLOY_TARGET);
+  const deployCheck = checkDeployTarget(deploy, framework);
+  if (!deployCheck.ok) throw new CliError(`--deploy: ${deployCheck.error}`);
   const baseUrl = given.baseUrl ?? (prompter ? await askBaseUrl(prompter) : DEFAULT_BASE_URL);
   const mcpPath = given.mcpPath ?? (prompter ? await askMcpPath(prompter) : DEFAULT_MCP_PATH);
   const mcpServerUrl = joinMcpServerUrl(baseUrl, mcpPath);
@@ -114,6 +124,7 @@ export async function resolveScaffold(flags: ScaffoldFlags, context: ResolveCont
       targetDir: target.targetDir,
       packageName: target.packageName,
       framework,
+      deploy,
       baseUrl,
       mcpPath,
       mcpServerUrl,
@@ -142,6 +153,7 @@ export async function resolveScaffold(flags: ScaffoldFlags, context: ResolveCont
 interface GivenValues {
   target?: TargetDir;
   framework?: Framework;
+  deploy?: DeployTarget;
   baseUrl?: string;
   mcpPath?: string;
   scalekitEnvUrl?: string;
@@ -167,6 +179,7 @@ export function validateFlags(flags: ScaffoldFlags, cwd: string): GivenValues {
   return {
     target: check('[dir]', flags.dir, (input) => resolveTargetDir(input, cwd)),
     framework: check('--framework', flags.framework, validateFramework),
+    deploy: check('--deploy', flags.deploy, validateDeployTarget),
     baseUrl: check('--base-url', flags.baseUrl, validateBaseUrl),
     mcpPath: check('--mcp-path', flags.mcpPath, validateMcpPath),
     scalekitEnvUrl: check('--scalekit-env-url', flags.scalekitEnvUrl, validateScalekitEnvUrl),
@@ -177,6 +190,13 @@ export function validateFlags(flags: ScaffoldFlags, cwd: string): GivenValues {
     registration: check('--registration', flags.registration, validateRegistration),
     packageManager: check('--package-manager', flags.packageManager, validatePackageManager),
   };
+}
+
+/** Without `--framework`: asked among the frameworks the deploy target runs, else the default (or the target's first). */
+async function chooseFramework(deploy: DeployTarget | undefined, prompter: Prompter | undefined): Promise<Framework> {
+  const offered = deploy ? frameworksFor(deploy) : FRAMEWORKS;
+  if (prompter) return askFramework(prompter, offered);
+  return offered.includes(DEFAULT_FRAMEWORK) ? DEFAULT_FRAMEWORK : offered[0]!;
 }
 
 function assertRequiredGiven(flags: ScaffoldFlags, reason = 'not prompting'): void {

@@ -1,8 +1,9 @@
-import type { Framework, Registration, ScopeSpec, ToolSpec } from './types.js';
+import type { DeployTarget, Framework, Registration, ScopeSpec, ToolSpec } from './types.js';
 
 /** What `--yes` (or pressing Enter at a prompt) chooses. */
 export const DEFAULT_DIR = 'mcp-server';
 export const DEFAULT_FRAMEWORK: Framework = 'express';
+export const DEFAULT_DEPLOY_TARGET: DeployTarget = 'node';
 export const DEFAULT_BASE_URL = 'http://localhost:3000';
 export const DEFAULT_MCP_PATH = '/mcp';
 export const DEFAULT_REGISTRATION: Registration = 'both';

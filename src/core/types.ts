@@ -6,6 +6,20 @@
 export const FRAMEWORKS = ['express', 'hono'] as const;
 export type Framework = (typeof FRAMEWORKS)[number];
 
+/**
+ * Where the generated server is meant to run, and the frameworks each target supports. A target is one row:
+ * the flag, the prompt and the framework check all read this table (a target's files live under
+ * templates/deploy/<target>/).
+ */
+export const DEPLOY_TARGETS = {
+  /** A plain Node.js process (`npm start`) on any host, VM or platform that runs Node. */
+  node: { frameworks: FRAMEWORKS },
+  /** A container image (Dockerfile, .dockerignore) and a Kubernetes manifest. */
+  docker: { frameworks: FRAMEWORKS },
+} as const satisfies Record<string, { frameworks: readonly Framework[] }>;
+export type DeployTarget = keyof typeof DEPLOY_TARGETS;
+export const DEPLOY_TARGET_NAMES = Object.keys(DEPLOY_TARGETS) as DeployTarget[];
+
 export const REGISTRATIONS = ['dcr', 'cimd', 'both', 'preregistered'] as const;
 /** How MCP clients register with Scalekit: a dashboard setting, reflected in the generated README. */
 export type Registration = (typeof REGISTRATIONS)[number];
@@ -34,6 +48,8 @@ export interface ProjectConfig {
   /** A valid npm package name derived from the directory name. */
   packageName: string;
   framework: Framework;
+  /** Where the server will run; always one that supports `framework`. */
+  deploy: DeployTarget;
   /** Public base URL, normalised: absolute, no trailing slash, no query or fragment (e.g. `https://mcp.example.com`). */
   baseUrl: string;
   /** Path of the MCP endpoint: starts with `/`, no trailing slash (e.g. `/mcp`). */

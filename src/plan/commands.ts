@@ -27,3 +27,53 @@ export function projectCommands(packageManager: PackageManager): ProjectCommands
     exec: { npm: 'npx', pnpm: 'pnpm dlx', yarn: 'yarn dlx', bun: 'bunx' }[packageManager],
   };
 }
+
+/** How the generated Dockerfile installs and builds, for the project's package manager and its lockfile. */
+export interface DockerfileCommands {
+  /** Major version of the official `node` image both stages start from. */
+  nodeVersion: string;
+  lockfile: string;
+  /** Every dependency, exactly as locked (the build stage). */
+  install: string;
+  /** Production dependencies only, exactly as locked (the runtime stage). */
+  installProduction: string;
+  build: string;
+}
+
+export function dockerfileCommands(packageManager: PackageManager): DockerfileCommands {
+  const nodeVersion = '24';
+  switch (packageManager) {
+    case 'npm':
+      return {
+        nodeVersion,
+        lockfile: 'package-lock.json',
+        install: 'npm ci --no-audit --no-fund',
+        installProduction: 'npm ci --omit=dev --no-audit --no-fund && npm cache clean --force',
+        build: 'npm run build',
+      };
+    case 'pnpm':
+      return {
+        nodeVersion,
+        lockfile: 'pnpm-lock.yaml',
+        install: 'corepack enable pnpm && pnpm install --frozen-lockfile',
+        installProduction: 'corepack enable pnpm && pnpm install --frozen-lockfile --prod',
+        build: 'pnpm build',
+      };
+    case 'yarn':
+      return {
+        nodeVersion,
+        lockfile: 'yarn.lock',
+        install: 'corepack enable yarn && yarn install --frozen-lockfile',
+        installProduction: 'corepack enable yarn && yarn install --frozen-lockfile --production && yarn cache clean',
+        build: 'yarn build',
+      };
+    case 'bun':
+      return {
+        nodeVersion,
+        lockfile: 'bun.lock',
+        install: 'npm install --global bun && bun install --frozen-lockfile',
+        installProduction: 'npm install --global bun && bun install --frozen-lockfile --production',
+        build: 'bun run build',
+      };
+  }
+}

@@ -4,7 +4,7 @@
  */
 import type { PackageManager, ProjectConfig, ToolSpec } from '../core/types.js';
 import { PLACEHOLDER_ENV_URL, PLACEHOLDER_RESOURCE_ID } from '../core/types.js';
-import { projectCommands, type ProjectCommands } from './commands.js';
+import { dockerfileCommands, projectCommands, type DockerfileCommands, type ProjectCommands } from './commands.js';
 
 /** Tools with a real implementation in the templates; any other name gets a stub to fill in. */
 export const BUILT_IN_TOOLS = {
@@ -38,6 +38,12 @@ export interface TemplateContext extends Omit<ProjectConfig, 'tools'> {
   packageManager: PackageManager;
   commands: ProjectCommands;
   frameworkName: string;
+  /** `--deploy docker`: the README documents the image and the Kubernetes manifest. */
+  docker: boolean;
+  dockerfile: DockerfileCommands;
+  /** The package name as a Kubernetes object name (a letter, then a-z, 0-9 and `-`; at most 50). */
+  kubernetesName: string;
+  serverUrlInAudienceText: string;
   dcr: boolean;
   cimd: boolean;
 }
@@ -62,9 +68,24 @@ export function templateContext(config: ProjectConfig, packageManager: PackageMa
     packageManager,
     commands: projectCommands(packageManager),
     frameworkName: config.framework === 'express' ? 'Express' : 'Hono',
+    docker: config.deploy === 'docker',
+    dockerfile: dockerfileCommands(packageManager),
+    kubernetesName: kubernetesName(config.packageName),
+    serverUrlInAudienceText: String(config.serverUrlInAudience),
     dcr: config.registration === 'dcr' || config.registration === 'both',
     cimd: config.registration === 'cimd' || config.registration === 'both',
   };
+}
+
+/** Service names are RFC 1035 labels: a letter first, then a-z, 0-9 and `-`; short enough for pod-name suffixes. */
+function kubernetesName(packageName: string): string {
+  const name = packageName
+    .replace(/^@[^/]*\//, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+  const labelled = /^[a-z]/.test(name) ? name : `mcp-${name}`;
+  return labelled.slice(0, 50).replace(/-+$/, '');
 }
 
 function toolContexts(tools: ToolSpec[]): ToolContext[] {

@@ -3,8 +3,9 @@
  * sources. No I/O here except `loadTemplates`, so the whole output can be inspected (and tested) in memory.
  *
  * Template layout: `base/` holds files for every project, `express/` and `hono/` add or replace files for
- * one framework, and `mcp-oauth/` is the OAuth module (see auth-module.ts), written to `src/mcp-oauth/`. A name
- * ending in `.hbs` is rendered (and loses the suffix); other files are copied as is.
+ * one framework, `deploy/<target>/` adds the files of a deployment target (none for `node`), and `mcp-oauth/`
+ * is the OAuth module (see auth-module.ts), written to `src/mcp-oauth/`. A name ending in `.hbs` is rendered
+ * (and loses the suffix); other files are copied as is.
  * `_gitignore`-style names become dotfiles (npm would drop real dotfiles from the published package), and
  * names starting with `_` elsewhere are partials used by the planner itself.
  */
@@ -25,7 +26,12 @@ export interface PlanOptions {
   packageManager?: PackageManager;
 }
 
-const DOTFILES: Record<string, string> = { _gitignore: '.gitignore', _env: '.env', '_env.example': '.env.example' };
+const DOTFILES: Record<string, string> = {
+  _gitignore: '.gitignore',
+  _dockerignore: '.dockerignore',
+  _env: '.env',
+  '_env.example': '.env.example',
+};
 const CUSTOM_TOOL_TEMPLATE = 'base/src/mcp/tools/_custom-tool.ts.hbs';
 
 /** Files that exist only when the project needs them. */
@@ -52,8 +58,9 @@ export function planProject(config: ProjectConfig, templates: TemplateSource, op
   const context = templateContext(config, options.packageManager ?? 'npm');
   const files = new Map<string, PlannedFile>();
 
-  // base first, then the framework's files replace any base file with the same output path.
-  for (const layer of ['base', config.framework]) {
+  // base first, then the framework's files replace any base file with the same output path; the deploy
+  // target's files come last.
+  for (const layer of ['base', config.framework, `deploy/${config.deploy}`]) {
     for (const [templatePath, source] of templates) {
       if (!templatePath.startsWith(`${layer}/`)) continue;
       const output = outputPath(templatePath.slice(layer.length + 1));

@@ -52,3 +52,16 @@ export function envValue(value: string | number | boolean): string {
 export function shellWord(value: string): string {
   return /^[A-Za-z0-9_./:@%+=,-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
 }
+
+/**
+ * A YAML double-quoted scalar holding exactly `value`. JSON's escaping is valid YAML; everything outside
+ * printable ASCII is escaped too, since YAML forbids some of it raw (C1 controls) and reads U+2028/9 as breaks.
+ */
+export function yamlString(value: string): string {
+  const escaped = [...JSON.stringify(value)].map((char) => {
+    const code = char.codePointAt(0)!;
+    if (code >= 0x20 && code <= 0x7e) return char;
+    return code > 0xffff ? `\\U${code.toString(16).padStart(8, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
+  return escaped.join('');
+}

@@ -7,7 +7,7 @@
  * bundle replaces with templates precompiled at build time.
  */
 import Runtime from 'handlebars/dist/cjs/handlebars.runtime.js';
-import { envValue, markdownCode, markdownText, shellWord, tsKey, tsString } from './literals.js';
+import { envValue, markdownCode, markdownText, shellWord, tsKey, tsString, yamlString } from './literals.js';
 import { templateSpec } from './template-specs.js';
 
 const engine = Runtime.create();
@@ -16,6 +16,7 @@ engine.registerHelper('tsKey', (value: unknown) => tsKey(String(value)));
 engine.registerHelper('md', (value: unknown) => markdownText(String(value)));
 engine.registerHelper('code', (value: unknown) => markdownCode(String(value)));
 engine.registerHelper('env', (value: unknown) => envValue(value as string | number | boolean));
+engine.registerHelper('yaml', (value: unknown) => yamlString(String(value)));
 engine.registerHelper('sh', (value: unknown) => shellWord(String(value)));
 engine.registerHelper('eq', (a: unknown, b: unknown) => a === b);
 

@@ -22,6 +22,8 @@ export interface ServerConfig {
   allowedOrigins: string[];
   /** Seconds to wait after a key-set fetch before an unknown `kid` may trigger another one. */
   jwksCooldownSeconds: number;
+  /** Seconds in-flight requests get to finish after SIGTERM/SIGINT before their connections are cut. */
+  shutdownTimeoutSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -96,6 +98,12 @@ export function loadConfig(env: Environment): ServerConfig {
   const port = parsePort(env.PORT, problems);
   const serverUrlInAudience = parseBoolean('MCP_SERVER_URL_IN_AUDIENCE', env.MCP_SERVER_URL_IN_AUDIENCE, problems);
   const jwksCooldownSeconds = parseNonNegative('JWKS_COOLDOWN_SECONDS', env.JWKS_COOLDOWN_SECONDS, 30, problems);
+  const shutdownTimeoutSeconds = parseNonNegative(
+    'SHUTDOWN_TIMEOUT_SECONDS',
+    env.SHUTDOWN_TIMEOUT_SECONDS,
+    10,
+    problems,
+  );
 
   if (problems.length > 0 || !environmentUrl || !mcpServerUrl) throw new ConfigError(problems);
 
@@ -112,6 +120,7 @@ export function loadConfig(env: Environment): ServerConfig {
     allowedHosts: list(env.ALLOWED_HOSTS) ?? unique([publicHost, ...(local ? LOOPBACK_HOSTS : [])]),
     allowedOrigins: list(env.ALLOWED_ORIGINS) ?? unique([publicHost, ...(local ? LOOPBACK_HOSTS : [])]),
     jwksCooldownSeconds,
+    shutdownTimeoutSeconds,
   };
 }
 

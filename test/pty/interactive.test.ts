@@ -47,6 +47,7 @@ describe('interactive prompts (pseudo-terminal)', () => {
     const s = session;
     await s.answer('Where should the project go?', `my-notes${KEY.enter}`);
     await s.answer('Which framework?', `${KEY.down}${KEY.enter}`); // Hono
+    await s.answer('Where will the server run?', `${KEY.down}${KEY.enter}`); // Docker and Kubernetes
     await s.answer('Public base URL', `https://mcp.example.com/${KEY.enter}`);
     await s.answer('Path of the MCP endpoint', `api/mcp${KEY.enter}`);
     await s.answer('Scalekit environment URL', `https://acme.scalekit.com${KEY.enter}`);
@@ -79,6 +80,8 @@ describe('interactive prompts (pseudo-terminal)', () => {
     expect(env).toMatch(/^SCALEKIT_RESOURCE_ID=res_abc123$/m);
     expect(env).toContain('https://mcp.example.com/api/mcp');
     expect(env).toMatch(/IN_AUDIENCE=true/);
+    expect(await readFile(path.join(project, 'Dockerfile'), 'utf8')).toMatch(/^FROM node:/m);
+    expect(await readFile(path.join(project, 'deploy', 'kubernetes.yaml'), 'utf8')).toContain('kind: Deployment');
 
     expect(await findFileContaining(project, 'list_notes')).toBeDefined();
     expect(await findFileContaining(project, 'notes:read')).toBeDefined();
@@ -92,6 +95,7 @@ describe('interactive prompts (pseudo-terminal)', () => {
     const s = session;
     await s.answer('Where should the project go?', `should-not-exist${KEY.enter}`);
     await s.answer('Which framework?', KEY.enter);
+    await s.answer('Where will the server run?', KEY.enter);
     await s.answer('Public base URL', `https://mcp.exa`);
     await s.answer('', KEY.ctrlC);
     const { exitCode } = await s.exited;

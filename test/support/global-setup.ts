@@ -39,6 +39,9 @@ async function scaffold(workspace: string, framework: Framework): Promise<Genera
       dir,
       '--framework',
       framework,
+      // The container target, so suites can replay the Dockerfile and validate the Kubernetes manifest.
+      '--deploy',
+      'docker',
       // Placeholder-free values; suites override them with real environment variables when they start a server.
       '--base-url',
       'http://localhost:3000',

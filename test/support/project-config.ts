@@ -11,6 +11,7 @@ export function projectConfig(overrides: Partial<ProjectConfig> = {}): ProjectCo
     targetDir: join(tmpdir(), 'demo-server'),
     packageName: 'demo-server',
     framework: 'express',
+    deploy: 'node',
     scalekitEnvUrl: PLACEHOLDER_ENV_URL,
     resourceId: PLACEHOLDER_RESOURCE_ID,
     serverUrlInAudience: false,

@@ -1,4 +1,7 @@
 import { Command } from 'commander';
+import { mkdtemp, readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defineScaffoldOptions, readScaffoldFlags, type ScaffoldFlags } from '../../src/args/scaffold-options.js';
 import { main } from '../../src/cli.js';
@@ -20,6 +23,7 @@ describe('scaffold flags', () => {
     expect(await parse([])).toEqual({
       dir: undefined,
       framework: undefined,
+      deploy: undefined,
       baseUrl: undefined,
       mcpPath: undefined,
       scalekitEnvUrl: undefined,
@@ -42,6 +46,8 @@ describe('scaffold flags', () => {
       'my-dir',
       '--framework',
       'hono',
+      '--deploy',
+      'docker',
       '--base-url',
       'https://mcp.example.com',
       '--mcp-path',
@@ -72,6 +78,7 @@ describe('scaffold flags', () => {
     expect(flags).toEqual({
       dir: 'my-dir',
       framework: 'hono',
+      deploy: 'docker',
       baseUrl: 'https://mcp.example.com',
       mcpPath: '/api/mcp',
       scalekitEnvUrl: 'https://acme.scalekit.com',
@@ -125,6 +132,7 @@ describe('command line errors', () => {
     expect(help.stdoutText()).toMatch(/Usage: create-mcp-oauth \[options\] (\[command\] )?\[dir\]/);
     for (const flag of [
       '--framework',
+      '--deploy',
       '--base-url',
       '--mcp-path',
       '--scalekit-env-url',
@@ -146,6 +154,14 @@ describe('command line errors', () => {
     const version = captureIo();
     expect(await main(['--version'], version)).toBe(0);
     expect(version.stdoutText()).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it('names --deploy and its targets for an unknown target, and writes nothing', async () => {
+    const cwd = await mkdtemp(join(tmpdir(), 'deploy-flag-'));
+    const io = captureIo({ cwd });
+    expect(await main(['demo', '--yes', '--no-install', '--deploy', 'heroku'], io)).toBe(1);
+    expect(io.stderrText()).toMatch(/^error: --deploy: "heroku" is not one of node, docker/);
+    expect(await readdir(cwd)).toEqual([]);
   });
 
   it('reports a bad value with the flag name and writes nothing', async () => {

@@ -7,6 +7,8 @@ import type { Framework, Plan, ProjectConfig } from '../../src/core/types.js';
 import { createFsFromVolume, Volume } from 'memfs';
 import { loadTemplates, planProject, type TemplateSource } from '../../src/plan/index.js';
 import { writeProject } from '../../src/write/write-project.js';
+import { parse, parseAllDocuments } from 'yaml';
+import { yamlString } from '../../src/plan/literals.js';
 import { HOSTILE_DESCRIPTIONS, HOSTILE_SCOPES, projectConfig } from '../support/project-config.js';
 
 const templatesDir = fileURLToPath(new URL('../../templates/', import.meta.url));
@@ -58,6 +60,8 @@ describe.each<Framework>(['express', 'hono'])('a %s project', (framework) => {
         '.env.example',
         'README.md',
         'src/index.ts',
+        'src/health.ts',
+        'src/shutdown.ts',
         'src/server.ts',
         'src/mcp-oauth/config.ts',
         'src/mcp-oauth/index.ts',
@@ -204,6 +208,73 @@ describe('the tool → scope map', () => {
   });
 });
 
+describe('deploy targets', () => {
+  const DOCKER_FILES = ['.dockerignore', 'deploy/kubernetes.yaml', 'Dockerfile'];
+
+  it.each<Framework>(['express', 'hono'])('node (the default) adds no container files (%s)', (framework) => {
+    const plan = planProject(projectConfig({ framework }), templates);
+    expect(paths(plan)).not.toEqual(expect.arrayContaining([expect.stringMatching(/Dockerfile|docker|^deploy\//)]));
+    expect(fileOf(plan, 'README.md')).not.toContain('Dockerfile');
+  });
+
+  it.each<Framework>(['express', 'hono'])(
+    'docker adds the Dockerfile, .dockerignore and deploy/kubernetes.yaml, and nothing else (%s)',
+    (framework) => {
+      const node = planProject(projectConfig({ framework }), templates);
+      const docker = planProject(projectConfig({ framework, deploy: 'docker' }), templates);
+      expect(paths(docker).filter((path) => !paths(node).includes(path))).toEqual(DOCKER_FILES);
+      const ignored = fileOf(docker, '.dockerignore').split('\n');
+      for (const entry of ['.env', 'node_modules', 'dev', 'test']) expect(ignored).toContain(entry);
+      expect(fileOf(docker, 'README.md')).toContain('deploy/kubernetes.yaml');
+    },
+  );
+
+  it.each([
+    ['npm', 'package-lock.json', 'npm ci --omit=dev'],
+    ['pnpm', 'pnpm-lock.yaml', 'pnpm install --frozen-lockfile --prod'],
+    ['yarn', 'yarn.lock', 'yarn install --frozen-lockfile --production'],
+    ['bun', 'bun.lock', 'bun install --frozen-lockfile --production'],
+  ] as const)(
+    'the Dockerfile installs from the %s lockfile, production dependencies only at run time',
+    (pm, lockfile, prod) => {
+      const dockerfile = fileOf(
+        planProject(projectConfig({ deploy: 'docker' }), templates, { packageManager: pm }),
+        'Dockerfile',
+      );
+      expect(dockerfile).toContain(`COPY package.json ${lockfile} ./`);
+      const runtime = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
+      expect(runtime).toMatch(new RegExp(`^RUN .*${prod}`, 'm'));
+      expect(runtime).toMatch(/^ENV NODE_ENV=production$/m);
+      expect(runtime).toMatch(/^USER node$/m);
+    },
+  );
+
+  it('names the Kubernetes objects after the package, as valid DNS labels, and quotes every value as YAML', () => {
+    const plan = planProject(
+      projectConfig({
+        deploy: 'docker',
+        packageName: '@acme/9_Notes.Server',
+        scalekitEnvUrl: 'https://acme.scalekit.com',
+        resourceId: 'res_42',
+        baseUrl: 'https://mcp.example.com',
+      }),
+      templates,
+    );
+    const documents = parseAllDocuments(fileOf(plan, 'deploy/kubernetes.yaml')).map((document) => document.toJS());
+    expect(documents.map((document) => `${document.kind}/${document.metadata.name}`)).toEqual([
+      'ConfigMap/mcp-9-notes-server-config',
+      'Deployment/mcp-9-notes-server',
+      'Service/mcp-9-notes-server',
+    ]);
+    expect(documents[0].data).toMatchObject({
+      MCP_SERVER_URL: 'https://mcp.example.com/mcp',
+      SCALEKIT_ENVIRONMENT_URL: 'https://acme.scalekit.com',
+      SCALEKIT_RESOURCE_ID: 'res_42',
+      MCP_SERVER_URL_IN_AUDIENCE: 'false',
+    });
+  });
+});
+
 describe('hostile strings', () => {
   const config: ProjectConfig = projectConfig({
     scopes: [
@@ -234,6 +305,19 @@ describe('hostile strings', () => {
         diagnostics?.map((diagnostic) => ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n')),
         file.path,
       ).toEqual([]);
+    }
+  });
+
+  it('round-trip exactly through the YAML encoder', () => {
+    for (const value of [
+      ...HOSTILE_DESCRIPTIONS,
+      ...HOSTILE_SCOPES,
+      '\u0085 next line',
+      'yes',
+      '- item',
+      '# not a comment',
+    ]) {
+      expect(parse(`key: ${yamlString(value)}\n`), JSON.stringify(value)).toEqual({ key: value });
     }
   });
 
@@ -284,6 +368,12 @@ describe('templates', () => {
     'moduleName',
     'registerFunction',
     'registration',
+    'kubernetesName',
+    'dockerfile.nodeVersion',
+    'dockerfile.lockfile',
+    'dockerfile.install',
+    'dockerfile.installProduction',
+    'dockerfile.build',
     'commands.install',
     'commands.dev',
     'commands.test',
@@ -292,7 +382,7 @@ describe('templates', () => {
     'commands.exec',
     'commands.build',
   ]);
-  const ENCODERS = new Set(['ts', 'tsKey', 'md', 'code', 'env', 'sh']);
+  const ENCODERS = new Set(['ts', 'tsKey', 'md', 'code', 'env', 'sh', 'yaml']);
 
   it('print values only through an encoder, or safe pre-validated fields', () => {
     const offending: string[] = [];

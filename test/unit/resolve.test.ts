@@ -40,6 +40,7 @@ describe('without a terminal', () => {
       targetDir: path.join(cwd, 'mcp-server'),
       packageName: 'mcp-server',
       framework: 'express',
+      deploy: 'node',
       baseUrl: 'http://localhost:3000',
       mcpPath: '/mcp',
       mcpServerUrl: 'http://localhost:3000/mcp',
@@ -89,6 +90,7 @@ describe('without a terminal', () => {
       serverUrlInAudience: false,
       scalekitEnvUrl: 'https://acme.scalekit.com',
       resourceId: 'res_42',
+      deploy: 'node',
     });
     expect(resolved.placeholders).toEqual({ envUrl: false, resourceId: false });
   });
@@ -96,6 +98,7 @@ describe('without a terminal', () => {
   it('validates each flag and names it in the error', async () => {
     const cases: [Partial<ScaffoldFlags>, RegExp][] = [
       [{ framework: 'fastify' }, /^--framework: "fastify" is not one of express, hono$/],
+      [{ deploy: 'k8s' }, /^--deploy: "k8s" is not one of node, docker$/],
       [{ baseUrl: 'http://example.com' }, /^--base-url: .*https/],
       [{ mcpPath: '/a/../b' }, /^--mcp-path: /],
       [{ scalekitEnvUrl: 'https://acme.scalekit.com/path' }, /^--scalekit-env-url: .*without a path/],
@@ -115,6 +118,11 @@ describe('without a terminal', () => {
         message,
       );
     }
+  });
+
+  it('takes --deploy docker, in any case', async () => {
+    const resolved = await resolveScaffold(flags({ ...complete, framework: 'hono', deploy: ' Docker ' }), context());
+    expect(resolved.config).toMatchObject({ framework: 'hono', deploy: 'docker' });
   });
 
   it('validates flags before complaining about missing ones', async () => {
@@ -215,6 +223,7 @@ describe('interactive', () => {
       flags({
         dir: 'demo',
         framework: 'hono',
+        deploy: 'node',
         resourceId: 'res_1',
         mcpPath: '/mcp',
         serverUrlInAudience: true,
@@ -240,6 +249,7 @@ describe('interactive', () => {
     const { script, context: ctx } = interactive([
       { text: '' },
       { select: 'express' },
+      { select: 'node' },
       { text: '' },
       { text: '' },
       { text: '' },
@@ -255,10 +265,39 @@ describe('interactive', () => {
     expect(script.remaining()).toBe(0);
   });
 
+  const allButFramework: Partial<ScaffoldFlags> = {
+    ...complete,
+    framework: undefined,
+    mcpPath: '/mcp',
+    serverUrlInAudience: false,
+    scopes: ['a'],
+    tools: ['t='],
+    registration: 'both',
+  };
+
+  it('asks where the server will run right after the framework, offering every target with node first', async () => {
+    const { script, context: ctx } = interactive([{ select: 'hono' }, { select: 'docker' }]);
+    const resolved = await resolveScaffold(flags({ ...allButFramework }), ctx);
+    expect(script.asked).toEqual(['Which framework?', 'Where will the server run?']);
+    expect(script.offered.get('Where will the server run?')).toEqual({
+      values: ['node', 'docker'],
+      initialValue: 'node',
+    });
+    expect(resolved.config).toMatchObject({ framework: 'hono', deploy: 'docker' });
+  });
+
+  it('does not ask where the server will run when --deploy is given', async () => {
+    const { script, context: ctx } = interactive([{ select: 'express' }]);
+    const resolved = await resolveScaffold(flags({ ...allButFramework, deploy: 'docker' }), ctx);
+    expect(script.asked).toEqual(['Which framework?']);
+    expect(resolved.config).toMatchObject({ framework: 'express', deploy: 'docker' });
+  });
+
   it('validates answers with the same rules as the flags, and re-asks', async () => {
     const { script, context: ctx } = interactive([
       { text: 'svc' },
       { select: 'hono' },
+      { select: 'docker' },
       { text: 'http://example.com' }, // refused: http
       { text: 'https://example.com' },
       { text: '/' }, // refused
@@ -301,6 +340,7 @@ describe('interactive', () => {
       targetDir: path.join(cwd, 'svc'),
       packageName: 'svc',
       framework: 'hono',
+      deploy: 'docker',
       baseUrl: 'https://example.com',
       mcpPath: '/mcp',
       mcpServerUrl: 'https://example.com/mcp',
@@ -323,7 +363,14 @@ describe('interactive', () => {
   it('offers only the example tools whose scopes exist', async () => {
     const { script, context: ctx } = interactive([{ select: 'example' }]);
     const resolved = await resolveScaffold(
-      flags({ ...complete, scopes: ['todo:read'], mcpPath: '/mcp', serverUrlInAudience: false, registration: 'both' }),
+      flags({
+        ...complete,
+        deploy: 'node',
+        scopes: ['todo:read'],
+        mcpPath: '/mcp',
+        serverUrlInAudience: false,
+        registration: 'both',
+      }),
       ctx,
     );
     expect(script.asked).toEqual(['Which tools should the server have?']);
@@ -344,6 +391,7 @@ describe('interactive', () => {
         ...complete,
         dir: undefined,
         yes: false,
+        deploy: 'node',
         mcpPath: '/mcp',
         serverUrlInAudience: false,
         scopes: ['a'],

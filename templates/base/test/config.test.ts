@@ -31,6 +31,11 @@ describe('loadConfig', () => {
     expect(config.host).toBe('0.0.0.0');
   });
 
+  it('gives requests in flight 10 seconds on shutdown unless SHUTDOWN_TIMEOUT_SECONDS says otherwise', () => {
+    expect(loadConfig(valid).shutdownTimeoutSeconds).toBe(10);
+    expect(loadConfig({ ...valid, SHUTDOWN_TIMEOUT_SECONDS: '25' }).shutdownTimeoutSeconds).toBe(25);
+  });
+
   it('binds to loopback when the server URL is localhost', () => {
     expect(loadConfig({ ...valid, MCP_SERVER_URL: 'http://localhost:3000/mcp' }).host).toBe('127.0.0.1');
   });
@@ -56,6 +61,8 @@ describe('loadConfig', () => {
     ['MCP_SERVER_URL', { MCP_SERVER_URL: 'http://mcp.acme.com/mcp' }],
     ['PORT', { PORT: 'eighty' }],
     ['MCP_SERVER_URL_IN_AUDIENCE', { MCP_SERVER_URL_IN_AUDIENCE: 'maybe' }],
+    ['SHUTDOWN_TIMEOUT_SECONDS', { SHUTDOWN_TIMEOUT_SECONDS: 'ten' }],
+    ['SHUTDOWN_TIMEOUT_SECONDS', { SHUTDOWN_TIMEOUT_SECONDS: '-1' }],
   ])('names %s when it is wrong', (variable, override) => {
     const problems = problemsOf({ ...valid, ...override });
     expect(problems).toHaveLength(1);

@@ -1,6 +1,6 @@
 /**
  * The HTTP app (Express). Order matters and is the security design:
- *   health (public) → Scalekit OAuth (src/mcp-oauth: CORS, Host guard, discovery documents, Origin guard,
+ *   health probes (any Host, no token) → Scalekit OAuth (src/mcp-oauth: CORS, Host guard, discovery documents, Origin guard,
  *   bearer gate, rejection logs) → MCP handler.
  * `create-mcp-oauth add` wires the same module into existing servers the same way: `app.use(mcpOAuth(…))`
  * before the MCP route.
@@ -10,6 +10,7 @@ import express, { type ErrorRequestHandler, type Express } from 'express';
 import type { RequestListener } from 'node:http';
 import { createMcpEndpoint } from './mcp/server.js';
 import type { TokenCacheOptions } from './mcp-oauth/auth/token-cache.js';
+import { ALWAYS_READY, HEALTH_PATHS, healthAnswer, type Readiness } from './health.js';
 import type { ServerConfig } from './mcp-oauth/config.js';
 import { mcpOAuth } from './mcp-oauth/express.js';
 import { MAX_REQUEST_BODY_BYTES } from './mcp-oauth/limits.js';
@@ -19,6 +20,8 @@ export interface AppOptions {
   log?: Logger;
   /** How verified tokens are remembered (see mcp-oauth/auth/token-cache.ts); `false` verifies every request. */
   tokenCache?: TokenCacheOptions | false;
+  /** What `/readyz` reports: src/index.ts passes the process's shutdown state. Default: always ready. */
+  readiness?: Readiness;
 }
 
 export function createApp(config: ServerConfig, options: AppOptions = {}): Express {
@@ -26,9 +29,12 @@ export function createApp(config: ServerConfig, options: AppOptions = {}): Expre
   const app = express();
   app.disable('x-powered-by');
 
-  app.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' });
-  });
+  for (const path of HEALTH_PATHS) {
+    app.get(path, (_req, res) => {
+      const { status, body } = healthAnswer(path, options.readiness ?? ALWAYS_READY);
+      res.status(status).set('cache-control', 'no-store').json(body);
+    });
+  }
 
   // Scalekit OAuth: the discovery documents, and the token check in front of the MCP endpoint.
   app.use(mcpOAuth({ mcpPath: config.mcpPath, config, log, tokenCache: options.tokenCache }));

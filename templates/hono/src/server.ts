@@ -1,6 +1,6 @@
 /**
  * The HTTP app (Hono). Order matters and is the security design:
- *   health (public) → Scalekit OAuth (src/mcp-oauth: CORS, Host guard, discovery documents, Origin guard,
+ *   health probes (any Host, no token) → Scalekit OAuth (src/mcp-oauth: CORS, Host guard, discovery documents, Origin guard,
  *   bearer gate, rejection logs) → MCP handler.
  * `create-mcp-oauth add` wires the same module into existing servers the same way: `app.use(mcpOAuth(…))`
  * before the MCP route, and the verified token handed to the MCP handler with `authInfoOf(c)`.
@@ -10,6 +10,7 @@ import { Hono } from 'hono';
 import type { RequestListener } from 'node:http';
 import { createMcpEndpoint } from './mcp/server.js';
 import type { TokenCacheOptions } from './mcp-oauth/auth/token-cache.js';
+import { ALWAYS_READY, HEALTH_PATHS, healthAnswer, type Readiness } from './health.js';
 import type { ServerConfig } from './mcp-oauth/config.js';
 import { authInfoOf, mcpOAuth } from './mcp-oauth/hono.js';
 import { jsonLogger, type Logger } from './mcp-oauth/log.js';
@@ -18,13 +19,21 @@ export interface AppOptions {
   log?: Logger;
   /** How verified tokens are remembered (see mcp-oauth/auth/token-cache.ts); `false` verifies every request. */
   tokenCache?: TokenCacheOptions | false;
+  /** What `/readyz` reports: src/index.ts passes the process's shutdown state. Default: always ready. */
+  readiness?: Readiness;
 }
 
 export function createApp(config: ServerConfig, options: AppOptions = {}): Hono {
   const log = options.log ?? jsonLogger;
   const app = new Hono();
 
-  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  for (const path of HEALTH_PATHS) {
+    app.get(path, (c) => {
+      const { status, body } = healthAnswer(path, options.readiness ?? ALWAYS_READY);
+      c.header('cache-control', 'no-store');
+      return c.json(body, status);
+    });
+  }
 
   // Scalekit OAuth: the discovery documents, and the token check in front of the MCP endpoint.
   app.use(mcpOAuth({ mcpPath: config.mcpPath, config, log, tokenCache: options.tokenCache }));

@@ -14,6 +14,8 @@ export function scriptedPrompter(answers: Answer[]) {
   const asked: string[] = [];
   const rejections: string[] = [];
   const notes: string[] = [];
+  /** The options each select offered, by question. */
+  const offered = new Map<string, { values: string[]; initialValue: string | undefined }>();
   const next = (kind: string, message: string) => {
     asked.push(message);
     const answer = queue.shift();
@@ -34,6 +36,10 @@ export function scriptedPrompter(answers: Answer[]) {
       }
     },
     async select(question) {
+      offered.set(question.message, {
+        values: question.options.map((option) => option.value),
+        initialValue: question.initialValue,
+      });
       const { select } = next('select', question.message) as { select: string };
       if (!question.options.some((option) => option.value === select))
         throw new Error(`no option ${select} in "${question.message}"`);
@@ -47,5 +53,5 @@ export function scriptedPrompter(answers: Answer[]) {
     },
     note: (message) => notes.push(message),
   };
-  return { prompter, asked, rejections, notes, remaining: () => queue.length };
+  return { prompter, asked, rejections, notes, offered, remaining: () => queue.length };
 }

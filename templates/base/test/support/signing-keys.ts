@@ -27,6 +27,8 @@ export interface FakeScalekit {
   keys: SigningKey[];
   /** How `/keys` answers from now on. */
   keySetMode: KeySetMode;
+  /** Milliseconds `/keys` waits before answering in `ok` mode (a slow upstream). */
+  keySetDelayMs: number;
   /** How many times `/keys` was requested. */
   keyFetches(): number;
   /** Stop listening (connections are refused) until `comeBack()`. */
@@ -44,10 +46,19 @@ export async function startFakeScalekit(resourceId: string, keys: SigningKey[]):
       keyFetches += 1;
       if (fake.keySetMode === 'error') res.writeHead(500).end('upstream error');
       else if (fake.keySetMode === 'hang') hanging.add(res);
-      else
-        res
-          .writeHead(200, { 'content-type': 'application/json' })
-          .end(JSON.stringify({ keys: keys.map((key) => key.publicJwk) }));
+      else {
+        const answer = () =>
+          res
+            .writeHead(200, { 'content-type': 'application/json' })
+            .end(JSON.stringify({ keys: keys.map((key) => key.publicJwk) }));
+        if (fake.keySetDelayMs === 0) answer();
+        else {
+          hanging.add(res);
+          setTimeout(() => {
+            if (hanging.delete(res)) answer();
+          }, fake.keySetDelayMs);
+        }
+      }
     } else if (req.url === `/resources/${resourceId}/.well-known/oauth-authorization-server`) {
       const issuer = `${base}/resources/${resourceId}`;
       res.writeHead(200, { 'content-type': 'application/json' }).end(
@@ -76,6 +87,7 @@ export async function startFakeScalekit(resourceId: string, keys: SigningKey[]):
     url: `http://127.0.0.1:${port}`,
     keys,
     keySetMode: 'ok',
+    keySetDelayMs: 0,
     keyFetches: () => keyFetches,
     goDown: stop,
     comeBack: () => listen(port),

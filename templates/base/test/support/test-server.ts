@@ -6,6 +6,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { JWTPayload } from 'jose';
 import { loadConfig, type ServerConfig } from '../../src/mcp-oauth/config.js';
+import type { Readiness } from '../../src/health.js';
 import { MAX_HEADER_BYTES } from '../../src/mcp-oauth/limits.js';
 import { silentLogger, type Logger } from '../../src/mcp-oauth/log.js';
 import { createRequestListener } from '../../src/server.js';
@@ -26,7 +27,7 @@ export interface TestServer {
 }
 
 export async function startTestServer(
-  options: { env?: Record<string, string>; log?: Logger } = {},
+  options: { env?: Record<string, string>; log?: Logger; readiness?: Readiness } = {},
 ): Promise<TestServer> {
   const signingKey = await createSigningKey('test-key-1');
   const scalekit = await startFakeScalekit(RESOURCE_ID, [signingKey]);
@@ -40,7 +41,10 @@ export async function startTestServer(
     JWKS_COOLDOWN_SECONDS: '0',
     ...options.env,
   });
-  httpServer.on('request', createRequestListener(config, { log: options.log ?? silentLogger }));
+  httpServer.on(
+    'request',
+    createRequestListener(config, { log: options.log ?? silentLogger, readiness: options.readiness }),
+  );
   const mcpUrl = config.mcpServerUrl.href;
 
   return {
