@@ -71,9 +71,20 @@ export function scaffoldAnswers(config: ProjectConfig, packageManager: PackageMa
     scopes: copyScopes(config.scopes),
     tools: copyTools(config.tools),
     registration: config.registration,
+    deploy: config.deploy,
     packageManager,
   };
 }
+
+/**
+ * The answers of a record, with what later versions added filled in as those versions' defaults: a project
+ * recorded before a question existed was made with the answer that is now the default.
+ */
+export function scaffoldAnswersOf(recorded: ScaffoldAnswers): ScaffoldAnswers {
+  return { ...ANSWERS_ADDED_SINCE_0_1_0, ...recorded };
+}
+
+const ANSWERS_ADDED_SINCE_0_1_0: Pick<ScaffoldAnswers, 'deploy'> = { deploy: 'node' };
 
 export function addAnswers(answers: AddAnswers): AddAnswers {
   return {

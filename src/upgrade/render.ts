@@ -8,7 +8,7 @@ import { addedFiles } from '../add/added-files.js';
 import { moduleDependencies } from '../add/plan.js';
 import type { DependencyToAdd } from '../add/patch-package-json.js';
 import { planProject, type TemplateSource } from '../plan/index.js';
-import { RECORD_FILE, RecordError, type ProjectRecord } from '../plan/record.js';
+import { RECORD_FILE, RecordError, scaffoldAnswersOf, type ProjectRecord } from '../plan/record.js';
 import { USER_OWNED_FILES } from '../core/user-owned.js';
 
 export const MANIFEST = 'package.json';
@@ -39,7 +39,7 @@ function renderScaffold(
   templates: TemplateSource,
   targetDir: string,
 ): Rendering {
-  const { packageManager, ...answers } = record.answers;
+  const { packageManager, ...answers } = scaffoldAnswersOf(record.answers);
   const config: ProjectConfig = { ...answers, targetDir, mcpServerUrl: `${answers.baseUrl}${answers.mcpPath}` };
   const plan = planProject(config, templates, { packageManager });
   const files = new Map<string, string>();

@@ -46,6 +46,7 @@ describe('the record the scaffold writes', () => {
     expect(Object.keys(record.answers).sort()).toEqual(
       [
         'baseUrl',
+        'deploy',
         'framework',
         'mcpPath',
         'packageManager',
