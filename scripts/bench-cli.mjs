@@ -99,7 +99,8 @@ try {
   const medians = new Map([...samples].map(([name, values]) => [name, median(values)]));
   const baseline = medians.get('node -e 0');
   console.log(
-    `create-mcp-oauth CLI benchmark — Node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${os.platform()}`,
+    `create-mcp-oauth CLI benchmark — Node ${process.version}, ` +
+      `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${os.platform()}`,
   );
   console.log(`${runs} measured runs per command after ${warmup} warm-up rounds, interleaved`);
   console.log(
@@ -122,13 +123,15 @@ try {
   const checks = [
     [
       help <= vite * HELP_TARGET,
-      `--help ${fixed(help)} ms ≤ ${HELP_TARGET}× create-vite --help (${fixed(vite)} ms → limit ${fixed(vite * HELP_TARGET)} ms): ratio ${fixed(help / vite, 2)}×`,
+      `--help ${fixed(help)} ms ≤ ${HELP_TARGET}× create-vite --help (${fixed(vite)} ` +
+        `ms → limit ${fixed(vite * HELP_TARGET)} ms): ratio ${fixed(help / vite, 2)}×`,
     ],
     ...['express', 'hono'].map((framework) => {
       const scaffoldMs = medians.get(scaffold(framework).name);
       return [
         scaffoldMs <= baseline * SCAFFOLD_TARGET,
-        `scaffold ${framework} ${fixed(scaffoldMs)} ms ≤ ${SCAFFOLD_TARGET}× node -e 0 (${fixed(baseline)} ms → limit ${fixed(baseline * SCAFFOLD_TARGET)} ms): ratio ${fixed(scaffoldMs / baseline, 2)}×`,
+        `scaffold ${framework} ${fixed(scaffoldMs)} ms ≤ ${SCAFFOLD_TARGET}× node -e 0 (${fixed(baseline)} ` +
+          `ms → limit ${fixed(baseline * SCAFFOLD_TARGET)} ms): ratio ${fixed(scaffoldMs / baseline, 2)}×`,
       ];
     }),
   ];

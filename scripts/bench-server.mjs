@@ -120,7 +120,8 @@ for (const framework of frameworks) {
 
     for (const [call, body] of Object.entries(CALLS)) {
       log(
-        `${framework} ${call}: ${rounds} rounds × ${Object.keys(SHAPES).length} shapes × (${VARIANTS.join(', ')}), ${fixed(durationSeconds / rounds)} s each`,
+        `${framework} ${call}: ${rounds} rounds × ${Object.keys(SHAPES).length} ` +
+          `shapes × (${VARIANTS.join(', ')}), ${fixed(durationSeconds / rounds)} s each`,
       );
       for (const variant of VARIANTS) await load(servers[variant], body, warmupSeconds, connections);
       const pools = {};
@@ -148,10 +149,12 @@ for (const framework of frameworks) {
 
 const signed = (value, digits = 2) => `${value >= 0 ? '+' : ''}${fixed(value, digits)}`;
 console.log(
-  `\ncreate-mcp-oauth server benchmark — Node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${os.platform()}`,
+  `\ncreate-mcp-oauth server benchmark — Node ${process.version}, ` +
+    `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${os.platform()}`,
 );
 console.log(
-  `autocannon over loopback; ${durationSeconds} s per case in ${rounds} alternating rounds after ${warmupSeconds} s warm-up`,
+  `autocannon over loopback; ${durationSeconds} s per case in ` +
+    `${rounds} alternating rounds after ${warmupSeconds} s warm-up`,
 );
 console.log(
   `load average before/after: ${loadBefore} / ${loadNow()} (other work on the machine inflates every number)\n`,
@@ -208,11 +211,13 @@ for (const { framework, call, throughput, latency } of results) {
   const delta = latency.auth.p99 - latency.baseline.p99;
   check(
     ratio >= MIN_THROUGHPUT_RATIO,
-    `${framework} ${call}: throughput ${fixed(throughput.auth.rps, 0)} / ${fixed(throughput.baseline.rps, 0)} req/s = ${fixed(ratio * 100, 1)}% ≥ ${MIN_THROUGHPUT_RATIO * 100}%`,
+    `${framework} ${call}: throughput ${fixed(throughput.auth.rps, 0)} / ` +
+      `${fixed(throughput.baseline.rps, 0)} req/s = ${fixed(ratio * 100, 1)}% ≥ ${MIN_THROUGHPUT_RATIO * 100}%`,
   );
   check(
     delta <= MAX_P99_DELTA_MS,
-    `${framework} ${call}: p99 ${fixed(latency.auth.p99, 3)} − ${fixed(latency.baseline.p99, 3)} ms = ${signed(delta, 3)} ms ≤ ${MAX_P99_DELTA_MS} ms`,
+    `${framework} ${call}: p99 ${fixed(latency.auth.p99, 3)} − ` +
+      `${fixed(latency.baseline.p99, 3)} ms = ${signed(delta, 3)} ms ≤ ${MAX_P99_DELTA_MS} ms`,
   );
 }
 for (const framework of frameworks) {
@@ -308,7 +313,8 @@ async function load(server, body, seconds, connectionCount) {
   const result = await instance;
   if (unexpected > 0 || result.errors > 0 || result.timeouts > 0) {
     throw new Error(
-      `${server.url}: ${unexpected} non-200 answers, ${result.errors} errors, ${result.timeouts} timeouts — the numbers would be meaningless`,
+      `${server.url}: ${unexpected} non-200 answers, ${result.errors} ` +
+        `errors, ${result.timeouts} timeouts — the numbers would be meaningless`,
     );
   }
   return { latencies, seconds: result.duration };

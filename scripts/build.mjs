@@ -46,7 +46,8 @@ const result = await build({
 for (const file of result.outputFiles) {
   if (file.text.includes('Dynamic require of')) {
     throw new Error(
-      `${path.relative(root, file.path)} contains a require() esbuild could not resolve; map it in builtinRequiresWithoutCreateRequire`,
+      `${path.relative(root, file.path)} contains a require() esbuild ` +
+        `could not resolve; map it in builtinRequiresWithoutCreateRequire`,
     );
   }
 }
@@ -71,7 +72,8 @@ await rename(temporaryMeta, metafilePath);
 /**
  * Replace src/plan/template-specs.ts (which compiles templates at run time, for tests and `tsx`) with a
  * module holding every `.hbs` file under templates/ precompiled now, with the options that module uses.
- * A scaffold then compiles nothing (compiling was about half its cost beyond Node's start-up) and the bundle carries only the
+ * A scaffold then compiles nothing (compiling was about half its cost beyond Node's start-up) and the bundle carries
+ * only the
  * Handlebars runtime, not its parser and compiler.
  *
  * templates/ remains the source of truth and still ships: the CLI reads it at run time, and the built
@@ -89,13 +91,25 @@ function precompiledTemplates() {
         const Handlebars = createRequire(import.meta.url)('handlebars/dist/cjs/handlebars.js');
         const options = JSON.parse(await readFile(path.join(root, 'src', 'plan', 'compile-options.json'), 'utf8'));
         const entries = [];
+        const sources = [];
         const names = (await readdir(templatesDir, { recursive: true })).map((name) => name.split(path.sep).join('/'));
         for (const name of names.filter((candidate) => candidate.endsWith('.hbs')).sort()) {
-          const source = await readFile(path.join(templatesDir, name), 'utf8');
+          if (!name.startsWith('history/')) sources.push([name, await readFile(path.join(templatesDir, name), 'utf8')]);
+        }
+        // Earlier versions' templates (templates/history/<version>.json), which `upgrade` renders too.
+        for (const name of names.filter((candidate) => /^history\/[^/]+\.json$/.test(candidate)).sort()) {
+          const history = JSON.parse(await readFile(path.join(templatesDir, name), 'utf8'));
+          for (const [templateName, source] of Object.entries(history.templates)) {
+            if (templateName.endsWith('.hbs') && typeof source === 'string') sources.push([templateName, source]);
+          }
+        }
+        const seen = new Set();
+        for (const [name, source] of sources) {
           const digest = createHash('sha256').update(source).digest('hex');
-          entries.push(
-            `[${JSON.stringify(name)}, [${JSON.stringify(digest)}, ${Handlebars.precompile(source, options)}]]`,
-          );
+          const key = `${name}\0${digest}`;
+          if (seen.has(key)) continue;
+          seen.add(key);
+          entries.push(`[${JSON.stringify(key)}, ${Handlebars.precompile(source, options)}]`);
         }
         const contents = `
 import { createHash } from 'node:crypto';
@@ -103,12 +117,12 @@ const PRECOMPILED = new Map([
 ${entries.join(',\n')}
 ]);
 export function templateSpec(templateName, source) {
-  const entry = PRECOMPILED.get(templateName);
-  if (entry === undefined) throw new Error('it was not precompiled into this build of create-mcp-oauth; run \`npm run build\`');
-  if (createHash('sha256').update(source).digest('hex') !== entry[0]) {
+  const spec = PRECOMPILED.get(templateName + '\\0' + createHash('sha256').update(source).digest('hex'));
+  if (spec !== undefined) return spec;
+  if ([...PRECOMPILED.keys()].some((key) => key.startsWith(templateName + '\\0'))) {
     throw new Error('it changed after this build of create-mcp-oauth was made; run \`npm run build\`');
   }
-  return entry[1];
+  throw new Error('it was not precompiled into this build of create-mcp-oauth; run \`npm run build\`');
 }
 `;
         return { contents, loader: 'js', resolveDir: path.dirname(specsModule) };
@@ -144,7 +158,9 @@ function builtinRequiresWithoutCreateRequire() {
         loader: 'js',
       }));
       pluginBuild.onLoad({ filter: /.*/, namespace: 'builtin-require-lazy' }, (args) => ({
-        contents: `let real; module.exports = new Proxy({}, { get: (_, key) => (real ??= process.getBuiltinModule(${JSON.stringify(args.path)}))[key] });`,
+        contents:
+          `let real; module.exports = new Proxy({}, { get: (_, key) => (real ` +
+          `??= process.getBuiltinModule(${JSON.stringify(args.path)}))[key] });`,
         loader: 'js',
       }));
     },
@@ -162,7 +178,9 @@ function withoutEsprima() {
     setup(pluginBuild) {
       pluginBuild.onResolve({ filter: /^esprima$/ }, () => ({ path: 'esprima', namespace: 'esprima-stub' }));
       pluginBuild.onLoad({ filter: /.*/, namespace: 'esprima-stub' }, () => ({
-        contents: `const unavailable = () => { throw new Error('esprima is not bundled: pass recast a parser that returns tokens (see src/add/ast.ts)'); };
+        contents:
+          `const unavailable = () => { throw new Error('esprima is not bundled: pass recast a parser that ` +
+          `returns tokens (see src/add/ast.ts)'); };
 module.exports = { parse: unavailable, tokenize: unavailable };`,
         loader: 'js',
       }));

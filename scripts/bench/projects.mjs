@@ -153,7 +153,8 @@ function run(command, args, { cwd, env = process.env, capture = false }) {
   const listing = command === NPM && args[0] === 'ls';
   if (result.error || (result.status !== 0 && !(listing && result.stdout))) {
     throw new Error(
-      `${command} ${args.join(' ')} failed in ${cwd} (${result.error?.message ?? `exit ${result.status}`}):\n${result.stderr}`,
+      `${command} ${args.join(' ')} failed in ${cwd} ` +
+        `(${result.error?.message ?? `exit ${result.status}`}):\n${result.stderr}`,
     );
   }
   return result.stdout ?? '';

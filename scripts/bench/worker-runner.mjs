@@ -3,7 +3,7 @@
 // 127.0.0.1, run with the Node 22 wrangler needs (BENCH_NODE), with its own local key set:
 //   - "auth": the project's own entry (src/index.ts), as deployed;
 //   - "authNoCache": the same app without the verified-token cache;
-//   - "baseline": the app with the `bearerGate` override that accepts every request with a fixed caller.
+//   - "baseline": the project's MCP endpoint on Hono without the OAuth module, handing every request a fixed caller.
 // The two variants that need an override get a small entry written into the bench copy of the project
 // (.tmp/bench/workers/bench-entries/, never part of a scaffold). CPU time is that of every process under
 // this one (wrangler and workerd), read from /proc.
@@ -25,25 +25,26 @@ if (!projectDir || !path.isAbsolute(projectDir) || !node)
 const ENTRIES = path.join(projectDir, 'bench-entries');
 await mkdir(ENTRIES, { recursive: true });
 
-/** An entry like src/index.ts, with app overrides (`overrides` is JavaScript source for an object). */
-async function writeEntry(name, overrides) {
+/** An entry like src/index.ts that serves `app` (TypeScript source of an expression, given `config` and `todos`). */
+async function writeEntry(name, app) {
   const file = path.join(ENTRIES, `${name}.ts`);
   await writeFile(
     file,
-    `import { createApp } from '../src/app.js';
-import { loadConfig } from '../src/config.js';
-import { silentLogger } from '../src/log.js';
+    `import { Hono } from 'hono';
+import { createApp } from '../src/app.js';
+import { createMcpEndpoint } from '../src/mcp/server.js';
+import { loadConfig } from '../src/mcp-oauth/config.js';
+import { silentLogger } from '../src/mcp-oauth/log.js';
 import { DurableObjectTodoStore } from '../src/todos/durable-object.js';
 export { UserTodos } from '../src/todos/durable-object.js';
 
-let app: ReturnType<typeof createApp> | undefined;
+let app: { fetch: ExportedHandlerFetchHandler<Env> } | undefined;
 export default {
   fetch(request, env, ctx) {
     const vars = Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
     const config = loadConfig(vars);
-    // The caller the verifier would produce for the bench token (baseline only), with this server's URL.
-    const authInfo = { ...${JSON.stringify(unverifiedAuthInfo(undefined))}, resource: config.mcpServerUrl };
-    app ??= createApp(config, { log: silentLogger, toolDependencies: { todos: new DurableObjectTodoStore(env.USER_TODOS) }, ...${overrides} });
+    const todos = new DurableObjectTodoStore(env.USER_TODOS);
+    app ??= ${app};
     return app.fetch(request, env, ctx);
   },
 } satisfies ExportedHandler<Env>;
@@ -93,9 +94,24 @@ async function startWorker(entry) {
 }
 
 const auth = await startWorker(undefined); // wrangler.jsonc `main`: src/index.ts, as deployed
-const authNoCache = await startWorker(await writeEntry('auth-no-cache', '{ tokenCache: false }'));
+const authNoCache = await startWorker(
+  await writeEntry(
+    'auth-no-cache',
+    'createApp(config, { log: silentLogger, tokenCache: false, toolDependencies: { todos } })',
+  ),
+);
+// The same MCP endpoint on Hono with no OAuth module: every request gets the caller the verifier would
+// produce for the bench token, with this server's URL.
+const callerSource = `{ ...${JSON.stringify(unverifiedAuthInfo(undefined))}, resource: config.mcpServerUrl }`;
 const baseline = await startWorker(
-  await writeEntry('baseline', '{ bearerGate: async () => ({ ok: true, authInfo }) }'),
+  await writeEntry(
+    'baseline',
+    `((mcp) => new Hono()
+      .get('/healthz', (c) => c.json({ status: 'ok' }))
+      .all(config.mcpPath, (c) => mcp.fetch(c.req.raw, { authInfo: ${callerSource} })))(
+      createMcpEndpoint(silentLogger, { todos }),
+    )`,
+  ),
 );
 
 const apps = { baseline, auth, authNoCache };

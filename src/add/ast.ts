@@ -57,7 +57,10 @@ function usesTrailingCommas(ast: File): boolean {
   );
 }
 
-/** New statements printed fresh (without positions from the snippet they were parsed from), so no blank lines appear around them. */
+/**
+ * New statements printed fresh (without positions from the snippet they were parsed from), so no blank lines appear
+ * around them.
+ */
 export function withoutPositions<T>(node: T): T {
   walk(node, (child) => {
     delete (child as { loc?: unknown }).loc;

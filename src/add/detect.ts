@@ -2,7 +2,7 @@
  * What `add` needs to know about an existing project, read from the project itself: package.json, the
  * lockfile and the syntax trees of its source files. Pure: the caller reads the files (project-files.ts).
  */
-import type { PackageManager } from '../config/types.js';
+import type { PackageManager } from '../core/types.js';
 import {
   isTypeScriptPath,
   parseModule,
@@ -32,9 +32,12 @@ export interface ProjectSnapshot {
   lockfiles: readonly string[];
   /** `.env.example`, when there is one. */
   envExample?: string;
+  /** The record of an earlier run (`.create-mcp-oauth.json`), when there is one. */
+  record?: string;
 }
 
-export type SdkLine = 'v1' | 'v2';
+export type { SdkLine } from '../plan/auth-module.js';
+import type { SdkLine } from '../plan/auth-module.js';
 
 export interface PackageManifest {
   name?: string;
@@ -133,14 +136,11 @@ export function detectProject(snapshot: ProjectSnapshot, options: DetectOptions 
 
   const entryFile = entry.kind === 'found' || entry.kind === 'not-found' ? entry.file : undefined;
   const entryAst = entryFile ? parsed.get(entryFile) : undefined;
-  const language = entryFile ? (isTypeScriptPath(entryFile) ? 'ts' : 'js') : 'typescript' in dependencies ? 'ts' : 'js';
-  const moduleSystem = entryAst
-    ? usesModuleSyntax(entryAst)
-      ? 'esm'
-      : 'cjs'
-    : manifest.type === 'module'
-      ? 'esm'
-      : 'cjs';
+  // The entry file says it best; without one, the manifest (a typescript dependency, "type": "module").
+  const typeScript = entryFile ? isTypeScriptPath(entryFile) : 'typescript' in dependencies;
+  const language = typeScript ? 'ts' : 'js';
+  const esm = entryAst ? usesModuleSyntax(entryAst) : manifest.type === 'module';
+  const moduleSystem = esm ? 'esm' : 'cjs';
 
   const tools: RegisteredTool[] = [];
   const unreadableTools: UnreadableTool[] = [];
@@ -197,16 +197,19 @@ function detectSdk(dependencies: Record<string, string>, parsed: Map<string, Fil
   let importsV2 = 0;
   for (const ast of parsed.values()) {
     walk(ast, (node) => {
-      const source = n.ImportDeclaration.check(node)
-        ? stringValue(node.source)
-        : isRequire(node)
-          ? stringValue(node.arguments[0])
-          : undefined;
+      const source = importedSource(node);
       if (source?.startsWith('@modelcontextprotocol/sdk')) importsV1 += 1;
       if (source === '@modelcontextprotocol/server') importsV2 += 1;
     });
   }
   return importsV1 > importsV2 ? 'v1' : 'v2';
+}
+
+/** The module an `import … from '<here>'` or `require('<here>')` names. */
+function importedSource(node: unknown): string | undefined {
+  if (n.ImportDeclaration.check(node)) return stringValue(node.source);
+  if (isRequire(node)) return stringValue(node.arguments[0]);
+  return undefined;
 }
 
 function isRequire(node: unknown): node is { arguments: unknown[] } {
@@ -234,7 +237,7 @@ function majorOf(range: string): { major?: number } {
   return match ? { major: Number(match[1]) } : {};
 }
 
-function packageManagerOf(
+export function packageManagerOf(
   lockfiles: readonly string[],
   manifest: PackageManifest,
 ): { packageManager?: { name: PackageManager; from: string } } {
@@ -311,9 +314,11 @@ function detectEntry(inputs: EntryInputs): EntryDetection {
     kind: 'not-found',
     ...(guess ? { file: guess } : {}),
     reason: guess
-      ? `${guess} ${createsApp(inputs, guess) ? `creates the ${frameworkLabel(inputs.framework)} app, but ` : ''}does not mount ${what} in a way I recognise ` +
+      ? `${guess} ${createsApp(inputs, guess) ? `creates the ${frameworkLabel(inputs.framework)} app, but ` : ''}` +
+        `does not mount ${what} in a way I recognise ` +
         `(a statement like app.post('/mcp', handler) with a literal path, whose handler calls transport.handleRequest)`
-      : `no source file mounts ${what} in a way I recognise (a statement like app.post('/mcp', handler) with a literal path)`,
+      : `no source file mounts ${what} in a way I recognise (a ` +
+        `statement like app.post('/mcp', handler) with a literal path)`,
   };
 }
 
@@ -323,7 +328,9 @@ function pickRoute(file: string, candidates: McpRouteStatement[], wantedPath: st
     return {
       kind: 'not-found',
       file,
-      reason: `${file} does not mount ${what} in a way I recognise (a statement like app.post('/mcp', handler) with a literal path)`,
+      reason:
+        `${file} does not mount ${what} in a way I recognise (a ` +
+        `statement like app.post('/mcp', handler) with a literal path)`,
     };
   }
   const paths = [...new Set(candidates.map((route) => route.path))];
@@ -375,22 +382,21 @@ function likelyEntry(inputs: EntryInputs): string | undefined {
   return creating[0];
 }
 
+/** The expression that may hold a literal port: `listen(<here>)`, `port: <here>`, `process.env.PORT ?? <here>`. */
+function portCandidate(node: unknown): unknown {
+  if (isCall(node) && memberPropertyName(node.callee) === 'listen') return node.arguments[0];
+  const isProperty = n.ObjectProperty.check(node) || n.Property.check(node);
+  if (isProperty && n.Identifier.check(node.key) && node.key.name === 'port') return node.value;
+  if (n.LogicalExpression.check(node) && memberPropertyName(node.left) === 'PORT') return node.right;
+  return undefined;
+}
+
 /** `listen(3000)`, `port: 3000`, `process.env.PORT ?? 3000`: the first literal port in the entry file. */
 function portOf(ast: File): { port?: number } {
   let port: number | undefined;
   walk(ast, (node) => {
     if (port !== undefined) return false;
-    const candidate =
-      isCall(node) && memberPropertyName(node.callee) === 'listen'
-        ? node.arguments[0]
-        : (n.ObjectProperty.check(node) || n.Property.check(node)) &&
-            n.Identifier.check(node.key) &&
-            node.key.name === 'port'
-          ? node.value
-          : n.LogicalExpression.check(node) && memberPropertyName(node.left) === 'PORT'
-            ? node.right
-            : undefined;
-    const value = literalPort(candidate);
+    const value = literalPort(portCandidate(node));
     if (value !== undefined) port = value;
     return undefined;
   });

@@ -64,7 +64,9 @@ export function patchToolRegistrations(input: ToolPatchInput): ToolPatch {
       manual.push({
         file: input.file,
         line: lineOf(node),
-        reason: `${name} is registered with the deprecated server.tool(…), which takes no scope check: register it with registerTool and add`,
+        reason:
+          `${name} is registered with the deprecated server.tool(…), which ` +
+          `takes no scope check: register it with registerTool and add`,
         snippet: `${property},`,
       });
       return;

@@ -4,7 +4,8 @@
  * the steps left to do by hand. Pure; nothing here touches the disk.
  */
 import path from 'node:path';
-import type { ProjectConfig } from '../config/types.js';
+import type { Framework, ProjectConfig } from '../core/types.js';
+import { addAnswers, RECORD_FILE, recordFile } from '../plan/record.js';
 import { n, parseModule, stringValue, walk } from './ast.js';
 import {
   addedFiles,
@@ -83,6 +84,8 @@ export function planAdd(input: {
   facts: ProjectFacts;
   config: AddConfig;
   templates: TemplateSource;
+  /** Leave the project's own code alone: the module, dependencies and .env.example only (see `pasteSteps`). */
+  filesOnly?: boolean;
 }): AddPlan {
   const { snapshot, facts, config } = input;
   const entry = facts.entry;
@@ -90,7 +93,8 @@ export function planAdd(input: {
   const folder = entry.kind === 'found' || entry.kind === 'not-found' ? folderFor(entry.file) : 'mcp-oauth';
   const adapterSpecifier = `./mcp-oauth/${facts.framework.name}${importExtension(flavor.extension)}`;
   const esm = flavor.syntax !== 'cjs';
-  if (entry.kind !== 'found') {
+  const filesOnly = input.filesOnly === true;
+  if (entry.kind !== 'found' && !filesOnly) {
     const message = entry.kind === 'ambiguous' ? `${entry.reason}: ${entry.fix}` : entry.reason;
     throw new EntryRefusal(
       message,
@@ -129,34 +133,52 @@ export function planAdd(input: {
         for (const tool of unmapped) {
           manual.push({
             file: file.path,
-            reason: `${tool.name} (${tool.file}:${tool.line}) is not in TOOL_SCOPES yet; add it with the scopes it needs`,
+            reason:
+              `${tool.name} (${tool.file}:${tool.line}) is not ` +
+              `in TOOL_SCOPES yet; add it with the scopes it needs`,
             snippet: `${tool.name}: [],`,
           });
         }
       } else {
         notes.push(
-          `kept your ${file.path}: it differs from what add would write (delete it and run add again to get the current version)`,
+          `kept your ${file.path}: it differs from what add would write ` +
+            `(delete it and run add again to get the current version)`,
         );
       }
     }
   }
 
   // 2. The entry file: import the adapter, register the guard before the MCP route.
-  const patched = patchEntry({
-    file: entry.file,
-    source: current(entry.file)!,
-    framework: facts.framework.name,
-    sdk: facts.sdk,
-    mcpPath: entry.route.path,
-    adapterSpecifier,
-    esm,
-  });
-  if (!patched.ok) throw new EntryRefusal(patched.reason, entry.file, patched.snippet);
-  contents.set(entry.file, patched.text);
-  notes.push(...patched.notes);
+  if (entry.kind === 'found' && !filesOnly) {
+    const patched = patchEntry({
+      file: entry.file,
+      source: current(entry.file)!,
+      framework: facts.framework.name,
+      sdk: facts.sdk,
+      mcpPath: entry.route.path,
+      adapterSpecifier,
+      esm,
+    });
+    if (!patched.ok) throw new EntryRefusal(patched.reason, entry.file, patched.snippet);
+    contents.set(entry.file, patched.text);
+    notes.push(...patched.notes);
+  }
 
   // 3. v2: each tool's scope check where it is registered. (v1 checks tool scopes in the guard instead.)
-  if (facts.sdk === 'v2') {
+  if (facts.sdk === 'v2' && filesOnly) {
+    const toolScopesFile = `${folder}/${TOOL_SCOPES_MODULE}${importExtension(flavor.extension)}`;
+    for (const tool of facts.tools) {
+      const specifier = relativeImport(tool.file, toolScopesFile);
+      manual.push({
+        file: tool.file,
+        line: tool.line,
+        reason: `${tool.name}: add its scope check to the registration's config, so the SDK answers 403 before it runs`,
+        snippet:
+          `${scopeChallengeImport(specifier, !isCommonJsFile(tool.file, facts))}\n…\n` +
+          `scopeChallenge: scopeChallengeFor(${JSON.stringify(tool.name)}),`,
+      });
+    }
+  } else if (facts.sdk === 'v2') {
     const toolScopesFile = `${folder}/${TOOL_SCOPES_MODULE}${importExtension(flavor.extension)}`;
     for (const file of [...new Set(facts.tools.map((tool) => tool.file))].sort()) {
       const specifier = relativeImport(file, toolScopesFile);
@@ -178,12 +200,16 @@ export function planAdd(input: {
   }
   for (const tool of facts.unreadableTools) {
     notes.push(
-      `${tool.file}:${tool.line} registers a tool whose name is not a literal: map it in ${folder}/${TOOL_SCOPES_MODULE}${flavor.extension} yourself`,
+      `${tool.file}:${tool.line} registers a tool whose name is not a literal: ` +
+        `map it in ${folder}/${TOOL_SCOPES_MODULE}${flavor.extension} yourself`,
     );
   }
 
   // 4. Dependencies the modules import, without touching versions the project already has.
-  const dependencies = missingDependencies(facts.manifest as Record<string, unknown>, wantedDependencies(facts));
+  const dependencies = missingDependencies(
+    facts.manifest as Record<string, unknown>,
+    moduleDependencies(facts.framework.name, facts.language === 'ts'),
+  );
   if (dependencies.length > 0) contents.set('package.json', addDependencies(snapshot.packageJson, dependencies));
 
   // 5. .env.example: the variables the guard reads.
@@ -193,14 +219,39 @@ export function planAdd(input: {
   const originals = new Map<string, string | undefined>(
     [...contents.keys()].map((file) => [file, originalOf(file, snapshot)]),
   );
-  const changes = [...contents.entries()]
+  const changes: FileChange[] = [...contents.entries()]
     .filter(([file, text]) => originals.get(file) !== text)
     .map(([file, text]) => ({
       path: file,
       ...(originals.get(file) === undefined ? {} : { before: originals.get(file) }),
       after: text,
-    }))
-    .sort((a, b) => a.path.localeCompare(b.path));
+    }));
+  // 6. The record of what was generated, for `upgrade`: written with a change, never on its own.
+  if (changes.length > 0) {
+    const record = recordFile(
+      {
+        kind: 'add',
+        answers: addAnswers({
+          framework: facts.framework.name,
+          sdk: facts.sdk,
+          extension: flavor.extension,
+          syntax: flavor.syntax,
+          folder,
+          resourceName: facts.packageName,
+          scopes: config.scopes,
+          tools: config.tools,
+        }),
+      },
+      added,
+    );
+    if (record.contents !== snapshot.record)
+      changes.push({
+        path: RECORD_FILE,
+        ...(snapshot.record === undefined ? {} : { before: snapshot.record }),
+        after: record.contents,
+      });
+  }
+  changes.sort((a, b) => a.path.localeCompare(b.path));
   return { changes, dependencies, envAdded: env?.added ?? [], manual, notes, folder };
 }
 
@@ -212,14 +263,12 @@ function originalOf(file: string, snapshot: ProjectSnapshot): string | undefined
 
 export function outputFlavor(facts: ProjectFacts): OutputFlavor {
   const entryFile = facts.entry.kind === 'found' || facts.entry.kind === 'not-found' ? facts.entry.file : undefined;
-  const extension = entryFile
-    ? path.posix.extname(entryFile).replace('.tsx', '.ts').replace('.jsx', '.js')
-    : facts.language === 'ts'
-      ? '.ts'
-      : '.js';
+  const fallback = facts.language === 'ts' ? '.ts' : '.js';
+  const extension = entryFile ? path.posix.extname(entryFile).replace('.tsx', '.ts').replace('.jsx', '.js') : fallback;
   if (facts.language === 'ts') return { extension, syntax: 'ts' };
-  const syntax = extension === '.mjs' ? 'esm' : extension === '.cjs' ? 'cjs' : facts.moduleSystem;
-  return { extension, syntax };
+  // .mjs and .cjs say their module system whatever package.json says.
+  const byExtension: Record<string, 'esm' | 'cjs'> = { '.mjs': 'esm', '.cjs': 'cjs' };
+  return { extension, syntax: byExtension[extension] ?? facts.moduleSystem };
 }
 
 function folderFor(entryFile: string | undefined): string {
@@ -227,10 +276,10 @@ function folderFor(entryFile: string | undefined): string {
   return dir === '.' ? 'mcp-oauth' : `${dir}/mcp-oauth`;
 }
 
-function wantedDependencies(facts: ProjectFacts): DependencyToAdd[] {
+/** What the auth modules import, for a project on `framework`, in TypeScript or not (`upgrade` raises these too). */
+export function moduleDependencies(framework: Framework, typescript: boolean): DependencyToAdd[] {
   const wanted: DependencyToAdd[] = [{ name: 'jose', range: DEPENDENCY_RANGES.jose, dev: false }];
-  const typescript = facts.language === 'ts';
-  if (facts.framework.name === 'express') {
+  if (framework === 'express') {
     wanted.push({ name: 'cors', range: DEPENDENCY_RANGES.cors, dev: false });
     if (typescript) wanted.push({ name: '@types/cors', range: DEPENDENCY_RANGES['@types/cors'], dev: true });
   }
@@ -238,7 +287,7 @@ function wantedDependencies(facts: ProjectFacts): DependencyToAdd[] {
   return wanted;
 }
 
-/** `src/tools/notes.ts` → `src/mcp-oauth/mcp/tool-scopes.js` gives `../mcp-oauth/mcp/tool-scopes.js`. */
+/** `src/tools/notes.ts` → `src/mcp-oauth/tool-scopes.js` gives `../mcp-oauth/tool-scopes.js`. */
 export function relativeImport(fromFile: string, toFile: string): string {
   const relative = path.posix.relative(path.posix.dirname(fromFile), toFile);
   return relative.startsWith('.') ? relative : `./${relative}`;

@@ -1,9 +1,10 @@
 /**
- * Reads the parts of a project `add` looks at: package.json, lockfile names, `.env.example` and the source
- * files (not dependencies, build output or tests). Read-only.
+ * Reads the parts of a project `add` looks at: package.json, lockfile names, `.env.example`, the record of an
+ * earlier run and the source files (not dependencies, build output or tests). Read-only.
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { RECORD_FILE } from '../plan/record.js';
 import type { ProjectSnapshot } from './detect.js';
 
 const SOURCE_FILE = /\.(?:[cm]?[jt]s|tsx|jsx)$/;
@@ -48,11 +49,13 @@ export async function readProject(dir: string): Promise<ProjectSnapshot> {
   const envExample = entries.includes('.env.example')
     ? await readFile(path.join(dir, '.env.example'), 'utf8')
     : undefined;
+  const record = entries.includes(RECORD_FILE) ? await readFile(path.join(dir, RECORD_FILE), 'utf8') : undefined;
   return {
     packageJson,
     files,
     lockfiles: LOCKFILES.filter((name) => entries.includes(name)),
     ...(envExample === undefined ? {} : { envExample }),
+    ...(record === undefined ? {} : { record }),
   };
 }
 

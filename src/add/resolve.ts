@@ -3,8 +3,13 @@
  * scaffold: every flag is validated (with the scaffold's validators) before anything is asked; only values
  * not given are asked for, and only when we may prompt and `--yes` is off.
  */
-import { DEFAULT_REGISTRATION, DEFAULT_SERVER_URL_IN_AUDIENCE } from '../config/defaults.js';
-import { validatePackageManager, validateRegistration, validateResourceId } from '../config/identifiers.js';
+import { DEFAULT_REGISTRATION, DEFAULT_SERVER_URL_IN_AUDIENCE } from '../core/defaults.js';
+import {
+  detectPackageManager,
+  validatePackageManager,
+  validateRegistration,
+  validateResourceId,
+} from '../config/identifiers.js';
 import { askRegistration, askResourceId, askScalekitEnvUrl, askServerUrlInAudience } from '../config/questions.js';
 import type { Result } from '../config/result.js';
 import { parseScopeSpec, parseToolSpec, reconcileScopesAndTools, validateScopeName } from '../config/scopes-tools.js';
@@ -15,12 +20,11 @@ import {
   type Registration,
   type ScopeSpec,
   type ToolSpec,
-} from '../config/types.js';
+} from '../core/types.js';
 import { joinMcpServerUrl, validateBaseUrl, validateMcpPath, validateScalekitEnvUrl } from '../config/urls.js';
-import { detectPackageManager } from '../install/package-manager.js';
-import { CliError } from '../ui/errors.js';
-import type { Prompter } from '../ui/prompter.js';
-import type { AddFlags } from './command.js';
+import { CliError } from '../core/errors.js';
+import type { Prompter } from '../core/prompter.js';
+import type { AddFlags } from '../args/add-options.js';
 import type { ProjectFacts } from './detect.js';
 import type { AddConfig } from './plan.js';
 
@@ -86,7 +90,8 @@ export async function resolveAdd(context: ResolveAddContext): Promise<ResolvedAd
     const missing = REQUIRED_WITHOUT_PROMPT.filter(({ key }) => flags[key] === undefined);
     if (missing.length > 0) {
       throw new CliError(
-        `${missing.map(({ flag, fix }) => `missing ${flag}: ${fix}`).join('\n')}\n(can't prompt: ${context.nonInteractiveReason ?? 'not prompting'})`,
+        `${missing.map(({ flag, fix }) => `missing ${flag}: ${fix}`).join('\n')}\n(can't ` +
+          `prompt: ${context.nonInteractiveReason ?? 'not prompting'})`,
       );
     }
   }
@@ -111,7 +116,8 @@ export async function resolveAdd(context: ResolveAddContext): Promise<ResolvedAd
   notes.push(...reconciled.value.notes);
   if (reconciled.value.tools.every((tool) => tool.scopes.length === 0)) {
     notes.push(
-      'no tool requires a scope: any valid token may call every tool. Map tools to scopes with --tool name=scope (or in the tool-scopes file)',
+      'no tool requires a scope: any valid token may call every tool. Map ' +
+        'tools to scopes with --tool name=scope (or in the tool-scopes file)',
     );
   }
   const registration = given.registration ?? (prompter ? await askRegistration(prompter) : DEFAULT_REGISTRATION);
@@ -137,7 +143,10 @@ export async function resolveAdd(context: ResolveAddContext): Promise<ResolvedAd
   };
 }
 
-/** Every registered tool gets an entry (no scope unless mapped); mapped tools that are not registered are kept, with a note. */
+/**
+ * Every registered tool gets an entry (no scope unless mapped); mapped tools that are not registered are kept, with a
+ * note.
+ */
 export function mergeTools(mapped: ToolSpec[], detected: string[], notes: string[]): ToolSpec[] {
   const names = new Set(mapped.map((tool) => tool.name));
   for (const tool of mapped) {

@@ -2,24 +2,25 @@
  * The `add` flow: read the project → detect → (git check) → resolve inputs → plan → diff → confirm →
  * write everything or nothing → install → what is left to do. Returns the exit code.
  */
-import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { formatCommand, installCommand } from '../install/package-manager.js';
+import { ENV } from '../core/env.js';
+import { formatCommand, installCommand } from '../core/package-manager.js';
 import { shellQuote } from '../ui/shell-quote.js';
 import { loadTemplates } from '../plan/index.js';
-import { CancelledError, CliError, EXIT_CANCELLED, EXIT_OK } from '../ui/errors.js';
-import type { CliIo } from '../ui/io.js';
+import { templatesDir } from '../plan/templates-dir.js';
+import { CancelledError, CliError, EXIT_CANCELLED, EXIT_OK } from '../core/errors.js';
+import type { CliIo } from '../core/io.js';
 import { createPlainUi } from '../ui/plain-ui.js';
-import { colorsFor, whyNotInteractive, type Colors } from '../ui/terminal.js';
+import { colorDiff, confirmChange } from '../ui/review.js';
+import { colorsFor, whyNotInteractive } from '../ui/terminal.js';
 import type { Ui } from '../ui/ui.js';
-import { writePatch } from '../write/patch-project.js';
+import { writePatchInterruptibly } from '../write/patch-project.js';
 import { WriteAbortedError, WriteError } from '../write/write-project.js';
-import type { AddFlags } from './command.js';
+import type { AddFlags } from '../args/add-options.js';
 import { DetectionError, detectProject, type ProjectFacts, type ProjectSnapshot } from './detect.js';
 import { unifiedDiff } from './diff.js';
-import { gitState } from './git-check.js';
+import { refuseDirtyTree } from './git-check.js';
 import { importExtension } from './added-files.js';
 import { manualEntrySnippet } from './patch-entry.js';
 import { EntryRefusal, outputFlavor, planAdd, type AddPlan } from './plan.js';
@@ -37,11 +38,12 @@ export async function runAdd(flags: AddFlags, io: CliIo): Promise<number> {
     const snapshot = await readSnapshot(dir);
     const facts = detect(snapshot, flags, given.mcpPath, io.cwd, dir);
     ui.section('Detected', describeFacts(facts));
-    // Without the MCP route there is nothing to protect: refuse before any question.
-    if (facts.entry.kind !== 'found') refuseEntry(facts, given.mcpPath, ui);
+    // Without the MCP route, leave the user's code alone: refuse, or (asked for) write only the module files.
+    let filesOnly = flags.filesOnly;
+    if (facts.entry.kind !== 'found' && !filesOnly) filesOnly = await offerFilesOnly(facts, given.mcpPath, ui);
 
     // Before any question: there is no point asking when the answer would be a refusal.
-    if (!flags.dryRun && flags.gitCheck) await checkGit(dir, ui);
+    if (!flags.dryRun && flags.gitCheck) await refuseDirtyTree(dir, 'add', ui);
 
     const resolved = await resolveAdd({
       flags,
@@ -53,45 +55,43 @@ export async function runAdd(flags: AddFlags, io: CliIo): Promise<number> {
     });
     for (const note of resolved.notes) ui.warn(note);
 
-    const plan = planOrRefuse(snapshot, facts, resolved, await loadTemplates(templatesDir()), ui);
+    const plan = planOrRefuse(snapshot, facts, resolved, await loadTemplates(templatesDir()), filesOnly, ui);
+    const paste = filesOnly ? pasteSteps(facts, plan, resolved.config.mcpPath) : undefined;
     for (const note of plan.notes) ui.warn(note);
 
     if (plan.changes.length === 0) {
       ui.success(`Already set up: ${dir} has Scalekit OAuth in ${plan.folder}; nothing to change.`);
+      if (paste) ui.section(paste.title, paste.lines);
       reportManualSteps(plan, ui);
       ui.outro('Nothing was written.');
       return EXIT_OK;
     }
 
-    io.stdout.write(
-      `\n${colorDiff(plan.changes.map((change) => unifiedDiff(change.path, change.before, change.after)).join(''), colors)}\n`,
-    );
+    const diff = plan.changes.map((change) => unifiedDiff(change.path, change.before, change.after)).join('');
+    io.stdout.write(`\n${colorDiff(diff, colors)}\n`);
     ui.section('Summary', summarize(plan, resolved, flags));
 
     if (flags.dryRun) {
+      if (paste) ui.section(paste.title, paste.lines);
       reportManualSteps(plan, ui);
       ui.outro('Dry run: nothing was written.');
       return EXIT_OK;
     }
-    if (!flags.yes) {
-      if (!ui.prompter)
-        throw new CliError(
-          `not writing without confirmation: review the diff above, then run again with --yes to apply it (can't prompt: ${nonInteractiveReason})`,
-        );
-      const apply = await ui.prompter.confirm({
-        message: `Apply these changes to ${plan.changes.length} files?`,
-        initialValue: true,
-      });
-      if (!apply) {
-        ui.outro('Nothing was written.');
-        return EXIT_OK;
-      }
+    const apply = await confirmChange(ui, {
+      yes: flags.yes,
+      message: `Apply these changes to ${plan.changes.length} files?`,
+      nonInteractiveReason,
+    });
+    if (!apply) {
+      ui.outro('Nothing was written.');
+      return EXIT_OK;
     }
 
     await writeInterruptibly(dir, plan);
     ui.success(`Wrote ${plan.changes.length} files in ${dir}`);
     if (plan.dependencies.length > 0 && flags.install) await install(resolved, dir, ui);
 
+    if (paste) ui.section(paste.title, paste.lines);
     reportManualSteps(plan, ui);
     ui.section('Next steps', nextSteps(resolved, plan, dir, io.cwd, flags, facts));
     ui.outro(colors.green('Done.'));
@@ -103,15 +103,6 @@ export async function runAdd(flags: AddFlags, io: CliIo): Promise<number> {
     }
     throw error;
   }
-}
-
-/** Templates ship next to dist/ (the bundle) or two levels up from this file (running from source). */
-function templatesDir(): string {
-  for (const relative of ['../templates/', '../../templates/']) {
-    const dir = fileURLToPath(new URL(relative, import.meta.url));
-    if (existsSync(path.join(dir, 'add'))) return dir;
-  }
-  throw new Error('templates/add not found next to the CLI');
 }
 
 async function readSnapshot(dir: string): Promise<ProjectSnapshot> {
@@ -152,31 +143,58 @@ function detect(
   }
 }
 
-async function checkGit(dir: string, ui: Ui): Promise<void> {
-  const state = await gitState(dir);
-  if (state.kind === 'dirty') {
-    const shown =
-      state.files.slice(0, 5).join(', ') + (state.files.length > 5 ? ` and ${state.files.length - 5} more` : '');
-    throw new CliError(
-      `the git work tree has uncommitted changes (${shown}). add edits files in place: commit or stash first, so git shows exactly what it changed and can undo it, or pass --no-git-check`,
-    );
-  }
-  if (state.kind === 'unavailable') ui.warn(`${state.reason}: git cannot undo this change, so keep the diff below`);
-}
-
 function planOrRefuse(
   snapshot: ProjectSnapshot,
   facts: ProjectFacts,
   resolved: ResolvedAdd,
   templates: ReadonlyMap<string, string>,
+  filesOnly: boolean,
   ui: Ui,
 ): AddPlan {
   try {
-    return planAdd({ snapshot, facts, config: resolved.config, templates });
+    return planAdd({ snapshot, facts, config: resolved.config, templates, filesOnly });
   } catch (error) {
     if (!(error instanceof EntryRefusal)) throw error;
     return refuse(error.message, error.file, error.snippet, ui);
   }
+}
+
+/**
+ * The MCP route is not understood: in a terminal, offer to write only the module files (true when accepted);
+ * otherwise, or when declined, refuse with the snippet.
+ */
+async function offerFilesOnly(facts: ProjectFacts, mcpPath: string | undefined, ui: Ui): Promise<boolean> {
+  if (ui.prompter && facts.entry.kind !== 'found') {
+    ui.warn(facts.entry.kind === 'ambiguous' ? `${facts.entry.reason}: ${facts.entry.fix}` : facts.entry.reason);
+    const accepted = await ui.prompter.confirm({
+      message: 'Write only the OAuth module files (your code stays as it is) and show the lines to paste?',
+      initialValue: true,
+    });
+    if (accepted) return true;
+  }
+  return refuseEntry(facts, mcpPath, ui);
+}
+
+/** The lines to paste by hand after `--files-only`, and where. */
+function pasteSteps(facts: ProjectFacts, plan: AddPlan, mcpPath: string): { title: string; lines: string[] } {
+  const { entry } = facts;
+  const file = entry.kind === 'found' || entry.kind === 'not-found' ? entry.file : undefined;
+  const folder = `./${plan.folder.split('/').pop()}`;
+  const snippet = manualEntrySnippet(
+    {
+      framework: facts.framework.name,
+      sdk: facts.sdk,
+      mcpPath: entry.kind === 'found' ? entry.route.path : mcpPath,
+      adapterSpecifier: `${folder}/${facts.framework.name}${importExtension(outputFlavor(facts).extension)}`,
+    },
+    outputFlavor(facts).syntax !== 'cjs',
+  );
+  return {
+    title:
+      `Paste into ${file ?? 'the file that creates the app'} (the module is in ${plan.folder}; ` +
+      'fix the import path if you paste elsewhere)',
+    lines: snippet.split('\n'),
+  };
 }
 
 function refuseEntry(facts: ProjectFacts, mcpPath: string | undefined, ui: Ui): never {
@@ -201,24 +219,30 @@ function refuse(reason: string, file: string | undefined, snippet: string, ui: U
     snippet.split('\n'),
   );
   throw new CliError(
-    `${reason}.\nNothing was changed. Pass --entry <file> (and --mcp-path <path>) if another file mounts the MCP endpoint, ` +
-      "or mount it with a literal path, e.g. app.post('/mcp', handler), and run add again.",
+    `${reason}.\nNothing was changed. Pass --entry <file> (and ` +
+      `--mcp-path <path>) if another file mounts the MCP endpoint, ` +
+      "or mount it with a literal path, e.g. app.post('/mcp', handler), and run add again; " +
+      'or pass --files-only to write only the OAuth module files and paste the lines above yourself.',
   );
 }
 
 function describeFacts(facts: ProjectFacts): string[] {
-  const framework = `${facts.framework.name === 'express' ? 'Express' : 'Hono'}${facts.framework.major === undefined ? '' : ` ${facts.framework.major}`}`;
-  const language = `${facts.language === 'ts' ? 'TypeScript' : 'JavaScript'} (${facts.moduleSystem === 'esm' ? 'ES modules' : 'CommonJS'})`;
+  const frameworkName = facts.framework.name === 'express' ? 'Express' : 'Hono';
+  const framework = facts.framework.major === undefined ? frameworkName : `${frameworkName} ${facts.framework.major}`;
+  const moduleSystem = facts.moduleSystem === 'esm' ? 'ES modules' : 'CommonJS';
+  const language = `${facts.language === 'ts' ? 'TypeScript' : 'JavaScript'} (${moduleSystem})`;
   const sdk = facts.sdk === 'v1' ? 'v1 (@modelcontextprotocol/sdk)' : 'v2 (@modelcontextprotocol/server)';
   const packageManager = facts.packageManager
     ? `${facts.packageManager.name} (from ${facts.packageManager.from})`
     : 'not recorded (no lockfile)';
-  const entry =
-    facts.entry.kind === 'found'
-      ? `${facts.entry.file}: ${facts.entry.route.methods.map((method) => method.toUpperCase()).join('/')} ${facts.entry.route.path} on ${facts.entry.route.appName} (line ${facts.entry.route.line})`
-      : facts.entry.kind === 'not-found' && facts.entry.file
-        ? `${facts.entry.file}? (MCP route not recognised)`
-        : 'not found';
+  let entry = 'not found';
+  if (facts.entry.kind === 'found') {
+    const { file, route } = facts.entry;
+    const methods = route.methods.map((method) => method.toUpperCase()).join('/');
+    entry = `${file}: ${methods} ${route.path} on ${route.appName} (line ${route.line})`;
+  } else if (facts.entry.kind === 'not-found' && facts.entry.file) {
+    entry = `${facts.entry.file}? (MCP route not recognised)`;
+  }
   const tools = facts.tools.length > 0 ? facts.tools.map((tool) => tool.name).join(', ') : 'none found';
   const rows: [string, string][] = [
     ['Framework', framework],
@@ -239,9 +263,10 @@ function summarize(plan: AddPlan, resolved: ResolvedAdd, flags: AddFlags): strin
   if (plan.dependencies.length > 0) {
     const install =
       flags.install && !flags.dryRun ? `, then ${formatCommand(installCommand(resolved.packageManager))}` : '';
-    lines.push(
-      `dependencies added: ${plan.dependencies.map((dependency) => `${dependency.name}@${dependency.range}${dependency.dev ? ' (dev)' : ''}`).join(', ')}${install}`,
+    const added = plan.dependencies.map(
+      (dependency) => `${dependency.name}@${dependency.range}${dependency.dev ? ' (dev)' : ''}`,
     );
+    lines.push(`dependencies added: ${added.join(', ')}${install}`);
   }
   if (plan.envAdded.length > 0) lines.push(`.env.example: ${plan.envAdded.join(', ')} (.env is not touched)`);
   const scoped = resolved.config.tools.filter((tool) => tool.scopes.length > 0);
@@ -256,7 +281,8 @@ function summarize(plan: AddPlan, resolved: ResolvedAdd, flags: AddFlags): strin
 function reportManualSteps(plan: AddPlan, ui: Ui): void {
   if (plan.manual.length === 0) return;
   ui.warn(
-    `${plan.manual.length} change${plan.manual.length === 1 ? '' : 's'} could not be made automatically: until ${plan.manual.length === 1 ? 'it is' : 'they are'} done by hand, those tools accept any valid token`,
+    `${plan.manual.length} change${plan.manual.length === 1 ? '' : 's'} could not be made automatically: until ` +
+      `${plan.manual.length === 1 ? 'it is' : 'they are'} done by hand, those tools accept any valid token`,
   );
   const lines = plan.manual.flatMap((step) => [
     `${step.file}${step.line ? `:${step.line}` : ''}: ${step.reason}`,
@@ -280,65 +306,45 @@ function nextSteps(
   const installLine = formatCommand(installCommand(resolved.packageManager));
   if (plan.dependencies.length > 0 && !flags.install)
     steps.push(
-      `Install the new dependencies: ${relativeDir ? `(cd ${shellQuote(relativeDir)} && ${installLine})` : installLine}`,
+      `Install the new dependencies: ` +
+        `${relativeDir ? `(cd ${shellQuote(relativeDir)} && ${installLine})` : installLine}`,
     );
   const placeholders = [
-    resolved.placeholders.envUrl ? 'SCALEKIT_ENVIRONMENT_URL' : '',
-    resolved.placeholders.resourceId ? 'SCALEKIT_RESOURCE_ID' : '',
+    resolved.placeholders.envUrl ? ENV.environmentUrl : '',
+    resolved.placeholders.resourceId ? ENV.resourceId : '',
   ].filter(Boolean);
   steps.push(
-    `Set the variables from .env.example (SCALEKIT_ENVIRONMENT_URL, SCALEKIT_RESOURCE_ID, MCP_SERVER_URL${placeholders.length > 0 ? `; replace the placeholders in ${placeholders.join(' and ')}` : ''}) in .env or the environment: the server refuses to start without them.`,
+    `Set the variables from .env.example (${ENV.environmentUrl}, ${ENV.resourceId}, ${ENV.serverUrl}` +
+      `${placeholders.length > 0 ? `; replace the placeholders in ${placeholders.join(' and ')}` : ''}) ` +
+      `in .env or the environment: the server refuses to start without them.`,
   );
   steps.push(
-    `In Scalekit (dashboard > MCP Servers), the resource ${config.resourceId} should list the scopes ${config.scopes.map((scope) => scope.name).join(', ') || '(none)'}.`,
+    `In Scalekit (dashboard > MCP Servers), the resource ${config.resourceId} should ` +
+      `list the scopes ${config.scopes.map((scope) => scope.name).join(', ') || '(none)'}.`,
   );
   if (config.registration !== 'preregistered') {
-    const how =
-      config.registration === 'both'
-        ? 'Dynamic Client Registration and Client ID Metadata Documents'
-        : config.registration === 'dcr'
-          ? 'Dynamic Client Registration'
-          : 'Client ID Metadata Documents';
+    const how = {
+      both: 'Dynamic Client Registration and Client ID Metadata Documents',
+      dcr: 'Dynamic Client Registration',
+      cimd: 'Client ID Metadata Documents',
+    }[config.registration];
     steps.push(`Turn on ${how} for it, so MCP hosts can register themselves.`);
   }
   steps.push(`Start the server, then check it: npx create-mcp-oauth doctor ${config.mcpServerUrl}`);
   if (facts.sdk === 'v1')
     steps.push(
-      `Tool scopes are checked by the guard before the MCP handler (the v1 SDK has no per-tool check); edit them in ${plan.folder}/mcp/tool-scopes.`,
+      `Tool scopes are checked by the guard before the MCP handler (the v1 SDK has no per-tool check); ` +
+        `edit them in ${plan.folder}/tool-scopes.`,
     );
   return steps;
 }
 
-function colorDiff(diff: string, colors: Colors): string {
-  return diff
-    .split('\n')
-    .map((line) =>
-      line.startsWith('+++') || line.startsWith('---')
-        ? colors.bold(line)
-        : line.startsWith('+')
-          ? colors.green(line)
-          : line.startsWith('-')
-            ? colors.red(line)
-            : line.startsWith('@@')
-              ? colors.cyan(line)
-              : line,
-    )
-    .join('\n');
-}
-
 async function writeInterruptibly(dir: string, plan: AddPlan): Promise<void> {
-  const controller = new AbortController();
-  const abort = () => controller.abort();
-  process.on('SIGINT', abort);
-  process.on('SIGTERM', abort);
   try {
-    await writePatch({ fs, targetDir: dir, changes: plan.changes, signal: controller.signal });
+    await writePatchInterruptibly({ fs, targetDir: dir, changes: plan.changes });
   } catch (error) {
     if (error instanceof WriteError) throw new CliError(error.message);
     throw error;
-  } finally {
-    process.off('SIGINT', abort);
-    process.off('SIGTERM', abort);
   }
 }
 

@@ -127,7 +127,9 @@ function stripTypes(ast: File, path: string): void {
   });
 }
 
-/** Drops type-only statements and imports/exports of types only; a dropped statement's comments move to the next one. */
+/**
+ * Drops type-only statements and imports/exports of types only; a dropped statement's comments move to the next one.
+ */
 function stripStatements(statements: Statement[]): Statement[] {
   const kept: Statement[] = [];
   let orphaned: Node | undefined;
@@ -189,7 +191,10 @@ interface ConstructorNode {
   body: { body: Statement[] };
 }
 
-/** `constructor(readonly reason: R, d: string) { super(d); }` → `constructor(reason, d) { super(d); this.reason = reason; }` */
+/**
+ * `constructor(readonly reason: R, d: string) { super(d); }` → `constructor(reason, d) { super(d); this.reason =
+ * reason; }`
+ */
 function moveParameterProperties(constructor: ConstructorNode): void {
   const assignments: Statement[] = [];
   constructor.params = constructor.params.map((param) => {
@@ -265,7 +270,10 @@ function toCommonJs(ast: File, path: string): void {
 
 type RequireSource = Node & { specifiers?: Node[] | null; source: { value: unknown } };
 
-/** `import { a, b as c } from 'm'` → `const { a, b: c } = require('m');` (new code is written as text, so it prints as written). */
+/**
+ * `import { a, b as c } from 'm'` → `const { a, b: c } = require('m');` (new code is written as text, so it prints as
+ * written).
+ */
 function requireCode(statement: RequireSource, path: string): string {
   const call = `require('${String(statement.source.value).replace(/[\\']/g, '\\$&')}')`;
   const specifiers = statement.specifiers ?? [];

@@ -5,8 +5,8 @@ import {
   DEFAULT_DIR,
   DEFAULT_MCP_PATH,
   DEFAULT_REGISTRATION,
-} from '../config/defaults.js';
-import { DEPLOY_TARGET_NAMES } from '../config/types.js';
+} from '../core/defaults.js';
+import { DEPLOY_TARGET_NAMES } from '../core/types.js';
 
 /**
  * The scaffold command's flags exactly as typed: strings, unvalidated. `undefined` means "not given",

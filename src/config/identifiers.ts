@@ -11,7 +11,7 @@ import {
   type Framework,
   type PackageManager,
   type Registration,
-} from './types.js';
+} from '../core/types.js';
 
 const RESOURCE_ID = /^res_[A-Za-z0-9]+$/;
 
@@ -22,7 +22,8 @@ export function validateResourceId(input: string): Result<string> {
   if (text === '') return fail('is empty; expected a Scalekit resource id like res_1234567890');
   if (!RESOURCE_ID.test(text)) {
     return fail(
-      `${quoteInput(text)} is not a Scalekit resource id: expected res_ followed by letters and digits, as shown for the MCP server in the Scalekit dashboard`,
+      `${quoteInput(text)} is not a Scalekit resource id: expected res_ followed ` +
+        `by letters and digits, as shown for the MCP server in the Scalekit dashboard`,
     );
   }
   return ok(text);
@@ -59,4 +60,13 @@ export function checkDeployTarget(target: DeployTarget, framework: Framework): R
     `${target} runs only ${supported.join(' or ')} projects, not ${framework}: pass --framework ${supported[0]}, ` +
       `or another target (${deployTargetsFor(framework).join(', ')})`,
   );
+}
+
+/**
+ * The package manager that ran us: `npm_config_user_agent` looks like
+ * "pnpm/9.12.0 npm/? node/v20.19.0 linux x64". Anything unknown (or unset) means npm.
+ */
+export function detectPackageManager(userAgent: string | undefined): PackageManager {
+  const name = userAgent?.split(' ')[0]?.split('/')[0];
+  return name === 'pnpm' || name === 'yarn' || name === 'bun' ? name : 'npm';
 }

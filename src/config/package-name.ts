@@ -7,7 +7,8 @@ const MAX_PACKAGE_NAME_LENGTH = 214;
 
 /**
  * Turn a directory name into a valid (unscoped) npm package name, the way create-vite does:
- * lowercase, accents dropped, whitespace to dashes, no leading dot or underscore, anything else outside [a-z0-9-~._] to a dash.
+ * lowercase, accents dropped, whitespace to dashes, no leading dot or underscore, anything else outside [a-z0-9-~._] to
+ * a dash.
  * Returns '' when nothing usable remains.
  */
 export function toValidPackageName(dirName: string): string {

@@ -1,5 +1,5 @@
-import type { Choice, Prompter } from '../ui/prompter.js';
-import type { TargetState } from '../write/target.js';
+import type { Choice, Prompter } from '../core/prompter.js';
+import type { TargetState } from '../core/target-state.js';
 import {
   DEFAULT_BASE_URL,
   DEFAULT_DEPLOY_TARGET,
@@ -10,7 +10,7 @@ import {
   DEFAULT_SCOPES,
   DEFAULT_SERVER_URL_IN_AUDIENCE,
   DEFAULT_TOOLS,
-} from './defaults.js';
+} from '../core/defaults.js';
 import { deployTargetsFor, validateResourceId } from './identifiers.js';
 import { resolveTargetDir, type TargetDir } from './package-name.js';
 import type { Result } from './result.js';
@@ -23,7 +23,7 @@ import {
   type Registration,
   type ScopeSpec,
   type ToolSpec,
-} from './types.js';
+} from '../core/types.js';
 import { validateBaseUrl, validateMcpPath, validateScalekitEnvUrl } from './urls.js';
 
 /**
@@ -205,7 +205,9 @@ export async function askTools(prompter: Prompter, scopes: ScopeSpec[]): Promise
       scopeChoices.length === 0
         ? []
         : await prompter.multiselect({
-            message: `Scopes ${toolName} requires (Space to toggle, Enter to confirm; none: any signed-in user may call it)`,
+            message:
+              `Scopes ${toolName} requires (Space to toggle, Enter ` +
+              `to confirm; none: any signed-in user may call it)`,
             options: scopeChoices,
           });
     tools.push({ name: toolName, scopes: required });

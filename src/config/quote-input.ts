@@ -2,6 +2,7 @@
  * Control characters (C0, DEL, C1) and invisible formatting characters: zero-width spaces and joiners,
  * bidirectional overrides and isolates, line/paragraph separators, the byte-order mark.
  */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what this must find
 const UNSAFE_TO_SHOW = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
 
 const SHORT_ESCAPES: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };

@@ -1,8 +1,7 @@
 import type { ScaffoldFlags } from '../args/scaffold-options.js';
-import { detectPackageManager } from '../install/package-manager.js';
-import { CliError } from '../ui/errors.js';
-import type { Prompter } from '../ui/prompter.js';
-import { describeEntries, type TargetState } from '../write/target.js';
+import { CliError } from '../core/errors.js';
+import type { Prompter } from '../core/prompter.js';
+import { describeEntries, type TargetState } from '../core/target-state.js';
 import {
   DEFAULT_BASE_URL,
   DEFAULT_DEPLOY_TARGET,
@@ -12,9 +11,10 @@ import {
   DEFAULT_REGISTRATION,
   DEFAULT_SCOPES,
   DEFAULT_SERVER_URL_IN_AUDIENCE,
-} from './defaults.js';
+} from '../core/defaults.js';
 import {
   checkDeployTarget,
+  detectPackageManager,
   frameworksFor,
   validateDeployTarget,
   validateFramework,
@@ -50,7 +50,7 @@ import {
   type RunOptions,
   type ScopeSpec,
   type ToolSpec,
-} from './types.js';
+} from '../core/types.js';
 import { joinMcpServerUrl, validateBaseUrl, validateMcpPath, validateScalekitEnvUrl } from './urls.js';
 
 /**
@@ -229,7 +229,9 @@ async function chooseTarget(
       );
     }
     const overwrite = await prompter.confirm({
-      message: `${target.targetDir} is not empty (${describeEntries(state.entries)}). Write into it anyway? Files the generator produces will be overwritten (an existing .env is kept); nothing is deleted.`,
+      message:
+        `${target.targetDir} is not empty (${describeEntries(state.entries)}). Write into it anyway? ` +
+        `Files the generator produces will be overwritten (an existing .env is kept); nothing is deleted.`,
       initialValue: false,
     });
     if (overwrite) return { target, force: true };

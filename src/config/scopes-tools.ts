@@ -1,7 +1,7 @@
-import { DEFAULT_SCOPES, DEFAULT_TOOLS } from './defaults.js';
+import { DEFAULT_SCOPES, DEFAULT_TOOLS } from '../core/defaults.js';
 import { quoteInput } from './quote-input.js';
 import { fail, ok, type Result } from './result.js';
-import type { ScopeSpec, ToolSpec } from './types.js';
+import type { ScopeSpec, ToolSpec } from '../core/types.js';
 
 /** RFC 6749 §3.3 scope-token: %x21 / %x23-5B / %x5D-7E (printable ASCII except space, `"` and `\`). */
 const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
@@ -14,11 +14,14 @@ const TOOL_NAME = /^[A-Za-z0-9_.-]{1,128}$/;
  * `__proto__` sets the prototype instead of adding a key: the scope or tool would silently vanish.
  */
 const PROTOTYPE_KEY = '__proto__';
-const PROTOTYPE_KEY_WHY = `"${PROTOTYPE_KEY}" can't be used as a name: JavaScript treats it as an object's prototype, so it would vanish from the generated scope map`;
+const PROTOTYPE_KEY_WHY =
+  `"${PROTOTYPE_KEY}" can't be used as a name: JavaScript treats it as ` +
+  `an object's prototype, so it would vanish from the generated scope map`;
 
 const OFFLINE_ACCESS = 'offline_access';
 const OFFLINE_ACCESS_WHY =
-  'offline_access is requested by clients that want refresh tokens; a tool never requires it, and the server must not declare it as its own scope';
+  'offline_access is requested by clients that want refresh tokens; a tool ' +
+  'never requires it, and the server must not declare it as its own scope';
 
 export function validateScopeName(input: string): Result<string> {
   const name = input.trim();

@@ -1,6 +1,6 @@
 import { quoteInput, hasUnsafeCharacters } from './quote-input.js';
 import { fail, ok, type Result } from './result.js';
-import { PLACEHOLDER_ENV_URL } from './types.js';
+import { PLACEHOLDER_ENV_URL } from '../core/types.js';
 
 /** Hosts where plain http is acceptable: the developer's own machine. */
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
@@ -57,7 +57,8 @@ function parseServiceUrl(input: string, example: string): Result<URL> {
   }
   if (/[^\x21-\x7e]/.test(text)) {
     return fail(
-      `${shown} contains non-ASCII characters; write the host in its ASCII form (${url.host}) and the path in ${PATH_CHARACTERS}`,
+      `${shown} contains non-ASCII characters; write the host in its ` +
+        `ASCII form (${url.host}) and the path in ${PATH_CHARACTERS}`,
     );
   }
   const hostIsValid = url.hostname.startsWith('[') || url.hostname.split('.').every((label) => HOST_LABEL.test(label));

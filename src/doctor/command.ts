@@ -6,7 +6,7 @@
  */
 import { CommanderError, InvalidArgumentError, Option, type Command } from 'commander';
 import type { SubcommandContext } from '../args/subcommands.js';
-import { CliError } from '../ui/errors.js';
+import { CliError } from '../core/errors.js';
 import { colorsFor } from '../ui/terminal.js';
 import {
   DEFAULT_BROWSER_ORIGIN,
@@ -107,7 +107,8 @@ export function configure(command: Command, { io, setExitCode }: SubcommandConte
       }
       if (flags.clientSecret !== undefined) {
         io.stderr.write(
-          `${colorsFor(io.stderr, io.env).yellow('warning:')} --client-secret puts the secret in your shell history and the process list; prefer --client-secret-env NAME\n`,
+          `${colorsFor(io.stderr, io.env).yellow('warning:')} --client-secret puts the secret ` +
+            `in your shell history and the process list; prefer --client-secret-env NAME\n`,
         );
       }
 

@@ -54,10 +54,17 @@ function formatCheck(
   dim: (text: string) => string,
   omitReason = false,
 ): string[] {
-  const head = `  ${paint[check.status](SYMBOLS[check.status])} ${check.status === 'skip' ? dim(check.title) : check.title}`;
+  const head =
+    `  ${paint[check.status](SYMBOLS[check.status])} ` + `${check.status === 'skip' ? dim(check.title) : check.title}`;
   if (check.status === 'pass') return [head];
   if (check.status === 'skip') return omitReason ? [head] : [head, ...labelled('', check.seen).map(dim)];
-  return [head, ...labelled('seen', check.seen), ...labelled('why', check.why), ...labelled('fix', check.fix)];
+  return [
+    head,
+    ...labelled('seen', check.seen),
+    ...labelled('why', check.why),
+    ...labelled('fix', check.fix),
+    ...labelled('spec', check.spec),
+  ];
 }
 
 /** `seen  first line` then continuation lines aligned under the text. */

@@ -134,11 +134,7 @@ export class McpSession {
 /** Reads `securitySchemes: [{ type: 'oauth2', scopes: [...] }]` from a tool descriptor (or its `_meta`). */
 function declaredScopes(tool: Record<string, unknown>): string[] | undefined {
   const meta = tool._meta && typeof tool._meta === 'object' ? (tool._meta as Record<string, unknown>) : {};
-  const schemes = Array.isArray(tool.securitySchemes)
-    ? tool.securitySchemes
-    : Array.isArray(meta.securitySchemes)
-      ? meta.securitySchemes
-      : undefined;
+  const schemes = [tool.securitySchemes, meta.securitySchemes].find(Array.isArray);
   if (!schemes) return undefined;
   const scopes = schemes.flatMap((scheme) =>
     scheme && typeof scheme === 'object' && Array.isArray((scheme as { scopes?: unknown }).scopes)

@@ -27,9 +27,14 @@ export interface DoctorOptions {
   token?: string;
   /** Name of an environment variable holding the token (keeps it out of shell history). */
   tokenEnv?: string;
-  /** Call each listed tool with empty arguments to observe its scope challenge. Off by default: tools can have side effects. */
+  /**
+   * Call each listed tool with empty arguments to observe its scope challenge. Off by default: tools can have side
+   * effects.
+   */
   probeTools?: boolean;
-  /** With a client secret: fetch a machine token (client credentials) from the authorization server's token endpoint. */
+  /**
+   * With a client secret: fetch a machine token (client credentials) from the authorization server's token endpoint.
+   */
   clientId?: string;
   clientSecret?: string;
   /** Name of an environment variable holding the client secret. */

@@ -3,6 +3,8 @@
  * Everything in here is safe to print: no token or secret ever enters a Check (and `runDoctor` scrubs it once more).
  */
 
+import { specFor } from './spec.js';
+
 export const STEPS = ['challenge', 'prm', 'authorization-server', 'browser', 'token'] as const;
 /** The five stages of what an MCP client does, in the order it does them. */
 export type Step = (typeof STEPS)[number];
@@ -31,6 +33,8 @@ export interface Check {
   why: string;
   /** What to change; empty for passes. */
   fix: string;
+  /** Where the requirement is written (spec or RFC section, one `name: url` per line); empty for passes and skips. */
+  spec: string;
 }
 
 export interface DoctorSummary {
@@ -75,7 +79,7 @@ export function summarize(checks: readonly Check[]): DoctorSummary {
   return summary;
 }
 
-type CheckFields = Omit<Check, 'status' | 'why' | 'fix'> & { why?: string; fix?: string };
+type CheckFields = Omit<Check, 'status' | 'why' | 'fix' | 'spec'> & { why?: string; fix?: string };
 
 export const pass = (fields: CheckFields): Check => make('pass', fields);
 export const warn = (fields: CheckFields): Check => make('warn', fields);
@@ -91,6 +95,7 @@ function make(status: CheckStatus, fields: CheckFields): Check {
     seen: fields.seen,
     why: fields.why ?? '',
     fix: status === 'pass' ? '' : (fields.fix ?? ''),
+    spec: status === 'fail' || status === 'warn' ? specFor(fields.id) : '',
   };
 }
 

@@ -239,7 +239,9 @@ async function runTokenStep(
           step,
           title,
           seen: input.problem,
-          fix: 'Pass a token with --token or --token-env NAME (the variable must be set), or client credentials with --client-id and --client-secret-env NAME.',
+          fix:
+            'Pass a token with --token or --token-env NAME (the variable must be ' +
+            'set), or client credentials with --client-id and --client-secret-env NAME.',
         }),
       ],
     };
@@ -270,7 +272,9 @@ async function runTokenStep(
         id: 'token.source',
         step,
         title,
-        seen: "no token given: token checks skipped. Pass --token/--token-env (e.g. a token from a host's login) or --client-id with --client-secret-env (a machine token).",
+        seen:
+          'no token given: token checks skipped. Pass --token/--token-env (e.g. a token ' +
+          "from a host's login) or --client-id with --client-secret-env (a machine token).",
       }),
     );
     return { checks };

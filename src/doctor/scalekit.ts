@@ -1,13 +1,10 @@
 /**
- * Scalekit's shapes (see the fact sheet, §2) and the names users need in a fix: the generated server's environment
- * variables and the dashboard fields. Doctor works against any MCP server; these only sharpen the advice.
+ * Scalekit's shapes (its documented metadata and token formats) and the names users need in a fix: the generated
+ * server's environment variables and the dashboard fields. Doctor works against any MCP server; these only sharpen
+ * the advice.
  */
 
-export const ENV = {
-  serverUrl: 'MCP_SERVER_URL',
-  environmentUrl: 'SCALEKIT_ENVIRONMENT_URL',
-  resourceId: 'SCALEKIT_RESOURCE_ID',
-} as const;
+export { ENV } from '../core/env.js';
 
 export const DASHBOARD = {
   serverUrl: 'Scalekit dashboard > MCP Servers > your server > Server URL',

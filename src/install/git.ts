@@ -1,4 +1,4 @@
-export const INITIAL_COMMIT_MESSAGE = 'Initial commit from create-mcp-oauth';
+import { INITIAL_COMMIT_MESSAGE } from '../core/defaults.js';
 
 export type GitOutcome =
   | { kind: 'committed' }
@@ -36,7 +36,8 @@ export async function initGitRepository(cwd: string): Promise<GitOutcome> {
       kind: 'not-committed',
       reason: noIdentity ? 'git has no user name/email configured' : `git commit failed: ${lastLine(output)}`,
       fix: noIdentity
-        ? `git config --global user.name "Your Name" && git config --global user.email you@example.com && git commit -m "${INITIAL_COMMIT_MESSAGE}"`
+        ? `git config --global user.name "Your Name" && git config --global ` +
+          `user.email you@example.com && git commit -m "${INITIAL_COMMIT_MESSAGE}"`
         : `git commit -m "${INITIAL_COMMIT_MESSAGE}"`,
     };
   }

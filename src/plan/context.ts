@@ -2,8 +2,8 @@
  * The data templates see: the validated config plus what is derived from it (module names, flags for
  * optional files, commands). Computed once, here, so templates stay free of logic.
  */
-import type { PackageManager, ProjectConfig, ToolSpec } from '../config/types.js';
-import { PLACEHOLDER_ENV_URL, PLACEHOLDER_RESOURCE_ID } from '../config/types.js';
+import type { PackageManager, ProjectConfig, ToolSpec } from '../core/types.js';
+import { PLACEHOLDER_ENV_URL, PLACEHOLDER_RESOURCE_ID } from '../core/types.js';
 import { workerName } from './wrangler-config.js';
 import { dockerfileCommands, projectCommands, type DockerfileCommands, type ProjectCommands } from './commands.js';
 

@@ -3,16 +3,19 @@
  * sources. No I/O here except `loadTemplates`, so the whole output can be inspected (and tested) in memory.
  *
  * Template layout: `base/` holds files for every project, `express/` and `hono/` add or replace files for
- * one framework, and `deploy/<target>/` adds or replaces the files of a deployment target (none for `node`).
- * A name ending in `.hbs` is rendered (and loses the suffix); other files are copied as is.
+ * one framework, `deploy/<target>/` adds or replaces the files of a deployment target (none for `node`), and
+ * `mcp-oauth/` is the OAuth module (see auth-module.ts), written to `src/mcp-oauth/`. A name ending in `.hbs` is
+ * rendered (and loses the suffix); other files are copied as is.
  * `_gitignore`-style names become dotfiles (npm would drop real dotfiles from the published package), and
  * names starting with `_` elsewhere are partials used by the planner itself.
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import type { PackageManager, Plan, PlannedFile, ProjectConfig } from '../config/types.js';
+import type { PackageManager, Plan, PlannedFile, ProjectConfig } from '../core/types.js';
+import { authModuleFiles } from './auth-module.js';
 import { templateContext, type TemplateContext } from './context.js';
 import { packageJson } from './package-json.js';
+import { recordFile, scaffoldAnswers } from './record.js';
 import { renderTemplate } from './render.js';
 import { wranglerConfig } from './wrangler-config.js';
 
@@ -59,6 +62,8 @@ const OPTIONAL_FILES: Record<string, (context: TemplateContext) => boolean> = {
 export async function loadTemplates(templatesDir: string): Promise<TemplateSource> {
   const paths = (await readdir(templatesDir, { recursive: true, withFileTypes: true }))
     .filter((entry) => entry.isFile())
+    // Earlier versions' templates are read by `upgrade` alone (src/upgrade/template-history.ts).
+    .filter((entry) => !isHistory(relative(templatesDir, entry.parentPath)))
     .map((entry) => join(entry.parentPath, entry.name));
   // All reads in flight at once: one after the other, ~60 small files cost a scaffold several milliseconds.
   const sources = await Promise.all(paths.map((path) => readFile(path, 'utf8')));
@@ -81,6 +86,19 @@ export function planProject(config: ProjectConfig, templates: TemplateSource, op
     }
   }
 
+  // The OAuth module, exactly as `add` writes it into an existing TypeScript server on the same SDK.
+  for (const file of authModuleFiles({
+    templates,
+    framework: config.framework,
+    sdk: 'v2',
+    resourceName: context.packageName,
+    scopes: config.scopes,
+    tools: config.tools,
+  })) {
+    const path = `src/mcp-oauth/${file.module}.ts`;
+    files.set(path, { path, contents: file.contents });
+  }
+
   const customTool = templates.get(CUSTOM_TOOL_TEMPLATE);
   if (customTool === undefined && context.customTools.length > 0)
     throw new Error(`Missing template ${CUSTOM_TOOL_TEMPLATE}`);
@@ -92,7 +110,18 @@ export function planProject(config: ProjectConfig, templates: TemplateSource, op
   files.set('package.json', { path: 'package.json', contents: packageJson(context) });
   if (config.deploy === 'workers')
     files.set('wrangler.jsonc', { path: 'wrangler.jsonc', contents: wranglerConfig(context) });
+  // What was generated, from which answers: `upgrade` reads it (src/plan/record.ts).
+  const record = recordFile({ kind: 'scaffold', answers: scaffoldAnswers(config, context.packageManager) }, [
+    ...files.values(),
+  ]);
+  files.set(record.path, record);
   return { files: [...files.values()].sort((a, b) => a.path.localeCompare(b.path)) };
+}
+
+/** templates/history/ holds the templates of earlier versions: never part of a new project. */
+export const HISTORY_DIR = 'history';
+function isHistory(relativeDir: string): boolean {
+  return relativeDir.split(sep)[0] === HISTORY_DIR;
 }
 
 /** Where a template lands in the project, or undefined for partials. */

@@ -35,6 +35,7 @@ export function renderTemplate(source: string, context: object, templateName: st
   } catch (error) {
     throw new Error(
       `Template ${templateName} failed to render: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
     );
   }
 }

@@ -1,6 +1,6 @@
-import type { Plan, RunOptions } from '../config/types.js';
-import { INITIAL_COMMIT_MESSAGE } from '../install/git.js';
-import { formatCommand, installCommand } from '../install/package-manager.js';
+import type { Plan, RunOptions } from '../core/types.js';
+import { INITIAL_COMMIT_MESSAGE } from '../core/defaults.js';
+import { formatCommand, installCommand } from '../core/package-manager.js';
 import { shellQuote } from './shell-quote.js';
 
 export interface DryRunInput {
@@ -25,11 +25,9 @@ export function describeDryRun(input: DryRunInput): { title: string; lines: stri
 
   const fileLines = files.map((file) => {
     const size = formatBytes(Buffer.byteLength(file.contents, 'utf8'));
-    const marker = overwritten.has(file.path)
-      ? '  (overwrites existing file)'
-      : kept.has(file.path)
-        ? '  (exists: kept, not overwritten)'
-        : '';
+    let marker = '';
+    if (overwritten.has(file.path)) marker = '  (overwrites existing file)';
+    else if (kept.has(file.path)) marker = '  (exists: kept, not overwritten)';
     return `${file.path.padEnd(width)}  ${size.padStart(9)}${marker}`;
   });
   fileLines.push(`${files.length} files, ${formatBytes(total)}`);

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { PlannedFile } from '../config/types.js';
+import type { PlannedFile } from '../core/types.js';
 import { errorCode, lstatOrUndefined, type WriterFs } from './fs.js';
 import { WriteError, writeProject } from './write-project.js';
 
@@ -30,27 +30,32 @@ export interface WritePatchOptions {
   targetDir: string;
   changes: readonly FilePatch[];
   signal?: AbortSignal;
+  /** The command that computed the change, named in messages (`add` unless given). */
+  command?: string;
 }
 
 export async function writePatch(options: WritePatchOptions): Promise<{ written: string[] }> {
   const { fs, targetDir, changes } = options;
+  const command = options.command ?? 'add';
   const files: PlannedFile[] = [];
   for (const change of changes) {
     const absolute = path.join(targetDir, ...change.path.split('/'));
     const stats = await lstatOrUndefined(fs, absolute);
     if (change.before === undefined) {
       if (stats)
-        throw new WriteError(`${change.path} appeared while add was running; nothing was changed. Run add again`);
+        throw new WriteError(
+          `${change.path} appeared while ${command} was running; nothing was changed. Run ${command} again`,
+        );
       files.push({ path: change.path, contents: change.after });
       continue;
     }
     if (!stats?.isFile())
       throw new WriteError(
-        `${change.path} is missing or not a regular file any more; nothing was changed. Run add again`,
+        `${change.path} is missing or not a regular file any more; nothing was changed. Run ${command} again`,
       );
     if ((await readOrUndefined(fs, absolute)) !== change.before) {
       throw new WriteError(
-        `${change.path} changed while add was running; nothing was changed. Run add again to see the new diff`,
+        `${change.path} changed while ${command} was running; nothing was changed. Run ${command} again to see the new diff`,
       );
     }
     files.push({ path: change.path, contents: change.after, mode: (await fs.stat(absolute)).mode & 0o777 });
@@ -71,5 +76,24 @@ async function readOrUndefined(fs: PatchFs, file: string): Promise<string | unde
   } catch (error) {
     if (errorCode(error) === 'ENOENT') return undefined;
     throw error;
+  }
+}
+
+/**
+ * `writePatch` with Ctrl-C (SIGINT) and SIGTERM turned into a rollback: the writer undoes its moves and
+ * rejects with `WriteAbortedError` instead of the process dying with half the files moved.
+ */
+export async function writePatchInterruptibly(
+  options: Omit<WritePatchOptions, 'signal'>,
+): Promise<{ written: string[] }> {
+  const controller = new AbortController();
+  const abort = () => controller.abort();
+  process.on('SIGINT', abort);
+  process.on('SIGTERM', abort);
+  try {
+    return await writePatch({ ...options, signal: controller.signal });
+  } finally {
+    process.off('SIGINT', abort);
+    process.off('SIGTERM', abort);
   }
 }

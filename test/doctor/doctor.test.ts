@@ -60,63 +60,66 @@ function explain(report: DoctorReport): string {
 }
 
 describe('doctor against a healthy server', () => {
-  it('passes every check of a correctly configured server (JSON responses, token with todo:read, --probe-tools)', async () => {
-    const { as, mcp } = await setup();
-    const token = await readOnlyToken(as, mcp);
-    const report = await doctor({ url: mcp.url, token, probeTools: true });
+  it(
+    'passes every check of a correctly configured server ' + '(JSON responses, token with todo:read, --probe-tools)',
+    async () => {
+      const { as, mcp } = await setup();
+      const token = await readOnlyToken(as, mcp);
+      const report = await doctor({ url: mcp.url, token, probeTools: true });
 
-    expect(idsWith(report, 'fail'), explain(report)).toEqual([]);
-    expect(idsWith(report, 'warn'), explain(report)).toEqual([]);
-    // Nothing is skipped when everything is available.
-    expect(idsWith(report, 'skip'), explain(report)).toEqual([]);
-    expect(doctorExitCode(report)).toBe(0);
-    expect(report.checks.map((c) => c.id)).toEqual([
-      'challenge.status',
-      'challenge.www-authenticate',
-      'challenge.resource-metadata',
-      'challenge.scope',
-      'challenge.invalid-token',
-      'challenge.other-methods',
-      'prm.challenge-url',
-      'prm.path-suffixed',
-      'prm.root',
-      'prm.consistency',
-      'prm.fields',
-      'prm.resource',
-      'prm.scopes',
-      'prm.cors',
-      'authorization-server.metadata',
-      'authorization-server.issuer',
-      'authorization-server.endpoints',
-      'authorization-server.pkce',
-      'authorization-server.registration',
-      'authorization-server.jwks',
-      'authorization-server.mirror',
-      'browser.preflight',
-      'browser.cors-headers',
-      'browser.origin',
-      'token.source',
-      'token.format',
-      'token.issuer',
-      'token.audience',
-      'token.expiry',
-      'token.scopes',
-      'token.accepted',
-      'token.tools-list',
-      'token.step-up',
-    ]);
-    // The step-up probe saw add_todo refused with the scope to request, and list_todos allowed.
-    expect(check(report, 'token.step-up').seen).toContain('add_todo: 403 insufficient_scope, scope="todo:write"');
-    expect(check(report, 'token.step-up').seen).toContain('list_todos: allowed');
-    expect(report.discovered).toMatchObject({
-      resource: mcp.url,
-      authorizationServer: as.resourceIssuer,
-      issuer: as.resourceIssuer,
-      jwksUri: as.jwksUri,
-      scopesSupported: ['todo:read', 'todo:write'],
-      tools: ['list_todos', 'add_todo'],
-    });
-  });
+      expect(idsWith(report, 'fail'), explain(report)).toEqual([]);
+      expect(idsWith(report, 'warn'), explain(report)).toEqual([]);
+      // Nothing is skipped when everything is available.
+      expect(idsWith(report, 'skip'), explain(report)).toEqual([]);
+      expect(doctorExitCode(report)).toBe(0);
+      expect(report.checks.map((c) => c.id)).toEqual([
+        'challenge.status',
+        'challenge.www-authenticate',
+        'challenge.resource-metadata',
+        'challenge.scope',
+        'challenge.invalid-token',
+        'challenge.other-methods',
+        'prm.challenge-url',
+        'prm.path-suffixed',
+        'prm.root',
+        'prm.consistency',
+        'prm.fields',
+        'prm.resource',
+        'prm.scopes',
+        'prm.cors',
+        'authorization-server.metadata',
+        'authorization-server.issuer',
+        'authorization-server.endpoints',
+        'authorization-server.pkce',
+        'authorization-server.registration',
+        'authorization-server.jwks',
+        'authorization-server.mirror',
+        'browser.preflight',
+        'browser.cors-headers',
+        'browser.origin',
+        'token.source',
+        'token.format',
+        'token.issuer',
+        'token.audience',
+        'token.expiry',
+        'token.scopes',
+        'token.accepted',
+        'token.tools-list',
+        'token.step-up',
+      ]);
+      // The step-up probe saw add_todo refused with the scope to request, and list_todos allowed.
+      expect(check(report, 'token.step-up').seen).toContain('add_todo: 403 insufficient_scope, scope="todo:write"');
+      expect(check(report, 'token.step-up').seen).toContain('list_todos: allowed');
+      expect(report.discovered).toMatchObject({
+        resource: mcp.url,
+        authorizationServer: as.resourceIssuer,
+        issuer: as.resourceIssuer,
+        jwksUri: as.jwksUri,
+        scopesSupported: ['todo:read', 'todo:write'],
+        tools: ['list_todos', 'add_todo'],
+      });
+    },
+  );
 
   it('reads answers from an SSE stream that stays open, and accepts the older Scalekit issuer form', async () => {
     const { as, mcp } = await setup({ responseMode: 'sse' });
@@ -307,17 +310,20 @@ describe('doctor names each deliberate defect', () => {
 });
 
 describe('doctor reads the authorization server like the official client', () => {
-  it('warns when metadata is only at the Scalekit location (the SDK looks at RFC 8414 and OpenID locations only)', async () => {
-    const { mcp } = await setup({}, { rfc8414: false });
-    const report = await doctor({ url: mcp.url });
-    const metadata = check(report, 'authorization-server.metadata');
-    expect(metadata.status).toBe('warn');
-    expect(metadata.seen).toMatch(/\/resources\/res_12345\/\.well-known\/oauth-authorization-server: served/);
-    // Everything else is still evaluated from the document found there.
-    expect(idsWith(report, 'fail'), explain(report)).toEqual([]);
-    expect(idsWith(report, 'warn')).toEqual(['authorization-server.metadata']);
-    expect(doctorExitCode(report)).toBe(0);
-  });
+  it(
+    'warns when metadata is only at the Scalekit location ' + '(the SDK looks at RFC 8414 and OpenID locations only)',
+    async () => {
+      const { mcp } = await setup({}, { rfc8414: false });
+      const report = await doctor({ url: mcp.url });
+      const metadata = check(report, 'authorization-server.metadata');
+      expect(metadata.status).toBe('warn');
+      expect(metadata.seen).toMatch(/\/resources\/res_12345\/\.well-known\/oauth-authorization-server: served/);
+      // Everything else is still evaluated from the document found there.
+      expect(idsWith(report, 'fail'), explain(report)).toEqual([]);
+      expect(idsWith(report, 'warn')).toEqual(['authorization-server.metadata']);
+      expect(doctorExitCode(report)).toBe(0);
+    },
+  );
 
   it('warns when the metadata mirror is stale (DCR turned off upstream, the server not restarted)', async () => {
     const { mcp } = await setup(
@@ -362,15 +368,25 @@ describe('doctor judges tokens against its clock', () => {
 });
 
 describe("doctor's output", () => {
-  it('prints one line per check, then indented seen / why / fix for failures', async () => {
+  it('prints one line per check, then indented seen / why / fix / spec for failures', async () => {
     const { mcp } = await setup({ prmResource: (url) => `${url}/` });
     const text = formatReport(await doctor({ url: mcp.url }), { color: false });
     expect(text).toContain(
-      `create-mcp-oauth doctor  ${mcp.url}\n\n1. Unauthenticated request\n  ✓ An unauthenticated initialize is refused with 401\n`,
+      `create-mcp-oauth doctor  ${mcp.url}\n\n1. Unauthenticated ` +
+        `request\n  ✓ An unauthenticated initialize is refused with 401\n`,
     );
     expect(text).toMatch(
-      /\n {2}✗ PRM resource matches the MCP URL\n {6}seen  resource "[^"]+\/mcp\/", MCP URL "[^"]+\/mcp"\n {12}trailing-slash trap[^\n]*\n {6}why   [^\n]+\n {6}fix   Set MCP_SERVER_URL to exactly /,
+      /\n {2}✗ PRM resource matches the MCP URL\n {6}seen {2}resource "[^"]+\/mcp\/", MCP URL "[^"]+\/mcp"\n {12}trailing-slash trap[^\n]*\n {6}why {3}[^\n]+\n {6}fix {3}Set MCP_SERVER_URL to exactly /,
     );
+    // The rule is named in words with links to where it is written, not with an internal label.
+    expect(text).toMatch(
+      new RegExp(
+        String.raw`\n {6}spec {2}MCP authorization, "Canonical Server URI": ` +
+          String.raw`https://modelcontextprotocol\.io/specification/[\d-]+/basic/authorization\n` +
+          String.raw` {12}RFC 9728 §3\.3: https://www\.rfc-editor\.org/rfc/rfc9728#section-3\.3\n`,
+      ),
+    );
+    expect(text).not.toMatch(/\bR\d{1,2}\b|fact sheet/);
     expect(text).toMatch(/\n1 failed, 0 warnings, \d+ passed, 1 skipped {2}\(\d+ ms\)\n$/);
     const json = JSON.parse(formatReport(await doctor({ url: mcp.url }), { json: true })) as DoctorReport;
     expect(json.schemaVersion).toBe(1);
@@ -378,7 +394,11 @@ describe("doctor's output", () => {
       step: 'prm',
       status: 'fail',
       title: 'PRM resource matches the MCP URL',
+      spec: expect.stringContaining('RFC 9728 §3.3: https://www.rfc-editor.org/rfc/rfc9728#section-3.3'),
     });
+    expect(json.checks.filter((c) => c.status === 'pass').map((c) => c.spec)).toEqual(
+      json.checks.filter((c) => c.status === 'pass').map(() => ''),
+    );
   });
 });
 

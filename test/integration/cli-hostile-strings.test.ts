@@ -83,7 +83,8 @@ describe.each<Framework>(['express', 'hono'])('hostile strings through the built
     expect(cli.stderr).toBe(
       DECLARED_BY_TOOL.map(
         (name) =>
-          `warning: declared scope "${name}" (used by tool a.b-c_d) with no description; a name containing = cannot be described with --scope`,
+          `warning: declared scope "${name}" (used by tool a.b-c_d) with no ` +
+          `description; a name containing = cannot be described with --scope`,
       ).join('\n'),
     );
   });
@@ -94,7 +95,7 @@ describe.each<Framework>(['express', 'hono'])('hostile strings through the built
   }, 120_000);
 
   it('reads back every scope, description and tool exactly', async () => {
-    const module = (await import(join(dir, 'src/mcp/tool-scopes.ts'))) as {
+    const module = (await import(join(dir, 'src/mcp-oauth/tool-scopes.ts'))) as {
       SCOPES: Record<string, string>;
       TOOL_SCOPES: Record<string, string[]>;
     };

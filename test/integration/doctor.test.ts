@@ -75,7 +75,7 @@ describe.each<Fixture>(['express', 'hono', 'workers'])('doctor against a generat
     const response = await fetch(`${as.issuer}/oauth/token`, {
       method: 'POST',
       headers: {
-        authorization: `Basic ${Buffer.from(`${MACHINE_CLIENT.client_id}:${MACHINE_CLIENT.client_secret}`).toString('base64')}`,
+        authorization: `Basic ${btoa(`${MACHINE_CLIENT.client_id}:${MACHINE_CLIENT.client_secret}`)}`,
         'content-type': 'application/x-www-form-urlencoded',
       },
       body: new URLSearchParams({ grant_type: 'client_credentials', scope: 'todo:read', resource: server.mcpUrl }),
@@ -107,7 +107,8 @@ describe.each<Fixture>(['express', 'hono', 'workers'])('doctor against a generat
     // Everything independent runs in parallel: a healthy run is far below one request timeout (5 s).
     expect(report.durationMs).toBeLessThan(5_000);
     console.info(
-      `doctor wall time against the generated ${framework} server: ${wallMs} ms (process), ${report.durationMs} ms (checks)`,
+      `doctor wall time against the generated ${framework} server: ` +
+        `${wallMs} ms (process), ${report.durationMs} ms (checks)`,
     );
   });
 
@@ -132,40 +133,44 @@ describe.each<Fixture>(['express', 'hono', 'workers'])('doctor against a generat
     expect(run.all).not.toContain(token);
   });
 
-  it('fetches its own machine token with --client-id/--client-secret-env, sending the secret nowhere else', async () => {
-    as.resetStats();
-    const run = await runCli(
-      [
-        'doctor',
-        server.mcpUrl,
-        '--registration',
-        'both',
-        '--client-id',
-        MACHINE_CLIENT.client_id,
-        '--client-secret-env',
-        'DOCTOR_SECRET',
-        '--json',
-      ],
-      { env: { DOCTOR_SECRET: MACHINE_CLIENT.client_secret } },
-    );
-    const report = parseReport(run);
-    expect(idsWith(report, 'fail'), explain(report)).toEqual([]);
-    expect(run.exitCode).toBe(0);
-    expect(report.tokenSource).toBe('client-credentials');
-    expect(report.checks.find((check) => check.id === 'token.scopes')).toMatchObject({
-      status: 'pass',
-      seen: expect.stringContaining('has every scope in scopes_supported'),
-    });
-    expect(as.stats().tokenRequests).toBe(1);
-    expect(run.all).not.toContain(MACHINE_CLIENT.client_secret);
-  });
+  it(
+    'fetches its own machine token with ' + '--client-id/--client-secret-env, sending the secret nowhere else',
+    async () => {
+      as.resetStats();
+      const run = await runCli(
+        [
+          'doctor',
+          server.mcpUrl,
+          '--registration',
+          'both',
+          '--client-id',
+          MACHINE_CLIENT.client_id,
+          '--client-secret-env',
+          'DOCTOR_SECRET',
+          '--json',
+        ],
+        { env: { DOCTOR_SECRET: MACHINE_CLIENT.client_secret } },
+      );
+      const report = parseReport(run);
+      expect(idsWith(report, 'fail'), explain(report)).toEqual([]);
+      expect(run.exitCode).toBe(0);
+      expect(report.tokenSource).toBe('client-credentials');
+      expect(report.checks.find((check) => check.id === 'token.scopes')).toMatchObject({
+        status: 'pass',
+        seen: expect.stringContaining('has every scope in scopes_supported'),
+      });
+      expect(as.stats().tokenRequests).toBe(1);
+      expect(run.all).not.toContain(MACHINE_CLIENT.client_secret);
+    },
+  );
 
   it('prints readable ✓ lines, and never the token', async () => {
     const token = await readOnlyToken();
     const run = await runCli(['doctor', server.mcpUrl, '--registration', 'both', '--token', token, '--probe-tools']);
     expect(run.exitCode, run.all).toBe(0);
     expect(run.stdout).toContain(
-      `create-mcp-oauth doctor  ${server.mcpUrl}\n\n1. Unauthenticated request\n  ✓ An unauthenticated initialize is refused with 401\n`,
+      `create-mcp-oauth doctor  ${server.mcpUrl}\n\n1. Unauthenticated ` +
+        `request\n  ✓ An unauthenticated initialize is refused with 401\n`,
     );
     for (const line of [
       '  ✓ PRM resource matches the MCP URL',

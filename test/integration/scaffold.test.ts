@@ -35,7 +35,7 @@ describe.each<Fixture>(['express', 'hono', 'workers'])('a scaffolded %s server',
   });
 
   it('keeps the scope descriptions exactly, as TypeScript data', async () => {
-    const { SCOPES } = (await import(join(project.dir, 'src/mcp/tool-scopes.ts'))) as {
+    const { SCOPES } = (await import(join(project.dir, 'src/mcp-oauth/tool-scopes.ts'))) as {
       SCOPES: Record<string, string>;
     };
     expect(SCOPES).toEqual(Object.fromEntries(FIXTURE_SCOPES.map((scope) => [scope.name, scope.description])));
@@ -146,7 +146,8 @@ describe.each<Fixture>(['express', 'hono', 'workers'])('a scaffolded %s server',
       const response = await post(call('add_todo', { title: 'x' }), await token({ scope: 'todo:read' }));
       expect(response.status).toBe(403);
       expect(response.headers.get('www-authenticate')).toContain(
-        'error="insufficient_scope", error_description="Insufficient scope: this tool needs todo:write", scope="todo:read todo:write"',
+        'error="insufficient_scope", error_description="Insufficient ' +
+          'scope: this tool needs todo:write", scope="todo:read todo:write"',
       );
     });
 

@@ -108,7 +108,8 @@ describe.each<Framework>(['express', 'hono'])('the built %s server under load', 
       heap.push(await liveHeapMegabytes(server));
     }
     console.log(
-      `${framework}: ${ROUNDS * REQUESTS_PER_ROUND} requests, ${wrong} wrong answers, live heap after GC per round (MB): ${heap.map((mb) => mb.toFixed(2)).join(', ')}`,
+      `${framework}: ${ROUNDS * REQUESTS_PER_ROUND} requests, ${wrong} wrong answers, ` +
+        `live heap after GC per round (MB): ${heap.map((mb) => mb.toFixed(2)).join(', ')}`,
     );
     expect(wrong).toBe(0);
     // After two warm-up rounds (JIT, pools, caches), the live heap stays flat: the last 6,000 requests leaking

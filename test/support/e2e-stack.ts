@@ -95,11 +95,12 @@ export async function machineToken(
     token_endpoint_auth_method: 'client_secret_basic',
   });
   const clientId = String(client.client_id);
+  const credentials = `${encodeURIComponent(clientId)}:${encodeURIComponent(String(client.client_secret))}`;
   const response = await fetch(`${as.issuer}/oauth/token`, {
     method: 'POST',
     headers: {
       'content-type': 'application/x-www-form-urlencoded',
-      authorization: `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(String(client.client_secret))}`).toString('base64')}`,
+      authorization: `Basic ${btoa(credentials)}`,
     },
     body: new URLSearchParams({ grant_type: 'client_credentials', scope, resource }),
   });

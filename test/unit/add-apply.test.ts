@@ -1,4 +1,7 @@
-/** `add` showing and applying its change: unified diffs git accepts, the all-or-nothing patch writer, and the command's safety rules. */
+/**
+ * `add` showing and applying its change: unified diffs git accepts, the all-or-nothing patch writer, and the command's
+ * safety rules.
+ */
 import { execa } from 'execa';
 import { chmod, cp, readFile, stat, writeFile } from 'node:fs/promises';
 import fs from 'node:fs/promises';
@@ -143,7 +146,8 @@ describe('the add command', () => {
       tools,
       source.replace(
         "server.registerTool('server_time', { description: 'The current server time' },",
-        "const timeConfig = { description: 'The current server time' };\n  server.registerTool('server_time', timeConfig,",
+        "const timeConfig = { description: 'The current server " +
+          "time' };\n  server.registerTool('server_time', timeConfig,",
       ),
     );
     const result = await run([dir, ...FLAGS, '--tool', 'server_time=time:read', '--yes']);

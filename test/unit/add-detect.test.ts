@@ -93,16 +93,24 @@ describe('detectProject on shapes', () => {
 
   it('follows the imports when both SDK lines are listed', () => {
     const files = {
-      'src/index.ts': `import express from 'express';\nimport { McpServer } from '@modelcontextprotocol/server';\nconst app = express();\n${mcpRoute('app', '/mcp')}`,
+      'src/index.ts':
+        `import express from 'express';\nimport { McpServer } from ` +
+        `'@modelcontextprotocol/server';\nconst app = express();\n${mcpRoute('app', '/mcp')}`,
     };
     expect(detectProject(snapshot({ ...EXPRESS_V1, '@modelcontextprotocol/server': '^2.4.0' }, files)).sdk).toBe('v2');
   });
 
   it('recognises route chains, app.route(), Hono app.on() and handlers declared elsewhere in the file', () => {
     const shapes = {
-      chain: `import express from 'express';\nconst app = express();\napp.route('/mcp').post(handle).get(handle);\nasync function handle(req, res) { await transport.handleRequest(req, res); }`,
-      on: `import { Hono } from 'hono';\nconst app = new Hono();\napp.on(['GET', 'POST'], '/mcp', (c) => transport.handleRequest(c.req.raw));`,
-      named: `import express from 'express';\nconst server = express();\nconst handler = async (req, res) => transport.handleRequest(req, res);\nserver.all('/mcp/', handler);`,
+      chain:
+        `import express from 'express';\nconst app = express();\napp.route('/mcp').post(handle).get(handle);\nasync ` +
+        `function handle(req, res) { await transport.handleRequest(req, res); }`,
+      on:
+        `import { Hono } from 'hono';\nconst app = new Hono();\napp.on(['GET', ` +
+        `'POST'], '/mcp', (c) => transport.handleRequest(c.req.raw));`,
+      named:
+        `import express from 'express';\nconst server = express();\nconst handler = async ` +
+        `(req, res) => transport.handleRequest(req, res);\nserver.all('/mcp/', handler);`,
     };
     expect(detectProject(snapshot(EXPRESS_V1, { 'a.ts': shapes.chain })).entry).toMatchObject({
       kind: 'found',
@@ -137,7 +145,9 @@ describe('detectProject on shapes', () => {
 
   it('asks for --mcp-path when one file mounts several candidates, and takes it', () => {
     const files = {
-      'src/index.ts': `import express from 'express';\nconst app = express();\n${mcpRoute('app', '/mcp')}\n${mcpRoute('app', '/admin/mcp')}`,
+      'src/index.ts':
+        `import express from 'express';\nconst app = express();\n` +
+        `${mcpRoute('app', '/mcp')}\n${mcpRoute('app', '/admin/mcp')}`,
     };
     expect(detectProject(snapshot(EXPRESS_V1, files)).entry).toMatchObject({
       kind: 'ambiguous',

@@ -69,7 +69,9 @@ describe('patchEntry', () => {
   });
 
   it("writes in the file's quote style and module system", () => {
-    const source = `'use strict';\n\nconst express = require("express");\nconst app = express();\napp.post("/mcp", async function (req, res) {\n  await transport.handleRequest(req, res);\n});\n`;
+    const source =
+      `'use strict';\n\nconst express = require("express");\nconst app = express();\napp.post("/mcp", ` +
+      `async function (req, res) {\n  await transport.handleRequest(req, res);\n});\n`;
     const text = patched(entryInput(source, { file: 'server.js', esm: false, sdk: 'v1' }));
     expect(text).toContain(`const { mcpOAuth } = require("./mcp-oauth/express.js");`);
     expect(text).toContain(`app.use(mcpOAuth({ mcpPath: "/mcp" }));`);
@@ -123,13 +125,13 @@ export function register(server: McpServer) {
     file: 'src/tools.ts',
     source,
     mappedTools: new Set(['list_notes', 'add_note', 'from_variable']),
-    toolScopesSpecifier: './mcp-oauth/mcp/tool-scopes.js',
+    toolScopesSpecifier: './mcp-oauth/tool-scopes.js',
     esm: true,
   });
 
   it('adds the scope check to mapped tools, keeps an existing one, and reports what it cannot edit', () => {
     const result = patchToolRegistrations(input(TOOLS));
-    expect(result.text).toContain("import { scopeChallengeFor } from './mcp-oauth/mcp/tool-scopes.js';");
+    expect(result.text).toContain("import { scopeChallengeFor } from './mcp-oauth/tool-scopes.js';");
     expect(result.text).toContain("scopeChallenge: scopeChallengeFor('list_notes')");
     expect(result.text).toContain('scopeChallenge: custom');
     expect(result.text).not.toContain("scopeChallengeFor('add_note')");
@@ -146,22 +148,29 @@ export function register(server: McpServer) {
 });
 
 describe('package.json', () => {
-  it('adds only missing dependencies, alphabetically, in the file’s indentation, leaving the rest byte for byte', () => {
-    const manifest =
-      '{\n    "name": "x",\n    "dependencies": {\n        "express": "^4.21.2",\n        "zod": "3.22.4"\n    }\n}\n';
-    const wanted = [
-      { name: 'jose', range: '^6.1.0', dev: false },
-      { name: 'cors', range: '^2.8.5', dev: false },
-      { name: 'zod', range: '^4.0.0', dev: false },
-      { name: '@types/cors', range: '^2.8.19', dev: true },
-    ];
-    const missing = missingDependencies(JSON.parse(manifest) as Record<string, unknown>, wanted);
-    expect(missing.map((dependency) => dependency.name)).toEqual(['jose', 'cors', '@types/cors']);
-    const text = addDependencies(manifest, missing);
-    expect(text).toBe(
-      '{\n    "name": "x",\n    "dependencies": {\n        "cors": "^2.8.5",\n        "express": "^4.21.2",\n        "jose": "^6.1.0",\n        "zod": "3.22.4"\n    },\n    "devDependencies": {\n        "@types/cors": "^2.8.19"\n    }\n}\n',
-    );
-  });
+  it(
+    'adds only missing dependencies, alphabetically, in ' + 'the file’s indentation, leaving the rest byte for byte',
+    () => {
+      const manifest =
+        '{\n    "name": "x",\n    "dependencies": {\n        ' +
+        '"express": "^4.21.2",\n        "zod": "3.22.4"\n    }\n}\n';
+      const wanted = [
+        { name: 'jose', range: '^6.1.0', dev: false },
+        { name: 'cors', range: '^2.8.5', dev: false },
+        { name: 'zod', range: '^4.0.0', dev: false },
+        { name: '@types/cors', range: '^2.8.19', dev: true },
+      ];
+      const missing = missingDependencies(JSON.parse(manifest) as Record<string, unknown>, wanted);
+      expect(missing.map((dependency) => dependency.name)).toEqual(['jose', 'cors', '@types/cors']);
+      const text = addDependencies(manifest, missing);
+      expect(text).toBe(
+        '{\n    "name": "x",\n    "dependencies": {\n        ' +
+          '"cors": "^2.8.5",\n        "express": "^4.21.2",\n       ' +
+          ' "jose": "^6.1.0",\n        "zod": "3.22.4"\n    },\n    ' +
+          '"devDependencies": {\n        "@types/cors": "^2.8.19"\n    }\n}\n',
+      );
+    },
+  );
 
   it('fills an empty section', () => {
     expect(addDependencies('{\n  "dependencies": {}\n}\n', [{ name: 'jose', range: '^6.1.0', dev: false }])).toBe(

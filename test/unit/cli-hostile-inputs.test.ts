@@ -8,7 +8,7 @@
  * it), so it can only arrive through a prompt; validate-names.test.ts covers that at the validator.
  */
 import { execa } from 'execa';
-import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -221,8 +221,26 @@ const CASES: HostileCase[] = [
 const IS_ROOT = process.getuid?.() === 0;
 const NOBODY = 65534;
 
+/**
+ * `nobody` may not be able to read the checkout (a clone in /root or a `mktemp -d` folder is 0700), so it runs
+ * a copy of the built CLI (bin/, dist/ and the templates it reads) from a folder it can read.
+ */
+async function copyOfBuiltCli(): Promise<{ bin: string; remove: () => Promise<void> }> {
+  const checkout = path.resolve(path.dirname(CLI_BIN), '..');
+  const copy = await mkdtemp(path.join(os.tmpdir(), 'cmo-cli-copy-'));
+  for (const part of ['bin', 'dist', 'templates', 'package.json']) {
+    await cp(path.join(checkout, part), path.join(copy, part), { recursive: true });
+  }
+  await chmod(copy, 0o755);
+  return {
+    bin: path.join(copy, 'bin', path.basename(CLI_BIN)),
+    remove: () => rm(copy, { recursive: true, force: true }),
+  };
+}
+
 async function runAsUnprivileged(args: string[], cwd: string): Promise<CliResult> {
-  const result = await execa(process.execPath, [CLI_BIN, ...args], {
+  const cli = await copyOfBuiltCli();
+  const result = await execa(process.execPath, [cli.bin, ...args], {
     cwd,
     env: { CI: 'true', NO_COLOR: '1', HOME: cwd },
     extendEnv: false,
@@ -231,7 +249,7 @@ async function runAsUnprivileged(args: string[], cwd: string): Promise<CliResult
     all: true,
     uid: NOBODY,
     gid: NOBODY,
-  });
+  }).finally(cli.remove);
   return {
     exitCode: result.exitCode,
     stdout: String(result.stdout),
@@ -270,7 +288,8 @@ beforeAll(() => buildCli(), 60_000);
 afterAll(() => {
   const count = (key: keyof Omit<Outcome, 'input'>) => outcomes.filter((outcome) => outcome[key]).length;
   console.log(
-    `hostile inputs: ${outcomes.length} tried, ${count('accepted')} accepted, ${count('changed')} changed the file system, ` +
+    `hostile inputs: ${outcomes.length} tried, ${count('accepted')} ` +
+      `accepted, ${count('changed')} changed the file system, ` +
       `${outcomes.length - count('named')} without the input named, ${count('crashed')} crashed`,
   );
 });
@@ -305,6 +324,7 @@ describe.concurrent('hostile inputs to the built CLI', () => {
       expect(run.stderr).not.toMatch(/unexpected failure/);
       expect(run.stdout).not.toMatch(/Created|Wrote/);
       // Whatever was typed, the terminal only ever gets printable text and line breaks back.
+      // eslint-disable-next-line no-control-regex -- the assertion is about control characters
       expect(run.stderr).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f\u202e]/);
       expect(after).toEqual(before);
     } finally {

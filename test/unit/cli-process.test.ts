@@ -75,6 +75,7 @@ describe('built CLI without a terminal', () => {
     expect(run.code).toBe(0);
     expect(JSON.parse(await readFile(path.join(dir, 'demo', 'package.json'), 'utf8'))).toMatchObject({ name: 'demo' });
     expect(run.stdout).toMatch(/Next steps/);
+    // eslint-disable-next-line no-control-regex -- an ANSI escape starts with ESC
     expect(run.stdout).not.toMatch(/\x1b\[/); // no colours on a pipe
   });
 

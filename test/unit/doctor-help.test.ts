@@ -15,7 +15,10 @@ interface BuildMeta {
   outputs: Record<string, { inputs: Record<string, unknown> }>;
 }
 
-/** Runs the built CLI with a loader hook that appends each loaded module's URL to a file; returns the dist/ inputs loaded. */
+/**
+ * Runs the built CLI with a loader hook that appends each loaded module's URL to a file; returns the dist/ inputs
+ * loaded.
+ */
 async function inputsLoadedBy(
   args: string[],
 ): Promise<{ status: number | null; stdout: string; inputs: string[]; files: string[] }> {
@@ -77,5 +80,34 @@ describe('doctor --help', () => {
     expect(run.status).toBe(1);
     expect(run.inputs).toContain('src/doctor/run.ts');
     expect(run.inputs.filter((input) => /node_modules\/(@clack|handlebars|execa)\//.test(input))).toEqual([]);
+  });
+});
+
+describe('upgrade --help', () => {
+  beforeAll(async () => {
+    await buildCli();
+  }, 60_000);
+
+  it('loads the upgrade flags, but not the merge, semver, templates, syntax trees or writer', async () => {
+    const run = await inputsLoadedBy(['upgrade', '--help']);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/Usage: create-mcp-oauth upgrade \[options\] \[dir\]/);
+    expect(run.stdout).toMatch(/--allow-conflicts/);
+    expect(run.inputs).toContain('src/args/upgrade-options.ts');
+    expect(
+      run.inputs.filter((input) => /node_modules\/(node-diff3|semver|handlebars|execa|recast|@babel)\//.test(input)),
+    ).toEqual([]);
+    expect(
+      run.inputs.filter((input) =>
+        /^src\/(plan|add)\/|^src\/write\/(write|patch)-project\.ts|^src\/upgrade\/(?!command\.ts)/.test(input),
+      ),
+    ).toEqual([]);
+  });
+
+  it('a real run does load them: the merge library is in the upgrade chunk', async () => {
+    const run = await inputsLoadedBy(['upgrade', '.']);
+    expect(run.status).toBe(1);
+    expect(run.inputs).toContain('src/upgrade/run.ts');
+    expect(run.inputs.some((input) => input.includes('node_modules/node-diff3/'))).toBe(true);
   });
 });

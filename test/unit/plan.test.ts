@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { createContext, runInContext } from 'node:vm';
 import ts from 'typescript';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Framework, Plan, ProjectConfig } from '../../src/config/types.js';
+import type { Framework, Plan, ProjectConfig } from '../../src/core/types.js';
 import { createFsFromVolume, Volume } from 'memfs';
 import { loadTemplates, planProject, type TemplateSource } from '../../src/plan/index.js';
 import { writeProject } from '../../src/write/write-project.js';
@@ -27,9 +27,9 @@ function paths(plan: Plan): string[] {
   return plan.files.map((file) => file.path);
 }
 
-/** Evaluates src/mcp/tool-scopes.ts as written, and returns its SCOPES and TOOL_SCOPES values. */
+/** Evaluates src/mcp-oauth/tool-scopes.ts as written, and returns its SCOPES and TOOL_SCOPES values. */
 function evaluateToolScopes(plan: Plan): { SCOPES: Record<string, string>; TOOL_SCOPES: Record<string, string[]> } {
-  const { outputText } = ts.transpileModule(fileOf(plan, 'src/mcp/tool-scopes.ts'), {
+  const { outputText } = ts.transpileModule(fileOf(plan, 'src/mcp-oauth/tool-scopes.ts'), {
     compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 },
   });
   const module = { exports: {} as Record<string, unknown> };
@@ -63,11 +63,13 @@ describe.each<Framework>(['express', 'hono'])('a %s project', (framework) => {
         'src/health.ts',
         'src/shutdown.ts',
         'src/server.ts',
-        'src/config.ts',
-        'src/auth/token-verifier.ts',
-        'src/auth/bearer-gate.ts',
-        'src/auth/protected-resource.ts',
-        'src/mcp/tool-scopes.ts',
+        'src/mcp-oauth/config.ts',
+        'src/mcp-oauth/index.ts',
+        `src/mcp-oauth/${framework}.ts`,
+        'src/mcp-oauth/auth/token-verifier.ts',
+        'src/mcp-oauth/auth/bearer-gate.ts',
+        'src/mcp-oauth/auth/protected-resource.ts',
+        'src/mcp-oauth/tool-scopes.ts',
         'src/mcp/tools/index.ts',
         'src/mcp/tools/whoami.ts',
         'src/mcp/tools/list-todos.ts',
@@ -92,11 +94,13 @@ describe.each<Framework>(['express', 'hono'])('a %s project', (framework) => {
     const server = fileOf(plan, framework === 'express' ? 'src/server.ts' : 'src/app.ts');
     const manifest = JSON.parse(fileOf(plan, 'package.json'));
     if (framework === 'express') {
-      expect(server).toContain("from '@modelcontextprotocol/express'");
+      expect(server).toContain("from './mcp-oauth/express.js'");
+      expect(paths(plan)).not.toContain('src/mcp-oauth/hono.ts');
       expect(manifest.dependencies).toHaveProperty('express');
       expect(manifest.dependencies).not.toHaveProperty('hono');
     } else {
-      expect(server).toContain("from '@modelcontextprotocol/hono'");
+      expect(server).toContain("from './mcp-oauth/hono.js'");
+      expect(paths(plan)).not.toContain('src/mcp-oauth/express.ts');
       expect(manifest.dependencies).toHaveProperty('hono');
       expect(manifest.dependencies).not.toHaveProperty('express');
     }

@@ -65,16 +65,19 @@ describe('--dry-run', () => {
     expect(await readdir(dir)).toEqual([]);
   });
 
-  it('marks files that would be overwritten in an existing directory, and runs nothing with --no-install --no-git', async () => {
-    await mkdir(path.join(dir, 'demo'));
-    await writeFile(path.join(dir, 'demo', 'package.json'), 'mine');
-    const { code, out } = await runCli(['demo', '--yes', '--dry-run', '--force', '--no-install', '--no-git']);
-    expect(code).toBe(0);
-    expect(out).toMatch(/into existing/);
-    expect(out).toMatch(/package\.json .*overwrites existing file/);
-    expect(out).toMatch(/none \(--no-install, --no-git\)/);
-    expect(await readFile(path.join(dir, 'demo', 'package.json'), 'utf8')).toBe('mine');
-  });
+  it(
+    'marks files that would be overwritten in an existing ' + 'directory, and runs nothing with --no-install --no-git',
+    async () => {
+      await mkdir(path.join(dir, 'demo'));
+      await writeFile(path.join(dir, 'demo', 'package.json'), 'mine');
+      const { code, out } = await runCli(['demo', '--yes', '--dry-run', '--force', '--no-install', '--no-git']);
+      expect(code).toBe(0);
+      expect(out).toMatch(/into existing/);
+      expect(out).toMatch(/package\.json .*overwrites existing file/);
+      expect(out).toMatch(/none \(--no-install, --no-git\)/);
+      expect(await readFile(path.join(dir, 'demo', 'package.json'), 'utf8')).toBe('mine');
+    },
+  );
 
   it('refuses a non-empty directory without --force, like the real run', async () => {
     await mkdir(path.join(dir, 'demo'));

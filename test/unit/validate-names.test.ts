@@ -14,7 +14,7 @@ import {
   validateScopeName,
   validateToolName,
 } from '../../src/config/scopes-tools.js';
-import { PLACEHOLDER_RESOURCE_ID } from '../../src/config/types.js';
+import { PLACEHOLDER_RESOURCE_ID } from '../../src/core/types.js';
 
 describe('validateResourceId', () => {
   it.each(['res_123', 'res_AbC9', PLACEHOLDER_RESOURCE_ID, ' res_1 '])('accepts %j', (input) => {
@@ -226,6 +226,7 @@ describe('directory and package name', () => {
       const result = resolveTargetDir(dir, '/tmp');
       expect(result).toMatchObject({ ok: false, error: expect.stringMatching(/control or invisible characters/) });
       // The message shows the name with escapes, so it cannot disturb the terminal.
+      // eslint-disable-next-line no-control-regex -- the assertion is about control characters
       expect(result.ok || /[\u0000-\u001f\u202e]/.test(result.error)).toBe(false);
     },
   );

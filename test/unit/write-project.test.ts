@@ -1,6 +1,6 @@
 import { createFsFromVolume, Volume } from 'memfs';
 import { describe, expect, it } from 'vitest';
-import type { PlannedFile } from '../../src/config/types.js';
+import type { PlannedFile } from '../../src/core/types.js';
 import type { WriterFs } from '../../src/write/fs.js';
 import { inspectTarget } from '../../src/write/target.js';
 import { WriteAbortedError, WriteError, writeProject } from '../../src/write/write-project.js';
@@ -291,25 +291,28 @@ describe('staging directories left by a killed run', () => {
     expect(made[0]).toMatch(new RegExp(`^/p/\\.app\\.create-mcp-oauth-${process.pid}-[0-9a-f]{8}$`));
   });
 
-  it('are removed by the next run for the same target once their process is gone, unless they hold backups', async () => {
-    const { fs, vol } = memory({
-      [`/p/.app.create-mcp-oauth-${DEAD}-0123abcd/project/package.json`]: 'generated\n',
-      [`/p/.app.create-mcp-oauth-${DEAD}-89abcdef/backup/package.json`]: 'the user original\n',
-      [`/p/.app.create-mcp-oauth-${ALIVE}-0123abcd/project/x`]: 'a run still writing\n',
-      [`/p/.other.create-mcp-oauth-${DEAD}-0123abcd/project/x`]: 'another target\n',
-      '/p/.app.create-mcp-oauth-notes/x': 'not our pattern\n',
-    });
-    const result = await writeProject({ fs, targetDir: '/p/app', files: PLAN, force: false, isProcessAlive });
-    expect(result.removedLeftovers).toEqual([`/p/.app.create-mcp-oauth-${DEAD}-0123abcd`]);
-    expect(result.leftoversWithBackups).toEqual([`/p/.app.create-mcp-oauth-${DEAD}-89abcdef`]);
-    expect(vol.existsSync(`/p/.app.create-mcp-oauth-${DEAD}-0123abcd`)).toBe(false);
-    expect(vol.readFileSync(`/p/.app.create-mcp-oauth-${DEAD}-89abcdef/backup/package.json`, 'utf8')).toBe(
-      'the user original\n',
-    );
-    expect(vol.existsSync(`/p/.app.create-mcp-oauth-${ALIVE}-0123abcd/project/x`)).toBe(true);
-    expect(vol.existsSync(`/p/.other.create-mcp-oauth-${DEAD}-0123abcd/project/x`)).toBe(true);
-    expect(vol.existsSync('/p/.app.create-mcp-oauth-notes/x')).toBe(true);
-  });
+  it(
+    'are removed by the next run for the same target ' + 'once their process is gone, unless they hold backups',
+    async () => {
+      const { fs, vol } = memory({
+        [`/p/.app.create-mcp-oauth-${DEAD}-0123abcd/project/package.json`]: 'generated\n',
+        [`/p/.app.create-mcp-oauth-${DEAD}-89abcdef/backup/package.json`]: 'the user original\n',
+        [`/p/.app.create-mcp-oauth-${ALIVE}-0123abcd/project/x`]: 'a run still writing\n',
+        [`/p/.other.create-mcp-oauth-${DEAD}-0123abcd/project/x`]: 'another target\n',
+        '/p/.app.create-mcp-oauth-notes/x': 'not our pattern\n',
+      });
+      const result = await writeProject({ fs, targetDir: '/p/app', files: PLAN, force: false, isProcessAlive });
+      expect(result.removedLeftovers).toEqual([`/p/.app.create-mcp-oauth-${DEAD}-0123abcd`]);
+      expect(result.leftoversWithBackups).toEqual([`/p/.app.create-mcp-oauth-${DEAD}-89abcdef`]);
+      expect(vol.existsSync(`/p/.app.create-mcp-oauth-${DEAD}-0123abcd`)).toBe(false);
+      expect(vol.readFileSync(`/p/.app.create-mcp-oauth-${DEAD}-89abcdef/backup/package.json`, 'utf8')).toBe(
+        'the user original\n',
+      );
+      expect(vol.existsSync(`/p/.app.create-mcp-oauth-${ALIVE}-0123abcd/project/x`)).toBe(true);
+      expect(vol.existsSync(`/p/.other.create-mcp-oauth-${DEAD}-0123abcd/project/x`)).toBe(true);
+      expect(vol.existsSync('/p/.app.create-mcp-oauth-notes/x')).toBe(true);
+    },
+  );
 
   it('do not make a directory "not empty"', async () => {
     const { fs } = memory({ [`/p/here/.app.create-mcp-oauth-${DEAD}-0123abcd/project/x`]: '' });

@@ -1,7 +1,8 @@
 /**
  * Step 3: the authorization server named by `authorization_servers[0]`. Its metadata is looked up where the official
  * client looks (RFC 8414 path insertion, then the OpenID variants) and where Scalekit serves it (`<issuer>/.well-known/
- * oauth-authorization-server`); then the issuer echo (R3), PKCE, registration mode and the JWKS the server verifies with.
+ * oauth-authorization-server`); then the issuer echo, PKCE, registration mode and the JWKS the server verifies
+ * with.
  */
 import { SERVER_SILENT, wellKnownUrl, type DoctorContext } from '../context.js';
 import { describeOutcome, excerpt, isJsonObject, isLoopbackHost, parseJson, type HttpOutcome } from '../http.js';
@@ -141,7 +142,10 @@ function metadataCheck(locations: MetadataLocation[], effective: MetadataLocatio
       title,
       seen,
       why,
-      fix: `authorization_servers[0] must be the issuer URL from the dashboard's ${DASHBOARD.metadataJson} (for Scalekit: ${ENV.environmentUrl} + "/resources/" + ${ENV.resourceId}, no trailing slash on the environment URL).`,
+      fix:
+        `authorization_servers[0] must be the issuer URL from the dashboard's ${DASHBOARD.metadataJson} (for ` +
+        `Scalekit: ${ENV.environmentUrl} + "/resources/" + ` +
+        `${ENV.resourceId}, no trailing slash on the environment URL).`,
     });
   }
   if (effective.kind === 'scalekit') {
@@ -150,8 +154,12 @@ function metadataCheck(locations: MetadataLocation[], effective: MetadataLocatio
       step,
       title,
       seen,
-      why: 'Spec-following clients (including the official MCP SDK) look only at the RFC 8414 and OpenID locations; this metadata is only at the issuer-appended location, so they may not find it.',
-      fix: 'Serve RFC 8414 metadata at the path-inserted location too (some Scalekit environments do); check authorization_servers[0] is exactly the issuer from the dashboard.',
+      why:
+        'Spec-following clients (including the official MCP SDK) look only at the RFC 8414 and OpenID ' +
+        'locations; this metadata is only at the issuer-appended location, so they may not find it.',
+      fix:
+        'Serve RFC 8414 metadata at the path-inserted location too (some Scalekit environments ' +
+        'do); check authorization_servers[0] is exactly the issuer from the dashboard.',
     });
   }
   // The official client aborts discovery on a 5xx (other than 502) at an earlier location.
@@ -177,7 +185,8 @@ function issuerCheck(authorizationServer: string, effective: MetadataLocation, l
   const id = 'authorization-server.issuer';
   const title = CHECK_TITLES[id];
   const why =
-    'RFC 8414 §3.3: clients reject metadata whose issuer differs from the URL they looked up, character for character (IssuerMismatchError in the official client) (R3).';
+    'RFC 8414 §3.3: clients reject metadata whose issuer differs from the URL they ' +
+    'looked up, character for character (IssuerMismatchError in the official client).';
   const issuer = effective.document?.issuer;
   const others = locations
     .filter((location) => location !== effective && location.document && location.document.issuer !== issuer)
@@ -189,7 +198,8 @@ function issuerCheck(authorizationServer: string, effective: MetadataLocation, l
   ];
   const scalekit = parseScalekitAuthorizationServer(typeof issuer === 'string' ? issuer : authorizationServer);
   const fix = scalekit
-    ? `Put the issuer exactly into authorization_servers[0]: "${String(issuer)}" (for Scalekit it is ${ENV.environmentUrl} + "/resources/" + ${ENV.resourceId}; no trailing slash, not the bare environment URL).`
+    ? `Put the issuer exactly into authorization_servers[0]: "${String(issuer)}" (for Scalekit it is ` +
+      `${ENV.environmentUrl} + "/resources/" + ${ENV.resourceId}; no trailing slash, not the bare environment URL).`
     : `Put the issuer exactly into authorization_servers[0]: "${String(issuer)}".`;
   if (issuer === authorizationServer) {
     if (others.length > 0)
@@ -208,7 +218,9 @@ function issuerCheck(authorizationServer: string, effective: MetadataLocation, l
       id,
       step,
       title,
-      seen: `${seenLines.join('\n')}\nonly a trailing slash differs (the official client tolerates this one case; others do not)`,
+      seen:
+        `${seenLines.join('\n')}\nonly a trailing slash differs ` +
+        `(the official client tolerates this one case; others do not)`,
       why,
       fix,
     });
@@ -230,7 +242,8 @@ function endpointsCheck(metadata: Record<string, unknown>): Check {
   const id = 'authorization-server.endpoints';
   const title = CHECK_TITLES[id];
   const why =
-    'Clients send users to authorization_endpoint and exchange codes at token_endpoint; both must be absolute https URLs.';
+    'Clients send users to authorization_endpoint and exchange ' +
+    'codes at token_endpoint; both must be absolute https URLs.';
   const failures: string[] = [];
   const warnings: string[] = [];
   for (const field of ['authorization_endpoint', 'token_endpoint'] as const) {
@@ -251,7 +264,8 @@ function endpointsCheck(metadata: Record<string, unknown>): Check {
     ...warnings,
   ].join('\n');
   const fix =
-    'Check authorization_servers[0] points at the right authorization server; these endpoints come from its metadata, not from the MCP server.';
+    'Check authorization_servers[0] points at the right authorization ' +
+    'server; these endpoints come from its metadata, not from the MCP server.';
   if (failures.length > 0) return fail({ id, step, title, seen, why, fix });
   if (warnings.length > 0) return warn({ id, step, title, seen, why, fix });
   return pass({ id, step, title, seen, why });
@@ -270,7 +284,9 @@ function pkceCheck(metadata: Record<string, unknown>): Check {
     title,
     seen,
     why,
-    fix: 'Use an authorization server that supports PKCE S256 and lists it in code_challenge_methods_supported (Scalekit does).',
+    fix:
+      'Use an authorization server that supports PKCE S256 and ' +
+      'lists it in code_challenge_methods_supported (Scalekit does).',
   });
 }
 
@@ -280,11 +296,15 @@ function registrationCheck(metadata: Record<string, unknown>, expected: Registra
   const dcr = typeof metadata.registration_endpoint === 'string';
   const cimd = metadata.client_id_metadata_document_supported === true;
   const seen = [
-    `registration_endpoint: ${dcr ? String(metadata.registration_endpoint) : '(absent: Dynamic Client Registration off)'}`,
-    `client_id_metadata_document_supported: ${cimd ? 'true' : String(metadata.client_id_metadata_document_supported ?? '(absent)')}`,
+    `registration_endpoint: ${
+      dcr ? String(metadata.registration_endpoint) : '(absent: Dynamic ' + 'Client Registration off)'
+    }`,
+    `client_id_metadata_document_supported: ` +
+      `${cimd ? 'true' : String(metadata.client_id_metadata_document_supported ?? '(absent)')}`,
   ].join('\n');
   const why =
-    'Hosts register themselves: Claude uses Client ID Metadata Documents (CIMD), Cursor and VS Code use Dynamic Client Registration (DCR); with neither, every client must be pre-registered.';
+    'Hosts register themselves: Claude uses Client ID Metadata Documents (CIMD), Cursor and VS ' +
+    'Code use Dynamic Client Registration (DCR); with neither, every client must be pre-registered.';
   const restart = 'Restart the MCP server after flipping either toggle.';
   const insecure = dcr && !isSecureEndpoint(metadata.registration_endpoint);
   if (insecure) {
@@ -309,7 +329,9 @@ function registrationCheck(metadata: Record<string, unknown>, expected: Registra
       id,
       step,
       title,
-      seen: `${seen}\nyou expect pre-registered clients only, but ${[dcr && 'DCR', cimd && 'CIMD'].filter(Boolean).join(' and ')} is on: any client can register`,
+      seen:
+        `${seen}\nyou expect pre-registered clients only, but ` +
+        `${[dcr && 'DCR', cimd && 'CIMD'].filter(Boolean).join(' and ')} is on: any client can register`,
       why,
       fix: `Turn off ${DASHBOARD.dcr} and ${DASHBOARD.cimd} if only pre-registered clients should connect. ${restart}`,
     });
@@ -321,7 +343,9 @@ function registrationCheck(metadata: Record<string, unknown>, expected: Registra
       title,
       seen,
       why,
-      fix: `Turn on ${DASHBOARD.cimd} (Claude) and/or ${DASHBOARD.dcr} (Cursor, VS Code), or pass --registration preregistered if that is intended. ${restart}`,
+      fix:
+        `Turn on ${DASHBOARD.cimd} (Claude) and/or ${DASHBOARD.dcr} (Cursor, VS ` +
+        `Code), or pass --registration preregistered if that is intended. ${restart}`,
     });
   }
   return pass({ id, step, title, seen, why });
@@ -331,9 +355,11 @@ async function jwksCheck(ctx: DoctorContext, jwksUri: unknown): Promise<{ check:
   const id = 'authorization-server.jwks';
   const title = CHECK_TITLES[id];
   const why =
-    'The MCP server verifies every token against these keys; if it cannot fetch them, every authenticated request fails.';
+    'The MCP server verifies every token against these keys; ' +
+    'if it cannot fetch them, every authenticated request fails.';
   const fix =
-    'jwks_uri comes from the authorization server metadata; for Scalekit it is <environment>/keys. Check the environment is up and reachable from where the MCP server runs.';
+    'jwks_uri comes from the authorization server metadata; for Scalekit it is ' +
+    '<environment>/keys. Check the environment is up and reachable from where the MCP server runs.';
   if (typeof jwksUri !== 'string')
     return { check: fail({ id, step, title, seen: 'jwks_uri is missing from the metadata', why, fix }) };
   if (!isSecureEndpoint(jwksUri))
@@ -390,8 +416,9 @@ async function jwksCheck(ctx: DoctorContext, jwksUri: unknown): Promise<{ check:
 }
 
 /**
- * R12 (optional): the MCP server may mirror the authorization server's metadata at its own
- * `/.well-known/oauth-authorization-server`, for 2025-03-26-era clients that look there. If it does, it must be the same.
+ * Optional: the MCP server may mirror the authorization server's metadata at its own
+ * `/.well-known/oauth-authorization-server`, for 2025-03-26-era clients that look there. If it does, it must be the
+ * same.
  */
 export function startMirrorFetch(ctx: DoctorContext): Promise<HttpOutcome> {
   const url = new URL('/.well-known/oauth-authorization-server', ctx.mcpUrl.origin);
@@ -413,7 +440,8 @@ export function mirrorCheck(
   const url = new URL('/.well-known/oauth-authorization-server', ctx.mcpUrl.origin);
   const seen = `GET ${url.href}: ${describeOutcome(outcome)}`;
   const why =
-    'Clients of the 2025-03-26 revision look for authorization server metadata on the MCP origin; a stale or broken mirror misleads them (R12).';
+    'Clients of the 2025-03-26 revision look for authorization server ' +
+    'metadata on the MCP origin; a stale or broken mirror misleads them.';
   if (findings.metadataUrl === url.href)
     return skip({ id, step, title, seen: 'the authorization server itself lives at this origin' });
   if (!endpointAnswered && outcome.kind !== 'response') return skip({ id, step, title, seen: SERVER_SILENT });
@@ -436,7 +464,9 @@ export function mirrorCheck(
       title,
       seen: `${seen}${outcome.body ? ` (body: ${excerpt(outcome.body, 80)})` : ''}`,
       why,
-      fix: 'Serve the cached upstream metadata, or answer 502 with a JSON error only while the upstream is down; otherwise remove the route.',
+      fix:
+        'Serve the cached upstream metadata, or answer 502 with a JSON ' +
+        'error only while the upstream is down; otherwise remove the route.',
     });
   }
   if (findings.issuer !== undefined && json.issuer !== findings.issuer) {
@@ -446,7 +476,9 @@ export function mirrorCheck(
       title,
       seen: `${seen}, issuer "${String(json.issuer)}" but the authorization server says "${findings.issuer}"`,
       why,
-      fix: `Mirror the metadata of authorization_servers[0] (${ENV.environmentUrl}/resources/${ENV.resourceId} for Scalekit), unchanged.`,
+      fix:
+        `Mirror the metadata of authorization_servers[0] ` +
+        `(${ENV.environmentUrl}/resources/${ENV.resourceId} for Scalekit), unchanged.`,
     });
   }
   const stale = MIRRORED_FIELDS.filter(
@@ -464,14 +496,20 @@ export function mirrorCheck(
           (field) => `${field}: mirror ${show(json[field])}, authorization server ${show(findings.metadata?.[field])}`,
         ),
       ].join('\n'),
-      why: `${why} A stale copy sends those clients to a registration endpoint that is off, or away from one that is on.`,
-      fix: 'Restart the MCP server after changing the authorization server (Scalekit asks for a restart after flipping the DCR or CIMD toggle); the mirror refreshes its cached copy only when that expires.',
+      why:
+        `${why} A stale copy sends those clients to a registration ` +
+        `endpoint that is off, or away from one that is on.`,
+      fix:
+        'Restart the MCP server after changing the authorization server (Scalekit asks for a restart after ' +
+        'flipping the DCR or CIMD toggle); the mirror refreshes its cached copy only when that expires.',
     });
   }
   return pass({ id, step, title, seen: `${seen}, issuer "${String(json.issuer)}"`, why });
 }
 
-/** What a 2025-03-26 client acts on: a mirror that disagrees here sends it somewhere the authorization server does not. */
+/**
+ * What a 2025-03-26 client acts on: a mirror that disagrees here sends it somewhere the authorization server does not.
+ */
 const MIRRORED_FIELDS = [
   'authorization_endpoint',
   'token_endpoint',

@@ -1,7 +1,7 @@
 /**
  * Step 4: browser hosts (MCP Inspector, web clients). A browser preflights every MCP request (it carries
  * Authorization and MCP headers), can only read `WWW-Authenticate` on a 401 if it is exposed, and the server must
- * refuse requests whose Origin it does not trust, so a web page cannot reach a local server by DNS rebinding (R8, R9).
+ * refuse requests whose Origin it does not trust, so a web page cannot reach a local server by DNS rebinding.
  */
 import { SERVER_SILENT, type DoctorContext } from '../context.js';
 import { describeOutcome, headerList, type HttpOutcome } from '../http.js';
@@ -12,7 +12,7 @@ const step = 'browser' as const;
 
 /** Headers a browser MCP client sends that are not CORS-safelisted: without them in Allow-Headers, nothing works. */
 const REQUIRED_REQUEST_HEADERS = ['authorization', 'content-type', 'mcp-session-id', 'mcp-protocol-version'];
-/** Needed for resumable streams and the 2026-07-28 routing headers (R9). */
+/** Needed for resumable streams and the 2026-07-28 routing headers. */
 const RECOMMENDED_REQUEST_HEADERS = ['last-event-id', 'mcp-method', 'mcp-name'];
 const REQUIRED_EXPOSED = ['www-authenticate'];
 const RECOMMENDED_EXPOSED = ['mcp-session-id', 'mcp-protocol-version'];
@@ -65,9 +65,14 @@ function checkPreflight(ctx: DoctorContext, outcome: HttpOutcome): Check {
   const id = 'browser.preflight';
   const title = 'CORS preflight from a browser origin is answered';
   const why =
-    'Browsers send an OPTIONS preflight before each MCP request; it must be answered before the bearer check, allowing Authorization and the MCP headers (R9).';
+    'Browsers send an OPTIONS preflight before each MCP request; it must be answered ' +
+    'before the bearer check, allowing Authorization and the MCP headers.';
   const request = `OPTIONS from ${ctx.browserOrigin}`;
-  const fix = `Answer OPTIONS on ${ctx.mcpUrl.pathname} before authentication with 204, Access-Control-Allow-Origin, Access-Control-Allow-Methods: GET, POST, DELETE, OPTIONS and Access-Control-Allow-Headers: Authorization, Content-Type, Accept, MCP-Protocol-Version, Mcp-Session-Id, Last-Event-ID, Mcp-Method, Mcp-Name.`;
+  const fix =
+    `Answer OPTIONS on ${ctx.mcpUrl.pathname} before authentication with 204, ` +
+    `Access-Control-Allow-Origin, Access-Control-Allow-Methods: GET, POST, DELETE, OPTIONS and ` +
+    `Access-Control-Allow-Headers: Authorization, Content-Type, Accept, ` +
+    `MCP-Protocol-Version, Mcp-Session-Id, Last-Event-ID, Mcp-Method, Mcp-Name.`;
   if (outcome.kind !== 'response')
     return fail({ id, step, title, seen: `${request}: ${describeOutcome(outcome)}`, why, fix });
   const { status, headers } = outcome;
@@ -89,7 +94,9 @@ function checkPreflight(ctx: DoctorContext, outcome: HttpOutcome): Check {
       title,
       seen: `${seen[0]}\nthe server refuses this origin`,
       why: 'Right if no browser host should use this server; MCP Inspector and web hosts cannot connect otherwise.',
-      fix: `Add ${ctx.browserOrigin} to the server's allowed origins if browser hosts should connect (or re-run with --origin <the origin you use>).`,
+      fix:
+        `Add ${ctx.browserOrigin} to the server's allowed origins if browser ` +
+        `hosts should connect (or re-run with --origin <the origin you use>).`,
     });
   }
   const problems: string[] = [];
@@ -126,7 +133,8 @@ function checkExposedHeaders(ctx: DoctorContext, outcome: HttpOutcome, preflight
   const id = 'browser.cors-headers';
   const title = 'A browser can read the 401 challenge (Access-Control-Expose-Headers)';
   const why =
-    'Without Access-Control-Expose-Headers: WWW-Authenticate, a browser host sees a bare 401 and cannot discover where to log in.';
+    'Without Access-Control-Expose-Headers: WWW-Authenticate, a ' +
+    'browser host sees a bare 401 and cannot discover where to log in.';
   const request = `POST initialize from ${ctx.browserOrigin}, no token`;
   if (outcome.kind !== 'response') return skip({ id, step, title, seen: `${request}: ${describeOutcome(outcome)}` });
   if (outcome.status === 403 && preflight.status === 'warn') {
@@ -141,7 +149,8 @@ function checkExposedHeaders(ctx: DoctorContext, outcome: HttpOutcome, preflight
     `Access-Control-Expose-Headers: ${outcome.headers.get('access-control-expose-headers') ?? '(none)'}`,
   ];
   const fix =
-    'Send CORS headers on every response, 401 and 403 included: Access-Control-Allow-Origin and Access-Control-Expose-Headers: WWW-Authenticate, Mcp-Session-Id, MCP-Protocol-Version (R9).';
+    'Send CORS headers on every response, 401 and 403 included: Access-Control-Allow-Origin and ' +
+    'Access-Control-Expose-Headers: WWW-Authenticate, Mcp-Session-Id, MCP-Protocol-Version.';
   const isExposed = (name: string) => exposed.includes(name) || exposed.includes('*');
   const problems: string[] = [];
   if (!allowsOrigin(outcome.headers, ctx.browserOrigin))
@@ -156,7 +165,9 @@ function checkExposedHeaders(ctx: DoctorContext, outcome: HttpOutcome, preflight
       step,
       title,
       seen: [...seen, `not exposed: ${missingRecommended.join(', ')}`].join('\n'),
-      why: 'Browser hosts need Mcp-Session-Id to keep a session and MCP-Protocol-Version to know the negotiated revision.',
+      why:
+        'Browser hosts need Mcp-Session-Id to keep a session and ' +
+        'MCP-Protocol-Version to know the negotiated revision.',
       fix,
     });
   }
@@ -167,10 +178,12 @@ function checkOriginValidation(ctx: DoctorContext, outcome: HttpOutcome): Check 
   const id = 'browser.origin';
   const title = 'A request from an untrusted Origin is refused with 403';
   const why =
-    'Servers must reject a present but disallowed Origin with 403, or any web page can reach the server through DNS rebinding (R8).';
+    'Servers must reject a present but disallowed Origin with 403, ' +
+    'or any web page can reach the server through DNS rebinding.';
   const seen = `POST initialize with Origin ${ctx.hostileOrigin}: ${describeOutcome(outcome)}`;
   const fix =
-    "Validate Origin before authentication: if present and not in the allowed list (the server's own origin and the browser hosts you trust), answer 403. A missing Origin is fine (non-browser clients).";
+    "Validate Origin before authentication: if present and not in the allowed list (the server's own " +
+    'origin and the browser hosts you trust), answer 403. A missing Origin is fine (non-browser clients).';
   if (outcome.kind !== 'response') return fail({ id, step, title, seen, why, fix });
   if (outcome.status === 403) return pass({ id, step, title, seen, why });
   if (outcome.status === 401) {

@@ -1,6 +1,6 @@
 /**
  * Step 1: what a host sees before it has a token. It sends `initialize` with no credentials and expects
- * `401` + `WWW-Authenticate: Bearer resource_metadata="…", scope="…"` (R4); everything else in OAuth discovery
+ * `401` + `WWW-Authenticate: Bearer resource_metadata="…", scope="…"`; everything else in OAuth discovery
  * starts from that header.
  */
 import type { DoctorContext } from '../context.js';
@@ -136,8 +136,10 @@ function statusCheck(ctx: DoctorContext, outcome: HttpOutcome): Check {
         ? 'Hosts give up on servers that do not answer; nothing else can be checked without a response.'
         : 'Nothing can be checked until the MCP URL answers.',
       fix: timedOut
-        ? 'Check the server is running and not blocked on startup (e.g. waiting on an upstream); raise --timeout for slow networks.'
-        : 'Check the URL (scheme, host, port, path), that the server is running, and for a deployed server its DNS, TLS certificate and firewall.',
+        ? 'Check the server is running and not blocked on startup (e.g. ' +
+          'waiting on an upstream); raise --timeout for slow networks.'
+        : 'Check the URL (scheme, host, port, path), that the server is running, ' +
+          'and for a deployed server its DNS, TLS certificate and firewall.',
     });
   }
   const seen = `POST ${ctx.mcpUrl.href} (initialize, no token): ${describeOutcome(outcome)}`;
@@ -151,8 +153,12 @@ function statusCheck(ctx: DoctorContext, outcome: HttpOutcome): Check {
       step,
       title,
       seen,
-      why: 'The endpoint served an MCP request without any token: it is not protected, and hosts will never start OAuth.',
-      fix: 'Put the bearer-token check in front of every MCP route (POST, GET and DELETE), before the MCP transport handles the request.',
+      why:
+        'The endpoint served an MCP request without any token: ' +
+        'it is not protected, and hosts will never start OAuth.',
+      fix:
+        'Put the bearer-token check in front of every MCP route (POST, ' +
+        'GET and DELETE), before the MCP transport handles the request.',
     });
   }
   if (status >= 300 && status < 400) {
@@ -162,8 +168,12 @@ function statusCheck(ctx: DoctorContext, outcome: HttpOutcome): Check {
       step,
       title,
       seen: `${seen}, Location: ${location}`,
-      why: 'MCP clients do not follow redirects for POSTs (the official SDK reports them as errors), and never carry a token across origins.',
-      fix: `Connect to the final URL directly (${location}) and set ${ENV.serverUrl} to it; a trailing slash or http→https redirect is the usual cause.`,
+      why:
+        'MCP clients do not follow redirects for POSTs (the official SDK ' +
+        'reports them as errors), and never carry a token across origins.',
+      fix:
+        `Connect to the final URL directly (${location}) and set ${ENV.serverUrl} ` +
+        `to it; a trailing slash or http→https redirect is the usual cause.`,
     });
   }
   if (status === 404 || status === 405) {
@@ -173,7 +183,9 @@ function statusCheck(ctx: DoctorContext, outcome: HttpOutcome): Check {
       title,
       seen,
       why: 'There is no MCP endpoint at this path, so the server cannot be used at this URL.',
-      fix: 'Use the path the MCP endpoint is mounted at (generated servers serve /mcp) and make sure POST is routed there.',
+      fix:
+        'Use the path the MCP endpoint is mounted at (generated ' +
+        'servers serve /mcp) and make sure POST is routed there.',
     });
   }
   if (status === 403) {
@@ -183,7 +195,9 @@ function statusCheck(ctx: DoctorContext, outcome: HttpOutcome): Check {
       title,
       seen: `${seen}${bodyHint(outcome)}`,
       why: 'Hosts start OAuth only on 401; a 403 without a token ends the connection attempt.',
-      fix: 'Answer a missing token with 401. If the 403 comes from Host/Origin validation, allow the host name you connect with (a proxy or tunnel may change it).',
+      fix:
+        'Answer a missing token with 401. If the 403 comes from Host/Origin validation, ' +
+        'allow the host name you connect with (a proxy or tunnel may change it).',
     });
   }
   return fail({
@@ -194,7 +208,8 @@ function statusCheck(ctx: DoctorContext, outcome: HttpOutcome): Check {
     why: 'Hosts start OAuth only on 401; any other status ends the connection attempt.',
     fix:
       status >= 500
-        ? 'Read the server log for this request: the bearer check must answer a missing token with 401 before anything that can fail.'
+        ? 'Read the server log for this request: the bearer check must ' +
+          'answer a missing token with 401 before anything that can fail.'
         : 'Answer a request without a token with 401 and a WWW-Authenticate challenge.',
   });
 }
@@ -214,7 +229,9 @@ function headerCheck(
       title,
       seen: '401 without a WWW-Authenticate header',
       why: `${why} Without it, some clients probe well-known URLs and others give up.`,
-      fix: 'Send WWW-Authenticate: Bearer resource_metadata="<origin>/.well-known/oauth-protected-resource<path>", scope="<scopes>" with every 401.',
+      fix:
+        'Send WWW-Authenticate: Bearer resource_metadata="<origin>/.well-known/oauth-protected-resource<path>", ' +
+        'scope="<scopes>" with every 401.',
     });
   }
   const seen = `WWW-Authenticate: ${excerpt(header, 240)}`;
@@ -239,7 +256,9 @@ function headerCheck(
       step,
       title,
       seen: `${seen}\n${issues.join('\n')}`,
-      why: `${why} Clients parse it with simple patterns, so a malformed or unusual header is read differently by each.`,
+      why:
+        `${why} Clients parse it with simple patterns, so a ` +
+        `malformed or unusual header is read differently by each.`,
       fix: 'Send exactly one challenge: Bearer resource_metadata="…", scope="…" with quoted values, separated by ", ".',
     });
   }
@@ -298,8 +317,12 @@ function resourceMetadataCheck(ctx: DoctorContext, bearer: Challenge): { check: 
         step,
         title,
         seen: `resource_metadata="${raw}" is on ${url.origin}, but the MCP URL is on ${ctx.mcpUrl.origin}`,
-        why: `${why} A different origin usually means the server builds it from a wrong base URL (localhost in production, http behind a TLS proxy).`,
-        fix: `Set ${ENV.serverUrl} to the public MCP URL clients connect to (${ctx.mcpUrl.href}); never derive it from Host or X-Forwarded-* headers.`,
+        why:
+          `${why} A different origin usually means the server builds it from ` +
+          `a wrong base URL (localhost in production, http behind a TLS proxy).`,
+        fix:
+          `Set ${ENV.serverUrl} to the public MCP URL clients connect to ` +
+          `(${ctx.mcpUrl.href}); never derive it from Host or X-Forwarded-* headers.`,
       }),
     };
   }
@@ -310,7 +333,8 @@ function scopeCheck(bearer: Challenge): Check {
   const id = 'challenge.scope';
   const title = TITLES[id];
   const why =
-    'Clients request exactly the scopes named here (MCP scope selection); without them they guess from scopes_supported.';
+    'Clients request exactly the scopes named here (MCP scope ' +
+    'selection); without them they guess from scopes_supported.';
   const scope = bearer.params.scope;
   const issues: string[] = [];
   const fixes: string[] = [];
@@ -320,7 +344,8 @@ function scopeCheck(bearer: Challenge): Check {
   } else if (splitScopes(scope).includes('offline_access')) {
     issues.push('scope includes offline_access');
     fixes.push(
-      "Leave offline_access out of challenges (R10): refresh tokens are the authorization server's business, not the resource's.",
+      'Leave offline_access out of challenges: refresh tokens ' +
+        "are the authorization server's business, not the resource's.",
     );
   }
   if (bearer.params.error !== undefined) {
@@ -347,7 +372,8 @@ function invalidTokenCheck(outcome: HttpOutcome): Check {
   const id = 'challenge.invalid-token';
   const title = TITLES[id];
   const why =
-    'A bad or expired token must get 401 so the host re-authenticates; a 500 or 200 breaks the flow or lets anyone in (R4).';
+    'A bad or expired token must get 401 so the host re-authenticates; ' +
+    'a 500 or 200 breaks the flow or lets anyone in.';
   if (outcome.kind !== 'response') {
     return fail({
       id,
@@ -370,8 +396,12 @@ function invalidTokenCheck(outcome: HttpOutcome): Check {
       step,
       title,
       seen: header === null ? `${seen} without WWW-Authenticate` : `${seen}, WWW-Authenticate: ${excerpt(header, 200)}`,
-      why: 'A presented-but-bad token should say so (error="invalid_token"), so hosts know to discard it and re-authenticate.',
-      fix: 'On a failed verification answer 401 with WWW-Authenticate: Bearer error="invalid_token", error_description="…", resource_metadata="…".',
+      why:
+        'A presented-but-bad token should say so (error="invalid_token"), ' +
+        'so hosts know to discard it and re-authenticate.',
+      fix:
+        'On a failed verification answer 401 with WWW-Authenticate: Bearer ' +
+        'error="invalid_token", error_description="…", resource_metadata="…".',
     });
   }
   if (outcome.status >= 200 && outcome.status < 300) {
@@ -391,7 +421,9 @@ function invalidTokenCheck(outcome: HttpOutcome): Check {
       title,
       seen: `${seen}${bodyHint(outcome)}`,
       why,
-      fix: 'Catch verification errors and answer 401 invalid_token (with the official SDK, throw its invalid-token OAuthError, not a plain Error).',
+      fix:
+        'Catch verification errors and answer 401 invalid_token (with the ' +
+        'official SDK, throw its invalid-token OAuthError, not a plain Error).',
     });
   }
   return fail({ id, step, title, seen, why, fix: 'Answer an invalid token with 401 and error="invalid_token".' });
@@ -400,7 +432,7 @@ function invalidTokenCheck(outcome: HttpOutcome): Check {
 function otherMethodsCheck(get: HttpOutcome, del: HttpOutcome): Check {
   const id = 'challenge.other-methods';
   const title = TITLES[id];
-  const why = 'The GET stream and session DELETE are MCP operations too; each needs a token (R4).';
+  const why = 'The GET stream and session DELETE are MCP operations too; each needs a token.';
   const describe = (method: string, outcome: HttpOutcome) => `${method}: ${describeOutcome(outcome)}`;
   const seen = `${describe('GET', get)}; ${describe('DELETE', del)}`;
   const statuses = [get, del].map((outcome) => (outcome.kind === 'response' ? outcome.status : 0));

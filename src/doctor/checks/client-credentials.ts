@@ -1,6 +1,7 @@
 /**
  * `--client-id` + `--client-secret[-env]`: fetch a machine token from the authorization server's token endpoint
- * (client credentials grant; `resource` = the PRM resource (RFC 8707), `scope` = its scopes_supported), so the token checks
+ * (client credentials grant; `resource` = the PRM resource (RFC 8707), `scope` = its scopes_supported), so the token
+ * checks
  * can run without a host.
  * The secret goes to that token endpoint only, and only if it lives on the authorization server's origin.
  */
@@ -70,12 +71,20 @@ export async function fetchClientCredentialsToken(
       accept: 'application/json',
     };
     if (useBasic) {
-      headers.authorization = `Basic ${Buffer.from(`${formUrlEncode(client.clientId)}:${formUrlEncode(client.clientSecret)}`).toString('base64')}`;
+      const credentials = `${formUrlEncode(client.clientId)}:${formUrlEncode(client.clientSecret)}`;
+      headers.authorization = `Basic ${Buffer.from(credentials).toString('base64')}`;
     } else {
       form.set('client_id', client.clientId);
       form.set('client_secret', client.clientSecret);
     }
-    const described = `POST ${tokenEndpoint.href} (client_credentials, client ${client.clientId}, ${useBasic ? 'client_secret_basic' : 'client_secret_post'}${prm.resource ? `, resource=${prm.resource}` : ''}${withScope && scope ? `, scope=${scope}` : ''})`;
+    const details = [
+      'client_credentials',
+      `client ${client.clientId}`,
+      useBasic ? 'client_secret_basic' : 'client_secret_post',
+      ...(prm.resource ? [`resource=${prm.resource}`] : []),
+      ...(withScope && scope ? [`scope=${scope}`] : []),
+    ];
+    const described = `POST ${tokenEndpoint.href} (${details.join(', ')})`;
     return {
       described,
       send: () => ctx.http.send({ url: tokenEndpoint, method: 'POST', headers, body: form.toString() }),
@@ -123,7 +132,9 @@ export async function fetchClientCredentialsToken(
       title,
       seen: `${seenPrefix}${attempt.described}: HTTP ${outcome.status}${error ? ` (${error})` : ''}`,
       why,
-      fix: 'Check the client id and secret (an M2M client of this environment), that it may request this resource, and that the resource is the PRM resource registered for your MCP server.',
+      fix:
+        'Check the client id and secret (an M2M client of this environment), that it may request ' +
+        'this resource, and that the resource is the PRM resource registered for your MCP server.',
     }),
   };
 }

@@ -2,7 +2,7 @@
  * Step 2: Protected Resource Metadata (RFC 9728), found the way the official client finds it: the challenge's
  * `resource_metadata` URL if there is one (and nothing else), otherwise the path-suffixed well-known URL, then the
  * root one. Then the fields a client acts on: `resource` (it must be same-origin and a path prefix of the URL the
- * client connected to, R2), `authorization_servers`, `scopes_supported`; and CORS for browser hosts.
+ * client connected to), `authorization_servers`, `scopes_supported`; and CORS for browser hosts.
  */
 import { SERVER_SILENT, wellKnownUrl, type DoctorContext } from '../context.js';
 import {
@@ -82,7 +82,11 @@ function describeLocation(location: PrmLocation): string {
   if (location.document) return `${location.url.href}: served (${describeOutcome(location.outcome)})`;
   const outcome = location.outcome;
   if (outcome.kind === 'response' && outcome.status >= 200 && outcome.status < 300) {
-    return `${location.url.href}: ${describeOutcome(outcome)} but not a JSON object (${outcome.headers.get('content-type') ?? 'no content type'}: ${excerpt(outcome.body, 60)})`;
+    const contentType = outcome.headers.get('content-type') ?? 'no content type';
+    return (
+      `${location.url.href}: ${describeOutcome(outcome)} but not a JSON object ` +
+      `(${contentType}: ${excerpt(outcome.body, 60)})`
+    );
   }
   return `${location.url.href}: ${describeOutcome(outcome)}`;
 }
@@ -184,7 +188,9 @@ function challengeUrlCheck(location: PrmLocation | undefined, challenge: Challen
     title,
     seen: describeLocation(location),
     why,
-    fix: `Serve the PRM document at that URL (unauthenticated), or make resource_metadata point to where it is served. The URL is usually built from ${ENV.serverUrl}: check it is the public URL.`,
+    fix:
+      `Serve the PRM document at that URL (unauthenticated), or make resource_metadata point to ` +
+      `where it is served. The URL is usually built from ${ENV.serverUrl}: check it is the public URL.`,
   });
 }
 
@@ -200,10 +206,12 @@ function wellKnownCheck(
   const seen = describeLocation(location);
   const why =
     id === 'prm.root'
-      ? 'Some clients only probe the root well-known URL (R1).'
-      : 'Clients without a resource_metadata hint probe this URL first (R1).';
+      ? 'Some clients only probe the root well-known URL.'
+      : 'Clients without a resource_metadata hint probe this URL first.';
   if (location.document) return pass({ id, step, title, seen, why });
-  const fix = `Serve the PRM document (no auth, CORS *) at ${location.url.href}${id === 'prm.root' ? '' : ` (the MCP path ${ctx.mcpUrl.pathname} appended)`} as well as at the other well-known URL.`;
+  const fix = `Serve the PRM document (no auth, CORS *) at ${location.url.href}${
+    id === 'prm.root' ? '' : ` (the MCP path ` + `${ctx.mcpUrl.pathname} appended)`
+  } as well as at the other well-known URL.`;
   return anyClientRouteWorks
     ? warn({ id, step, title, seen, why, fix })
     : fail({
@@ -265,7 +273,8 @@ function fieldsCheck(document: Record<string, unknown>, source: URL): { check: C
   const id = 'prm.fields';
   const title = PRM_TITLES[id];
   const why =
-    "Clients need resource and authorization_servers to start OAuth; bearer_methods_supported and scopes_supported complete Scalekit's minimum set (R1).";
+    'Clients need resource and authorization_servers to start OAuth; ' +
+    "bearer_methods_supported and scopes_supported complete Scalekit's minimum set.";
   const failures: string[] = [];
   const warnings: string[] = [];
   const notes: string[] = [];
@@ -284,7 +293,8 @@ function fieldsCheck(document: Record<string, unknown>, source: URL): { check: C
       const url = new URL(servers[0]);
       if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) {
         failures.push(
-          `authorization_servers[0] (${servers[0]}) is not https: OAuth 2.1 clients refuse to send credentials without TLS`,
+          `authorization_servers[0] (${servers[0]}) is not https: ` +
+            `OAuth 2.1 clients refuse to send credentials without TLS`,
         );
       }
       if (url.search || url.hash)
@@ -301,7 +311,7 @@ function fieldsCheck(document: Record<string, unknown>, source: URL): { check: C
   else if (!Array.isArray(methods) || !methods.includes('header'))
     warnings.push(`bearer_methods_supported is ${JSON.stringify(methods)}, expected ["header"]`);
   else if (methods.includes('query'))
-    warnings.push('bearer_methods_supported includes "query": tokens belong in the Authorization header only (R7)');
+    warnings.push('bearer_methods_supported includes "query": tokens belong in the Authorization header only');
 
   if (document.resource_documentation === undefined) notes.push('resource_documentation is absent (optional)');
 
@@ -313,13 +323,19 @@ function fieldsCheck(document: Record<string, unknown>, source: URL): { check: C
     'resource_documentation',
   ].filter((field) => field in document);
   const seen = [`from ${source.href}: ${present.join(', ')}`, ...failures, ...warnings, ...notes].join('\n');
-  const fix = `Serve the document from the dashboard's ${DASHBOARD.metadataJson}: {"resource": "<MCP URL>", "authorization_servers": ["<${ENV.environmentUrl}>/resources/<${ENV.resourceId}>"], "bearer_methods_supported": ["header"], "scopes_supported": [...]}.`;
+  const fix =
+    `Serve the document from the dashboard's ${DASHBOARD.metadataJson}: {"resource": "<MCP URL>", ` +
+    `"authorization_servers": ["<${ENV.environmentUrl}>/resources/<${ENV.resourceId}>"], ` +
+    `"bearer_methods_supported": ["header"], "scopes_supported": [...]}.`;
   if (failures.length > 0) return { check: fail({ id, step, title, seen, why, fix }), authorizationServer };
   if (warnings.length > 0) return { check: warn({ id, step, title, seen, why, fix }), authorizationServer };
   return { check: pass({ id, step, title, seen, why }), authorizationServer };
 }
 
-/** The official SDK's `checkResourceAllowed`: same origin, and the configured path is a path prefix of the requested one. */
+/**
+ * The official SDK's `checkResourceAllowed`: same origin, and the configured path is a path prefix of the requested
+ * one.
+ */
 export function resourceAllows(connectedUrl: URL, resource: URL): boolean {
   if (connectedUrl.origin !== resource.origin) return false;
   if (connectedUrl.pathname.length < resource.pathname.length) return false;
@@ -332,8 +348,11 @@ function resourceCheck(ctx: DoctorContext, raw: unknown): Check {
   const id = 'prm.resource';
   const title = PRM_TITLES[id];
   const why =
-    'The official client rejects PRM whose resource is not same-origin and a path prefix of the URL it connected to, and requests tokens for exactly this resource (the token audience).';
-  const fix = `Set ${ENV.serverUrl} to exactly ${ctx.mcpUrl.href} (the URL clients connect to: same scheme, host and port, no trailing slash), and use the same value for the ${DASHBOARD.serverUrl} if you registered one.`;
+    'The official client rejects PRM whose resource is not same-origin and a path prefix of the ' +
+    'URL it connected to, and requests tokens for exactly this resource (the token audience).';
+  const fix =
+    `Set ${ENV.serverUrl} to exactly ${ctx.mcpUrl.href} (the URL clients connect to: same scheme, host ` +
+    `and port, no trailing slash), and use the same value for the ${DASHBOARD.serverUrl} if you registered one.`;
   if (typeof raw !== 'string') return skip({ id, step, title, seen: 'no resource string (see prm.fields)' });
   let resource: URL;
   try {
@@ -363,7 +382,9 @@ function resourceCheck(ctx: DoctorContext, raw: unknown): Check {
     step,
     title,
     seen: `${seen}\nthe resource is a prefix of the MCP URL, not the MCP URL itself`,
-    why: 'Clients accept it, but tokens are then issued for the prefix: the server must validate that audience, and the Scalekit Server URL must match it (R2 asks for the exact MCP URL).',
+    why:
+      'Clients accept it, but tokens are then issued for the prefix: the server must validate ' +
+      'that audience, and the Scalekit Server URL must match it (the canonical server URI is the exact MCP URL).',
     fix,
   });
 }
@@ -374,18 +395,23 @@ function explainMismatch(connected: URL, resource: URL, raw: string): string {
     raw.slice(0, -1) === connected.href.replace(/\/$/, '') &&
     !connected.pathname.endsWith('/')
   ) {
-    return 'trailing-slash trap: the resource ends with "/" but the MCP URL does not, so the official client rejects it';
+    return (
+      'trailing-slash trap: the resource ends with "/" but ' + 'the MCP URL does not, so the official client rejects it'
+    );
   }
   if (connected.origin !== resource.origin) {
     const reasons: string[] = [];
     if (connected.protocol !== resource.protocol)
       reasons.push(
-        `scheme ${resource.protocol} vs ${connected.protocol} (a TLS-terminating proxy in front of a server configured with http?)`,
+        `scheme ${resource.protocol} vs ${connected.protocol} (a ` +
+          `TLS-terminating proxy in front of a server configured with http?)`,
       );
     if (connected.hostname !== resource.hostname) {
       const loopbackPair = isLoopbackHost(connected.hostname) && isLoopbackHost(resource.hostname);
       reasons.push(
-        `host ${resource.hostname} vs ${connected.hostname}${loopbackPair ? ' (localhost and 127.0.0.1 are different origins to a client)' : ''}`,
+        `host ${resource.hostname} vs ${connected.hostname}${
+          loopbackPair ? ' (localhost and 127.0.0.1 are ' + 'different origins to a client)' : ''
+        }`,
       );
     }
     if (connected.port !== resource.port)
@@ -399,7 +425,8 @@ function scopesCheck(raw: unknown, challengeScope: string | undefined): { check:
   const id = 'prm.scopes';
   const title = PRM_TITLES[id];
   const why =
-    'Clients request these when the challenge names none; they must match the scopes configured on the authorization server.';
+    'Clients request these when the challenge names none; they ' +
+    'must match the scopes configured on the authorization server.';
   const fix = `List every scope your tools use, as configured in ${DASHBOARD.scopes}, and nothing else.`;
   if (raw === undefined) return { check: warn({ id, step, title, seen: 'scopes_supported is missing', why, fix }) };
   if (!Array.isArray(raw) || raw.some((scope) => typeof scope !== 'string')) {
@@ -421,7 +448,7 @@ function scopesCheck(raw: unknown, challengeScope: string | undefined): { check:
   if (scopes.includes('offline_access')) {
     issues.push('scopes_supported includes offline_access');
     fixes.push(
-      'Remove offline_access (R10): it is not a scope of this resource, and clients must not ask the resource for it.',
+      'Remove offline_access: it is not a scope of this resource, and clients must not ask the resource for it.',
     );
   }
   const unknown = splitScopes(challengeScope).filter((scope) => !scopes.includes(scope));
@@ -436,8 +463,10 @@ async function corsCheck(ctx: DoctorContext, url: URL): Promise<Check> {
   const id = 'prm.cors';
   const title = PRM_TITLES[id];
   const why =
-    'Browser hosts (MCP Inspector, web clients) cannot read the metadata without Access-Control-Allow-Origin (R1).';
-  const fix = `Answer GET and OPTIONS on ${url.pathname} with Access-Control-Allow-Origin: *, Access-Control-Allow-Methods: GET, OPTIONS and Access-Control-Allow-Headers including MCP-Protocol-Version.`;
+    'Browser hosts (MCP Inspector, web clients) cannot read the metadata without Access-Control-Allow-Origin.';
+  const fix =
+    `Answer GET and OPTIONS on ${url.pathname} with Access-Control-Allow-Origin: *, ` +
+    `Access-Control-Allow-Methods: GET, OPTIONS and Access-Control-Allow-Headers including MCP-Protocol-Version.`;
   const [get, preflight] = await Promise.all([
     ctx.http.send({
       url,
@@ -458,7 +487,8 @@ async function corsCheck(ctx: DoctorContext, url: URL): Promise<Check> {
   const allowOrigin = get.headers.get('access-control-allow-origin');
   const originOk = allowOrigin === '*' || allowOrigin === ctx.browserOrigin;
   const seenLines = [
-    `GET with Origin ${ctx.browserOrigin}: ${describeOutcome(get)}, Access-Control-Allow-Origin: ${allowOrigin ?? '(none)'}`,
+    `GET with Origin ${ctx.browserOrigin}: ${describeOutcome(get)}, ` +
+      `Access-Control-Allow-Origin: ${allowOrigin ?? '(none)'}`,
   ];
   if (!originOk) return fail({ id, step, title, seen: seenLines.join('\n'), why, fix });
 
@@ -472,7 +502,8 @@ async function corsCheck(ctx: DoctorContext, url: URL): Promise<Check> {
       preflight.headers.get('access-control-allow-origin') !== null &&
       (allowHeaders.includes('*') || allowHeaders.includes('mcp-protocol-version'));
     seenLines.push(
-      `OPTIONS preflight: ${describeOutcome(preflight)}, Access-Control-Allow-Headers: ${preflight.headers.get('access-control-allow-headers') ?? '(none)'}`,
+      `OPTIONS preflight: ${describeOutcome(preflight)}, ` +
+        `Access-Control-Allow-Headers: ${preflight.headers.get('access-control-allow-headers') ?? '(none)'}`,
     );
     if (preflightOk) return pass({ id, step, title, seen: seenLines.join('\n'), why });
   }
@@ -481,7 +512,9 @@ async function corsCheck(ctx: DoctorContext, url: URL): Promise<Check> {
     step,
     title,
     seen: seenLines.join('\n'),
-    why: 'Browser clients send MCP-Protocol-Version with discovery requests, which needs a preflight; without one they must retry without the header.',
+    why:
+      'Browser clients send MCP-Protocol-Version with discovery requests, ' +
+      'which needs a preflight; without one they must retry without the header.',
     fix,
   });
 }

@@ -1,6 +1,6 @@
 /**
  * Step 5a: what the token says about itself. Claims are only decoded (the server under test does the verifying);
- * the point is to explain *why* a server would refuse it: another environment (iss), another resource (aud, R6),
+ * the point is to explain *why* a server would refuse it: another environment (iss), another resource (aud),
  * expired, or missing scopes. Nothing here prints the token.
  */
 import { decodeJwt, decodeProtectedHeader, type JWTPayload } from 'jose';
@@ -102,9 +102,11 @@ function formatCheck(header: ReturnType<typeof decodeProtectedHeader>, as: Autho
       id,
       step,
       title,
-      seen: `${seenParts.join('')}; the JWKS publishes ${as.jwks.map((key) => key.kid ?? '(no kid)').join(', ') || 'no keys'}`,
+      seen: `${seenParts.join('')}; the JWKS publishes ${publishedKids(as.jwks)}`,
       why: `${why} This key is not published: the token comes from another environment, or the keys were rotated.`,
-      fix: `Get a token from the environment in ${ENV.environmentUrl}; if keys were rotated, restart servers that cache the JWKS.`,
+      fix:
+        `Get a token from the environment in ${ENV.environmentUrl}; ` +
+        `if keys were rotated, restart servers that cache the JWKS.`,
     });
   }
   return pass({ id, step, title, seen: `${seenParts.join('')} (published in the JWKS)`, why });
@@ -114,7 +116,8 @@ function issuerCheck(claims: JWTPayload, prm: PrmFindings, as: AuthorizationServ
   const id = 'token.issuer';
   const title = TITLES[id];
   const why =
-    'Servers accept tokens only from their own authorization server; Scalekit tokens carry either the environment URL or the per-resource issuer.';
+    'Servers accept tokens only from their own authorization server; Scalekit ' +
+    'tokens carry either the environment URL or the per-resource issuer.';
   const authorizationServer = prm.authorizationServer;
   if (!authorizationServer)
     return skip({
@@ -137,7 +140,9 @@ function issuerCheck(claims: JWTPayload, prm: PrmFindings, as: AuthorizationServ
       ? authorizationServer.replace(/\/$/, '')
       : undefined;
   if (bareScalekitEnvironment) accepted.push(`${bareScalekitEnvironment}/resources/<resource id>`);
-  const seen = `iss ${claims.iss === undefined ? '(missing)' : `"${claims.iss}"`}; accepted: ${accepted.map((value) => `"${value}"`).join(' or ')}`;
+  const seen =
+    `iss ${claims.iss === undefined ? '(missing)' : `"${claims.iss}"`}; ` +
+    `accepted: ${accepted.map((value) => `"${value}"`).join(' or ')}`;
   if (typeof claims.iss === 'string' && accepted.includes(claims.iss)) return pass({ id, step, title, seen, why });
   if (
     typeof claims.iss === 'string' &&
@@ -156,7 +161,9 @@ function issuerCheck(claims: JWTPayload, prm: PrmFindings, as: AuthorizationServ
     title,
     seen: trailingSlash ? `${seen}\nonly a trailing slash differs` : seen,
     why,
-    fix: `Use a token from the environment in ${ENV.environmentUrl} (no trailing slash), for the resource in ${ENV.resourceId}; a token from another Scalekit environment never validates.`,
+    fix:
+      `Use a token from the environment in ${ENV.environmentUrl} (no trailing slash), for the ` +
+      `resource in ${ENV.resourceId}; a token from another Scalekit environment never validates.`,
   });
 }
 
@@ -164,8 +171,9 @@ function audienceCheck(ctx: DoctorContext, claims: JWTPayload, prm: PrmFindings)
   const id = 'token.audience';
   const title = TITLES[id];
   const why =
-    'A token must have been issued for this server (RFC 8707, R6): Scalekit puts the resource id in aud, plus the registered Server URL.';
-  const audiences = claims.aud === undefined ? [] : Array.isArray(claims.aud) ? claims.aud : [claims.aud];
+    'A token must have been issued for this server (RFC 8707): ' +
+    'Scalekit puts the resource id in aud, plus the registered Server URL.';
+  const audiences = [claims.aud ?? []].flat();
   const resource = prm.resource;
   const inferred = prm.authorizationServer
     ? parseScalekitAuthorizationServer(prm.authorizationServer)?.resourceId
@@ -175,7 +183,10 @@ function audienceCheck(ctx: DoctorContext, claims: JWTPayload, prm: PrmFindings)
   const lines = [`aud ${audiences.length === 0 ? '(missing)' : JSON.stringify(audiences)}`];
   if (resourceId) lines.push(`resource id ${resourceId} (from ${resourceIdSource})`);
   if (resource) lines.push(`PRM resource ${resource}`);
-  const fix = `Request the token with resource=${resource ?? '<PRM resource>'} for the MCP server registered as ${ENV.resourceId}${resourceId ? ` (${resourceId})` : ''}; if you registered a ${DASHBOARD.serverUrl}, make it exactly the PRM resource (no trailing slash) and ${ENV.serverUrl} the same.`;
+  const fix =
+    `Request the token with resource=${resource ?? '<PRM resource>'} for the MCP server registered as ` +
+    `${ENV.resourceId}${resourceId ? ` (${resourceId})` : ''}; if you registered a ${DASHBOARD.serverUrl}, ` +
+    `make it exactly the PRM resource (no trailing slash) and ${ENV.serverUrl} the same.`;
 
   if (resourceId === undefined && resource === undefined) {
     return skip({
@@ -222,7 +233,8 @@ function audienceCheck(ctx: DoctorContext, claims: JWTPayload, prm: PrmFindings)
       title,
       seen: [
         ...lines,
-        `aud has "${slashVariant}": a trailing slash differs from the PRM resource (the Server URL and ${ENV.serverUrl} disagree)`,
+        `aud has "${slashVariant}": a trailing slash differs from the ` +
+          `PRM resource (the Server URL and ${ENV.serverUrl} disagree)`,
       ].join('\n'),
       why,
       fix,
@@ -230,7 +242,8 @@ function audienceCheck(ctx: DoctorContext, claims: JWTPayload, prm: PrmFindings)
   }
   if (!hasResource && resource !== undefined) {
     lines.push(
-      '(the PRM resource is not in aud: fine when the server validates the resource id; it appears once a Server URL is registered)',
+      '(the PRM resource is not in aud: fine when the server validates ' +
+        'the resource id; it appears once a Server URL is registered)',
     );
   }
   return pass({ id, step, title, seen: lines.join('\n'), why });
@@ -352,7 +365,8 @@ function scopesCheck(claims: JWTPayload, granted: GrantedScopes, prm: PrmFinding
     [...granted.fromString].sort().join(' ') !== [...granted.fromArray].sort().join(' ')
   ) {
     lines.push(
-      'scope and scopes disagree; servers that read only one of them (the Scalekit SDK reads only scopes) see different grants',
+      'scope and scopes disagree; servers that read only one of ' +
+        'them (the Scalekit SDK reads only scopes) see different grants',
     );
     return warn({ id, step, title, seen: lines.join('\n'), why, fix: 'Have the server read both claims.' });
   }
@@ -364,4 +378,8 @@ function describeDuration(seconds: number): string {
   if (seconds < 7200) return `${Math.round(seconds / 60)} min`;
   if (seconds < 172800) return `${Math.round(seconds / 3600)} h`;
   return `${Math.round(seconds / 86400)} days`;
+}
+
+function publishedKids(jwks: { kid?: string }[]): string {
+  return jwks.map((key) => key.kid ?? '(no kid)').join(', ') || 'no keys';
 }

@@ -1,6 +1,6 @@
 /**
  * Step 5b: what the server does with the token. The host's sequence (initialize, tools/list) must succeed; and a
- * tool whose scope the token lacks must answer 403 `insufficient_scope` with the scopes to request (R5), because
+ * tool whose scope the token lacks must answer 403 `insufficient_scope` with the scopes to request, because
  * that is the only answer a host can step up from (a 401 makes it discard a perfectly good token and start over).
  * Tools are only called with --probe-tools: a tool call can have side effects.
  */
@@ -89,7 +89,8 @@ function describeChallenge(challenge: ChallengeInfo): string {
     challenge.description && `error_description="${excerpt(challenge.description, 100)}"`,
     challenge.scope !== undefined && `scope="${challenge.scope}"`,
   ].filter(Boolean);
-  return parts.length > 0 ? parts.join(', ') : challenge.raw ? excerpt(challenge.raw, 120) : 'no WWW-Authenticate';
+  if (parts.length > 0) return parts.join(', ');
+  return challenge.raw ? excerpt(challenge.raw, 120) : 'no WWW-Authenticate';
 }
 
 export function evaluateSession(
@@ -176,7 +177,7 @@ function acceptedCheck(results: SessionResults, claimFailures: string[]): Check 
       title,
       seen: `${seen}, ${detail}`,
       why,
-      fix: 'Make initialize succeed for an authenticated request (the server must support 2025-era initialize, R11).',
+      fix: 'Make initialize succeed for an authenticated request (the server must support 2025-era initialize).',
     });
   }
   const challenge = challengeOf(outcome);
@@ -191,7 +192,9 @@ function acceptedCheck(results: SessionResults, claimFailures: string[]): Check 
       fix:
         claimFailures.length > 0
           ? 'Fix the problems named above first.'
-          : `The token looks right but the server disagrees: compare the server's ${ENV.environmentUrl}, ${ENV.resourceId} and ${ENV.serverUrl} with the token's iss and aud, and check the server can reach the JWKS.`,
+          : `The token looks right but the server disagrees: compare the server's ${ENV.environmentUrl}, ` +
+            `${ENV.resourceId} and ${ENV.serverUrl} with the token's ` +
+            `iss and aud, and check the server can reach the JWKS.`,
     });
   }
   if (status === 403 && challenge.error === 'insufficient_scope') {
@@ -209,7 +212,9 @@ function acceptedCheck(results: SessionResults, claimFailures: string[]): Check 
       id,
       step,
       title,
-      seen: `${seen} to ${outcome.headers.get('location') ?? '(no Location)'} (not followed: a token never follows a redirect)`,
+      seen:
+        `${seen} to ${outcome.headers.get('location') ?? '(no Location)'} ` +
+        `(not followed: a token never follows a redirect)`,
       why,
       fix: `Connect to the final URL and set ${ENV.serverUrl} to it.`,
     });
@@ -218,7 +223,9 @@ function acceptedCheck(results: SessionResults, claimFailures: string[]): Check 
     id,
     step,
     title,
-    seen: `${seen}${challenge.raw ? `, ${describeChallenge(challenge)}` : ''}${outcome.body ? ` (body: ${excerpt(outcome.body, 100)})` : ''}`,
+    seen:
+      `${seen}${challenge.raw ? `, ${describeChallenge(challenge)}` : ''}` +
+      `${outcome.body ? ` (body: ${excerpt(outcome.body, 100)})` : ''}`,
     why,
     fix: 'See the server log for this request.',
   });
@@ -249,11 +256,8 @@ function listCheck(list: { exchange: McpExchange; tools: ListedTool[] }): Check 
       });
     }
   }
-  const detail = message?.error
-    ? `, JSON-RPC error: ${excerpt(String(message.error.message ?? ''), 120)}`
-    : problem
-      ? `, ${problem}`
-      : '';
+  let detail = problem ? `, ${problem}` : '';
+  if (message?.error) detail = `, JSON-RPC error: ${excerpt(String(message.error.message ?? ''), 120)}`;
   return fail({ id, step, title, seen: `${seen}${detail}`, why, fix: 'See the server log for this request.' });
 }
 
@@ -266,7 +270,8 @@ function stepUpCheck(
   const id = 'token.step-up';
   const title = 'Tools lacking a scope answer 403 insufficient_scope';
   const why =
-    'On 403 insufficient_scope a host re-authorizes with the named scopes (R5); on 401 it throws the token away and loops through login without ever asking for more.';
+    'On 403 insufficient_scope a host re-authorizes with the named scopes; on ' +
+    '401 it throws the token away and loops through login without ever asking for more.';
   const lines: string[] = [];
   let worst: Verdict = 'ok';
   let stepUps = 0;
@@ -282,7 +287,8 @@ function stepUpCheck(
     lines.push('(no tool refused this token; to watch a step-up, use a token with fewer scopes)');
   }
   const fields = { id, step, title, seen: lines.join('\n'), why, fix: [...fixes].join(' ') };
-  return worst === 'fail' ? fail(fields) : worst === 'warn' ? warn(fields) : pass(fields);
+  if (worst === 'fail') return fail(fields);
+  return worst === 'warn' ? warn(fields) : pass(fields);
 }
 
 function classifyCall(
@@ -291,7 +297,9 @@ function classifyCall(
 ): { verdict: Verdict; line: string; fix?: string; isStepUp?: boolean } {
   const { outcome, message, problem } = exchange;
   const scopeFix =
-    'For a valid token lacking a tool\'s scope, answer 403 with WWW-Authenticate: Bearer error="insufficient_scope", scope="<all scopes the tool needs>", resource_metadata="<PRM URL>", error_description="…".';
+    "For a valid token lacking a tool's scope, answer 403 with WWW-Authenticate: Bearer " +
+    'error="insufficient_scope", scope="<all scopes the tool ' +
+    'needs>", resource_metadata="<PRM URL>", error_description="…".';
   if (outcome.kind !== 'response')
     return { verdict: 'warn', line: describeOutcome(outcome), fix: 'Tool calls must answer promptly.' };
   const status = outcome.status;
@@ -303,7 +311,9 @@ function classifyCall(
     ) {
       return {
         verdict: 'warn',
-        line: `HTTP ${status} but the call failed with "${excerpt(errorText, 80)}" (a scope failure hosts cannot step up from)`,
+        line:
+          `HTTP ${status} but the call failed with "${excerpt(errorText, 80)}" ` +
+          `(a scope failure hosts cannot step up from)`,
         fix: scopeFix,
       };
     }
@@ -314,7 +324,9 @@ function classifyCall(
   if (status === 401) {
     return {
       verdict: 'fail',
-      line: `HTTP 401 (${describeChallenge(challenge)}) for a token the server just accepted: should be 403 insufficient_scope`,
+      line:
+        `HTTP 401 (${describeChallenge(challenge)}) for a token ` +
+        `the server just accepted: should be 403 insufficient_scope`,
       fix: scopeFix,
     };
   }
@@ -347,15 +359,13 @@ function classifyCall(
       notes.push('the token already has every named scope, so stepping up cannot help');
     }
     if (!challenge.resourceMetadata) notes.push('no resource_metadata');
-    const fix =
-      unsupported.length > 0
-        ? `Add the missing scopes to scopes_supported and ${DASHBOARD.scopes}.`
-        : verdict === 'warn'
-          ? scopeFix
-          : undefined;
+    let fix = verdict === 'warn' ? scopeFix : undefined;
+    if (unsupported.length > 0) fix = `Add the missing scopes to scopes_supported and ${DASHBOARD.scopes}.`;
     return {
       verdict,
-      line: `403 insufficient_scope, scope="${challenge.scope ?? ''}"${notes.length > 0 ? ` (${notes.join('; ')})` : ''}`,
+      line:
+        `403 insufficient_scope, scope="${challenge.scope ?? ''}"` +
+        `${notes.length > 0 ? ` (${notes.join('; ')})` : ''}`,
       fix,
       isStepUp: true,
     };
@@ -381,13 +391,16 @@ function unprobedCheck(ctx: DoctorContext, tools: ListedTool[], grantedScopes: s
   const id = 'token.step-up';
   const title = 'Tools lacking a scope answer 403 insufficient_scope';
   const lines = [
-    `${tools.length} tool(s) listed, none called (a tool call can have side effects); re-run with --probe-tools to check each one's scope challenge`,
+    `${tools.length} tool(s) listed, none called (a tool call can have side ` +
+      `effects); re-run with --probe-tools to check each one's scope challenge`,
   ];
   for (const tool of tools) {
     if (!tool.declaredScopes) continue;
     const missing = grantedScopes ? tool.declaredScopes.filter((scope) => !grantedScopes.includes(scope)) : [];
     lines.push(
-      `${tool.name} declares ${tool.declaredScopes.join(' ')}${missing.length > 0 ? ` (token lacks ${missing.join(' ')})` : ''}`,
+      `${tool.name} declares ${tool.declaredScopes.join(' ')}${
+        missing.length > 0 ? ` (token lacks ` + `${missing.join(' ')})` : ''
+      }`,
     );
   }
   return skip({ id, step, title, seen: lines.join('\n'), why: ctx.probeTools ? '' : 'Calling tools is opt-in.' });

@@ -1,7 +1,7 @@
 /** Entry point: validated configuration from the environment, then listen; drain on SIGTERM/SIGINT. */
 import { createServer } from 'node:http';
-import { MAX_HEADER_BYTES } from './limits.js';
-import { jsonLogger } from './log.js';
+import { MAX_HEADER_BYTES } from './mcp-oauth/limits.js';
+import { jsonLogger } from './mcp-oauth/log.js';
 import { createRequestListener } from './server.js';
 import { drainOnSignals } from './shutdown.js';
 import { configFromEnvironment, logListening } from './startup.js';

@@ -8,7 +8,7 @@
  */
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Readiness } from './health.js';
-import type { Logger } from './log.js';
+import type { Logger } from './mcp-oauth/log.js';
 
 export interface ShutdownOptions {
   timeoutSeconds: number;

@@ -1,9 +1,9 @@
 /**
- * Per-tool scopes, driven by the map in src/mcp/tool-scopes.ts: change the map and these tests follow.
+ * Per-tool scopes, driven by the map in src/mcp-oauth/tool-scopes.ts: change the map and these tests follow.
  * A token missing a tool's scope gets 403 insufficient_scope (the client's cue to step up) before the tool runs.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SCOPES, TOOL_SCOPES } from '../src/mcp/tool-scopes.js';
+import { SCOPES, TOOL_SCOPES } from '../src/mcp-oauth/tool-scopes.js';
 import { callTool, mcpPost, rpcResult, startTestServer, type TestServer } from './support/test-server.js';
 
 let server: TestServer;

@@ -2,8 +2,8 @@
  * Loopback test doubles for doctor's integration tests (127.0.0.1 only):
  *  - a Scalekit-shaped authorization server: metadata under `/resources/<res_id>` (both the Scalekit and the RFC 8414
  *    locations), JWKS at `/keys`, a client-credentials token endpoint, RS256 tokens with `scope` and `scopes`;
- *  - an MCP resource server that behaves like a correctly generated server (R1–R12), where each option turns one
- *    behaviour into the defect users actually ship.
+ *  - an MCP resource server that behaves like a correctly generated server (every rule doctor checks), where each
+ *    option turns one behaviour into the defect users actually ship.
  * Every request each server receives is recorded, so tests can assert where credentials went.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -76,7 +76,7 @@ function sendJson(res: ServerResponse, status: number, value: unknown, headers: 
 
 export interface AuthorizationServerOptions {
   resourceId?: string;
-  /** Overrides the `issuer` in the metadata (the R3 defect). */
+  /** Overrides the `issuer` in the metadata (the issuer-mismatch defect). */
   issuer?: (resourceIssuer: string) => string;
   /** JWKS answers 503 (the "JWKS down" defect). */
   jwksDown?: boolean;
@@ -217,7 +217,7 @@ export interface McpServerOptions {
   toolScopes?: Record<string, string[]>;
   /** Defect: 401 without WWW-Authenticate. */
   omitChallengeHeader?: boolean;
-  /** Where PRM is served (default both, R1). */
+  /** Where PRM is served (default both: path-suffixed and root). */
   prmAt?: { suffixed: boolean; root: boolean };
   /** Where the 401 challenge's resource_metadata points ('suffixed' by default). */
   challengeMetadata?: 'suffixed' | 'root';
@@ -239,7 +239,9 @@ export interface McpServerOptions {
   redirectAuthenticatedTo?: string;
   /** Audience the server accepts besides the resource id (default: the MCP URL). */
   extraAudience?: string;
-  /** Defect: the metadata mirror serves a stale copy (these fields replace the upstream ones; undefined removes one). */
+  /**
+   * Defect: the metadata mirror serves a stale copy (these fields replace the upstream ones; undefined removes one).
+   */
   mirrorPatch?: Record<string, unknown>;
 }
 
@@ -282,13 +284,12 @@ export async function startMcpServer(options: McpServerOptions): Promise<FakeMcp
   const server = await startServer(async (req, res, body) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
 
-    // R1: PRM, unauthenticated, CORS *, OPTIONS answered.
-    const prmLocation =
-      path === '/.well-known/oauth-protected-resource'
-        ? 'root'
-        : path === '/.well-known/oauth-protected-resource/mcp'
-          ? 'suffixed'
-          : undefined;
+    // PRM: unauthenticated, CORS *, OPTIONS answered.
+    const prmLocations: Record<string, 'root' | 'suffixed'> = {
+      '/.well-known/oauth-protected-resource': 'root',
+      '/.well-known/oauth-protected-resource/mcp': 'suffixed',
+    };
+    const prmLocation = prmLocations[path];
     if (prmLocation) {
       if (!prmAt[prmLocation]) return sendJson(res, 404, { error: 'not_found' });
       const cors = {
@@ -302,7 +303,7 @@ export async function startMcpServer(options: McpServerOptions): Promise<FakeMcp
       }
       return sendJson(res, 200, prm(), cors);
     }
-    // R12: mirror of the authorization server metadata.
+    // The optional mirror of the authorization server metadata.
     if (path === '/.well-known/oauth-authorization-server' && req.method === 'GET') {
       const upstream = await fetch(`${as.resourceIssuer}/.well-known/oauth-authorization-server`).catch(
         () => undefined,
@@ -313,13 +314,13 @@ export async function startMcpServer(options: McpServerOptions): Promise<FakeMcp
     }
     if (path !== '/mcp') return sendJson(res, 404, { error: 'not_found' });
 
-    // R8: a present, untrusted Origin is refused before anything else.
+    // DNS rebinding: a present, untrusted Origin is refused before anything else.
     const requestOrigin = req.headers.origin;
     const originAllowed =
       requestOrigin === undefined || requestOrigin === origin || allowedOrigins.includes(requestOrigin);
     if (!originAllowed && !options.skipOriginCheck) return sendJson(res, 403, { error: 'forbidden_origin' });
 
-    // R9: CORS on every response of the endpoint, 401/403 included.
+    // CORS on every response of the endpoint, 401/403 included.
     const cors: Record<string, string> = {};
     if (requestOrigin !== undefined) {
       cors['access-control-allow-origin'] = requestOrigin;
@@ -336,7 +337,7 @@ export async function startMcpServer(options: McpServerOptions): Promise<FakeMcp
       return res.end();
     }
 
-    // R4, R6, R7: every request is authenticated.
+    // Every request is authenticated (header only, audience checked).
     const match = /^bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
     if (!match) {
       const headers: Record<string, string> = { ...cors };

@@ -67,119 +67,134 @@ describe.each<Fixture>(['express', 'hono', 'workers'])(
     describe.each<IssuerForm>(['resource', 'environment'])(
       'v2 client (@modelcontextprotocol/client), tokens with the %s issuer',
       (form) => {
-        it('signs in from the 401 (PRM, AS metadata, DCR, PKCE), lists and calls tools, and steps up on 403', async () => {
-          const { as } = stack;
-          as.setIssuerForm(form);
-          as.resetStats();
-          const user = `v2-${form}@example.com`;
-          // The user grants only todo:read at first.
-          const host = new HostV2({ login: { user, grantScopes: ['todo:read'] } });
-          const session = await connectV2(stack.mcpUrl, host);
-          try {
-            // 1. One sign-in, reached from the challenge alone: registered dynamically, PKCE, bound to the MCP URL.
-            expect(host.authorizationUrls).toHaveLength(1);
-            const first = host.authorizationUrls[0]!;
-            expect(`${first.origin}${first.pathname}`).toBe(`${as.issuer}/oauth/authorize`);
-            expect(first.searchParams.get('resource')).toBe(stack.mcpUrl);
-            expect(first.searchParams.get('code_challenge_method')).toBe('S256');
-            expect(requestedScopes(first)).toEqual(expect.arrayContaining(SCOPES));
-            expect(as.stats().registrations).toBe(1);
-            expect(first.searchParams.get('client_id')).toBe(host.clientInformation()?.client_id);
-            expect(host.claims()).toMatchObject({
-              iss: form === 'resource' ? as.issuer : as.url,
-              scopes: ['todo:read'],
-            });
+        it(
+          'signs in from the 401 (PRM, AS metadata, DCR, ' + 'PKCE), lists and calls tools, and steps up on 403',
+          async () => {
+            const { as } = stack;
+            as.setIssuerForm(form);
+            as.resetStats();
+            const user = `v2-${form}@example.com`;
+            // The user grants only todo:read at first.
+            const host = new HostV2({ login: { user, grantScopes: ['todo:read'] } });
+            const session = await connectV2(stack.mcpUrl, host);
+            try {
+              // 1. One sign-in, reached from the challenge alone: registered dynamically, PKCE, bound to the MCP URL.
+              expect(host.authorizationUrls).toHaveLength(1);
+              const first = host.authorizationUrls[0]!;
+              expect(`${first.origin}${first.pathname}`).toBe(`${as.issuer}/oauth/authorize`);
+              expect(first.searchParams.get('resource')).toBe(stack.mcpUrl);
+              expect(first.searchParams.get('code_challenge_method')).toBe('S256');
+              expect(requestedScopes(first)).toEqual(expect.arrayContaining(SCOPES));
+              expect(as.stats().registrations).toBe(1);
+              expect(first.searchParams.get('client_id')).toBe(host.clientInformation()?.client_id);
+              expect(host.claims()).toMatchObject({
+                iss: form === 'resource' ? as.issuer : as.url,
+                scopes: ['todo:read'],
+              });
 
-            const { tools } = await session.client.listTools();
-            expect(tools.map((tool) => tool.name).sort()).toEqual(TOOL_NAMES);
+              const { tools } = await session.client.listTools();
+              expect(tools.map((tool) => tool.name).sort()).toEqual(TOOL_NAMES);
 
-            // 2. A tool the granted scope allows.
-            expect(textOf(await session.client.callTool({ name: 'list_todos', arguments: {} }))).toBe('No todos yet.');
-            const whoami = await session.client.callTool({ name: 'whoami', arguments: {} });
-            expect(whoami.structuredContent).toMatchObject({ subject: as.userIdFor(user), scopes: ['todo:read'] });
+              // 2. A tool the granted scope allows.
+              expect(textOf(await session.client.callTool({ name: 'list_todos', arguments: {} }))).toBe(
+                'No todos yet.',
+              );
+              const whoami = await session.client.callTool({ name: 'whoami', arguments: {} });
+              expect(whoami.structuredContent).toMatchObject({ subject: as.userIdFor(user), scopes: ['todo:read'] });
 
-            // 3. A tool beyond it: 403 insufficient_scope, the client re-authorizes with the union, the call succeeds.
-            host.login = { user };
-            const added = await session.run(() =>
-              session.client.callTool({ name: 'add_todo', arguments: { title: 'Ship it' } }),
-            );
-            expect(textOf(added)).toMatch(/^Added todo \d+: Ship it$/);
-            await rejection({
-              status: 403,
-              reason: 'insufficient_scope',
-              client_id: host.clientInformation()?.client_id,
-            });
-            expect(host.authorizationUrls).toHaveLength(2);
-            expect(requestedScopes(host.authorizationUrls[1])).toEqual(expect.arrayContaining(SCOPES));
-            expect(host.claims().scopes).toEqual(SCOPES);
-            expect(textOf(await session.client.callTool({ name: 'list_todos', arguments: {} }))).toMatch(
-              /\d+\. Ship it/,
-            );
-            // No second registration: the client kept its client id.
-            expect(as.stats().registrations).toBe(1);
-          } finally {
-            await session.close();
-          }
-        });
+              // 3. A tool beyond it: 403 insufficient_scope, the client re-authorizes with the union, the call succeeds.
+              host.login = { user };
+              const added = await session.run(() =>
+                session.client.callTool({ name: 'add_todo', arguments: { title: 'Ship it' } }),
+              );
+              expect(textOf(added)).toMatch(/^Added todo \d+: Ship it$/);
+              await rejection({
+                status: 403,
+                reason: 'insufficient_scope',
+                client_id: host.clientInformation()?.client_id,
+              });
+              expect(host.authorizationUrls).toHaveLength(2);
+              expect(requestedScopes(host.authorizationUrls[1])).toEqual(expect.arrayContaining(SCOPES));
+              expect(host.claims().scopes).toEqual(SCOPES);
+              expect(textOf(await session.client.callTool({ name: 'list_todos', arguments: {} }))).toMatch(
+                /\d+\. Ship it/,
+              );
+              // No second registration: the client kept its client id.
+              expect(as.stats().registrations).toBe(1);
+            } finally {
+              await session.close();
+            }
+          },
+        );
       },
     );
 
-    it('v1 client (@modelcontextprotocol/sdk): signs in from the 401, lists and calls tools, and steps up on 403', async () => {
-      const { as } = stack;
-      as.resetStats();
-      const user = 'v1@example.com';
-      const host = new HostV1({ login: { user, grantScopes: ['todo:read'] } });
-      const session = await connectV1(stack.mcpUrl, host);
-      try {
-        expect(host.authorizationUrls).toHaveLength(1);
-        expect(host.authorizationUrls[0]!.searchParams.get('resource')).toBe(stack.mcpUrl);
-        expect(as.stats().registrations).toBe(1);
+    it(
+      'v1 client (@modelcontextprotocol/sdk): signs in from ' + 'the 401, lists and calls tools, and steps up on 403',
+      async () => {
+        const { as } = stack;
+        as.resetStats();
+        const user = 'v1@example.com';
+        const host = new HostV1({ login: { user, grantScopes: ['todo:read'] } });
+        const session = await connectV1(stack.mcpUrl, host);
+        try {
+          expect(host.authorizationUrls).toHaveLength(1);
+          expect(host.authorizationUrls[0]!.searchParams.get('resource')).toBe(stack.mcpUrl);
+          expect(as.stats().registrations).toBe(1);
 
-        const { tools } = await session.client.listTools();
-        expect(tools.map((tool) => tool.name).sort()).toEqual(TOOL_NAMES);
-        expect(textOf(await session.client.callTool({ name: 'list_todos', arguments: {} }))).toBe('No todos yet.');
+          const { tools } = await session.client.listTools();
+          expect(tools.map((tool) => tool.name).sort()).toEqual(TOOL_NAMES);
+          expect(textOf(await session.client.callTool({ name: 'list_todos', arguments: {} }))).toBe('No todos yet.');
 
-        host.login = { user };
-        const added = await session.run(() =>
-          session.client.callTool({ name: 'add_todo', arguments: { title: 'From v1' } }),
-        );
-        expect(textOf(added)).toMatch(/^Added todo \d+: From v1$/);
-        await rejection({ status: 403, reason: 'insufficient_scope', client_id: host.clientInformation()?.client_id });
-        // v1 re-authorizes with the scope the 403 names (v2 asks for the union).
-        expect(host.authorizationUrls).toHaveLength(2);
-        expect(requestedScopes(host.authorizationUrls[1])).toContain('todo:write');
-        expect(host.claims().scopes).toContain('todo:write');
-      } finally {
-        await session.close();
-      }
-    });
+          host.login = { user };
+          const added = await session.run(() =>
+            session.client.callTool({ name: 'add_todo', arguments: { title: 'From v1' } }),
+          );
+          expect(textOf(added)).toMatch(/^Added todo \d+: From v1$/);
+          await rejection({
+            status: 403,
+            reason: 'insufficient_scope',
+            client_id: host.clientInformation()?.client_id,
+          });
+          // v1 re-authorizes with the scope the 403 names (v2 asks for the union).
+          expect(host.authorizationUrls).toHaveLength(2);
+          expect(requestedScopes(host.authorizationUrls[1])).toContain('todo:write');
+          expect(host.claims().scopes).toContain('todo:write');
+        } finally {
+          await session.close();
+        }
+      },
+    );
 
-    it('serves a client-credentials machine client: the SDK gets a token bound to the MCP URL and calls tools', async () => {
-      const { as } = stack;
-      const machine = await as.registerClient({
-        client_name: 'e2e machine',
-        grant_types: ['client_credentials'],
-        token_endpoint_auth_method: 'client_secret_basic',
-      });
-      const provider = new ClientCredentialsProvider({
-        clientId: String(machine.client_id),
-        clientSecret: String(machine.client_secret),
-        scope: SCOPES.join(' '),
-        expectedIssuer: as.issuer,
-      });
-      const client = new Client({ name: 'e2e-machine', version: '1.0.0' });
-      await client.connect(new StreamableHTTPClientTransport(new URL(stack.mcpUrl), { authProvider: provider }));
-      try {
-        const whoami = await client.callTool({ name: 'whoami', arguments: {} });
-        // A machine token's subject is the client itself.
-        expect(whoami.structuredContent).toMatchObject({ subject: machine.client_id, clientId: machine.client_id });
-        expect(textOf(await client.callTool({ name: 'add_todo', arguments: { title: 'Nightly job' } }))).toMatch(
-          /Nightly job$/,
-        );
-      } finally {
-        await client.close();
-      }
-    });
+    it(
+      'serves a client-credentials machine client: the SDK ' + 'gets a token bound to the MCP URL and calls tools',
+      async () => {
+        const { as } = stack;
+        const machine = await as.registerClient({
+          client_name: 'e2e machine',
+          grant_types: ['client_credentials'],
+          token_endpoint_auth_method: 'client_secret_basic',
+        });
+        const provider = new ClientCredentialsProvider({
+          clientId: String(machine.client_id),
+          clientSecret: String(machine.client_secret),
+          scope: SCOPES.join(' '),
+          expectedIssuer: as.issuer,
+        });
+        const client = new Client({ name: 'e2e-machine', version: '1.0.0' });
+        await client.connect(new StreamableHTTPClientTransport(new URL(stack.mcpUrl), { authProvider: provider }));
+        try {
+          const whoami = await client.callTool({ name: 'whoami', arguments: {} });
+          // A machine token's subject is the client itself.
+          expect(whoami.structuredContent).toMatchObject({ subject: machine.client_id, clientId: machine.client_id });
+          expect(textOf(await client.callTool({ name: 'add_todo', arguments: { title: 'Nightly job' } }))).toMatch(
+            /Nightly job$/,
+          );
+        } finally {
+          await client.close();
+        }
+      },
+    );
 
     it('accepts tokens signed with a new key after a rotation, without a restart', async () => {
       const { as } = stack;

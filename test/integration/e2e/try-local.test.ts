@@ -33,91 +33,95 @@ describe.each<Fixture>(['express', 'hono', 'workers'])('npm run dev:local in a g
     expect(await isListening(mcpPort)).toBe(false);
   });
 
-  it('serves the project with a local authorization server that a client signs in to, and stops both on Ctrl+C', async () => {
-    const project = generatedProject(framework);
-    // The default authorization server port is taken: it must pick another one and say so.
-    const busy = await holdPort();
-    const mcpPort = await freePort();
-    const mcpUrl = `http://localhost:${mcpPort}/mcp`;
-    let output = '';
-    const child: ResultPromise = execa('npm', ['run', 'dev:local'], {
-      cwd: project.dir,
-      env: { ...project.env, LOCAL_SCALEKIT_PORT: String(busy.port), MCP_SERVER_URL: mcpUrl },
-      // Its own process group, so the test can send Ctrl+C the way a terminal does: to the whole group.
-      detached: true,
-      reject: false,
-      all: true,
-    });
-    child.all?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const ctrlC = () => process.kill(-child.pid!, 'SIGINT');
-    try {
-      await waitFor(
-        () => output.includes('Press Ctrl+C to stop both servers.'),
-        child,
-        () => output,
-        framework === 'workers' ? 150_000 : 45_000,
-      );
-
-      expect(output).toContain('LOCAL TRY-OUT MODE - NOT SCALEKIT, NOT FOR PRODUCTION');
-      expect(output).toMatch(
-        new RegExp(`Port ${busy.port} is busy, so the local authorization server uses port \\d+ instead`),
-      );
-      const authUrl = /Local authorization server\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1];
-      expect(authUrl).toBeDefined();
-      expect(authUrl).not.toBe(`http://127.0.0.1:${busy.port}`);
-      expect(output).toContain('npx @modelcontextprotocol/inspector');
-      expect(output).toContain(`claude mcp add --transport http ${framework}-server ${mcpUrl}`);
-      // Both servers on loopback only.
-      if (framework === 'workers') {
-        // wrangler dev, told HOST and PORT by dev:local.
+  it(
+    'serves the project with a local authorization server ' + 'that a client signs in to, and stops both on Ctrl+C',
+    async () => {
+      const project = generatedProject(framework);
+      // The default authorization server port is taken: it must pick another one and say so.
+      const busy = await holdPort();
+      const mcpPort = await freePort();
+      const mcpUrl = `http://localhost:${mcpPort}/mcp`;
+      let output = '';
+      const child: ResultPromise = execa('npm', ['run', 'dev:local'], {
+        cwd: project.dir,
+        env: { ...project.env, LOCAL_SCALEKIT_PORT: String(busy.port), MCP_SERVER_URL: mcpUrl },
+        // Its own process group, so the test can send Ctrl+C the way a terminal does: to the whole group.
+        detached: true,
+        reject: false,
+        all: true,
+      });
+      child.all?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      const ctrlC = () => process.kill(-child.pid!, 'SIGINT');
+      try {
         await waitFor(
-          () => output.includes(`Ready on http://127.0.0.1:${mcpPort}`),
+          () => output.includes('Press Ctrl+C to stop both servers.'),
           child,
           () => output,
-          120_000,
+          framework === 'workers' ? 150_000 : 45_000,
         );
-      } else {
-        const listening = output.split('\n').find((line) => line.includes('"event":"listening"'));
-        expect(JSON.parse(listening ?? '{}')).toMatchObject({ url: mcpUrl, host: '127.0.0.1', port: mcpPort });
-      }
 
-      // What a host does next: sign in through the local server and call tools.
-      const host = new HostV2({ login: { user: 'laptop@example.com' } });
-      const session = await connectV2(mcpUrl, host);
-      try {
-        expect(host.authorizationUrls[0]!.href.startsWith(`${authUrl}/resources/res_local/oauth/authorize?`)).toBe(
-          true,
+        expect(output).toContain('LOCAL TRY-OUT MODE - NOT SCALEKIT, NOT FOR PRODUCTION');
+        expect(output).toMatch(
+          new RegExp(`Port ${busy.port} is busy, so the local authorization server uses port \\d+ instead`),
         );
-        const whoami = await session.client.callTool({ name: 'whoami', arguments: {} });
-        expect(whoami.structuredContent).toMatchObject({
-          subject: userIdFor('laptop@example.com'),
-          scopes: ['todo:read', 'todo:write'],
-        });
-        expect(
-          textOf(await session.client.callTool({ name: 'add_todo', arguments: { title: 'Tried it locally' } })),
-        ).toMatch(/Tried it locally$/);
-      } finally {
-        await session.close();
-      }
-
-      ctrlC();
-      const result = await child;
-      // npm re-raises the Ctrl+C it forwarded, so it ends by SIGINT; dev:local itself exits 0 after cleaning up.
-      expect(result.exitCode === 0 || result.signal === 'SIGINT', output).toBe(true);
-      expect(output).toContain('Stopped the MCP server and the local test authorization server.');
-      expect(await isListening(mcpPort)).toBe(false);
-      expect(await isListening(Number(new URL(authUrl!).port))).toBe(false);
-    } finally {
-      if (child.exitCode === null) {
-        try {
-          process.kill(-child.pid!, 'SIGKILL');
-        } catch {
-          // already gone
+        const authUrl = /Local authorization server\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1];
+        expect(authUrl).toBeDefined();
+        expect(authUrl).not.toBe(`http://127.0.0.1:${busy.port}`);
+        expect(output).toContain('npx @modelcontextprotocol/inspector');
+        expect(output).toContain(`claude mcp add --transport http ${framework}-server ${mcpUrl}`);
+        // Both servers on loopback only.
+        if (framework === 'workers') {
+          // wrangler dev, told HOST and PORT by dev:local.
+          await waitFor(
+            () => output.includes(`Ready on http://127.0.0.1:${mcpPort}`),
+            child,
+            () => output,
+            120_000,
+          );
+        } else {
+          const listening = output.split('\n').find((line) => line.includes('"event":"listening"'));
+          expect(JSON.parse(listening ?? '{}')).toMatchObject({ url: mcpUrl, host: '127.0.0.1', port: mcpPort });
         }
+
+        // What a host does next: sign in through the local server and call tools.
+        const host = new HostV2({ login: { user: 'laptop@example.com' } });
+        const session = await connectV2(mcpUrl, host);
+        try {
+          expect(host.authorizationUrls[0]!.href.startsWith(`${authUrl}/resources/res_local/oauth/authorize?`)).toBe(
+            true,
+          );
+          const whoami = await session.client.callTool({ name: 'whoami', arguments: {} });
+          expect(whoami.structuredContent).toMatchObject({
+            subject: userIdFor('laptop@example.com'),
+            scopes: ['todo:read', 'todo:write'],
+          });
+          expect(
+            textOf(await session.client.callTool({ name: 'add_todo', arguments: { title: 'Tried it locally' } })),
+          ).toMatch(/Tried it locally$/);
+        } finally {
+          await session.close();
+        }
+
+        ctrlC();
+        const result = await child;
+        // npm re-raises the Ctrl+C it forwarded, so it ends by SIGINT; dev:local itself exits 0 after cleaning up.
+        expect(result.exitCode === 0 || result.signal === 'SIGINT', output).toBe(true);
+        expect(output).toContain('Stopped the MCP server and the local test authorization server.');
+        expect(await isListening(mcpPort)).toBe(false);
+        expect(await isListening(Number(new URL(authUrl!).port))).toBe(false);
+      } finally {
+        if (child.exitCode === null) {
+          try {
+            process.kill(-child.pid!, 'SIGKILL');
+          } catch {
+            // already gone
+          }
+        }
+        await new Promise((resolve) => busy.server.close(resolve));
       }
-      await new Promise((resolve) => busy.server.close(resolve));
-    }
-  }, 240_000);
+    },
+    240_000,
+  );
 });
 
 async function holdPort(): Promise<{ server: Server; port: number }> {

@@ -3,9 +3,9 @@
  * and signs tokens the way Scalekit does. The app is the real one; only the keys are local.
  */
 import type { JWTPayload } from 'jose';
-import { loadConfig, type ServerConfig } from '../../src/config.js';
+import { loadConfig, type ServerConfig } from '../../src/mcp-oauth/config.js';
 import type { Readiness } from '../../src/health.js';
-import { silentLogger, type Logger } from '../../src/log.js';
+import { silentLogger, type Logger } from '../../src/mcp-oauth/log.js';
 import { startFakeScalekit, type FakeScalekit } from './fake-scalekit.js';
 import { reserveAppSlot } from './app-slot.js';
 import { createSigningKey, signToken, type SigningKey } from './signing-keys.js';
