@@ -106,7 +106,7 @@ export async function resolveAdd(context: ResolveAddContext): Promise<ResolvedAd
   const scopesGiven = given.scopes ?? (prompter && !given.tools ? await askScopes(prompter) : undefined);
   const toolsGiven = given.tools ?? (prompter ? await askToolScopes(prompter, detected, scopesGiven ?? []) : undefined);
   const tools = mergeTools(toolsGiven ?? [], detected, notes);
-  const reconciled = reconcileScopesAndTools({ scopes: scopesGiven ?? [], tools });
+  const reconciled = reconcileScopesAndTools({ scopes: scopesGiven ?? [], tools, resources: [], prompts: [] });
   if (!reconciled.ok) throw new CliError(reconciled.error);
   notes.push(...reconciled.value.notes);
   if (reconciled.value.tools.every((tool) => tool.scopes.length === 0)) {

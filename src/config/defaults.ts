@@ -1,4 +1,4 @@
-import type { Framework, Registration, ScopeSpec, ToolSpec } from './types.js';
+import type { Framework, PromptSpec, Registration, ResourceSpec, ScopeSpec, ToolSpec } from './types.js';
 
 /** What `--yes` (or pressing Enter at a prompt) chooses. */
 export const DEFAULT_DIR = 'mcp-server';
@@ -7,6 +7,7 @@ export const DEFAULT_BASE_URL = 'http://localhost:3000';
 export const DEFAULT_MCP_PATH = '/mcp';
 export const DEFAULT_REGISTRATION: Registration = 'both';
 export const DEFAULT_SERVER_URL_IN_AUDIENCE = false;
+export const DEFAULT_FILTER_LISTS = false;
 
 /** The example todo server: one scope to read, one to write, and a tool that needs no scope. */
 export const DEFAULT_SCOPES: readonly ScopeSpec[] = [
@@ -19,6 +20,10 @@ export const DEFAULT_TOOLS: readonly ToolSpec[] = [
   { name: 'list_todos', scopes: ['todo:read'] },
   { name: 'add_todo', scopes: ['todo:write'] },
 ];
+
+/** The example resource template (one todo by id) and prompt: the same scope policy beyond tools. */
+export const DEFAULT_RESOURCES: readonly ResourceSpec[] = [{ uri: 'todo://todos/{id}', scopes: ['todo:read'] }];
+export const DEFAULT_PROMPTS: readonly PromptSpec[] = [{ name: 'review_todos', scopes: ['todo:read'] }];
 
 /**
  * Names of the generated `.env` variables that hold the two Scalekit values.

@@ -13,7 +13,7 @@ import { createScalekitTokenVerifier } from './auth/token-verifier.js';
 import type { ServerConfig } from './config.js';
 import { jsonLogger, type Logger } from './log.js';
 import { createMcpEndpoint, SERVER_NAME } from './mcp/server.js';
-import { SCOPES, TOOL_SCOPES } from './mcp/tool-scopes.js';
+import { PROMPT_SCOPES, RESOURCE_SCOPES, SCOPES, TOOL_SCOPES } from './mcp/tool-scopes.js';
 
 export interface AppParts {
   config: ServerConfig;
@@ -71,9 +71,15 @@ export function buildAppParts(config: ServerConfig, overrides: AppOverrides = {}
 }
 
 /**
- * The scopes a 401 challenge asks for: every scope some tool needs, so a typical user consents once.
- * For least privilege, narrow this to what most sessions need: clients step up (403) for the rest.
+ * The scopes a 401 challenge asks for: every scope some tool, prompt or resource needs, so a typical user
+ * consents once. For least privilege, narrow this to what most sessions need: clients step up (403) for the rest.
  */
 function challengeScopes(): string[] {
-  return [...new Set(Object.values(TOOL_SCOPES).flat())];
+  return [
+    ...new Set(
+      [TOOL_SCOPES, PROMPT_SCOPES, RESOURCE_SCOPES].flatMap((policy): readonly string[] =>
+        Object.values<readonly string[]>(policy).flat(),
+      ),
+    ),
+  ];
 }
