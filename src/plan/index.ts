@@ -47,6 +47,10 @@ const OPTIONAL_FILES: Record<string, (context: TemplateContext) => boolean> = {
   'src/mcp/resources/todo-by-id.ts': (context) => context.resources.some((resource) => resource.builtIn),
   'src/mcp/prompts/review-todos.ts': (context) => context.prompts.some((prompt) => prompt.builtIn),
   'test/todos.test.ts': (context) => context.hasTodoPair,
+  'test/todo-resource.test.ts': (context) =>
+    context.resources.some((resource) => resource.builtIn) && context.tools.some((tool) => tool.name === 'add_todo'),
+  'test/todo-prompt.test.ts': (context) =>
+    context.prompts.some((prompt) => prompt.builtIn) && context.tools.some((tool) => tool.name === 'add_todo'),
 };
 
 export async function loadTemplates(templatesDir: string): Promise<TemplateSource> {

@@ -36,6 +36,8 @@ export interface AppOverrides {
    * reaches it: only code that builds the app itself can pass it.
    */
   bearerGate?: BearerGate;
+  /** Lists show only what the caller's token may use; defaults to FILTER_LISTS_BY_SCOPE in mcp/tool-scopes.ts. */
+  filterLists?: boolean;
 }
 
 export function buildAppParts(config: ServerConfig, overrides: AppOverrides = {}): AppParts {
@@ -66,7 +68,7 @@ export function buildAppParts(config: ServerConfig, overrides: AppOverrides = {}
         challengeScopes: challengeScopes(),
       }),
     authorizationServerMetadata: createAuthorizationServerMirror({ source: config.scalekit.metadataUrl }),
-    mcp: createMcpEndpoint(log),
+    mcp: createMcpEndpoint(log, undefined, { filterLists: overrides.filterLists }),
   };
 }
 
