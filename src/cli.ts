@@ -13,18 +13,19 @@ import packageJson from '../package.json' with { type: 'json' };
 import { defineScaffoldOptions, readScaffoldFlags, type ScaffoldFlags } from './args/scaffold-options.js';
 import { registerLazySubcommand, type LazySubcommand, type SubcommandContext } from './args/subcommands.js';
 import { resolveScaffold, type ResolvedScaffold } from './config/resolve.js';
-import type { Plan } from './config/types.js';
-import { formatCommand, installCommand } from './install/package-manager.js';
+import type { Plan } from './core/types.js';
+import { formatCommand, installCommand } from './core/package-manager.js';
 import { describeDryRun } from './ui/dry-run.js';
-import { CancelledError, CliError, EXIT_CANCELLED, EXIT_FAILURE, EXIT_OK } from './ui/errors.js';
+import { CancelledError, CliError, EXIT_CANCELLED, EXIT_FAILURE, EXIT_OK } from './core/errors.js';
 import { nextSteps } from './ui/next-steps.js';
 import { createPlainUi } from './ui/plain-ui.js';
 import { shellQuote } from './ui/shell-quote.js';
 import { colorsFor, whyNotInteractive } from './ui/terminal.js';
-import type { CliIo } from './ui/io.js';
+import type { CliIo } from './core/io.js';
 import type { Ui } from './ui/ui.js';
-import { describeEntries, existingPlannedFiles, inspectTarget, USER_OWNED_FILES } from './write/target.js';
-import { withTestPause } from './write/test-pause.js';
+import { describeEntries } from './core/target-state.js';
+import { existingPlannedFiles, inspectTarget, USER_OWNED_FILES } from './write/target.js';
+import type { WriterFs } from './write/fs.js';
 import type { WriteProjectResult } from './write/write-project.js';
 
 /**
@@ -57,21 +58,34 @@ export async function run(): Promise<void> {
   process.exitCode = await main(process.argv.slice(2));
 }
 
-/** Parse `argv` (without node and script), run the command, and return the exit code. */
-export async function main(argv: string[], io: CliIo = processIo(), subcommands = SUBCOMMANDS): Promise<number> {
+/**
+ * Parse `argv` (without node and script), run the command, and return the exit code. `files` is the file
+ * system the scaffold inspects and writes through (tests inject one that fails or pauses).
+ */
+export async function main(
+  argv: string[],
+  io: CliIo = processIo(),
+  subcommands = SUBCOMMANDS,
+  files: WriterFs = fs,
+): Promise<number> {
   let exitCode = EXIT_OK;
   const setExitCode = (code: number) => {
     exitCode = code;
   };
   try {
-    await createProgram(io, setExitCode, subcommands).parseAsync(argv, { from: 'user' });
+    await createProgram(io, setExitCode, subcommands, files).parseAsync(argv, { from: 'user' });
     return exitCode;
   } catch (error) {
     return reportError(error, io);
   }
 }
 
-export function createProgram(io: CliIo, setExitCode: (code: number) => void, subcommands = SUBCOMMANDS): Command {
+export function createProgram(
+  io: CliIo,
+  setExitCode: (code: number) => void,
+  subcommands = SUBCOMMANDS,
+  files: WriterFs = fs,
+): Command {
   const errorColors = colorsFor(io.stderr, io.env);
   const program = new Command('create-mcp-oauth')
     .description('Scaffold an MCP server protected by Scalekit OAuth 2.1, for Express or Hono.')
@@ -88,7 +102,7 @@ export function createProgram(io: CliIo, setExitCode: (code: number) => void, su
     .showHelpAfterError('(run create-mcp-oauth --help for all options)');
 
   defineScaffoldOptions(program).action(async (dir: string | undefined, options: Record<string, unknown>) => {
-    setExitCode(await scaffold(readScaffoldFlags(dir, options), io));
+    setExitCode(await scaffold(readScaffoldFlags(dir, options), io, files));
   });
 
   const context: SubcommandContext = { io, setExitCode };
@@ -97,7 +111,7 @@ export function createProgram(io: CliIo, setExitCode: (code: number) => void, su
 }
 
 /** The default command: everything from flags to next steps. Returns the exit code. */
-async function scaffold(flags: ScaffoldFlags, io: CliIo): Promise<number> {
+async function scaffold(flags: ScaffoldFlags, io: CliIo, files: WriterFs): Promise<number> {
   const colors = colorsFor(io.stdout, io.env);
   const nonInteractiveReason = whyNotInteractive(io, io.env);
   const ui: Ui = nonInteractiveReason ? createPlainUi(io) : (await import('./ui/clack-ui.js')).createClackUi(colors);
@@ -108,15 +122,15 @@ async function scaffold(flags: ScaffoldFlags, io: CliIo): Promise<number> {
       cwd: io.cwd,
       prompter: ui.prompter,
       nonInteractiveReason,
-      inspectTarget: (dir) => inspectTarget(fs, dir),
+      inspectTarget: (dir) => inspectTarget(files, dir),
       userAgent: io.env.npm_config_user_agent,
     });
     for (const note of resolved.notes) ui.warn(note);
 
     const plan = await planFor(resolved);
-    if (resolved.run.dryRun) return await reportDryRun(resolved, plan, ui);
+    if (resolved.run.dryRun) return await reportDryRun(resolved, plan, ui, files);
 
-    const written = await writeInterruptibly(resolved, plan, io);
+    const written = await writeInterruptibly(resolved, plan, files);
     reportWrite(written, resolved.config.targetDir, ui);
 
     const installed = resolved.run.install && (await install(resolved, ui));
@@ -147,12 +161,12 @@ async function planFor({ config, run }: ResolvedScaffold): Promise<Plan> {
   return planProject(config, await loadTemplates(TEMPLATES_DIR), { packageManager: run.packageManager });
 }
 
-async function reportDryRun({ config, run }: ResolvedScaffold, plan: Plan, ui: Ui): Promise<number> {
-  const state = await inspectTarget(fs, config.targetDir);
+async function reportDryRun({ config, run }: ResolvedScaffold, plan: Plan, ui: Ui, files: WriterFs): Promise<number> {
+  const state = await inspectTarget(files, config.targetDir);
   const targetExists = state.kind !== 'missing';
   const present = targetExists
     ? await existingPlannedFiles(
-        fs,
+        files,
         config.targetDir,
         plan.files.map((f) => f.path),
       )
@@ -200,7 +214,7 @@ async function withInterruptsCaught<T>(abort: () => void, task: () => Promise<T>
 async function writeInterruptibly(
   { config, run }: ResolvedScaffold,
   plan: Plan,
-  io: CliIo,
+  files: WriterFs,
 ): Promise<WriteProjectResult> {
   const controller = new AbortController();
   const written = await withInterruptsCaught(
@@ -209,9 +223,8 @@ async function writeInterruptibly(
       // Loaded here, not at the top: the writer pulls in node:crypto, which `--help` and `--dry-run` never need.
       const { WriteAbortedError, WriteError, writeProject } = await import('./write/write-project.js');
       try {
-        const writerFs = withTestPause(fs, io.env, controller.signal, (line) => io.stderr.write(`${line}\n`));
         return await writeProject({
-          fs: writerFs,
+          fs: files,
           targetDir: config.targetDir,
           files: plan.files,
           force: run.force,

@@ -5,14 +5,17 @@
 // each with its own local key set (JWKS at /keys, Scalekit's role) that counts how often it is fetched:
 //   - "auth": as shipped, verifying tokens against the key set, verified tokens cached;
 //   - "authNoCache": the same with the verified-token cache off (`tokenCache: false`);
-//   - "baseline": the `bearerGate` override set to one that accepts every request with a fixed caller,
-//     i.e. what a request costs without authentication.
+//   - "baseline": an app built here from the project's own MCP endpoint (`createMcpEndpoint`) and framework,
+//     without the OAuth module, handing every request a fixed caller: what a request costs without
+//     authentication. The shipped app has no switch to turn authentication off.
 // Then sends { type: 'ready', servers: { <name>: { url, token } } }, and answers { type: 'stats' } with the
 // key-set fetches per app and { type: 'cpu' } with the CPU time this process has used.
 //
 // Usage (via fork): server-runner.mjs <absolute project dir>
 import { SignJWT, exportJWK, generateKeyPair } from 'jose';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -21,9 +24,15 @@ if (!projectDir || !path.isAbsolute(projectDir)) throw new Error('usage: server-
 const load = (module) => import(pathToFileURL(path.join(projectDir, 'dist', module)).href);
 
 const { createRequestListener } = await load('server.js');
-const { loadConfig } = await load('config.js');
-const { silentLogger } = await load('log.js');
-const { MAX_HEADER_BYTES } = await load('limits.js');
+const { createMcpEndpoint } = await load('mcp/server.js');
+const { loadConfig } = await load('mcp-oauth/config.js');
+const { silentLogger } = await load('mcp-oauth/log.js');
+const { MAX_HEADER_BYTES, MAX_REQUEST_BODY_BYTES } = await load('mcp-oauth/limits.js');
+/** A dependency of the project, resolved from the project (this repository may have another copy or none). */
+const projectImport = (specifier) =>
+  import(pathToFileURL(createRequire(path.join(projectDir, 'package.json')).resolve(specifier)).href);
+const manifest = JSON.parse(readFileSync(path.join(projectDir, 'package.json'), 'utf8'));
+const framework = 'hono' in manifest.dependencies ? 'hono' : 'express';
 
 const RESOURCE_ID = process.env.BENCH_RESOURCE_ID ?? 'res_bench';
 const KID = 'bench-key-1';
@@ -47,7 +56,7 @@ async function startKeySet() {
 }
 
 /** Listen on a random loopback port, then configure the app for that exact URL (Host checks, audience). */
-async function startApp(overridesFor) {
+async function startApp(listenerFor) {
   const keySet = await startKeySet();
   const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES });
   const origin = await listen(server);
@@ -57,8 +66,29 @@ async function startApp(overridesFor) {
     MCP_SERVER_URL: `${origin}/mcp`,
     JWKS_COOLDOWN_SECONDS: '30',
   });
-  server.on('request', createRequestListener(config, { log: silentLogger, ...overridesFor(config) }));
+  server.on('request', await listenerFor(config));
   return { config, url: config.mcpServerUrl.href, keySet };
+}
+
+/** The same MCP endpoint on the same framework, with no OAuth module: every request gets `authInfo` as is. */
+async function unauthenticatedListener(config, authInfo) {
+  const mcp = createMcpEndpoint(silentLogger);
+  if (framework === 'hono') {
+    const { Hono } = await projectImport('hono');
+    const { getRequestListener } = await projectImport('@hono/node-server');
+    const app = new Hono();
+    app.all(config.mcpPath, (c) => mcp.fetch(c.req.raw, { authInfo }));
+    return getRequestListener(app.fetch);
+  }
+  const { default: express } = await projectImport('express');
+  const { toNodeHandler } = await projectImport('@modelcontextprotocol/node');
+  const handle = toNodeHandler(mcp, { maxRequestBodySize: MAX_REQUEST_BODY_BYTES });
+  const app = express();
+  app.all(config.mcpPath, (req, res) => {
+    req.auth = authInfo;
+    void handle(req, res);
+  });
+  return app;
 }
 
 const now = Math.floor(Date.now() / 1000);
@@ -79,22 +109,21 @@ function tokenFor(app) {
     .sign(privateKey);
 }
 
-// As shipped: verified tokens are remembered (auth/token-cache.ts).
-const auth = await startApp(() => ({}));
+// As shipped: verified tokens are remembered (mcp-oauth/auth/token-cache.ts).
+const auth = await startApp((config) => createRequestListener(config, { log: silentLogger }));
 // Every request verified from scratch: what the cache saves.
-const authNoCache = await startApp(() => ({ tokenCache: false }));
+const authNoCache = await startApp((config) => createRequestListener(config, { log: silentLogger, tokenCache: false }));
 // No verification at all: the caller the verifier would have produced, handed over unverified.
-const baseline = await startApp((config) => {
-  const authInfo = {
+const baseline = await startApp((config) =>
+  unauthenticatedListener(config, {
     token: 'not-verified',
     clientId: claims.client_id,
     scopes: claims.scope.split(' '),
     expiresAt: claims.exp,
     resource: config.mcpServerUrl,
     extra: { subject: claims.sub, tokenId: claims.jti },
-  };
-  return { bearerGate: async () => ({ ok: true, authInfo }) };
-});
+  }),
+);
 
 const apps = { baseline, auth, authNoCache };
 const servers = {};

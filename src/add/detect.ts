@@ -2,7 +2,7 @@
  * What `add` needs to know about an existing project, read from the project itself: package.json, the
  * lockfile and the syntax trees of its source files. Pure: the caller reads the files (project-files.ts).
  */
-import type { PackageManager } from '../config/types.js';
+import type { PackageManager } from '../core/types.js';
 import {
   isTypeScriptPath,
   parseModule,
@@ -34,7 +34,8 @@ export interface ProjectSnapshot {
   envExample?: string;
 }
 
-export type SdkLine = 'v1' | 'v2';
+export type { SdkLine } from '../plan/auth-module.js';
+import type { SdkLine } from '../plan/auth-module.js';
 
 export interface PackageManifest {
   name?: string;

@@ -2,6 +2,7 @@
  * `.env.example` gets the variables the OAuth guard reads, each only if it is missing, appended as one
  * commented block. Existing lines stay as they are, and `.env` itself (real values) is never touched.
  */
+import { ENV } from '../core/env.js';
 import { envValue } from '../plan/literals.js';
 
 export interface EnvVariable {
@@ -18,25 +19,25 @@ export function oauthEnvVariables(values: {
 }): EnvVariable[] {
   return [
     {
-      name: 'SCALEKIT_ENVIRONMENT_URL',
+      name: ENV.environmentUrl,
       value: values.scalekitEnvUrl,
       comment:
         'Your Scalekit environment URL: dashboard > Settings > API credentials (e.g. https://acme.scalekit.com).',
     },
     {
-      name: 'SCALEKIT_RESOURCE_ID',
+      name: ENV.resourceId,
       value: values.resourceId,
       comment: 'The resource id of this MCP server: dashboard > MCP Servers > your server (starts with res_).',
     },
     {
-      name: 'MCP_SERVER_URL',
+      name: ENV.serverUrl,
       value: values.mcpServerUrl,
       comment: 'The public URL of the MCP endpoint, exactly as clients connect to it (https, no trailing slash).',
     },
     {
-      name: 'MCP_SERVER_URL_IN_AUDIENCE',
+      name: ENV.serverUrlInAudience,
       value: String(values.serverUrlInAudience),
-      comment: 'true if you set "Server URL" in Scalekit to MCP_SERVER_URL: tokens then carry it in `aud`.',
+      comment: `true if you set "Server URL" in Scalekit to ${ENV.serverUrl}: tokens then carry it in \`aud\`.`,
     },
   ];
 }

@@ -4,7 +4,7 @@
  * the steps left to do by hand. Pure; nothing here touches the disk.
  */
 import path from 'node:path';
-import type { ProjectConfig } from '../config/types.js';
+import type { ProjectConfig } from '../core/types.js';
 import { n, parseModule, stringValue, walk } from './ast.js';
 import {
   addedFiles,
@@ -30,6 +30,8 @@ export type AddConfig = Pick<
   | 'serverUrlInAudience'
   | 'scopes'
   | 'tools'
+  | 'resources'
+  | 'prompts'
   | 'registration'
 >;
 
@@ -118,6 +120,8 @@ export function planAdd(input: {
     resourceName: facts.packageName,
     scopes: config.scopes,
     tools: config.tools,
+    resources: config.resources,
+    prompts: config.prompts,
   });
   for (const file of added) {
     const existing = snapshot.files.get(file.path);
@@ -238,7 +242,7 @@ function wantedDependencies(facts: ProjectFacts): DependencyToAdd[] {
   return wanted;
 }
 
-/** `src/tools/notes.ts` → `src/mcp-oauth/mcp/tool-scopes.js` gives `../mcp-oauth/mcp/tool-scopes.js`. */
+/** `src/tools/notes.ts` → `src/mcp-oauth/tool-scopes.js` gives `../mcp-oauth/tool-scopes.js`. */
 export function relativeImport(fromFile: string, toFile: string): string {
   const relative = path.posix.relative(path.posix.dirname(fromFile), toFile);
   return relative.startsWith('.') ? relative : `./${relative}`;

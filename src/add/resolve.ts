@@ -3,8 +3,13 @@
  * scaffold: every flag is validated (with the scaffold's validators) before anything is asked; only values
  * not given are asked for, and only when we may prompt and `--yes` is off.
  */
-import { DEFAULT_REGISTRATION, DEFAULT_SERVER_URL_IN_AUDIENCE } from '../config/defaults.js';
-import { validatePackageManager, validateRegistration, validateResourceId } from '../config/identifiers.js';
+import { DEFAULT_REGISTRATION, DEFAULT_SERVER_URL_IN_AUDIENCE } from '../core/defaults.js';
+import {
+  detectPackageManager,
+  validatePackageManager,
+  validateRegistration,
+  validateResourceId,
+} from '../config/identifiers.js';
 import { askRegistration, askResourceId, askScalekitEnvUrl, askServerUrlInAudience } from '../config/questions.js';
 import type { Result } from '../config/result.js';
 import { parseScopeSpec, parseToolSpec, reconcileScopesAndTools, validateScopeName } from '../config/scopes-tools.js';
@@ -15,12 +20,11 @@ import {
   type Registration,
   type ScopeSpec,
   type ToolSpec,
-} from '../config/types.js';
+} from '../core/types.js';
 import { joinMcpServerUrl, validateBaseUrl, validateMcpPath, validateScalekitEnvUrl } from '../config/urls.js';
-import { detectPackageManager } from '../install/package-manager.js';
-import { CliError } from '../ui/errors.js';
-import type { Prompter } from '../ui/prompter.js';
-import type { AddFlags } from './command.js';
+import { CliError } from '../core/errors.js';
+import type { Prompter } from '../core/prompter.js';
+import type { AddFlags } from '../args/add-options.js';
 import type { ProjectFacts } from './detect.js';
 import type { AddConfig } from './plan.js';
 
@@ -126,6 +130,8 @@ export async function resolveAdd(context: ResolveAddContext): Promise<ResolvedAd
       serverUrlInAudience,
       scopes: reconciled.value.scopes,
       tools: reconciled.value.tools,
+      resources: reconciled.value.resources,
+      prompts: reconciled.value.prompts,
       registration,
     },
     packageManager: given.packageManager ?? facts.packageManager?.name ?? detectPackageManager(context.userAgent),

@@ -6,17 +6,18 @@ import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { formatCommand, installCommand } from '../install/package-manager.js';
+import { ENV } from '../core/env.js';
+import { formatCommand, installCommand } from '../core/package-manager.js';
 import { shellQuote } from '../ui/shell-quote.js';
 import { loadTemplates } from '../plan/index.js';
-import { CancelledError, CliError, EXIT_CANCELLED, EXIT_OK } from '../ui/errors.js';
-import type { CliIo } from '../ui/io.js';
+import { CancelledError, CliError, EXIT_CANCELLED, EXIT_OK } from '../core/errors.js';
+import type { CliIo } from '../core/io.js';
 import { createPlainUi } from '../ui/plain-ui.js';
 import { colorsFor, whyNotInteractive, type Colors } from '../ui/terminal.js';
 import type { Ui } from '../ui/ui.js';
 import { writePatch } from '../write/patch-project.js';
 import { WriteAbortedError, WriteError } from '../write/write-project.js';
-import type { AddFlags } from './command.js';
+import type { AddFlags } from '../args/add-options.js';
 import { DetectionError, detectProject, type ProjectFacts, type ProjectSnapshot } from './detect.js';
 import { unifiedDiff } from './diff.js';
 import { gitState } from './git-check.js';
@@ -109,9 +110,9 @@ export async function runAdd(flags: AddFlags, io: CliIo): Promise<number> {
 function templatesDir(): string {
   for (const relative of ['../templates/', '../../templates/']) {
     const dir = fileURLToPath(new URL(relative, import.meta.url));
-    if (existsSync(path.join(dir, 'add'))) return dir;
+    if (existsSync(path.join(dir, 'mcp-oauth'))) return dir;
   }
-  throw new Error('templates/add not found next to the CLI');
+  throw new Error('templates/mcp-oauth not found next to the CLI');
 }
 
 async function readSnapshot(dir: string): Promise<ProjectSnapshot> {
@@ -283,11 +284,11 @@ function nextSteps(
       `Install the new dependencies: ${relativeDir ? `(cd ${shellQuote(relativeDir)} && ${installLine})` : installLine}`,
     );
   const placeholders = [
-    resolved.placeholders.envUrl ? 'SCALEKIT_ENVIRONMENT_URL' : '',
-    resolved.placeholders.resourceId ? 'SCALEKIT_RESOURCE_ID' : '',
+    resolved.placeholders.envUrl ? ENV.environmentUrl : '',
+    resolved.placeholders.resourceId ? ENV.resourceId : '',
   ].filter(Boolean);
   steps.push(
-    `Set the variables from .env.example (SCALEKIT_ENVIRONMENT_URL, SCALEKIT_RESOURCE_ID, MCP_SERVER_URL${placeholders.length > 0 ? `; replace the placeholders in ${placeholders.join(' and ')}` : ''}) in .env or the environment: the server refuses to start without them.`,
+    `Set the variables from .env.example (${ENV.environmentUrl}, ${ENV.resourceId}, ${ENV.serverUrl}${placeholders.length > 0 ? `; replace the placeholders in ${placeholders.join(' and ')}` : ''}) in .env or the environment: the server refuses to start without them.`,
   );
   steps.push(
     `In Scalekit (dashboard > MCP Servers), the resource ${config.resourceId} should list the scopes ${config.scopes.map((scope) => scope.name).join(', ') || '(none)'}.`,
@@ -304,7 +305,7 @@ function nextSteps(
   steps.push(`Start the server, then check it: npx create-mcp-oauth doctor ${config.mcpServerUrl}`);
   if (facts.sdk === 'v1')
     steps.push(
-      `Tool scopes are checked by the guard before the MCP handler (the v1 SDK has no per-tool check); edit them in ${plan.folder}/mcp/tool-scopes.`,
+      `Tool scopes are checked by the guard before the MCP handler (the v1 SDK has no per-tool check); edit them in ${plan.folder}/tool-scopes.`,
     );
   return steps;
 }

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { DEFAULT_BASE_URL, DEFAULT_DIR, DEFAULT_MCP_PATH, DEFAULT_REGISTRATION } from '../config/defaults.js';
+import { DEFAULT_BASE_URL, DEFAULT_DIR, DEFAULT_MCP_PATH, DEFAULT_REGISTRATION } from '../core/defaults.js';
 
 /**
  * The scaffold command's flags exactly as typed: strings, unvalidated. `undefined` means "not given",

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { CliIo } from '../ui/io.js';
+import type { CliIo } from '../core/io.js';
 
 /**
  * What a subcommand module exports. It is imported only when its subcommand is actually invoked
@@ -12,7 +12,7 @@ export interface SubcommandModule {
 
 /**
  * What the CLI hands a subcommand: where to read and write, and how to report a non-zero exit code
- * without throwing. Throwing `CliError` (src/ui/errors.ts) prints `error: …` and exits 1;
+ * without throwing. Throwing `CliError` (src/core/errors.ts) prints `error: …` and exits 1;
  * throwing `CancelledError` prints "Cancelled" and exits 130.
  */
 export interface SubcommandContext {

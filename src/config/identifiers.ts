@@ -8,7 +8,7 @@ import {
   type Framework,
   type PackageManager,
   type Registration,
-} from './types.js';
+} from '../core/types.js';
 
 const RESOURCE_ID = /^res_[A-Za-z0-9]+$/;
 
@@ -36,3 +36,12 @@ function validateChoice<T extends string>(choices: readonly T[]) {
 export const validateFramework: (input: string) => Result<Framework> = validateChoice(FRAMEWORKS);
 export const validateRegistration: (input: string) => Result<Registration> = validateChoice(REGISTRATIONS);
 export const validatePackageManager: (input: string) => Result<PackageManager> = validateChoice(PACKAGE_MANAGERS);
+
+/**
+ * The package manager that ran us: `npm_config_user_agent` looks like
+ * "pnpm/9.12.0 npm/? node/v20.19.0 linux x64". Anything unknown (or unset) means npm.
+ */
+export function detectPackageManager(userAgent: string | undefined): PackageManager {
+  const name = userAgent?.split(' ')[0]?.split('/')[0];
+  return name === 'pnpm' || name === 'yarn' || name === 'bun' ? name : 'npm';
+}

@@ -1,5 +1,5 @@
-import type { Choice, Prompter } from '../ui/prompter.js';
-import type { TargetState } from '../write/target.js';
+import type { Choice, Prompter } from '../core/prompter.js';
+import type { TargetState } from '../core/target-state.js';
 import {
   DEFAULT_BASE_URL,
   DEFAULT_DIR,
@@ -12,7 +12,7 @@ import {
   DEFAULT_SCOPES,
   DEFAULT_SERVER_URL_IN_AUDIENCE,
   DEFAULT_TOOLS,
-} from './defaults.js';
+} from '../core/defaults.js';
 import { validateResourceId } from './identifiers.js';
 import { resolveTargetDir, type TargetDir } from './package-name.js';
 import type { Result } from './result.js';
@@ -26,7 +26,7 @@ import {
   type ResourceSpec,
   type ScopeSpec,
   type ToolSpec,
-} from './types.js';
+} from '../core/types.js';
 import { validateBaseUrl, validateMcpPath, validateScalekitEnvUrl } from './urls.js';
 
 /**

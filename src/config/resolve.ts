@@ -1,8 +1,7 @@
 import type { ScaffoldFlags } from '../args/scaffold-options.js';
-import { detectPackageManager } from '../install/package-manager.js';
-import { CliError } from '../ui/errors.js';
-import type { Prompter } from '../ui/prompter.js';
-import { describeEntries, type TargetState } from '../write/target.js';
+import { CliError } from '../core/errors.js';
+import type { Prompter } from '../core/prompter.js';
+import { describeEntries, type TargetState } from '../core/target-state.js';
 import {
   DEFAULT_BASE_URL,
   DEFAULT_DIR,
@@ -12,8 +11,14 @@ import {
   DEFAULT_REGISTRATION,
   DEFAULT_SCOPES,
   DEFAULT_SERVER_URL_IN_AUDIENCE,
-} from './defaults.js';
-import { validateFramework, validatePackageManager, validateRegistration, validateResourceId } from './identifiers.js';
+} from '../core/defaults.js';
+import {
+  detectPackageManager,
+  validateFramework,
+  validatePackageManager,
+  validateRegistration,
+  validateResourceId,
+} from './identifiers.js';
 import { resolveTargetDir, type TargetDir } from './package-name.js';
 import {
   askBaseUrl,
@@ -49,7 +54,7 @@ import {
   type RunOptions,
   type ScopeSpec,
   type ToolSpec,
-} from './types.js';
+} from '../core/types.js';
 import { joinMcpServerUrl, validateBaseUrl, validateMcpPath, validateScalekitEnvUrl } from './urls.js';
 
 /**

@@ -1,7 +1,7 @@
-import { DEFAULT_PROMPTS, DEFAULT_RESOURCES, DEFAULT_SCOPES, DEFAULT_TOOLS } from './defaults.js';
+import { DEFAULT_PROMPTS, DEFAULT_RESOURCES, DEFAULT_SCOPES, DEFAULT_TOOLS } from '../core/defaults.js';
 import { quoteInput } from './quote-input.js';
 import { fail, ok, type Result } from './result.js';
-import type { PromptSpec, ResourceSpec, ScopeSpec, ToolSpec } from './types.js';
+import type { PromptSpec, ResourceSpec, ScopeSpec, ToolSpec } from '../core/types.js';
 
 /** RFC 6749 §3.3 scope-token: %x21 / %x23-5B / %x5D-7E (printable ASCII except space, `"` and `\`). */
 const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;

@@ -1,6 +1,6 @@
 import { quoteInput, hasUnsafeCharacters } from './quote-input.js';
 import { fail, ok, type Result } from './result.js';
-import { PLACEHOLDER_ENV_URL } from './types.js';
+import { PLACEHOLDER_ENV_URL } from '../core/types.js';
 
 /** Hosts where plain http is acceptable: the developer's own machine. */
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);

@@ -6,7 +6,7 @@
  */
 import { CommanderError, InvalidArgumentError, Option, type Command } from 'commander';
 import type { SubcommandContext } from '../args/subcommands.js';
-import { CliError } from '../ui/errors.js';
+import { CliError } from '../core/errors.js';
 import { colorsFor } from '../ui/terminal.js';
 import {
   DEFAULT_BROWSER_ORIGIN,

@@ -3,11 +3,7 @@
  * variables and the dashboard fields. Doctor works against any MCP server; these only sharpen the advice.
  */
 
-export const ENV = {
-  serverUrl: 'MCP_SERVER_URL',
-  environmentUrl: 'SCALEKIT_ENVIRONMENT_URL',
-  resourceId: 'SCALEKIT_RESOURCE_ID',
-} as const;
+export { ENV } from '../core/env.js';
 
 export const DASHBOARD = {
   serverUrl: 'Scalekit dashboard > MCP Servers > your server > Server URL',

@@ -1,4 +1,4 @@
-export const INITIAL_COMMIT_MESSAGE = 'Initial commit from create-mcp-oauth';
+import { INITIAL_COMMIT_MESSAGE } from '../core/defaults.js';
 
 export type GitOutcome =
   | { kind: 'committed' }

@@ -1,5 +1,5 @@
-import type { PackageManager } from '../config/types.js';
-import { formatCommand, installCommand } from './package-manager.js';
+import type { PackageManager } from '../core/types.js';
+import { formatCommand, installCommand } from '../core/package-manager.js';
 
 /** How many lines of the package manager's stderr to show when it fails. */
 const STDERR_TAIL_LINES = 15;

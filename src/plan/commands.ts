@@ -1,5 +1,5 @@
 /** The commands a user types in the generated project, spelled for their package manager. */
-import type { PackageManager } from '../config/types.js';
+import type { PackageManager } from '../core/types.js';
 
 export interface ProjectCommands {
   install: string;

@@ -3,8 +3,8 @@
  * optional files, commands). Computed once, here, so templates stay free of logic.
  */
 import { isUriTemplate } from '../config/scopes-tools.js';
-import type { PackageManager, ProjectConfig, PromptSpec, ResourceSpec, ToolSpec } from '../config/types.js';
-import { PLACEHOLDER_ENV_URL, PLACEHOLDER_RESOURCE_ID } from '../config/types.js';
+import type { PackageManager, ProjectConfig, PromptSpec, ResourceSpec, ToolSpec } from '../core/types.js';
+import { PLACEHOLDER_ENV_URL, PLACEHOLDER_RESOURCE_ID } from '../core/types.js';
 import { projectCommands, type ProjectCommands } from './commands.js';
 
 /** Tools with a real implementation in the templates; any other name gets a stub to fill in. */

@@ -3,13 +3,14 @@
  * sources. No I/O here except `loadTemplates`, so the whole output can be inspected (and tested) in memory.
  *
  * Template layout: `base/` holds files for every project, `express/` and `hono/` add or replace files for
- * one framework. A name ending in `.hbs` is rendered (and loses the suffix); other files are copied as is.
+ * one framework, and `mcp-oauth/` is the OAuth module (see auth-module.ts), written to `src/mcp-oauth/`. A name ending in `.hbs` is rendered (and loses the suffix); other files are copied as is.
  * `_gitignore`-style names become dotfiles (npm would drop real dotfiles from the published package), and
  * names starting with `_` elsewhere are partials used by the planner itself.
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import type { PackageManager, Plan, PlannedFile, ProjectConfig } from '../config/types.js';
+import type { PackageManager, Plan, PlannedFile, ProjectConfig } from '../core/types.js';
+import { authModuleFiles } from './auth-module.js';
 import { templateContext, type TemplateContext } from './context.js';
 import { packageJson } from './package-json.js';
 import { renderTemplate } from './render.js';
@@ -75,6 +76,22 @@ export function planProject(config: ProjectConfig, templates: TemplateSource, op
       const contents = templatePath.endsWith('.hbs') ? renderTemplate(source, context, templatePath) : source;
       files.set(output, { path: output, contents });
     }
+  }
+
+  // The OAuth module, exactly as `add` writes it into an existing TypeScript server on the same SDK.
+  for (const file of authModuleFiles({
+    templates,
+    framework: config.framework,
+    sdk: 'v2',
+    resourceName: context.packageName,
+    scopes: config.scopes,
+    tools: config.tools,
+    resources: config.resources,
+    prompts: config.prompts,
+    filterLists: config.filterLists,
+  })) {
+    const path = `src/mcp-oauth/${file.module}.ts`;
+    files.set(path, { path, contents: file.contents });
   }
 
   for (const stub of CUSTOM_STUBS) {

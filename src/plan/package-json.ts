@@ -2,7 +2,7 @@
  * The generated package.json, built as an object (never from a text template) so no input can break it.
  * Version ranges are the majors the templates are written and tested against; all support Node >= 20.19.
  */
-import type { Framework } from '../config/types.js';
+import type { Framework } from '../core/types.js';
 import type { TemplateContext } from './context.js';
 
 const SHARED_DEPENDENCIES = {
@@ -13,14 +13,12 @@ const SHARED_DEPENDENCIES = {
 
 const FRAMEWORK_DEPENDENCIES: Record<Framework, Record<string, string>> = {
   express: {
-    '@modelcontextprotocol/express': '^2.0.2',
     '@modelcontextprotocol/node': '^2.1.2',
     cors: '^2.8.5',
     express: '^5.1.0',
   },
   hono: {
     '@hono/node-server': '^2.1.3',
-    '@modelcontextprotocol/hono': '^2.0.2',
     hono: '^4.11.4',
   },
 };

@@ -1,6 +1,6 @@
 import * as clack from '@clack/prompts';
-import { CancelledError } from './errors.js';
-import type { Prompter } from './prompter.js';
+import { CancelledError } from '../core/errors.js';
+import type { Prompter } from '../core/prompter.js';
 import type { Colors } from './terminal.js';
 import type { Ui } from './ui.js';
 

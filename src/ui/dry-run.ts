@@ -1,6 +1,6 @@
-import type { Plan, RunOptions } from '../config/types.js';
-import { INITIAL_COMMIT_MESSAGE } from '../install/git.js';
-import { formatCommand, installCommand } from '../install/package-manager.js';
+import type { Plan, RunOptions } from '../core/types.js';
+import { INITIAL_COMMIT_MESSAGE } from '../core/defaults.js';
+import { formatCommand, installCommand } from '../core/package-manager.js';
 import { shellQuote } from './shell-quote.js';
 
 export interface DryRunInput {

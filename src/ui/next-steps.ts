@@ -1,7 +1,7 @@
 import path from 'node:path';
-import { ENV_VAR_ENV_URL, ENV_VAR_RESOURCE_ID } from '../config/defaults.js';
-import type { PackageManager } from '../config/types.js';
-import { formatCommand, installCommand, runScriptCommand } from '../install/package-manager.js';
+import { ENV } from '../core/env.js';
+import type { PackageManager } from '../core/types.js';
+import { formatCommand, installCommand, runScriptCommand } from '../core/package-manager.js';
 import { shellQuote } from './shell-quote.js';
 
 export interface NextStepsInput {
@@ -22,8 +22,8 @@ export function nextSteps(input: NextStepsInput): string[] {
   if (relative !== '') steps.push(`cd ${shellQuote(relative, input.platform)}`);
 
   const unset = [
-    ...(input.placeholders.envUrl ? [ENV_VAR_ENV_URL] : []),
-    ...(input.placeholders.resourceId ? [ENV_VAR_RESOURCE_ID] : []),
+    ...(input.placeholders.envUrl ? [ENV.environmentUrl] : []),
+    ...(input.placeholders.resourceId ? [ENV.resourceId] : []),
   ];
   if (unset.length > 0) {
     steps.push(`# fill in ${unset.join(' and ')} in .env (the server refuses to start with placeholders)`);

@@ -1,4 +1,4 @@
-import type { CliIo } from './io.js';
+import type { CliIo } from '../core/io.js';
 import { colorsFor } from './terminal.js';
 import type { Ui } from './ui.js';
 

@@ -1,4 +1,4 @@
-import type { Prompter } from './prompter.js';
+import type { Prompter } from '../core/prompter.js';
 
 /**
  * Everything the scaffold flow says to the user. Two implementations: `plain-ui.ts` (no TTY, CI,

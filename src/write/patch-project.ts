@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { PlannedFile } from '../config/types.js';
+import type { PlannedFile } from '../core/types.js';
 import { errorCode, lstatOrUndefined, type WriterFs } from './fs.js';
 import { WriteError, writeProject } from './write-project.js';
 

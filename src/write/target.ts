@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { TargetState } from '../core/target-state.js';
 import { describeFsError, errorCode, lstatOrUndefined, type WriterFs } from './fs.js';
 
 /**
@@ -22,15 +23,6 @@ export const HARMLESS_ENTRIES: ReadonlySet<string> = new Set([
  * what a newer template expects.
  */
 export const USER_OWNED_FILES: ReadonlySet<string> = new Set(['.env']);
-
-export type TargetState =
-  | { kind: 'missing' }
-  /** Exists and holds nothing, or only harmless entries (listed). */
-  | { kind: 'empty'; entries: string[] }
-  /** Exists and holds user content: only `--force` may write into it. */
-  | { kind: 'not-empty'; entries: string[] }
-  /** Can't be used at all; `reason` says why and how to fix it. */
-  | { kind: 'unusable'; reason: string };
 
 /** Look at the target directory without changing anything. */
 export async function inspectTarget(fs: WriterFs, targetDir: string): Promise<TargetState> {
@@ -65,12 +57,6 @@ function unusableReason(error: unknown, targetDir: string): string {
     return `a parent of ${targetDir} is a file, not a directory; choose another location`;
   }
   return `can't use ${targetDir}: ${describeFsError(error)}`;
-}
-
-/** A short human list of what is in the way, for error messages. */
-export function describeEntries(entries: string[], max = 3): string {
-  const shown = entries.slice(0, max).join(', ');
-  return entries.length > max ? `${shown} and ${entries.length - max} more` : shown;
 }
 
 const STAGING_MARKER = '.create-mcp-oauth-';

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import type { PlannedFile } from '../config/types.js';
+import type { PlannedFile } from '../core/types.js';
 import { describeFsError, errorCode, lstatOrUndefined, type WriterFs } from './fs.js';
-import { describeEntries, inspectTarget, stagingDirFor, stagingDirOwner, USER_OWNED_FILES } from './target.js';
+import { describeEntries } from '../core/target-state.js';
+import { inspectTarget, stagingDirFor, stagingDirOwner, USER_OWNED_FILES } from './target.js';
 
 /**
  * All-or-nothing project writer.

@@ -94,7 +94,7 @@ describe.each<Framework>(['express', 'hono'])('hostile strings through the built
   }, 120_000);
 
   it('reads back every scope, description and tool exactly', async () => {
-    const module = (await import(join(dir, 'src/mcp/tool-scopes.ts'))) as {
+    const module = (await import(join(dir, 'src/mcp-oauth/tool-scopes.ts'))) as {
       SCOPES: Record<string, string>;
       TOOL_SCOPES: Record<string, string[]>;
     };

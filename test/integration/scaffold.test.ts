@@ -38,7 +38,7 @@ describe.each<Framework>(['express', 'hono'])('a scaffolded %s server', (framewo
   });
 
   it('keeps the scope descriptions exactly, as TypeScript data', async () => {
-    const { SCOPES } = (await import(join(project.dir, 'src/mcp/tool-scopes.ts'))) as {
+    const { SCOPES } = (await import(join(project.dir, 'src/mcp-oauth/tool-scopes.ts'))) as {
       SCOPES: Record<string, string>;
     };
     expect(SCOPES).toEqual(Object.fromEntries(FIXTURE_SCOPES.map((scope) => [scope.name, scope.description])));

@@ -90,7 +90,7 @@ describe('interactive prompts (pseudo-terminal)', () => {
     expect(await findFileContaining(project, 'list_notes')).toBeDefined();
     expect(await findFileContaining(project, 'notes:read')).toBeDefined();
     expect(await findFileContaining(project, 'Read your notes')).toBeDefined();
-    const policy = await readFile(path.join(project, 'src/mcp/tool-scopes.ts'), 'utf8');
+    const policy = await readFile(path.join(project, 'src/mcp-oauth/tool-scopes.ts'), 'utf8');
     expect(policy).toContain("'notes://notes/{id}': ['notes:read'],");
     expect(policy).toContain("summarize_notes: ['notes:read'],");
     expect(policy).toContain('export const FILTER_LISTS_BY_SCOPE = true;');

@@ -14,9 +14,9 @@ export interface CliResult {
 
 export async function runCli(
   args: string[],
-  options: { cwd?: string; env?: Record<string, string>; timeout?: number } = {},
+  options: { cwd?: string; env?: Record<string, string>; timeout?: number; script?: string } = {},
 ): Promise<CliResult> {
-  const result = await execa(process.execPath, [CLI_BIN, ...args], {
+  const result = await execa(process.execPath, [options.script ?? CLI_BIN, ...args], {
     cwd: options.cwd,
     env: { CI: 'true', NO_COLOR: '1', ...options.env },
     stdin: 'ignore',

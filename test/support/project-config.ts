@@ -1,8 +1,8 @@
 /** Validated configs for tests, as the CLI would produce them. */
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import type { ProjectConfig } from '../../src/config/types.js';
-import { PLACEHOLDER_ENV_URL, PLACEHOLDER_RESOURCE_ID } from '../../src/config/types.js';
+import type { ProjectConfig } from '../../src/core/types.js';
+import { PLACEHOLDER_ENV_URL, PLACEHOLDER_RESOURCE_ID } from '../../src/core/types.js';
 
 export function projectConfig(overrides: Partial<ProjectConfig> = {}): ProjectConfig {
   const baseUrl = overrides.baseUrl ?? 'http://localhost:3000';

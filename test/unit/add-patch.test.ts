@@ -123,13 +123,13 @@ export function register(server: McpServer) {
     file: 'src/tools.ts',
     source,
     mappedTools: new Set(['list_notes', 'add_note', 'from_variable']),
-    toolScopesSpecifier: './mcp-oauth/mcp/tool-scopes.js',
+    toolScopesSpecifier: './mcp-oauth/tool-scopes.js',
     esm: true,
   });
 
   it('adds the scope check to mapped tools, keeps an existing one, and reports what it cannot edit', () => {
     const result = patchToolRegistrations(input(TOOLS));
-    expect(result.text).toContain("import { scopeChallengeFor } from './mcp-oauth/mcp/tool-scopes.js';");
+    expect(result.text).toContain("import { scopeChallengeFor } from './mcp-oauth/tool-scopes.js';");
     expect(result.text).toContain("scopeChallenge: scopeChallengeFor('list_notes')");
     expect(result.text).toContain('scopeChallenge: custom');
     expect(result.text).not.toContain("scopeChallengeFor('add_note')");

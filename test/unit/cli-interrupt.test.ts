@@ -1,7 +1,7 @@
 /**
- * Kill tests: the BUILT CLI is interrupted at exact points of the write, chosen with the writer's
- * test-only hook (CREATE_MCP_OAUTH_TEST_PAUSE_AFTER=<n>, src/write/test-pause.ts: announce every
- * file-system change, pause after the n-th), and in the middle of installing dependencies.
+ * Kill tests: the BUILT CLI is interrupted at exact points of the write, chosen by running it with a file
+ * system that pauses (helpers/paused-cli.mjs, PAUSE_AFTER=<n>: announce every file-system change, pause
+ * after the n-th), and in the middle of installing dependencies.
  *
  * - SIGINT (Ctrl-C) before the last file is in place: the target is exactly as before (absent, or
  *   byte for byte what the user had), exit 130, no staging directory left. After that point (only the
@@ -16,10 +16,14 @@ import { spawn } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CLI_BIN, runCli } from '../support/cli.js';
 import { buildCli } from './helpers/build.js';
 import { snapshotTree } from './helpers/tree-snapshot.js';
+
+/** The built CLI's `main()` with a file system that announces each change and pauses after PAUSE_AFTER of them. */
+const PAUSED_CLI = fileURLToPath(new URL('./helpers/paused-cli.mjs', import.meta.url));
 
 const SCAFFOLD = ['app', '--yes', '--no-install', '--no-git'];
 const FORCE_SCAFFOLD = [...SCAFFOLD, '--force'];
@@ -62,7 +66,7 @@ function runAndInterrupt(
   },
 ): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI_BIN, ...args], {
+    const child = spawn(process.execPath, [options.env.PAUSE_AFTER ? PAUSED_CLI : CLI_BIN, ...args], {
       cwd: options.cwd,
       env: options.env,
       stdio: 'pipe',
@@ -122,8 +126,7 @@ const announced = (stderr: string) => [...stderr.matchAll(/^\[test-pause\] \d+ (
 const pausedAtCleanup = (run: Run, n: number) =>
   /^rm \S+\/\.app\.create-mcp-oauth-\d+-[0-9a-f]{8}$/.test(announced(run.stderr)[n - 1] ?? '');
 
-const pauseEnv = (n: number, extra: NodeJS.ProcessEnv = {}) =>
-  baseEnv({ CREATE_MCP_OAUTH_TEST_PAUSE_AFTER: String(n), ...extra });
+const pauseEnv = (n: number, extra: NodeJS.ProcessEnv = {}) => baseEnv({ PAUSE_AFTER: String(n), ...extra });
 
 async function sandbox(): Promise<{ root: string; work: string; target: string }> {
   const root = await mkdtemp(path.join(os.tmpdir(), 'cmo-interrupt-'));
@@ -146,7 +149,7 @@ async function recordOperations(args: string[], prepare: (target: string) => Pro
   const { root, work, target } = await sandbox();
   try {
     await prepare(target);
-    const run = await runCli(args, { cwd: work, env: { CREATE_MCP_OAUTH_TEST_PAUSE_AFTER: '1000000' } });
+    const run = await runCli(args, { cwd: work, env: { PAUSE_AFTER: '1000000' }, script: PAUSED_CLI });
     if (run.exitCode !== 0) throw new Error(run.all);
     return announced(run.stderr);
   } finally {

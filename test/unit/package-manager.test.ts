@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  detectPackageManager,
-  formatCommand,
-  installCommand,
-  runScriptCommand,
-} from '../../src/install/package-manager.js';
+import { detectPackageManager } from '../../src/config/identifiers.js';
+import { formatCommand, installCommand, runScriptCommand } from '../../src/core/package-manager.js';
 
 describe('detectPackageManager', () => {
   it.each([

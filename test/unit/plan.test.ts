@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { createContext, runInContext } from 'node:vm';
 import ts from 'typescript';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Framework, Plan, ProjectConfig } from '../../src/config/types.js';
+import type { Framework, Plan, ProjectConfig } from '../../src/core/types.js';
 import { createFsFromVolume, Volume } from 'memfs';
 import { loadTemplates, planProject, type TemplateSource } from '../../src/plan/index.js';
 import { writeProject } from '../../src/write/write-project.js';
@@ -32,7 +32,7 @@ function paths(plan: Plan): string[] {
   return plan.files.map((file) => file.path);
 }
 
-/** Evaluates src/mcp/tool-scopes.ts as written, and returns its SCOPES and TOOL_SCOPES values. */
+/** Evaluates src/mcp-oauth/tool-scopes.ts as written, and returns its exports. */
 function evaluateToolScopes(plan: Plan): {
   SCOPES: Record<string, string>;
   TOOL_SCOPES: Record<string, string[]>;
@@ -40,14 +40,14 @@ function evaluateToolScopes(plan: Plan): {
   RESOURCE_SCOPES: Record<string, string[]>;
   FILTER_LISTS_BY_SCOPE: boolean;
 } {
-  const { outputText } = ts.transpileModule(fileOf(plan, 'src/mcp/tool-scopes.ts'), {
+  const { outputText } = ts.transpileModule(fileOf(plan, 'src/mcp-oauth/tool-scopes.ts'), {
     compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 },
   });
   const module = { exports: {} as Record<string, unknown> };
   const sandbox = createContext({
     module,
     exports: module.exports,
-    require: () => ({ requireScopes: () => undefined }),
+    require: () => ({}),
   });
   runInContext(outputText, sandbox);
   return module.exports as never;
@@ -72,11 +72,13 @@ describe.each<Framework>(['express', 'hono'])('a %s project', (framework) => {
         'README.md',
         'src/index.ts',
         'src/server.ts',
-        'src/config.ts',
-        'src/auth/token-verifier.ts',
-        'src/auth/bearer-gate.ts',
-        'src/auth/protected-resource.ts',
-        'src/mcp/tool-scopes.ts',
+        'src/mcp-oauth/config.ts',
+        'src/mcp-oauth/index.ts',
+        `src/mcp-oauth/${framework}.ts`,
+        'src/mcp-oauth/auth/token-verifier.ts',
+        'src/mcp-oauth/auth/bearer-gate.ts',
+        'src/mcp-oauth/auth/protected-resource.ts',
+        'src/mcp-oauth/tool-scopes.ts',
         'src/mcp/tools/index.ts',
         'src/mcp/tools/whoami.ts',
         'src/mcp/tools/list-todos.ts',
@@ -100,11 +102,13 @@ describe.each<Framework>(['express', 'hono'])('a %s project', (framework) => {
     const server = fileOf(plan, 'src/server.ts');
     const manifest = JSON.parse(fileOf(plan, 'package.json'));
     if (framework === 'express') {
-      expect(server).toContain("from '@modelcontextprotocol/express'");
+      expect(server).toContain("from './mcp-oauth/express.js'");
+      expect(paths(plan)).not.toContain('src/mcp-oauth/hono.ts');
       expect(manifest.dependencies).toHaveProperty('express');
       expect(manifest.dependencies).not.toHaveProperty('hono');
     } else {
-      expect(server).toContain("from '@modelcontextprotocol/hono'");
+      expect(server).toContain("from './mcp-oauth/hono.js'");
+      expect(paths(plan)).not.toContain('src/mcp-oauth/express.ts');
       expect(manifest.dependencies).toHaveProperty('hono');
       expect(manifest.dependencies).not.toHaveProperty('express');
     }
@@ -181,6 +185,7 @@ describe('the tool → scope map', () => {
       promptScopeChallengeFor: expect.any(Function),
       resourceScopeChallengeFor: expect.any(Function),
       visibilityFor: expect.any(Function),
+      scopeCheckFor: expect.any(Function),
     });
   });
 

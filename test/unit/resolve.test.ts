@@ -2,8 +2,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ScaffoldFlags } from '../../src/args/scaffold-options.js';
 import { resolveScaffold, type ResolveContext } from '../../src/config/resolve.js';
-import { PLACEHOLDER_ENV_URL, PLACEHOLDER_RESOURCE_ID } from '../../src/config/types.js';
-import type { TargetState } from '../../src/write/target.js';
+import { PLACEHOLDER_ENV_URL, PLACEHOLDER_RESOURCE_ID } from '../../src/core/types.js';
+import type { TargetState } from '../../src/core/target-state.js';
 import { scriptedPrompter, type Answer } from './helpers/scripted-prompter.js';
 
 const cwd = path.resolve('/projects');

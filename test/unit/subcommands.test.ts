@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { LazySubcommand, SubcommandModule } from '../../src/args/subcommands.js';
 import { main } from '../../src/cli.js';
-import { CliError } from '../../src/ui/errors.js';
+import { CliError } from '../../src/core/errors.js';
 import { captureIo } from './helpers/io.js';
 import { tempDir } from './helpers/temp-dir.js';
 

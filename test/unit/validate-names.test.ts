@@ -17,7 +17,7 @@ import {
   validateScopeName,
   validateToolName,
 } from '../../src/config/scopes-tools.js';
-import { PLACEHOLDER_RESOURCE_ID } from '../../src/config/types.js';
+import { PLACEHOLDER_RESOURCE_ID } from '../../src/core/types.js';
 
 describe('validateResourceId', () => {
   it.each(['res_123', 'res_AbC9', PLACEHOLDER_RESOURCE_ID, ' res_1 '])('accepts %j', (input) => {

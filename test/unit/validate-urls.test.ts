@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PLACEHOLDER_ENV_URL } from '../../src/config/types.js';
+import { PLACEHOLDER_ENV_URL } from '../../src/core/types.js';
 import { joinMcpServerUrl, validateBaseUrl, validateMcpPath, validateScalekitEnvUrl } from '../../src/config/urls.js';
 
 describe('validateBaseUrl', () => {

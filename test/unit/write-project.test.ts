@@ -1,6 +1,6 @@
 import { createFsFromVolume, Volume } from 'memfs';
 import { describe, expect, it } from 'vitest';
-import type { PlannedFile } from '../../src/config/types.js';
+import type { PlannedFile } from '../../src/core/types.js';
 import type { WriterFs } from '../../src/write/fs.js';
 import { inspectTarget } from '../../src/write/target.js';
 import { WriteAbortedError, WriteError, writeProject } from '../../src/write/write-project.js';

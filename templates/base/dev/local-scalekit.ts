@@ -18,7 +18,7 @@
  * look like Scalekit; the implementation lives in ./local-scalekit/.
  *
  * Run it together with this MCP server, configured for each other: `npm run dev:local` (dev/try-local.ts).
- * Or alone, with each scope of src/mcp/tool-scopes.ts:
+ * Or alone, with each scope of src/mcp-oauth/tool-scopes.ts:
  *   npx tsx dev/local-scalekit.ts --port 9000 --resource-id res_local \
  *     --server-url http://localhost:3000/mcp --scope <scope> --scope <another scope>
  * then start the MCP server with the printed SCALEKIT_ENVIRONMENT_URL / SCALEKIT_RESOURCE_ID.

@@ -24,7 +24,7 @@ import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, parseEnv } from 'node:util';
-import { SCOPES } from '../src/mcp/tool-scopes.js';
+import { SCOPES } from '../src/mcp-oauth/tool-scopes.js';
 import { startLocalScalekit, type LocalScalekit } from './local-scalekit.js';
 
 const PROJECT_DIR = fileURLToPath(new URL('..', import.meta.url));
@@ -205,7 +205,7 @@ ${rule}
 
  MCP server                   ${url}${up ? '' : '   (not answering yet: see its output above)'}
  Local authorization server   ${authServer.url}   (resource ${authServer.resourceId})
- Scopes                       ${scopes.join(', ') || '(none)'}   (from src/mcp/tool-scopes.ts)
+ Scopes                       ${scopes.join(', ') || '(none)'}   (from src/mcp-oauth/tool-scopes.ts)
 
  Connect MCP Inspector:
    npx @modelcontextprotocol/inspector

@@ -1,6 +1,6 @@
 /** Entry point: validated configuration from the environment, then listen. */
 import { createServer } from 'node:http';
-import { MAX_HEADER_BYTES } from './limits.js';
+import { MAX_HEADER_BYTES } from './mcp-oauth/limits.js';
 import { createRequestListener } from './server.js';
 import { configFromEnvironment, logListening } from './startup.js';
 

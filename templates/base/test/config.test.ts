@@ -1,6 +1,6 @@
 /** The server refuses to start misconfigured, naming the variable to fix. */
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../src/config.js';
+import { ConfigError, loadConfig } from '../src/mcp-oauth/config.js';
 
 const valid = {
   SCALEKIT_ENVIRONMENT_URL: 'https://acme.scalekit.com',

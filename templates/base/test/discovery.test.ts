@@ -1,7 +1,7 @@
 /** How clients find Scalekit from this server: Protected Resource Metadata (RFC 9728) and the metadata mirror. */
 import type { OAuthProtectedResourceMetadata } from '@modelcontextprotocol/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SCOPES } from '../src/mcp/tool-scopes.js';
+import { SCOPES } from '../src/mcp-oauth/tool-scopes.js';
 import { RESOURCE_ID, startTestServer, type TestServer } from './support/test-server.js';
 
 let server: TestServer;

@@ -1,6 +1,6 @@
 /** One structured log line per refused request, with a stable reason, the client when known, and never the token. */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { TOOL_SCOPES } from '../src/mcp/tool-scopes.js';
+import { TOOL_SCOPES } from '../src/mcp-oauth/tool-scopes.js';
 import { callTool, captureLogs, initialize, mcpPost, startTestServer, type TestServer } from './support/test-server.js';
 
 let server: TestServer;

@@ -1,7 +1,7 @@
 /** Both protocol eras, spoken by the official MCP client: 2025-era `initialize` and the 2026-07-28 revision. */
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SCOPES, TOOL_SCOPES } from '../src/mcp/tool-scopes.js';
+import { SCOPES, TOOL_SCOPES } from '../src/mcp-oauth/tool-scopes.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
 
 let server: TestServer;

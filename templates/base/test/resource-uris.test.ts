@@ -5,7 +5,7 @@
  * the plain one, and a URI that matches nothing is "not found", never content.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RESOURCE_SCOPES } from '../src/mcp/tool-scopes.js';
+import { RESOURCE_SCOPES } from '../src/mcp-oauth/tool-scopes.js';
 import { mcpPost, readResource, rpcResult, startTestServer, uriFor, type TestServer } from './support/test-server.js';
 
 let server: TestServer;

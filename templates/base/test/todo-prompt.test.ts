@@ -1,6 +1,6 @@
 /** The example prompt review_todos: it puts the caller's own todos in front of the model. */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { PROMPT_SCOPES, TOOL_SCOPES } from '../src/mcp/tool-scopes.js';
+import { PROMPT_SCOPES, TOOL_SCOPES } from '../src/mcp-oauth/tool-scopes.js';
 import { callTool, getPrompt, mcpPost, rpcResult, startTestServer, type TestServer } from './support/test-server.js';
 
 let server: TestServer;

@@ -1,6 +1,6 @@
 /** The example resource template todo://todos/{id}: each user reads their own todos, and nobody else's. */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { RESOURCE_SCOPES, TOOL_SCOPES } from '../src/mcp/tool-scopes.js';
+import { RESOURCE_SCOPES, TOOL_SCOPES } from '../src/mcp-oauth/tool-scopes.js';
 import { callTool, mcpPost, readResource, rpcResult, startTestServer, type TestServer } from './support/test-server.js';
 
 let server: TestServer;

@@ -1,6 +1,6 @@
 /** The example todo tools work, per user. */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { TOOL_SCOPES } from '../src/mcp/tool-scopes.js';
+import { TOOL_SCOPES } from '../src/mcp-oauth/tool-scopes.js';
 import { callTool, mcpPost, rpcResult, startTestServer, type TestServer } from './support/test-server.js';
 
 let server: TestServer;

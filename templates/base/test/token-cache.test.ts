@@ -6,8 +6,8 @@
 import type { AuthInfo, OAuthTokenVerifier } from '@modelcontextprotocol/server';
 import { createLocalJWKSet, decodeJwt } from 'jose';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { cachingTokenVerifier } from '../src/auth/token-cache.js';
-import { createScalekitTokenVerifier } from '../src/auth/token-verifier.js';
+import { cachingTokenVerifier } from '../src/mcp-oauth/auth/token-cache.js';
+import { createScalekitTokenVerifier } from '../src/mcp-oauth/auth/token-verifier.js';
 import { createSigningKey, signToken } from './support/signing-keys.js';
 
 const T0 = Date.UTC(2030, 0, 1);

@@ -1,10 +1,10 @@
 /**
- * The scope policy in src/mcp/tool-scopes.ts, for every tool, prompt and resource in it: change the policy
+ * The scope policy in src/mcp-oauth/tool-scopes.ts, for every tool, prompt and resource in it: change the policy
  * and these tests follow. A token missing a scope gets 403 insufficient_scope (the client's cue to step up)
  * before the handler runs, naming every scope needed plus those already held; the right scopes get through.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROMPT_SCOPES, RESOURCE_SCOPES, SCOPES, TOOL_SCOPES } from '../src/mcp/tool-scopes.js';
+import { PROMPT_SCOPES, RESOURCE_SCOPES, SCOPES, TOOL_SCOPES } from '../src/mcp-oauth/tool-scopes.js';
 import {
   callTool,
   getPrompt,

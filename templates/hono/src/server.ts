@@ -1,84 +1,49 @@
 /**
  * The HTTP app (Hono). Order matters and is the security design:
- *   rejection log → CORS (answers preflights first) → Host guard → health and discovery documents (public)
- *   → Origin guard → bearer gate → MCP handler.
+ *   health (public) → Scalekit OAuth (src/mcp-oauth: CORS, Host guard, discovery documents, Origin guard,
+ *   bearer gate, rejection logs) → MCP handler.
+ * `create-mcp-oauth add` wires the same module into existing servers the same way: `app.use(mcpOAuth(…))`
+ * before the MCP route, and the verified token handed to the MCP handler with `authInfoOf(c)`.
  */
 import { getRequestListener } from '@hono/node-server';
-import { hostHeaderValidation, originValidation } from '@modelcontextprotocol/hono';
-import type { AuthInfo } from '@modelcontextprotocol/server';
 import { Hono } from 'hono';
-import { cors } from 'hono/cors';
 import type { RequestListener } from 'node:http';
-import { buildAppParts, type AppOverrides } from './app-deps.js';
-import type { GateRejection } from './auth/bearer-gate.js';
-import { CORS_ALLOWED_HEADERS, CORS_ALLOWED_METHODS, CORS_EXPOSED_HEADERS, CORS_MAX_AGE_SECONDS } from './auth/cors.js';
-import { rejectionLogFields } from './auth/rejections.js';
-import type { ServerConfig } from './config.js';
+import { createMcpEndpoint } from './mcp/server.js';
+import type { TokenCacheOptions } from './mcp-oauth/auth/token-cache.js';
+import type { ServerConfig } from './mcp-oauth/config.js';
+import { authInfoOf, mcpOAuth } from './mcp-oauth/hono.js';
+import { jsonLogger, type Logger } from './mcp-oauth/log.js';
 
-type AppEnv = { Variables: { gateRejection?: GateRejection; authInfo?: AuthInfo } };
+export interface AppOptions {
+  log?: Logger;
+  /** How verified tokens are remembered (see mcp-oauth/auth/token-cache.ts); `false` verifies every request. */
+  tokenCache?: TokenCacheOptions | false;
+  /** Lists show only what the caller's token may use; default: FILTER_LISTS_BY_SCOPE in mcp-oauth/tool-scopes.ts. */
+  filterLists?: boolean;
+}
 
-export function createApp(config: ServerConfig, overrides: AppOverrides = {}): Hono<AppEnv> {
-  const parts = buildAppParts(config, overrides);
-  const app = new Hono<AppEnv>();
-
-  app.use(async (c, next) => {
-    await next();
-    const fields = rejectionLogFields(
-      {
-        status: c.res.status,
-        method: c.req.method,
-        path: c.req.path,
-        host: c.req.header('host'),
-        wwwAuthenticate: c.res.headers.get('www-authenticate'),
-        gateRejection: c.get('gateRejection'),
-        clientId: c.get('authInfo')?.clientId,
-      },
-      config.allowedHosts,
-    );
-    if (fields) parts.log('warn', 'request_rejected', fields);
-  });
-  app.use(
-    cors({
-      origin: '*',
-      allowMethods: CORS_ALLOWED_METHODS,
-      allowHeaders: CORS_ALLOWED_HEADERS,
-      exposeHeaders: CORS_EXPOSED_HEADERS,
-      maxAge: CORS_MAX_AGE_SECONDS,
-    }),
-  );
-  app.use(hostHeaderValidation(config.allowedHosts));
+export function createApp(config: ServerConfig, options: AppOptions = {}): Hono {
+  const log = options.log ?? jsonLogger;
+  const app = new Hono();
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
-  for (const path of parts.protectedResource.paths) {
-    app.get(path, (c) => c.json(parts.protectedResource.document));
-  }
-  app.get('/.well-known/oauth-authorization-server', async (c) => {
-    const { status, body } = await parts.authorizationServerMetadata();
-    return c.json(body, status as 200 | 502);
-  });
 
-  app.use(config.mcpPath, originValidation(config.allowedOrigins));
-  app.all(config.mcpPath, async (c) => {
-    // `Headers.get` joins repeated Authorization headers with ", ", which the gate refuses.
-    const result = await parts.checkBearer(c.req.header('authorization'));
-    if (!result.ok) {
-      c.set('gateRejection', result.rejection);
-      return result.response;
-    }
-    c.set('authInfo', result.authInfo);
-    return parts.mcp.fetch(c.req.raw, { authInfo: result.authInfo });
-  });
+  // Scalekit OAuth: the discovery documents, and the token check in front of the MCP endpoint.
+  app.use(mcpOAuth({ mcpPath: config.mcpPath, config, log, tokenCache: options.tokenCache }));
+
+  const mcp = createMcpEndpoint(log, undefined, { filterLists: options.filterLists });
+  app.all(config.mcpPath, (c) => mcp.fetch(c.req.raw, { authInfo: authInfoOf(c) }));
 
   app.notFound((c) => c.json({ error: 'not_found' }, 404));
   // Last resort: log the error, answer without a stack trace.
   app.onError((error, c) => {
-    parts.log('error', 'unhandled_error', { message: error.message });
+    log('error', 'unhandled_error', { message: error.message });
     return c.json({ error: 'server_error' }, 500);
   });
   return app;
 }
 
 /** The app as a plain Node request listener (for `http.createServer`). */
-export function createRequestListener(config: ServerConfig, overrides: AppOverrides = {}): RequestListener {
-  return getRequestListener(createApp(config, overrides).fetch);
+export function createRequestListener(config: ServerConfig, options: AppOptions = {}): RequestListener {
+  return getRequestListener(createApp(config, options).fetch);
 }

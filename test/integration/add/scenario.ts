@@ -1,8 +1,10 @@
 /**
  * The end-to-end story every patchable fixture goes through: `add` patches it, it type-checks (or just
- * runs), and over loopback it serves PRM, challenges a request without a token (401), lets a valid token
- * reach the tools, refuses a tool beyond the token's scopes (403 step-up, the tool does not run); then `add`
- * again changes nothing, and `--dry-run` on a fresh copy changes nothing either.
+ * runs), and over loopback it serves PRM, challenges a request without a token (401), refuses the same
+ * hostile-request battery the scaffolded servers face (templates/base/test/support/hostile-requests.ts),
+ * lets a valid token reach the tools with their original request bodies, refuses a tool beyond the token's
+ * scopes (403 step-up, the tool does not run); then `add` again changes nothing, and `--dry-run` on a fresh
+ * copy changes nothing either.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -14,6 +16,7 @@ import {
   type FakeScalekit,
   type SigningKey,
 } from '../../../templates/base/test/support/signing-keys.js';
+import { hostileRequests, postWithAuthorization } from '../../../templates/base/test/support/hostile-requests.js';
 import type { CliResult } from '../../support/cli.js';
 import {
   buildTypeScript,
@@ -90,9 +93,9 @@ export function describeAddScenario(scenario: Scenario): void {
       if (!server) throw new Error(`the patched project did not start:\n${added.all}\n${build?.output ?? ''}`);
       return server;
     };
-    const token = (scope: string) => {
+    const token = (scope: string, claims: Record<string, unknown> = {}) => {
       const now = Math.floor(Date.now() / 1000);
-      return signToken(key, {
+      const payload: Record<string, unknown> = {
         iss: `${scalekit.url}/resources/${RESOURCE_ID}`,
         aud: [RESOURCE_ID],
         sub: 'usr_add',
@@ -100,7 +103,10 @@ export function describeAddScenario(scenario: Scenario): void {
         iat: now,
         exp: now + 300,
         scope,
-      });
+        ...claims,
+      };
+      for (const [name, value] of Object.entries(payload)) if (value === undefined) delete payload[name];
+      return signToken(key, payload);
     };
 
     it('patches the project without a prompt, showing the diff', async () => {
@@ -151,6 +157,30 @@ export function describeAddScenario(scenario: Scenario): void {
       const answer = await mcpPost(running().origin, initialize, `${await token('notes:read')}x`);
       expect(answer.status).toBe(401);
       expect(answer.wwwAuthenticate).toContain('error="invalid_token"');
+    });
+
+    describe('refuses the hostile-request battery the scaffolded servers face', () => {
+      const battery = hostileRequests(() => ({
+        mcpUrl: running().mcpUrl,
+        resourceId: RESOURCE_ID,
+        signingKey: key,
+        token: (claims) => token('notes:read notes:write', claims),
+      }));
+      for (const hostile of battery) {
+        it(hostile.name, async () => {
+          const answer = await postWithAuthorization(
+            `${running().origin}/mcp`,
+            initialize,
+            await hostile.authorization(),
+          );
+          // A 100 KB header: the app keeps Node's default header limit, so the HTTP parser refuses it (431).
+          if (hostile.oversized && answer.status === 431) return;
+          expect(answer.status, answer.body).toBe(401);
+          expect(answer.wwwAuthenticate).toMatch(/^Bearer /);
+          if (hostile.invalidToken) expect(answer.wwwAuthenticate).toContain('error="invalid_token"');
+          else expect(answer.wwwAuthenticate).not.toContain('error=');
+        });
+      }
     });
 
     it('lets a valid token reach the tools', async () => {

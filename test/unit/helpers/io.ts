@@ -1,5 +1,5 @@
 import os from 'node:os';
-import type { CliIo } from '../../../src/ui/io.js';
+import type { CliIo } from '../../../src/core/io.js';
 
 /** A non-TTY io for running `main()` in-process, collecting what it prints. */
 export function captureIo(overrides: Partial<CliIo> = {}) {

@@ -1,5 +1,5 @@
-import { CancelledError } from '../../../src/ui/errors.js';
-import type { Prompter, TextQuestion } from '../../../src/ui/prompter.js';
+import { CancelledError } from '../../../src/core/errors.js';
+import type { Prompter, TextQuestion } from '../../../src/core/prompter.js';
 
 export type Answer =
   { text: string } | { select: string } | { multiselect: string[] } | { confirm: boolean } | 'cancel';

@@ -5,9 +5,9 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { JWTPayload } from 'jose';
-import { loadConfig, type ServerConfig } from '../../src/config.js';
-import { MAX_HEADER_BYTES } from '../../src/limits.js';
-import { silentLogger, type Logger } from '../../src/log.js';
+import { loadConfig, type ServerConfig } from '../../src/mcp-oauth/config.js';
+import { MAX_HEADER_BYTES } from '../../src/mcp-oauth/limits.js';
+import { silentLogger, type Logger } from '../../src/mcp-oauth/log.js';
 import { createRequestListener } from '../../src/server.js';
 import { createSigningKey, signToken, startFakeScalekit, type FakeScalekit, type SigningKey } from './signing-keys.js';
 

@@ -3,7 +3,7 @@ import type { McpServer } from '@modelcontextprotocol/server';
 import * as z from 'zod';
 import type { TodoStore } from '../../todos/store.js';
 import { callerOf } from '../caller.js';
-import { promptScopeChallengeFor } from '../tool-scopes.js';
+import { promptScopeChallengeFor } from '../../mcp-oauth/tool-scopes.js';
 
 export function registerReviewTodos(server: McpServer, todos: TodoStore): void {
   server.registerPrompt(

@@ -5,7 +5,7 @@
 import { ResourceNotFoundError, ResourceTemplate, type McpServer } from '@modelcontextprotocol/server';
 import type { TodoStore } from '../../todos/store.js';
 import { callerOf } from '../caller.js';
-import { resourceScopeChallengeFor } from '../tool-scopes.js';
+import { resourceScopeChallengeFor } from '../../mcp-oauth/tool-scopes.js';
 
 const URI_TEMPLATE = 'todo://todos/{id}';
 

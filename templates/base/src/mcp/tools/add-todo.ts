@@ -2,7 +2,7 @@ import type { McpServer } from '@modelcontextprotocol/server';
 import * as z from 'zod';
 import type { TodoStore } from '../../todos/store.js';
 import { callerOf } from '../caller.js';
-import { scopeChallengeFor } from '../tool-scopes.js';
+import { scopeChallengeFor } from '../../mcp-oauth/tool-scopes.js';
 
 export function registerAddTodo(server: McpServer, todos: TodoStore): void {
   server.registerTool(

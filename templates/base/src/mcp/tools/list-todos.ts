@@ -1,7 +1,7 @@
 import type { McpServer } from '@modelcontextprotocol/server';
 import type { TodoStore } from '../../todos/store.js';
 import { callerOf } from '../caller.js';
-import { scopeChallengeFor } from '../tool-scopes.js';
+import { scopeChallengeFor } from '../../mcp-oauth/tool-scopes.js';
 
 export function registerListTodos(server: McpServer, todos: TodoStore): void {
   server.registerTool(

@@ -1,6 +1,6 @@
 import type { McpServer } from '@modelcontextprotocol/server';
 import { callerOf } from '../caller.js';
-import { scopeChallengeFor } from '../tool-scopes.js';
+import { scopeChallengeFor } from '../../mcp-oauth/tool-scopes.js';
 
 export function registerWhoami(server: McpServer): void {
   server.registerTool(

@@ -1,8 +1,8 @@
 /**
- * The MCP SDK helpers the Scalekit modules in this folder use, for a project on the v1 SDK
- * (`@modelcontextprotocol/sdk` 1.x). The modules are shared with servers on the v2 SDK
- * (`@modelcontextprotocol/server`), which ships these helpers; here they are built on v1's types and
- * errors with the same behaviour, so both lines answer with the same challenges.
+ * The MCP SDK helpers this module builds on, for a project on the v1 SDK (`@modelcontextprotocol/sdk` 1.x).
+ * Every other file in the module imports them from here. The v2 SDK (`@modelcontextprotocol/server`) ships
+ * these helpers and its copy of this file re-exports them; here they are built on v1's types and errors with
+ * the same behaviour, so both lines answer with the same challenges.
  *
  * v1's own `requireBearerAuth` is not used: it is Express-only, answers a request without a token with
  * `error="invalid_token"` and no `scope`, and its `requiredScopes` would apply to every request.
@@ -12,9 +12,18 @@ import type { OAuthTokenVerifier } from '@modelcontextprotocol/sdk/server/auth/p
 import { getOAuthProtectedResourceMetadataUrl as sdkMetadataUrl } from '@modelcontextprotocol/sdk/server/auth/router.js';
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import type { OAuthProtectedResourceMetadata } from '@modelcontextprotocol/sdk/shared/auth.js';
+import { UriTemplate } from '@modelcontextprotocol/sdk/shared/uriTemplate.js';
 import type { JSONRPCRequest } from '@modelcontextprotocol/sdk/types.js';
 
-export type { AuthInfo, OAuthProtectedResourceMetadata, OAuthTokenVerifier };
+export { UriTemplate };
+export type { AuthInfo, JSONRPCRequest, OAuthProtectedResourceMetadata, OAuthTokenVerifier };
+
+/**
+ * v1 has no per-tool, per-prompt or per-resource scope check, so the guard reads the JSON-RPC body (without
+ * consuming it) and answers a `tools/call`, `prompts/get` or `resources/read` beyond the token's scopes with
+ * the 403 step-up itself (see auth/step-up.ts).
+ */
+export const SDK_CHECKS_TOOL_SCOPES = false;
 
 export const OAuthErrorCode = {
   InvalidToken: 'invalid_token',

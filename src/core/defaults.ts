@@ -25,9 +25,5 @@ export const DEFAULT_TOOLS: readonly ToolSpec[] = [
 export const DEFAULT_RESOURCES: readonly ResourceSpec[] = [{ uri: 'todo://todos/{id}', scopes: ['todo:read'] }];
 export const DEFAULT_PROMPTS: readonly PromptSpec[] = [{ name: 'review_todos', scopes: ['todo:read'] }];
 
-/**
- * Names of the generated `.env` variables that hold the two Scalekit values.
- * The planner/templates should import these so next-steps text and `.env` never disagree.
- */
-export const ENV_VAR_ENV_URL = 'SCALEKIT_ENVIRONMENT_URL';
-export const ENV_VAR_RESOURCE_ID = 'SCALEKIT_RESOURCE_ID';
+/** The message of the first commit in a new project's repository. */
+export const INITIAL_COMMIT_MESSAGE = 'Initial commit from create-mcp-oauth';

@@ -1,7 +1,8 @@
 /**
- * Server configuration, read from the environment once at start-up and validated as a whole:
+ * Server configuration, read from environment variables once at start-up and validated as a whole:
  * a misconfigured deployment fails before it listens, with every problem listed at once.
- * Nothing here talks to Scalekit, so the server starts even when Scalekit is unreachable.
+ * Nothing here talks to Scalekit, so the server starts even when Scalekit is unreachable. The variables come
+ * in as a plain record (Node's `process.env`, see node.ts; a Worker's `env`), so this runs on any runtime.
  */
 import { isLoopbackHostname, scalekitEndpoints, type ScalekitEndpoints } from './auth/scalekit.js';
 
@@ -36,7 +37,10 @@ const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]'];
 /** Characters allowed in the MCP path: they are literal in every router's path syntax. */
 const SAFE_PATH = /^(\/[A-Za-z0-9._~-]+)+$/;
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
+/** Environment variables by name, from whatever the runtime provides. */
+export type Environment = Readonly<Record<string, string | undefined>>;
+
+export function loadConfig(env: Environment): ServerConfig {
   const problems: string[] = [];
   const required = (name: string, hint: string): string => {
     const value = env[name]?.trim();

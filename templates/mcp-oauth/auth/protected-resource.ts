@@ -4,10 +4,7 @@
  * only probe the root). The SDK's own builders want the full authorization-server document up front;
  * this server must start without reaching Scalekit, so it states the few fields itself.
  */
-import {
-  getOAuthProtectedResourceMetadataUrl,
-  type OAuthProtectedResourceMetadata,
-} from '@modelcontextprotocol/server';
+import { getOAuthProtectedResourceMetadataUrl, type OAuthProtectedResourceMetadata } from '../sdk.js';
 import type { ServerConfig } from '../config.js';
 
 export interface ProtectedResource {

@@ -15,8 +15,7 @@
  *   debug print of it yields nothing to replay), and any other token (another signature over the same
  *   claims, a tampered copy) is a different key and gets verified on its own.
  */
-import type { AuthInfo, OAuthTokenVerifier } from '@modelcontextprotocol/server';
-import { createHash } from 'node:crypto';
+import type { AuthInfo, OAuthTokenVerifier } from '../sdk.js';
 
 export interface TokenCacheOptions {
   /** Most tokens remembered at once (default 1,000: well under 1 MB). */
@@ -46,7 +45,7 @@ export function cachingTokenVerifier(
 
   return {
     async verifyAccessToken(token: string): Promise<AuthInfo> {
-      const key = createHash('sha256').update(token).digest('base64url');
+      const key = await sha256(token);
       const cached = entries.get(key);
       if (cached !== undefined) {
         entries.delete(key);
@@ -82,4 +81,12 @@ function withToken(authInfo: Omit<AuthInfo, 'token'>, token: string): AuthInfo {
     scopes: [...authInfo.scopes],
     ...(authInfo.extra === undefined ? {} : { extra: { ...authInfo.extra } }),
   };
+}
+
+/** The token's SHA-256, with the Web Crypto API every runtime has (hex, as a compact map key). */
+async function sha256(token: string): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(token)));
+  let hex = '';
+  for (const byte of digest) hex += byte.toString(16).padStart(2, '0');
+  return hex;
 }

@@ -1,13 +1,8 @@
-import type { PackageManager } from '../config/types.js';
-
 /**
- * The package manager that ran us: `npm_config_user_agent` looks like
- * "pnpm/9.12.0 npm/? node/v20.19.0 linux x64". Anything unknown (or unset) means npm.
+ * How each package manager spells the commands the CLI runs (install) and prints (next steps, dry run), as
+ * argv: install/ runs them and ui/ shows them from this one definition, so what is shown is what runs.
  */
-export function detectPackageManager(userAgent: string | undefined): PackageManager {
-  const name = userAgent?.split(' ')[0]?.split('/')[0];
-  return name === 'pnpm' || name === 'yarn' || name === 'bun' ? name : 'npm';
-}
+import type { PackageManager } from './types.js';
 
 /** A command as argv, so it can be both run (without a shell) and printed. */
 export interface Command {

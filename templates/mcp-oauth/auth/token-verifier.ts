@@ -3,7 +3,7 @@
  * audience, expiry. Returns the MCP SDK's `AuthInfo`; every rejection is an `OAuthError` (`invalid_token`),
  * which the SDK turns into a 401 challenge — a plain `Error` here would become a 500.
  */
-import { OAuthError, OAuthErrorCode, type AuthInfo, type OAuthTokenVerifier } from '@modelcontextprotocol/server';
+import { OAuthError, OAuthErrorCode, type AuthInfo, type OAuthTokenVerifier } from '../sdk.js';
 import { errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { isKeySetUnavailable } from './key-set.js';
 

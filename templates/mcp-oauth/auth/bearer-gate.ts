@@ -10,7 +10,7 @@ import {
   verifyBearerToken,
   type AuthInfo,
   type OAuthTokenVerifier,
-} from '@modelcontextprotocol/server';
+} from '../sdk.js';
 import { decodeJwt } from 'jose';
 import { MAX_TOKEN_BYTES } from '../limits.js';
 import { TokenRejectedError } from './token-verifier.js';
