@@ -206,7 +206,7 @@ describe.each<Framework>(['express', 'hono'])('doctor against a generated %s ser
     }
     // Passing checks are one line each: no seen/why/fix detail to wade through.
     expect(run.stdout).not.toMatch(/^\s+(seen|why|fix) /m);
-    expect(run.stdout).toMatch(/\n0 failed, 0 warnings, 33 passed, 0 skipped {2}\(\d+ ms\)$/);
+    expect(run.stdout).toMatch(/\n0 failed, 0 warnings, 35 passed, 0 skipped {2}\(\d+ ms\)$/);
     expect(run.stdout).not.toContain(String.fromCharCode(27)); // no colors when not a terminal
     // Neither the whole token nor any of its three parts.
     for (const part of [token, ...token.split('.')]) expect(run.all).not.toContain(part);
