@@ -1,10 +1,12 @@
 /**
  * Wires the guard into the file that mounts the MCP endpoint, through its syntax tree:
  *   - imports the adapter (`import { mcpOAuth } from './mcp-oauth/express.js'`, or `require` in CommonJS);
- *   - registers `app.use(mcpOAuth({ mcpPath: '/mcp' }))` right before the first MCP route statement;
- *   - Hono: passes the verified token to the transport (`handleRequest(c.req.raw, { authInfo: authInfoOf(c) })`);
- *   - Express on the v1 SDK: passes the parsed body to the transport (`handleRequest(req, res, req.body)`), since
- *     the guard reads the body to check tool scopes.
+ *   - registers `app.use(mcpOAuth({ mcpPath: '/mcp' }))` right before the first MCP route statement, with
+ *     `alsoProtect: ['/sse', '/messages']` when the file still serves the deprecated HTTP+SSE transport;
+ *   - Hono: passes the verified token to the MCP layer (`handleRequest(c.req.raw, { authInfo: authInfoOf(c) })`,
+ *     `mcp.fetch(c.req.raw, { authInfo: authInfoOf(c) })`; `@hono/mcp`'s `handleRequest(c)` reads it from `c`);
+ *   - Express on the v1 SDK: passes the parsed body to the transport (`handleRequest(req, res, req.body)`,
+ *     `handlePostMessage(req, res, req.body)`), since the guard reads the body to check tool scopes.
  * Each step first looks for its own result, so patching a patched file changes nothing.
  */
 import {
@@ -25,7 +27,13 @@ import {
   type Statement,
 } from './ast.js';
 import type { SdkLine } from './detect.js';
-import { findMcpRoutes, transportCalls, type FrameworkName, type McpRouteStatement } from './routes.js';
+import {
+  findLegacySseRoutes,
+  findMcpRoutes,
+  transportCalls,
+  type FrameworkName,
+  type McpRouteStatement,
+} from './routes.js';
 
 export interface EntryPatchInput {
   file: string;
@@ -70,11 +78,15 @@ export function patchEntry(input: EntryPatchInput): EntryPatch {
 
   const notes: string[] = [];
   const esm = input.esm;
-  const needed = input.framework === 'hono' ? [GUARD_FUNCTION, AUTH_INFO_FUNCTION] : [GUARD_FUNCTION];
+  // The deprecated HTTP+SSE endpoints in the same statement list reach the MCP server too: guard them as well.
+  const sseRoutes = findLegacySseRoutes(ast).filter((sse) => sse.container === route.container);
+  const alsoProtect = [...new Set(sseRoutes.map((sse) => sse.path))];
+  const needed = [GUARD_FUNCTION];
 
   // Hono: the transport must receive the verified token (v2 checks tool scopes with it).
   if (input.framework === 'hono') {
     const wired = wireHonoAuthInfo(route);
+    if (wired.ok && wired.handsOver) needed.push(AUTH_INFO_FUNCTION);
     if (!wired.ok) {
       if (input.sdk === 'v2') return refuse(input, wired.reason, quote);
       notes.push(
@@ -82,14 +94,21 @@ export function patchEntry(input: EntryPatchInput): EntryPatch {
       );
     }
   }
-  if (input.framework === 'express' && input.sdk === 'v1') notes.push(...passParsedBody(route));
+  if (input.framework === 'express' && input.sdk === 'v1') {
+    notes.push(...passParsedBody(route));
+    for (const sse of sseRoutes) notes.push(...passParsedBody(sse, ['handlePostMessage']));
+  }
 
   const imported = ensureImport(ast, input, needed, esm, quote);
   if (!imported.ok) return refuse(input, imported.reason, quote);
 
   if (!hasGuardCall(ast, imported.localName)) {
-    const guard = parseStatements(guardCode(route.appName, imported.localName, input.mcpPath, quote), input.file);
-    const index = route.container.indexOf(route.statement);
+    const guard = parseStatements(
+      guardCode(route.appName, imported.localName, input.mcpPath, quote, alsoProtect),
+      input.file,
+    );
+    // Before the first statement that reaches the MCP server: the MCP route or an HTTP+SSE route.
+    const index = Math.min(...[route, ...sseRoutes].map((statement) => route.container.indexOf(statement.statement)));
     route.container.splice(index, 0, ...guard);
   } else if (!guardComesFirst(route, imported.localName)) {
     notes.push(
@@ -116,8 +135,11 @@ export function manualEntrySnippet(
   if (input.framework === 'hono') {
     lines.push(
       '',
-      '// …and in the MCP route, hand the verified token to the transport:',
-      `return transport.handleRequest(c.req.raw, { authInfo: ${AUTH_INFO_FUNCTION}(c) });`,
+      '// …and in the MCP route, hand the verified token to the MCP layer (v2 handler, or a web-standard transport):',
+      input.sdk === 'v2'
+        ? `return mcp.fetch(c.req.raw, { authInfo: ${AUTH_INFO_FUNCTION}(c) });`
+        : `return transport.handleRequest(c.req.raw, { authInfo: ${AUTH_INFO_FUNCTION}(c) });`,
+      "// (@hono/mcp's transport.handleRequest(c) reads it from the context: nothing to change there)",
     );
   } else if (input.sdk === 'v1') {
     lines.push(
@@ -133,10 +155,18 @@ function refuse(input: EntryPatchInput, reason: string, quote: Quote): EntryPatc
   return { ok: false, reason, snippet: manualEntrySnippet(input, input.esm, quote) };
 }
 
-function guardCode(appName: string, localName: string, mcpPath: string, quote: Quote): string {
+function guardCode(
+  appName: string,
+  localName: string,
+  mcpPath: string,
+  quote: Quote,
+  alsoProtect: string[] = [],
+): string {
+  const extra =
+    alsoProtect.length === 0 ? '' : `, alsoProtect: [${alsoProtect.map((path) => quoted(path, quote)).join(', ')}]`;
   return [
     '// Scalekit OAuth (create-mcp-oauth): discovery documents, and the token check in front of the MCP endpoint.',
-    `${appName}.use(${localName}({ mcpPath: ${quoted(mcpPath, quote)} }));`,
+    `${appName}.use(${localName}({ mcpPath: ${quoted(mcpPath, quote)}${extra} }));`,
     '',
   ].join('\n');
 }
@@ -207,19 +237,27 @@ function guardComesFirst(route: McpRouteStatement, localName: string): boolean {
   });
 }
 
-/** `transport.handleRequest(c.req.raw)` → `transport.handleRequest(c.req.raw, { authInfo: authInfoOf(c) })`. */
-function wireHonoAuthInfo(route: McpRouteStatement): { ok: true } | { ok: false; reason: string } {
+/**
+ * `transport.handleRequest(c.req.raw)` → `transport.handleRequest(c.req.raw, { authInfo: authInfoOf(c) })`, and the
+ * same for a v2 handler's `mcp.fetch(c.req.raw)`. `@hono/mcp`'s `transport.handleRequest(c)` takes the context,
+ * where the guard already put the token (`c.get('auth')`): nothing to change.
+ */
+function wireHonoAuthInfo(route: McpRouteStatement): { ok: true; handsOver: boolean } | { ok: false; reason: string } {
   const calls = transportCalls(route);
+  let handsOver = false;
   if (calls.length === 0) {
     return {
       ok: false,
-      reason: `the MCP route at line ${route.line} does not call transport.handleRequest(…), so the verified token cannot be handed to the MCP server`,
+      reason: `the MCP route at line ${route.line} does not call transport.handleRequest(…) or mcp.fetch(c.req.raw), so the verified token cannot be handed to the MCP server`,
     };
   }
   for (const { call, handler } of calls) {
     const context = handler.params[0];
     if (!n.Identifier.check(context))
       return { ok: false, reason: `the MCP route handler at line ${lineOf(handler)} has no context parameter (c)` };
+    const [first] = call.arguments;
+    if (n.Identifier.check(first) && first.name === context.name) continue; // @hono/mcp: reads c.get('auth')
+    handsOver = true;
     const authInfo = `${AUTH_INFO_FUNCTION}(${context.name})`;
     const options = call.arguments[1];
     if (call.arguments.length === 1) {
@@ -238,13 +276,13 @@ function wireHonoAuthInfo(route: McpRouteStatement): { ok: true } | { ok: false;
       };
     }
   }
-  return { ok: true };
+  return { ok: true, handsOver };
 }
 
-/** Express + v1: `transport.handleRequest(req, res)` → `transport.handleRequest(req, res, req.body)`. */
-function passParsedBody(route: McpRouteStatement): string[] {
+/** Express + v1: `transport.handleRequest(req, res)` → `transport.handleRequest(req, res, req.body)` (also `handlePostMessage`). */
+function passParsedBody(route: Pick<McpRouteStatement, 'handlers'>, methods: string[] = ['handleRequest']): string[] {
   const notes: string[] = [];
-  for (const { call, handler } of transportCalls(route)) {
+  for (const { call, handler } of transportCalls(route, methods)) {
     if (call.arguments.length !== 2) continue;
     const request = handler.params[0];
     if (

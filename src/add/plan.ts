@@ -85,6 +85,8 @@ export function planAdd(input: {
   facts: ProjectFacts;
   config: AddConfig;
   templates: TemplateSource;
+  /** Leave the project's own code alone: the module, dependencies and .env.example only (see `pasteSteps`). */
+  filesOnly?: boolean;
 }): AddPlan {
   const { snapshot, facts, config } = input;
   const entry = facts.entry;
@@ -92,7 +94,8 @@ export function planAdd(input: {
   const folder = entry.kind === 'found' || entry.kind === 'not-found' ? folderFor(entry.file) : 'mcp-oauth';
   const adapterSpecifier = `./mcp-oauth/${facts.framework.name}${importExtension(flavor.extension)}`;
   const esm = flavor.syntax !== 'cjs';
-  if (entry.kind !== 'found') {
+  const filesOnly = input.filesOnly === true;
+  if (entry.kind !== 'found' && !filesOnly) {
     const message = entry.kind === 'ambiguous' ? `${entry.reason}: ${entry.fix}` : entry.reason;
     throw new EntryRefusal(
       message,
@@ -146,21 +149,34 @@ export function planAdd(input: {
   }
 
   // 2. The entry file: import the adapter, register the guard before the MCP route.
-  const patched = patchEntry({
-    file: entry.file,
-    source: current(entry.file)!,
-    framework: facts.framework.name,
-    sdk: facts.sdk,
-    mcpPath: entry.route.path,
-    adapterSpecifier,
-    esm,
-  });
-  if (!patched.ok) throw new EntryRefusal(patched.reason, entry.file, patched.snippet);
-  contents.set(entry.file, patched.text);
-  notes.push(...patched.notes);
+  if (entry.kind === 'found' && !filesOnly) {
+    const patched = patchEntry({
+      file: entry.file,
+      source: current(entry.file)!,
+      framework: facts.framework.name,
+      sdk: facts.sdk,
+      mcpPath: entry.route.path,
+      adapterSpecifier,
+      esm,
+    });
+    if (!patched.ok) throw new EntryRefusal(patched.reason, entry.file, patched.snippet);
+    contents.set(entry.file, patched.text);
+    notes.push(...patched.notes);
+  }
 
   // 3. v2: each tool's scope check where it is registered. (v1 checks tool scopes in the guard instead.)
-  if (facts.sdk === 'v2') {
+  if (facts.sdk === 'v2' && filesOnly) {
+    const toolScopesFile = `${folder}/${TOOL_SCOPES_MODULE}${importExtension(flavor.extension)}`;
+    for (const tool of facts.tools) {
+      const specifier = relativeImport(tool.file, toolScopesFile);
+      manual.push({
+        file: tool.file,
+        line: tool.line,
+        reason: `${tool.name}: add its scope check to the registration's config, so the SDK answers 403 before it runs`,
+        snippet: `${scopeChallengeImport(specifier, !isCommonJsFile(tool.file, facts))}\n…\nscopeChallenge: scopeChallengeFor(${JSON.stringify(tool.name)}),`,
+      });
+    }
+  } else if (facts.sdk === 'v2') {
     const toolScopesFile = `${folder}/${TOOL_SCOPES_MODULE}${importExtension(flavor.extension)}`;
     for (const file of [...new Set(facts.tools.map((tool) => tool.file))].sort()) {
       const specifier = relativeImport(file, toolScopesFile);

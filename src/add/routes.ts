@@ -3,9 +3,12 @@
  *
  * An MCP route is a statement like `app.post('/mcp', handler)` (also `app.all`, `app.use`, `app.on([...], '/mcp', …)`,
  * `app.route('/mcp').post(…)` and chains), with a literal path, whose handler hands the request to an MCP
- * transport (`transport.handleRequest(…)`, `toNodeHandler(…)`, a `…StreamableHTTPServerTransport`), inline or
- * through a function declared in the same file. Without such a handler, a route whose path mentions "mcp" counts
- * as a weaker match.
+ * transport (`transport.handleRequest(…)`, `toNodeHandler(…)`, a `…StreamableHTTPServerTransport`, a v2
+ * handler's `mcp.fetch(c.req.raw)`), inline or through a function declared in the same file. Without such a
+ * handler, a route whose path mentions "mcp" counts as a weaker match.
+ *
+ * Routes of the deprecated HTTP+SSE transport (`GET /sse` creating an `SSEServerTransport`, `POST /messages`
+ * calling `handlePostMessage`) are found apart: they reach the MCP server too, so they need the token as well.
  */
 import {
   calleeName,
@@ -189,10 +192,58 @@ function handlerFunctions(arg: unknown, functions: Map<string, FunctionNode>): F
 
 function mentionsTransport(root: unknown): boolean {
   return containsNode(root, (node) => {
-    if (memberPropertyName(node) === 'handleRequest') return true;
+    if (memberPropertyName(node) === 'handleRequest' || isWebHandlerCall(node)) return true;
     const name = calleeName(node);
     return name !== undefined && TRANSPORT_NAMES.test(name);
   });
+}
+
+/** `mcp.fetch(c.req.raw)`: a v2 `createMcpHandler` (or any web-standard handler) given the raw request. */
+function isWebHandlerCall(node: unknown): node is CallExpression {
+  return (
+    isCall(node) &&
+    memberPropertyName(node.callee) === 'fetch' &&
+    memberPropertyName(node.arguments[0]) === 'raw' &&
+    memberPropertyName((node.arguments[0] as { object?: unknown }).object) === 'req'
+  );
+}
+
+export interface LegacySseRoute {
+  path: string;
+  statement: Statement;
+  container: Statement[];
+  handlers: FunctionNode[];
+}
+
+/** Routes of the deprecated HTTP+SSE transport: `app.get('/sse', …SSEServerTransport…)`, `app.post('/messages', …handlePostMessage…)`. */
+export function findLegacySseRoutes(ast: File): LegacySseRoute[] {
+  const functions = declaredFunctions(ast);
+  const found: LegacySseRoute[] = [];
+  walk(ast, (node) => {
+    const container = statementList(node);
+    if (!container) return;
+    for (const statement of container) {
+      if (!n.ExpressionStatement.check(statement)) continue;
+      const chain = callChain(statement.expression);
+      const call = chain?.calls.at(-1);
+      const method = call ? memberPropertyName(call.callee) : undefined;
+      const path = call ? stringValue(call.arguments[0]) : undefined;
+      if (!call || !method || !ROUTE_METHODS.has(method) || path === undefined) continue;
+      const args = call.arguments.slice(1);
+      const handlers = args.flatMap((arg) => handlerFunctions(arg, functions));
+      const servesSse = [...args, ...handlers].some((arg) =>
+        containsNode(arg, (inner) => {
+          const name = calleeName(inner);
+          return (
+            memberPropertyName(inner) === 'handlePostMessage' ||
+            (name !== undefined && /SSEServerTransport$/.test(name))
+          );
+        }),
+      );
+      if (servesSse) found.push({ path, statement, container, handlers });
+    }
+  });
+  return found;
 }
 
 export function isFunction(node: unknown): node is FunctionNode {
@@ -211,12 +262,18 @@ function declaredFunctions(ast: File): Map<string, FunctionNode> {
   return functions;
 }
 
-/** The `handleRequest(…)` calls inside the route's handlers, with the handler they sit in. */
-export function transportCalls(route: McpRouteStatement): { call: CallExpression; handler: FunctionNode }[] {
+/** The `handleRequest(…)` (and web handler `fetch(c.req.raw)`) calls inside the route's handlers, with the handler they sit in. */
+export function transportCalls(
+  route: Pick<McpRouteStatement, 'handlers'>,
+  methods: readonly string[] = ['handleRequest'],
+): { call: CallExpression; handler: FunctionNode }[] {
   const calls: { call: CallExpression; handler: FunctionNode }[] = [];
   for (const handler of route.handlers) {
     walk(handler.body, (node) => {
-      if (isCall(node) && memberPropertyName(node.callee) === 'handleRequest') calls.push({ call: node, handler });
+      if (!isCall(node)) return;
+      const method = memberPropertyName(node.callee);
+      if ((method !== undefined && methods.includes(method)) || isWebHandlerCall(node))
+        calls.push({ call: node, handler });
     });
   }
   return calls;

@@ -38,8 +38,9 @@ export async function runAdd(flags: AddFlags, io: CliIo): Promise<number> {
     const snapshot = await readSnapshot(dir);
     const facts = detect(snapshot, flags, given.mcpPath, io.cwd, dir);
     ui.section('Detected', describeFacts(facts));
-    // Without the MCP route there is nothing to protect: refuse before any question.
-    if (facts.entry.kind !== 'found') refuseEntry(facts, given.mcpPath, ui);
+    // Without the MCP route, leave the user's code alone: refuse, or (asked for) write only the module files.
+    let filesOnly = flags.filesOnly;
+    if (facts.entry.kind !== 'found' && !filesOnly) filesOnly = await offerFilesOnly(facts, given.mcpPath, ui);
 
     // Before any question: there is no point asking when the answer would be a refusal.
     if (!flags.dryRun && flags.gitCheck) await checkGit(dir, ui);
@@ -54,11 +55,13 @@ export async function runAdd(flags: AddFlags, io: CliIo): Promise<number> {
     });
     for (const note of resolved.notes) ui.warn(note);
 
-    const plan = planOrRefuse(snapshot, facts, resolved, await loadTemplates(templatesDir()), ui);
+    const plan = planOrRefuse(snapshot, facts, resolved, await loadTemplates(templatesDir()), filesOnly, ui);
+    const paste = filesOnly ? pasteSteps(facts, plan, resolved.config.mcpPath) : undefined;
     for (const note of plan.notes) ui.warn(note);
 
     if (plan.changes.length === 0) {
       ui.success(`Already set up: ${dir} has Scalekit OAuth in ${plan.folder}; nothing to change.`);
+      if (paste) ui.section(paste.title, paste.lines);
       reportManualSteps(plan, ui);
       ui.outro('Nothing was written.');
       return EXIT_OK;
@@ -70,6 +73,7 @@ export async function runAdd(flags: AddFlags, io: CliIo): Promise<number> {
     ui.section('Summary', summarize(plan, resolved, flags));
 
     if (flags.dryRun) {
+      if (paste) ui.section(paste.title, paste.lines);
       reportManualSteps(plan, ui);
       ui.outro('Dry run: nothing was written.');
       return EXIT_OK;
@@ -93,6 +97,7 @@ export async function runAdd(flags: AddFlags, io: CliIo): Promise<number> {
     ui.success(`Wrote ${plan.changes.length} files in ${dir}`);
     if (plan.dependencies.length > 0 && flags.install) await install(resolved, dir, ui);
 
+    if (paste) ui.section(paste.title, paste.lines);
     reportManualSteps(plan, ui);
     ui.section('Next steps', nextSteps(resolved, plan, dir, io.cwd, flags, facts));
     ui.outro(colors.green('Done.'));
@@ -170,14 +175,51 @@ function planOrRefuse(
   facts: ProjectFacts,
   resolved: ResolvedAdd,
   templates: ReadonlyMap<string, string>,
+  filesOnly: boolean,
   ui: Ui,
 ): AddPlan {
   try {
-    return planAdd({ snapshot, facts, config: resolved.config, templates });
+    return planAdd({ snapshot, facts, config: resolved.config, templates, filesOnly });
   } catch (error) {
     if (!(error instanceof EntryRefusal)) throw error;
     return refuse(error.message, error.file, error.snippet, ui);
   }
+}
+
+/**
+ * The MCP route is not understood: in a terminal, offer to write only the module files (true when accepted);
+ * otherwise, or when declined, refuse with the snippet.
+ */
+async function offerFilesOnly(facts: ProjectFacts, mcpPath: string | undefined, ui: Ui): Promise<boolean> {
+  if (ui.prompter && facts.entry.kind !== 'found') {
+    ui.warn(facts.entry.kind === 'ambiguous' ? `${facts.entry.reason}: ${facts.entry.fix}` : facts.entry.reason);
+    const accepted = await ui.prompter.confirm({
+      message: 'Write only the OAuth module files (your code stays as it is) and show the lines to paste?',
+      initialValue: true,
+    });
+    if (accepted) return true;
+  }
+  return refuseEntry(facts, mcpPath, ui);
+}
+
+/** The lines to paste by hand after `--files-only`, and where. */
+function pasteSteps(facts: ProjectFacts, plan: AddPlan, mcpPath: string): { title: string; lines: string[] } {
+  const { entry } = facts;
+  const file = entry.kind === 'found' || entry.kind === 'not-found' ? entry.file : undefined;
+  const folder = `./${plan.folder.split('/').pop()}`;
+  const snippet = manualEntrySnippet(
+    {
+      framework: facts.framework.name,
+      sdk: facts.sdk,
+      mcpPath: entry.kind === 'found' ? entry.route.path : mcpPath,
+      adapterSpecifier: `${folder}/${facts.framework.name}${importExtension(outputFlavor(facts).extension)}`,
+    },
+    outputFlavor(facts).syntax !== 'cjs',
+  );
+  return {
+    title: `Paste into ${file ?? 'the file that creates the app'} (the module is in ${plan.folder}; fix the import path if you paste elsewhere)`,
+    lines: snippet.split('\n'),
+  };
 }
 
 function refuseEntry(facts: ProjectFacts, mcpPath: string | undefined, ui: Ui): never {
@@ -203,7 +245,8 @@ function refuse(reason: string, file: string | undefined, snippet: string, ui: U
   );
   throw new CliError(
     `${reason}.\nNothing was changed. Pass --entry <file> (and --mcp-path <path>) if another file mounts the MCP endpoint, ` +
-      "or mount it with a literal path, e.g. app.post('/mcp', handler), and run add again.",
+      "or mount it with a literal path, e.g. app.post('/mcp', handler), and run add again; " +
+      'or pass --files-only to write only the OAuth module files and paste the lines above yourself.',
   );
 }
 

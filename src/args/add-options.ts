@@ -13,6 +13,8 @@ export type AddFlags = SharedInputFlags & {
   gitCheck: boolean;
   yes: boolean;
   dryRun: boolean;
+  /** Write only the OAuth module (and dependencies, .env.example), and print the lines to paste. */
+  filesOnly: boolean;
 };
 
 const HELP_AFTER = `
@@ -58,6 +60,10 @@ export function defineAddOptions(command: Command): Command {
     .option('--no-git-check', 'patch even when the git work tree has uncommitted changes')
     .option('-y, --yes', 'use defaults for everything not given, and write without asking')
     .option('--dry-run', 'print the diff, write nothing')
+    .option(
+      '--files-only',
+      'write only the OAuth module files (and dependencies, .env.example), not your code; print the lines to paste',
+    )
     .addHelpText('after', HELP_AFTER);
 }
 
@@ -70,5 +76,6 @@ export function readAddFlags(dir: string | undefined, options: Record<string, un
     gitCheck: options.gitCheck !== false,
     yes: options.yes === true,
     dryRun: options.dryRun === true,
+    filesOnly: options.filesOnly === true,
   };
 }

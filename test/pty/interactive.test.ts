@@ -1,5 +1,6 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { cp, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BIN, buildCli } from '../unit/helpers/build.js';
 import { tempDir } from '../unit/helpers/temp-dir.js';
@@ -20,7 +21,8 @@ let dir: string;
 let cleanup: () => Promise<void>;
 let session: PtySession | undefined;
 
-beforeAll(() => buildCli());
+// Building under load (other suites running) can take longer than the default hook timeout.
+beforeAll(() => buildCli(), 120_000);
 beforeEach(async () => {
   ({ dir, cleanup } = await tempDir('cmo-pty-'));
 });
@@ -110,4 +112,73 @@ describe('interactive prompts (pseudo-terminal)', () => {
     expect(s.text()).toMatch(/Cancelled/);
     expect(await readdir(dir)).toEqual([]);
   });
+});
+
+/**
+ * `add` in a real pseudo-terminal: it shows what it detected, asks the scaffold's questions (the tools to map
+ * come from the project's own registerTool calls), shows the diff, asks before writing, then patches.
+ */
+describe('interactive add (pseudo-terminal)', () => {
+  const FIXTURES = fileURLToPath(new URL('../fixtures/add/', import.meta.url));
+
+  it('asks what it cannot detect, offers the detected tools for the scope map, and patches on confirmation', async () => {
+    await cp(path.join(FIXTURES, 'express-v2-ts'), dir, { recursive: true });
+    session = new PtySession(process.execPath, [BIN, 'add', '--no-install'], { cwd: dir, env: interactiveEnv() });
+    const s = session;
+    await s.waitFor('Express');
+    await s.waitFor('list_notes, add_note, server_time'); // detected: the project's own tools
+    await s.answer('Public base URL', KEY.enter); // pre-filled from the port the app listens on
+    await s.answer('Scalekit environment URL', `https://acme.scalekit.com${KEY.enter}`);
+    await s.answer('Scalekit resource ID', `res_abc123${KEY.enter}`);
+    await s.answer('Did you set the resource', 'n');
+    await s.answer('A scope this server defines', `notes:read${KEY.enter}`);
+    await s.answer('What does notes:read allow?', `Read your notes${KEY.enter}`);
+    await s.answer('Another scope', `notes:write${KEY.enter}`);
+    await s.answer('What does notes:write allow?', KEY.enter);
+    await s.answer('Another scope', KEY.enter);
+    await s.answer('Scopes the tool list_notes requires', `${KEY.space}${KEY.enter}`);
+    await s.answer('Scopes the tool add_note requires', `${KEY.down}${KEY.space}${KEY.enter}`);
+    await s.answer('Scopes the tool server_time requires', KEY.enter);
+    await s.answer('How do MCP clients register', KEY.enter);
+    await s.answer('Apply these changes', KEY.enter);
+    const { exitCode } = await s.exited;
+    expect(exitCode, s.text()).toBe(0);
+    expect(s.text()).toContain('+++ b/src/index.ts');
+
+    const scopes = await readFile(path.join(dir, 'src/mcp-oauth/tool-scopes.ts'), 'utf8');
+    expect(scopes).toContain("list_notes: ['notes:read'],");
+    expect(scopes).toContain("add_note: ['notes:write'],");
+    expect(scopes).toContain('server_time: [],');
+    expect(scopes).toContain("'Read your notes'");
+    expect(await readFile(path.join(dir, 'src/index.ts'), 'utf8')).toContain("app.use(mcpOAuth({ mcpPath: '/mcp' }));");
+    const env = await readFile(path.join(dir, '.env.example'), 'utf8');
+    expect(env).toMatch(/^SCALEKIT_ENVIRONMENT_URL=https:\/\/acme\.scalekit\.com$/m);
+    expect(env).toMatch(/^SCALEKIT_RESOURCE_ID=res_abc123$/m);
+  }, 120_000);
+
+  it('offers to write only the module files when it does not understand the MCP route, and says what to paste', async () => {
+    await cp(path.join(FIXTURES, 'unrecognised-entry'), dir, { recursive: true });
+    const main = await readFile(path.join(dir, 'src/main.ts'), 'utf8');
+    session = new PtySession(process.execPath, [BIN, 'add', '--no-install', '--no-git-check'], {
+      cwd: dir,
+      env: interactiveEnv(),
+    });
+    const s = session;
+    await s.answer('Write only the OAuth module files', KEY.enter);
+    await s.answer('Public base URL', KEY.enter);
+    await s.answer('Scalekit environment URL', KEY.enter);
+    await s.answer('Scalekit resource ID', KEY.enter);
+    await s.answer('Did you set the resource', 'n');
+    await s.answer('A scope this server defines', KEY.enter);
+    await s.answer('How do MCP clients register', KEY.enter);
+    await s.answer('Apply these changes', KEY.enter);
+    const { exitCode } = await s.exited;
+    expect(exitCode, s.text()).toBe(0);
+    expect(s.text()).toContain('Paste into src/main.ts');
+    expect(s.text()).toContain("app.use(mcpOAuth({ mcpPath: '/mcp' }));");
+    expect(await readFile(path.join(dir, 'src/main.ts'), 'utf8')).toBe(main);
+    expect(await readFile(path.join(dir, 'src/mcp-oauth/index.ts'), 'utf8')).toContain(
+      'export function createMcpOAuth',
+    );
+  }, 120_000);
 });

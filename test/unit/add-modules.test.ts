@@ -179,7 +179,7 @@ describe('the v1 guard, run from the generated modules', () => {
         .setExpirationTime(now + 60)
         .sign(privateKey);
     };
-  });
+  }, 60_000); // key generation and loading the modules: slow on a loaded machine
   afterAll(async () => {
     keySet?.close();
     await rm(dir, { recursive: true, force: true });
@@ -205,6 +205,10 @@ describe('the v1 guard, run from the generated modules', () => {
     expect(oauth.route('/MCP/')).toBe('mcp');
     expect(oauth.route('/mcp/extra')).toBe('mcp');
     expect(oauth.route('/mcpx')).toBeUndefined();
+    expect(oauth.route('/healthz')).toBeUndefined();
+    // A router mounted under a prefix: still guarded (never open), never mistaken for a discovery path.
+    expect(oauth.route('/api/mcp')).toBe('mcp');
+    expect(oauth.route('/api/MCP/messages')).toBe('mcp');
     expect(oauth.route('/.well-known/oauth-protected-resource/mcp')).toBe('discovery');
     expect(oauth.route('/.well-known/oauth-protected-resource')).toBe('discovery');
     expect(oauth.route('/.well-known/oauth-authorization-server')).toBe('discovery');

@@ -47,6 +47,10 @@ export interface Scenario {
   writeTool: string;
   /** Arguments for the write tool. */
   writeArgs: object;
+  /** The server keeps sessions (`Mcp-Session-Id` from initialize, sent with every later request). */
+  stateful?: boolean;
+  /** The server also serves the deprecated HTTP+SSE transport at these paths (GET stream, POST messages). */
+  sse?: { stream: string; messages: string };
 }
 
 const TOOL_ARGS = (scenario: Scenario) => [
@@ -113,7 +117,7 @@ export function describeAddScenario(scenario: Scenario): void {
       expect(added.exitCode, added.all).toBe(0);
       expect(added.stdout).toContain(`+++ b/${scenario.entry}`);
       const entry = await readFile(path.join(project.dir, scenario.entry), 'utf8');
-      expect(entry).toMatch(/\.use\(mcpOAuth\(\{ mcpPath: ['"]\/mcp['"] \}\)\)/);
+      expect(entry).toMatch(/\.use\(mcpOAuth\(\{ mcpPath: ['"]\/mcp['"]/);
       const manifest = JSON.parse(await readFile(path.join(project.dir, 'package.json'), 'utf8')) as {
         dependencies: Record<string, string>;
       };
@@ -183,16 +187,24 @@ export function describeAddScenario(scenario: Scenario): void {
       }
     });
 
+    /** initialize; for a stateful server, the session to send later requests in. */
+    const open = async (bearer: string): Promise<string | null> => {
+      const answer = await mcpPost(running().origin, initialize, bearer);
+      expect(answer.status).toBe(200);
+      if (scenario.stateful) expect(answer.sessionId).toBeTruthy();
+      return scenario.stateful ? answer.sessionId : null;
+    };
+
     it('lets a valid token reach the tools', async () => {
       const { origin } = running();
       const bearer = await token('notes:read notes:write');
-      expect((await mcpPost(origin, initialize, bearer)).status).toBe(200);
-      const listed = await mcpPost(origin, listTools, bearer);
+      const session = await open(bearer);
+      const listed = await mcpPost(origin, listTools, bearer, session);
       expect(listed.status).toBe(200);
       expect(listed.messages[0]?.result?.tools?.map((tool) => tool.name)).toEqual(
         expect.arrayContaining([scenario.readTool, scenario.writeTool]),
       );
-      const written = await mcpPost(origin, callTool(scenario.writeTool, scenario.writeArgs), bearer);
+      const written = await mcpPost(origin, callTool(scenario.writeTool, scenario.writeArgs), bearer, session);
       expect(written.status).toBe(200);
       expect(written.messages[0]?.result?.isError ?? false).toBe(false);
     });
@@ -200,10 +212,12 @@ export function describeAddScenario(scenario: Scenario): void {
     it("refuses a tool beyond the token's scopes with the 403 step-up, before the tool runs", async () => {
       const { origin, mcpUrl } = running();
       const readOnly = await token('notes:read');
+      const session = await open(readOnly);
       const refused = await mcpPost(
         origin,
         callTool(scenario.writeTool, { ...scenario.writeArgs, text: 'must not be written' }),
         readOnly,
+        session,
       );
       expect(refused.status).toBe(403);
       expect(refused.wwwAuthenticate).toContain('error="insufficient_scope"');
@@ -212,10 +226,36 @@ export function describeAddScenario(scenario: Scenario): void {
       expect(refused.wwwAuthenticate).toContain(
         `resource_metadata="${mcpUrl.replace('/mcp', '/.well-known/oauth-protected-resource/mcp')}"`,
       );
-      const read = await mcpPost(origin, callTool(scenario.readTool), readOnly);
+      const read = await mcpPost(origin, callTool(scenario.readTool), readOnly, session);
       expect(read.status).toBe(200);
       expect(JSON.stringify(read.messages)).not.toContain('must not be written');
     });
+
+    const sse = scenario.sse;
+    if (sse) {
+      it('guards the deprecated HTTP+SSE endpoints too: 401 without a token, the stream opens with one', async () => {
+        const { origin } = running();
+        const stream = await fetch(`${origin}${sse.stream}`, { headers: { accept: 'text/event-stream' } });
+        expect(stream.status).toBe(401);
+        expect(stream.headers.get('www-authenticate')).toContain('resource_metadata=');
+        await stream.arrayBuffer();
+        const message = await fetch(`${origin}${sse.messages}?sessionId=any`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(listTools),
+        });
+        expect(message.status).toBe(401);
+        await message.arrayBuffer();
+        const controller = new AbortController();
+        const opened = await fetch(`${origin}${sse.stream}`, {
+          headers: { accept: 'text/event-stream', authorization: `Bearer ${await token('notes:read')}` },
+          signal: controller.signal,
+        });
+        expect(opened.status).toBe(200);
+        expect(opened.headers.get('content-type')).toContain('text/event-stream');
+        controller.abort();
+      });
+    }
 
     if (scenario.sdk === 'v1') {
       it("refuses a tools/call beyond the token's scopes inside a JSON-RPC batch too", async () => {

@@ -146,6 +146,8 @@ export async function startProject(dir: string, main: string, env: Record<string
 export interface McpAnswer {
   status: number;
   wwwAuthenticate: string | null;
+  /** The session a stateful server opened (`Mcp-Session-Id`). */
+  sessionId: string | null;
   /** The JSON-RPC message(s), from a JSON or an SSE body. */
   messages: {
     id?: unknown;
@@ -154,8 +156,13 @@ export interface McpAnswer {
   }[];
 }
 
-/** POSTs JSON-RPC to the MCP endpoint (over 127.0.0.1) the way a 2025-era client does. */
-export async function mcpPost(origin: string, body: object, token?: string): Promise<McpAnswer> {
+/** POSTs JSON-RPC to the MCP endpoint (over 127.0.0.1) the way a 2025-era client does, in a session when given one. */
+export async function mcpPost(
+  origin: string,
+  body: object,
+  token?: string,
+  sessionId?: string | null,
+): Promise<McpAnswer> {
   const response = await fetch(`${origin}/mcp`, {
     method: 'POST',
     headers: {
@@ -163,6 +170,7 @@ export async function mcpPost(origin: string, body: object, token?: string): Pro
       accept: 'application/json, text/event-stream',
       'mcp-protocol-version': '2025-06-18',
       ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(sessionId ? { 'mcp-session-id': sessionId } : {}),
     },
     body: JSON.stringify(body),
   });
@@ -184,7 +192,12 @@ export async function mcpPost(origin: string, body: object, token?: string): Pro
       return [];
     }
   });
-  return { status: response.status, wwwAuthenticate: response.headers.get('www-authenticate'), messages };
+  return {
+    status: response.status,
+    wwwAuthenticate: response.headers.get('www-authenticate'),
+    sessionId: response.headers.get('mcp-session-id'),
+    messages,
+  };
 }
 
 export const initialize = {

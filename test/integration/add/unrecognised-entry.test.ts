@@ -1,7 +1,10 @@
 /**
  * A project whose MCP route `add` cannot recognise (routes mounted from a table): it must refuse, name the
- * file, print the snippet to add by hand, and change nothing — with and without --dry-run.
+ * file, print the snippet to add by hand, and change nothing — with and without --dry-run. With --files-only
+ * it writes the OAuth module only (the user's code untouched) and prints the lines to paste, and where.
  */
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyFixture, runAdd, scalekitArgs, treeHashes } from './support.js';
 
@@ -27,7 +30,33 @@ describe('add on a project whose entry it cannot recognise', () => {
       expect(result.stdout).toContain('What add would insert in src/main.ts, before the MCP route');
       expect(result.stdout).toContain("import { mcpOAuth } from './mcp-oauth/express.js';");
       expect(result.stdout).toContain("app.use(mcpOAuth({ mcpPath: '/mcp' }));");
+      expect(result.stderr).toContain('--files-only');
       expect(await treeHashes(project.dir)).toEqual(before);
     },
   );
+
+  it('with --files-only: writes only the module, dependencies and .env.example, and prints what to paste where', async () => {
+    const fresh = await copyFixture('unrecognised-entry');
+    try {
+      const original = await treeHashes(fresh.dir);
+      const result = await runAdd(fresh.dir, [...scalekitArgs(), '--files-only', '--yes']);
+      expect(result.exitCode, result.all).toBe(0);
+      const after = await treeHashes(fresh.dir);
+      const changed = Object.keys(after).filter((file) => after[file] !== original[file]);
+      // The user's code is untouched: only new module files, package.json and .env.example.
+      for (const file of changed) expect(file, file).toMatch(/^src\/mcp-oauth\/|^package\.json$|^\.env\.example$/);
+      expect(await readdir(path.join(fresh.dir, 'src/mcp-oauth'))).toEqual(
+        expect.arrayContaining(['index.ts', 'express.ts', 'tool-scopes.ts', 'sdk.ts']),
+      );
+      expect(result.stdout).toContain('Paste into src/main.ts');
+      expect(result.stdout).toContain("import { mcpOAuth } from './mcp-oauth/express.js';");
+      expect(result.stdout).toContain("app.use(mcpOAuth({ mcpPath: '/mcp' }));");
+      const again = await runAdd(fresh.dir, [...scalekitArgs(), '--files-only', '--yes']);
+      expect(again.exitCode, again.all).toBe(0);
+      expect(again.stdout).toContain('Already set up');
+      expect(await treeHashes(fresh.dir)).toEqual(after);
+    } finally {
+      await fresh.cleanup();
+    }
+  });
 });
