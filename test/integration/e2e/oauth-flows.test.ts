@@ -134,7 +134,7 @@ describe.each<Framework>(['express', 'hono'])('a generated %s server, end to end
       await rejection({ status: 403, reason: 'insufficient_scope', required_scope: 'todo:write todo:read' });
       expect(host.authorizationUrls).toHaveLength(2);
       expect(requestedScopes(host.authorizationUrls[1])).toEqual(expect.arrayContaining(SCOPES));
-      expect(new Set(host.claims().scopes)).toEqual(new Set(SCOPES));
+      expect(new Set(host.claims().scopes as string[])).toEqual(new Set(SCOPES));
     } finally {
       await session.close();
     }
