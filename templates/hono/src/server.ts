@@ -21,6 +21,8 @@ export interface AppOptions {
   tokenCache?: TokenCacheOptions | false;
   /** What `/readyz` reports: src/index.ts passes the process's shutdown state. Default: always ready. */
   readiness?: Readiness;
+  /** Lists show only what the caller's token may use; default: FILTER_LISTS_BY_SCOPE in mcp-oauth/tool-scopes.ts. */
+  filterLists?: boolean;
 }
 
 export function createApp(config: ServerConfig, options: AppOptions = {}): Hono {
@@ -38,7 +40,7 @@ export function createApp(config: ServerConfig, options: AppOptions = {}): Hono 
   // Scalekit OAuth: the discovery documents, and the token check in front of the MCP endpoint.
   app.use(mcpOAuth({ mcpPath: config.mcpPath, config, log, tokenCache: options.tokenCache }));
 
-  const mcp = createMcpEndpoint(log);
+  const mcp = createMcpEndpoint(log, undefined, { filterLists: options.filterLists });
   app.all(config.mcpPath, (c) => mcp.fetch(c.req.raw, { authInfo: authInfoOf(c) }));
 
   app.notFound((c) => c.json({ error: 'not_found' }, 404));

@@ -125,38 +125,73 @@ describe.each<Framework>(['express', 'hono'])('a generated %s server, end to end
     },
   );
 
-  it(
-    'v1 client (@modelcontextprotocol/sdk): signs in from ' + 'the 401, lists and calls tools, and steps up on 403',
-    async () => {
-      const { as } = stack;
-      as.resetStats();
-      const user = 'v1@example.com';
-      const host = new HostV1({ login: { user, grantScopes: ['todo:read'] } });
-      const session = await connectV1(stack.mcpUrl, host);
-      try {
-        expect(host.authorizationUrls).toHaveLength(1);
-        expect(host.authorizationUrls[0]!.searchParams.get('resource')).toBe(stack.mcpUrl);
-        expect(as.stats().registrations).toBe(1);
+  it('v2 client: steps up on resources/read and on prompts/get, re-authorizes with the union, and succeeds', async () => {
+    const user = 'v2-policy@example.com';
+    // The user grants only todo:write: enough to add a todo, not to read it back or plan with it.
+    const host = new HostV2({ login: { user, grantScopes: ['todo:write'] } });
+    const session = await connectV2(stack.mcpUrl, host);
+    try {
+      const added = textOf(await session.client.callTool({ name: 'add_todo', arguments: { title: 'Read me back' } }));
+      const id = /^Added todo (\d+):/.exec(added)?.[1];
+      expect(id, added).toBeDefined();
 
-        const { tools } = await session.client.listTools();
-        expect(tools.map((tool) => tool.name).sort()).toEqual(TOOL_NAMES);
-        expect(textOf(await session.client.callTool({ name: 'list_todos', arguments: {} }))).toBe('No todos yet.');
+      // resources/read beyond the token: 403, re-authorization with todo:write + todo:read, then the todo.
+      host.login = { user };
+      const read = await session.run(() => session.client.readResource({ uri: `todo://todos/${id}` }));
+      expect(JSON.parse((read.contents[0] as { text: string }).text)).toMatchObject({ title: 'Read me back' });
+      await rejection({ status: 403, reason: 'insufficient_scope', required_scope: 'todo:write todo:read' });
+      expect(host.authorizationUrls).toHaveLength(2);
+      expect(requestedScopes(host.authorizationUrls[1])).toEqual(expect.arrayContaining(SCOPES));
+      expect(new Set(host.claims().scopes as string[])).toEqual(new Set(SCOPES));
+    } finally {
+      await session.close();
+    }
 
-        host.login = { user };
-        const added = await session.run(() =>
-          session.client.callTool({ name: 'add_todo', arguments: { title: 'From v1' } }),
-        );
-        expect(textOf(added)).toMatch(/^Added todo \d+: From v1$/);
-        await rejection({ status: 403, reason: 'insufficient_scope', client_id: host.clientInformation()?.client_id });
-        // v1 re-authorizes with the scope the 403 names (v2 asks for the union).
-        expect(host.authorizationUrls).toHaveLength(2);
-        expect(requestedScopes(host.authorizationUrls[1])).toContain('todo:write');
-        expect(host.claims().scopes).toContain('todo:write');
-      } finally {
-        await session.close();
-      }
-    },
-  );
+    // prompts/get, from a fresh sign-in that again granted only todo:write.
+    const second = new HostV2({ login: { user, grantScopes: ['todo:write'] } });
+    const promptSession = await connectV2(stack.mcpUrl, second);
+    try {
+      second.login = { user };
+      const prompt = await promptSession.run(() =>
+        promptSession.client.getPrompt({ name: 'review_todos', arguments: {} }),
+      );
+      expect((prompt.messages[0]!.content as { text: string }).text).toContain('Read me back');
+      expect(second.authorizationUrls).toHaveLength(2);
+      expect(requestedScopes(second.authorizationUrls[1])).toEqual(expect.arrayContaining(SCOPES));
+    } finally {
+      await promptSession.close();
+    }
+  });
+
+  it('v1 client (@modelcontextprotocol/sdk): signs in from the 401, lists and calls tools, and steps up on 403', async () => {
+    const { as } = stack;
+    as.resetStats();
+    const user = 'v1@example.com';
+    const host = new HostV1({ login: { user, grantScopes: ['todo:read'] } });
+    const session = await connectV1(stack.mcpUrl, host);
+    try {
+      expect(host.authorizationUrls).toHaveLength(1);
+      expect(host.authorizationUrls[0]!.searchParams.get('resource')).toBe(stack.mcpUrl);
+      expect(as.stats().registrations).toBe(1);
+
+      const { tools } = await session.client.listTools();
+      expect(tools.map((tool) => tool.name).sort()).toEqual(TOOL_NAMES);
+      expect(textOf(await session.client.callTool({ name: 'list_todos', arguments: {} }))).toBe('No todos yet.');
+
+      host.login = { user };
+      const added = await session.run(() =>
+        session.client.callTool({ name: 'add_todo', arguments: { title: 'From v1' } }),
+      );
+      expect(textOf(added)).toMatch(/^Added todo \d+: From v1$/);
+      await rejection({ status: 403, reason: 'insufficient_scope', client_id: host.clientInformation()?.client_id });
+      // v1 re-authorizes with the scope the 403 names (v2 asks for the union).
+      expect(host.authorizationUrls).toHaveLength(2);
+      expect(requestedScopes(host.authorizationUrls[1])).toContain('todo:write');
+      expect(host.claims().scopes).toContain('todo:write');
+    } finally {
+      await session.close();
+    }
+  });
 
   it(
     'serves a client-credentials machine client: the SDK ' + 'gets a token bound to the MCP URL and calls tools',

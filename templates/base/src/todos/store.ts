@@ -1,6 +1,6 @@
 /**
  * An in-memory todo list per user, so the example tools do something real.
- * Replace it with your database: the tools only use `list` and `add`.
+ * Replace it with your database: the tools, resources and prompts only use `list`, `get` and `add`.
  */
 export interface Todo {
   id: number;
@@ -17,6 +17,11 @@ export class TodoStore {
 
   list(user: string): Todo[] {
     return [...(this.#todosByUser.get(user) ?? [])];
+  }
+
+  /** One of `user`'s todos, or undefined (also for another user's todo: ids are not secrets, ownership is). */
+  get(user: string, id: number): Todo | undefined {
+    return this.#todosByUser.get(user)?.find((todo) => todo.id === id);
   }
 
   add(user: string, title: string): Todo {
