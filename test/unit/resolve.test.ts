@@ -348,6 +348,9 @@ describe('interactive', () => {
     serverUrlInAudience: false,
     scopes: ['a'],
     tools: ['t='],
+    resources: ['x://r/{id}=a'],
+    prompts: ['p=a'],
+    filterLists: false,
     registration: 'both',
   };
 
