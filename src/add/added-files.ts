@@ -4,7 +4,7 @@
  * in the project's own flavour: TypeScript as it is (imports with the project's extension), or JavaScript in
  * the project's module system.
  */
-import type { ScopeSpec, ToolSpec } from '../core/types.js';
+import type { PromptSpec, ResourceSpec, ScopeSpec, ToolSpec } from '../core/types.js';
 import { authModuleFiles, type SdkLine } from '../plan/auth-module.js';
 import type { FrameworkName } from './routes.js';
 import { transformModule } from './transform.js';
@@ -31,6 +31,8 @@ export interface AddedFilesInput {
   resourceName: string;
   scopes: ScopeSpec[];
   tools: ToolSpec[];
+  resources: ResourceSpec[];
+  prompts: PromptSpec[];
 }
 
 export interface AddedFile {
@@ -43,7 +45,8 @@ export interface AddedFile {
 
 export function addedFiles(input: AddedFilesInput): AddedFile[] {
   const extension = importExtension(input.flavor.extension);
-  return authModuleFiles(input).map(({ module, contents }) => ({
+  // Lists stay as the project serves them: filtering needs the scaffold's per-request registration.
+  return authModuleFiles({ ...input, filterLists: false }).map(({ module, contents }) => ({
     module,
     path: `${input.folder}/${module}${input.flavor.extension}`,
     // TypeScript with `.js` imports is what the scaffold writes: nothing to change.

@@ -21,6 +21,7 @@ import {
   type FrameworkName,
   type McpRouteStatement,
 } from './routes.js';
+import { findPrimitiveRegistrations, type RegisteredPrimitive } from './primitives.js';
 import { findToolRegistrations, uniqueTools, type RegisteredTool, type UnreadableTool } from './tools.js';
 
 export interface ProjectSnapshot {
@@ -75,6 +76,9 @@ export interface ProjectFacts {
   entry: EntryDetection;
   tools: RegisteredTool[];
   unreadableTools: UnreadableTool[];
+  /** Resources (by URI or URI template) and prompts (by name) the code registers, for the scope policy. */
+  resources: RegisteredPrimitive[];
+  prompts: RegisteredPrimitive[];
   /** Files that did not parse, skipped. */
   unparsed: { file: string; message: string }[];
   /** The port the app listens on, when written as a literal (for the default base URL). */
@@ -144,10 +148,15 @@ export function detectProject(snapshot: ProjectSnapshot, options: DetectOptions 
 
   const tools: RegisteredTool[] = [];
   const unreadableTools: UnreadableTool[] = [];
+  const resources: RegisteredPrimitive[] = [];
+  const prompts: RegisteredPrimitive[] = [];
   for (const [file, ast] of parsed) {
     const scan = findToolRegistrations(ast, file);
     tools.push(...scan.tools);
     unreadableTools.push(...scan.unreadable);
+    const primitives = findPrimitiveRegistrations(ast, file);
+    resources.push(...primitives.resources);
+    prompts.push(...primitives.prompts);
   }
 
   const frameworkRange = dependencies[frameworkName];
@@ -162,6 +171,8 @@ export function detectProject(snapshot: ProjectSnapshot, options: DetectOptions 
     entry,
     tools: uniqueTools(tools),
     unreadableTools,
+    resources,
+    prompts,
     unparsed,
     ...(entryAst ? portOf(entryAst) : {}),
   };

@@ -31,6 +31,8 @@ export type AddConfig = Pick<
   | 'serverUrlInAudience'
   | 'scopes'
   | 'tools'
+  | 'resources'
+  | 'prompts'
   | 'registration'
 >;
 
@@ -122,6 +124,8 @@ export function planAdd(input: {
     resourceName: facts.packageName,
     scopes: config.scopes,
     tools: config.tools,
+    resources: config.resources,
+    prompts: config.prompts,
   });
   for (const file of added) {
     const existing = snapshot.files.get(file.path);
@@ -198,6 +202,30 @@ export function planAdd(input: {
       }
     }
   }
+  // v2 resources and prompts: the same check belongs in their registration's config; the line to add is shown.
+  // (v1 checks them in the guard, from the policy, like tools.)
+  if (facts.sdk === 'v2') {
+    const toolScopesFile = `${folder}/${TOOL_SCOPES_MODULE}${importExtension(flavor.extension)}`;
+    const required = new Map<string, string[]>([
+      ...config.resources.map((resource): [string, string[]] => [`resource ${resource.uri}`, resource.scopes]),
+      ...config.prompts.map((prompt): [string, string[]] => [`prompt ${prompt.name}`, prompt.scopes]),
+    ]);
+    const registered = [
+      ...facts.resources.map((item) => ({ ...item, kind: 'resource', fn: 'resourceScopeChallengeFor' })),
+      ...facts.prompts.map((item) => ({ ...item, kind: 'prompt', fn: 'promptScopeChallengeFor' })),
+    ];
+    for (const item of registered) {
+      if (!required.get(`${item.kind} ${item.key}`)?.length) continue;
+      const specifier = relativeImport(item.file, toolScopesFile);
+      const esmFile = !isCommonJsFile(item.file, facts);
+      manual.push({
+        file: item.file,
+        line: item.line,
+        reason: `the ${item.kind} ${item.key} needs ${required.get(`${item.kind} ${item.key}`)!.join(' ')}: add its scope check to the config of its registration${item.api === 'resource' || item.api === 'prompt' ? ` (register it with ${item.api === 'resource' ? 'registerResource' : 'registerPrompt'}, which takes one)` : ''}`,
+        snippet: `${esmFile ? `import { ${item.fn} } from '${specifier}';` : `const { ${item.fn} } = require('${specifier}');`}\n…\nscopeChallenge: ${item.fn}(${JSON.stringify(item.key)}),`,
+      });
+    }
+  }
   for (const tool of facts.unreadableTools) {
     notes.push(
       `${tool.file}:${tool.line} registers a tool whose name is not a literal: ` +
@@ -240,6 +268,8 @@ export function planAdd(input: {
           resourceName: facts.packageName,
           scopes: config.scopes,
           tools: config.tools,
+          resources: config.resources,
+          prompts: config.prompts,
         }),
       },
       added,

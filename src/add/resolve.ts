@@ -12,12 +12,23 @@ import {
 } from '../config/identifiers.js';
 import { askRegistration, askResourceId, askScalekitEnvUrl, askServerUrlInAudience } from '../config/questions.js';
 import type { Result } from '../config/result.js';
-import { parseScopeSpec, parseToolSpec, reconcileScopesAndTools, validateScopeName } from '../config/scopes-tools.js';
+import {
+  parsePromptSpec,
+  parseResourceSpec,
+  parseScopeSpec,
+  parseToolSpec,
+  reconcileScopesAndTools,
+  validatePromptName,
+  validateResourceUri,
+  validateScopeName,
+} from '../config/scopes-tools.js';
 import {
   PLACEHOLDER_ENV_URL,
   PLACEHOLDER_RESOURCE_ID,
   type PackageManager,
+  type PromptSpec,
   type Registration,
+  type ResourceSpec,
   type ScopeSpec,
   type ToolSpec,
 } from '../core/types.js';
@@ -35,6 +46,8 @@ export interface GivenAddValues {
   resourceId?: string;
   scopes?: ScopeSpec[];
   tools?: ToolSpec[];
+  resources?: ResourceSpec[];
+  prompts?: PromptSpec[];
   registration?: Registration;
   packageManager?: PackageManager;
 }
@@ -56,6 +69,8 @@ export function validateAddFlags(flags: AddFlags): GivenAddValues {
     resourceId: check('--resource-id', flags.resourceId, validateResourceId),
     scopes: checkEach('--scope', flags.scopes, parseScopeSpec),
     tools: checkEach('--tool', flags.tools, parseToolSpec),
+    resources: checkEach('--resource', flags.resources, parseResourceSpec),
+    prompts: checkEach('--prompt', flags.prompts, parsePromptSpec),
     registration: check('--registration', flags.registration, validateRegistration),
     packageManager: check('--package-manager', flags.packageManager, validatePackageManager),
   };
@@ -111,7 +126,21 @@ export async function resolveAdd(context: ResolveAddContext): Promise<ResolvedAd
   const scopesGiven = given.scopes ?? (prompter && !given.tools ? await askScopes(prompter) : undefined);
   const toolsGiven = given.tools ?? (prompter ? await askToolScopes(prompter, detected, scopesGiven ?? []) : undefined);
   const tools = mergeTools(toolsGiven ?? [], detected, notes);
-  const reconciled = reconcileScopesAndTools({ scopes: scopesGiven ?? [], tools });
+  const resources = mergeMapped(
+    '--resource',
+    (given.resources ?? []).map((resource) => ({ key: resource.uri, scopes: resource.scopes })),
+    facts.resources.map((resource) => resource.key),
+    validateResourceUri,
+    notes,
+  ).map(({ key, scopes }) => ({ uri: key, scopes }));
+  const prompts = mergeMapped(
+    '--prompt',
+    (given.prompts ?? []).map((prompt) => ({ key: prompt.name, scopes: prompt.scopes })),
+    facts.prompts.map((prompt) => prompt.key),
+    validatePromptName,
+    notes,
+  ).map(({ key, scopes }) => ({ name: key, scopes }));
+  const reconciled = reconcileScopesAndTools({ scopes: scopesGiven ?? [], tools, resources, prompts });
   if (!reconciled.ok) throw new CliError(reconciled.error);
   notes.push(...reconciled.value.notes);
   if (reconciled.value.tools.every((tool) => tool.scopes.length === 0)) {
@@ -132,6 +161,8 @@ export async function resolveAdd(context: ResolveAddContext): Promise<ResolvedAd
       serverUrlInAudience,
       scopes: reconciled.value.scopes,
       tools: reconciled.value.tools,
+      resources: reconciled.value.resources,
+      prompts: reconciled.value.prompts,
       registration,
     },
     packageManager: given.packageManager ?? facts.packageManager?.name ?? detectPackageManager(context.userAgent),
@@ -159,6 +190,36 @@ export function mergeTools(mapped: ToolSpec[], detected: string[], notes: string
       `${unmapped.join(', ')}: no --tool given, so any valid token may call ${unmapped.length === 1 ? 'it' : 'them'}`,
     );
   return [...mapped, ...unmapped.map((name) => ({ name, scopes: [] }))];
+}
+
+/**
+ * Resources and prompts, like tools: every registered one gets an entry in the policy (no scope unless mapped
+ * with the flag); mapped ones not found in the code are kept, with a note. A registered URI or name the
+ * policy could not hold (one URL parsing would rewrite, so no request could ever match it) is left out, with a note.
+ */
+export function mergeMapped(
+  flag: string,
+  mapped: Array<{ key: string; scopes: string[] }>,
+  detected: string[],
+  validate: (key: string) => Result<string>,
+  notes: string[],
+): Array<{ key: string; scopes: string[] }> {
+  const keys = new Set(mapped.map((item) => item.key));
+  for (const item of mapped) {
+    if (!detected.includes(item.key))
+      notes.push(`${flag} ${item.key}: not found registered in the code; it is mapped anyway`);
+  }
+  const unmapped: string[] = [];
+  for (const key of detected.filter((candidate) => !keys.has(candidate))) {
+    const valid = validate(key);
+    if (valid.ok) unmapped.push(key);
+    else notes.push(`${flag}: the registered ${JSON.stringify(key)} is left out of the scope policy: ${valid.error}`);
+  }
+  if (unmapped.length > 0)
+    notes.push(
+      `${unmapped.join(', ')}: no ${flag} given, so any valid token may use ${unmapped.length === 1 ? 'it' : 'them'}`,
+    );
+  return [...mapped, ...unmapped.map((key) => ({ key, scopes: [] }))];
 }
 
 async function askBaseUrl(prompter: Prompter, defaultValue: string): Promise<string> {

@@ -49,6 +49,12 @@ export function defineAddOptions(command: Command): Command {
       'the scopes a registered tool requires, name= for none; repeat for more',
       collect,
     )
+    .option(
+      '--resource <uri=scope[,scope...]>',
+      'the scopes a registered resource (its URI, or URI template) requires; repeat for more',
+      collect,
+    )
+    .option('--prompt <name=scope[,scope...]>', 'the scopes a registered prompt requires; repeat for more', collect)
     .option('--package-manager <pm>', 'npm, pnpm, yarn or bun (default: from the lockfile)')
     .option('--no-install', 'do not install the added dependencies')
     .option('--no-git-check', 'patch even when the git work tree has uncommitted changes')

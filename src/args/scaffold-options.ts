@@ -25,6 +25,11 @@ export interface ScaffoldFlags {
   scopes?: string[];
   /** Each `--tool`, in order. */
   tools?: string[];
+  /** Each `--resource`, in order. */
+  resources?: string[];
+  /** Each `--prompt`, in order. */
+  prompts?: string[];
+  filterLists?: boolean;
   registration?: string;
   packageManager?: string;
   install: boolean;
@@ -41,7 +46,8 @@ Examples:
   $ npx create-mcp-oauth my-server --framework hono \\
       --base-url https://mcp.example.com \\
       --scalekit-env-url https://acme.scalekit.com --resource-id res_123 \\
-      --scope notes:read="Read your notes" --tool list_notes=notes:read
+      --scope notes:read="Read your notes" --tool list_notes=notes:read \\
+      --resource 'notes://notes/{id}=notes:read' --prompt summarize_notes=notes:read
 
 Without a terminal (or with CI set) nothing is asked: pass [dir], --framework, --base-url,
 --scalekit-env-url and --resource-id, or --yes; everything else has a default.`;
@@ -84,6 +90,17 @@ export function defineScaffoldOptions(command: Command): Command {
       'a tool and the scopes it requires, name= for none; repeat for more',
       collect,
     )
+    .option(
+      '--resource <uri=scope[,scope...]>',
+      'a resource (exact URI, or URI template like todo://todos/{id}) and the scopes it requires; repeat for more',
+      collect,
+    )
+    .option(
+      '--prompt <name=scope[,scope...]>',
+      'a prompt and the scopes it requires, name= for none; repeat for more',
+      collect,
+    )
+    .option('--filter-lists', "list only the tools, prompts and resources the caller's token may use (default: all)")
     .option('--package-manager <pm>', 'npm, pnpm, yarn or bun (default: the one running this command)')
     .option('--no-install', 'do not install dependencies')
     .option('--no-git', 'do not create a git repository')
@@ -103,6 +120,8 @@ export type SharedInputFlags = Pick<
   | 'serverUrlInAudience'
   | 'scopes'
   | 'tools'
+  | 'resources'
+  | 'prompts'
   | 'registration'
   | 'packageManager'
 >;
@@ -119,6 +138,8 @@ export function readSharedInputFlags(options: Record<string, unknown>): SharedIn
     serverUrlInAudience: typeof options.serverUrlInAudience === 'boolean' ? options.serverUrlInAudience : undefined,
     scopes: list('scope'),
     tools: list('tool'),
+    resources: list('resource'),
+    prompts: list('prompt'),
     registration: text('registration'),
     packageManager: text('packageManager'),
   };
@@ -131,6 +152,7 @@ export function readScaffoldFlags(dir: string | undefined, options: Record<strin
     framework: typeof options.framework === 'string' ? options.framework : undefined,
     deploy: typeof options.deploy === 'string' ? options.deploy : undefined,
     ...readSharedInputFlags(options),
+    filterLists: options.filterLists === true ? true : undefined,
     install: options.install !== false,
     git: options.git !== false,
     yes: options.yes === true,

@@ -4,9 +4,12 @@ import {
   DEFAULT_BASE_URL,
   DEFAULT_DEPLOY_TARGET,
   DEFAULT_DIR,
+  DEFAULT_FILTER_LISTS,
   DEFAULT_FRAMEWORK,
   DEFAULT_MCP_PATH,
+  DEFAULT_PROMPTS,
   DEFAULT_REGISTRATION,
+  DEFAULT_RESOURCES,
   DEFAULT_SCOPES,
   DEFAULT_SERVER_URL_IN_AUDIENCE,
   DEFAULT_TOOLS,
@@ -14,13 +17,15 @@ import {
 import { deployTargetsFor, validateResourceId } from './identifiers.js';
 import { resolveTargetDir, type TargetDir } from './package-name.js';
 import type { Result } from './result.js';
-import { validateScopeName, validateToolName } from './scopes-tools.js';
+import { validatePromptName, validateResourceUri, validateScopeName, validateToolName } from './scopes-tools.js';
 import {
   PLACEHOLDER_ENV_URL,
   PLACEHOLDER_RESOURCE_ID,
   type DeployTarget,
   type Framework,
+  type PromptSpec,
   type Registration,
+  type ResourceSpec,
   type ScopeSpec,
   type ToolSpec,
 } from '../core/types.js';
@@ -184,11 +189,7 @@ export async function askTools(prompter: Prompter, scopes: ScopeSpec[]): Promise
   }
 
   const tools: ToolSpec[] = [];
-  const scopeChoices: Choice<string>[] = scopes.map((scope) => ({
-    value: scope.name,
-    label: scope.name,
-    ...(scope.description ? { hint: scope.description } : {}),
-  }));
+  const scopeChoices = scopeChoicesOf(scopes);
   for (;;) {
     const name = await prompter.text({
       message: tools.length === 0 ? 'Tool name (e.g. list_notes)' : 'Another tool name (Enter when done)',
@@ -201,21 +202,120 @@ export async function askTools(prompter: Prompter, scopes: ScopeSpec[]): Promise
     });
     if (name.trim() === '') return tools;
     const toolName = unwrap(validateToolName(name));
-    const required =
-      scopeChoices.length === 0
-        ? []
-        : await prompter.multiselect({
-            message:
-              `Scopes ${toolName} requires (Space to toggle, Enter ` +
-              `to confirm; none: any signed-in user may call it)`,
-            options: scopeChoices,
-          });
-    tools.push({ name: toolName, scopes: required });
+    tools.push({ name: toolName, scopes: await askRequiredScopes(prompter, scopeChoices, toolName, 'call it') });
   }
 }
 
 function describeTool(tool: ToolSpec): string {
-  return tool.scopes.length === 0 ? tool.name : `${tool.name} (${tool.scopes.join(', ')})`;
+  return describeProtected(tool.name, tool.scopes);
+}
+
+function describeProtected(key: string, scopes: readonly string[]): string {
+  return scopes.length === 0 ? key : `${key} (${scopes.join(', ')})`;
+}
+
+/**
+ * Resources and prompts, asked for only when the server has some. `undefined` for a list means "the
+ * examples" (the defaults logic then treats it as not given); an empty list means none.
+ */
+export async function askResourcesAndPrompts(
+  prompter: Prompter,
+  scopes: ScopeSpec[],
+): Promise<{ resources: ResourceSpec[] | undefined; prompts: PromptSpec[] | undefined }> {
+  const declared = new Set(scopes.map((scope) => scope.name));
+  const covered = (item: { scopes: readonly string[] }) => item.scopes.every((scope) => declared.has(scope));
+  const examples = [
+    ...DEFAULT_RESOURCES.filter(covered).map((resource) => describeProtected(resource.uri, resource.scopes)),
+    ...DEFAULT_PROMPTS.filter(covered).map((prompt) => describeProtected(prompt.name, prompt.scopes)),
+  ];
+  const choice = await prompter.select({
+    message: 'Does the server offer resources or prompts too? (each one gets scopes, like a tool)',
+    options: [
+      ...(examples.length > 0
+        ? [{ value: 'example', label: 'The example resource and prompt', hint: examples.join(', ') }]
+        : []),
+      { value: 'custom', label: 'Yes, define my own' },
+      { value: 'none', label: 'No, tools only' },
+    ],
+    initialValue: examples.length > 0 ? 'example' : 'none',
+  });
+  if (choice === 'example') return { resources: undefined, prompts: undefined };
+  if (choice === 'none') return { resources: [], prompts: [] };
+
+  const scopeChoices = scopeChoicesOf(scopes);
+  const resources: ResourceSpec[] = [];
+  for (;;) {
+    const uri = await prompter.text({
+      message:
+        resources.length === 0
+          ? 'Resource URI or URI template (e.g. notes://notes/{id}; Enter for none)'
+          : 'Another resource URI or template (Enter when done)',
+      validate: (input) => {
+        if (input.trim() === '') return undefined;
+        const result = validateResourceUri(input);
+        if (!result.ok) return result.error;
+        return resources.some((resource) => resource.uri === result.value)
+          ? `${result.value} is already defined`
+          : undefined;
+      },
+    });
+    if (uri.trim() === '') break;
+    const resourceUri = unwrap(validateResourceUri(uri));
+    resources.push({
+      uri: resourceUri,
+      scopes: await askRequiredScopes(prompter, scopeChoices, resourceUri, 'read it'),
+    });
+  }
+  const prompts: PromptSpec[] = [];
+  for (;;) {
+    const name = await prompter.text({
+      message:
+        prompts.length === 0
+          ? 'Prompt name (e.g. summarize_notes; Enter for none)'
+          : 'Another prompt name (Enter when done)',
+      validate: (input) => {
+        if (input.trim() === '') return undefined;
+        const result = validatePromptName(input);
+        if (!result.ok) return result.error;
+        return prompts.some((prompt) => prompt.name === result.value)
+          ? `${result.value} is already defined`
+          : undefined;
+      },
+    });
+    if (name.trim() === '') break;
+    const promptName = unwrap(validatePromptName(name));
+    prompts.push({ name: promptName, scopes: await askRequiredScopes(prompter, scopeChoices, promptName, 'get it') });
+  }
+  return { resources, prompts };
+}
+
+function scopeChoicesOf(scopes: ScopeSpec[]): Choice<string>[] {
+  return scopes.map((scope) => ({
+    value: scope.name,
+    label: scope.name,
+    ...(scope.description ? { hint: scope.description } : {}),
+  }));
+}
+
+async function askRequiredScopes(
+  prompter: Prompter,
+  choices: Choice<string>[],
+  what: string,
+  action: string,
+): Promise<string[]> {
+  if (choices.length === 0) return [];
+  return prompter.multiselect({
+    message: `Scopes ${what} requires (Space to toggle, Enter to confirm; none: any signed-in user may ${action})`,
+    options: choices,
+  });
+}
+
+export async function askFilterLists(prompter: Prompter): Promise<boolean> {
+  return prompter.confirm({
+    message:
+      "Show each client only the tools, prompts and resources its token's scopes allow? (No: list everything, so clients can discover what to ask for)",
+    initialValue: DEFAULT_FILTER_LISTS,
+  });
 }
 
 export async function askRegistration(prompter: Prompter): Promise<Registration> {

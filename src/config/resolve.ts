@@ -8,6 +8,7 @@ import {
   DEFAULT_DIR,
   DEFAULT_FRAMEWORK,
   DEFAULT_MCP_PATH,
+  DEFAULT_FILTER_LISTS,
   DEFAULT_REGISTRATION,
   DEFAULT_SCOPES,
   DEFAULT_SERVER_URL_IN_AUDIENCE,
@@ -27,8 +28,10 @@ import {
   askBaseUrl,
   askDeployTarget,
   askFramework,
+  askFilterLists,
   askMcpPath,
   askRegistration,
+  askResourcesAndPrompts,
   askResourceId,
   askScalekitEnvUrl,
   askScopes,
@@ -37,7 +40,13 @@ import {
   askTools,
 } from './questions.js';
 import type { Result } from './result.js';
-import { parseScopeSpec, parseToolSpec, reconcileScopesAndTools } from './scopes-tools.js';
+import {
+  parsePromptSpec,
+  parseResourceSpec,
+  parseScopeSpec,
+  parseToolSpec,
+  reconcileScopesAndTools,
+} from './scopes-tools.js';
 import {
   PLACEHOLDER_ENV_URL,
   FRAMEWORKS,
@@ -46,7 +55,9 @@ import {
   type Framework,
   type PackageManager,
   type ProjectConfig,
+  type PromptSpec,
   type Registration,
+  type ResourceSpec,
   type RunOptions,
   type ScopeSpec,
   type ToolSpec,
@@ -114,9 +125,19 @@ export async function resolveScaffold(flags: ScaffoldFlags, context: ResolveCont
   const scopesGiven = given.scopes ?? (prompter ? await askScopes(prompter) : undefined);
   const toolsGiven =
     given.tools ?? (prompter ? await askTools(prompter, scopesGiven ?? [...DEFAULT_SCOPES]) : undefined);
+  const primitives =
+    given.resources !== undefined || given.prompts !== undefined || !prompter
+      ? { resources: given.resources, prompts: given.prompts }
+      : await askResourcesAndPrompts(prompter, scopesGiven ?? [...DEFAULT_SCOPES]);
+  const filterLists = given.filterLists ?? (prompter ? await askFilterLists(prompter) : DEFAULT_FILTER_LISTS);
   const registration = given.registration ?? (prompter ? await askRegistration(prompter) : DEFAULT_REGISTRATION);
 
-  const scopesAndTools = reconcileScopesAndTools({ scopes: scopesGiven, tools: toolsGiven });
+  const scopesAndTools = reconcileScopesAndTools({
+    scopes: scopesGiven,
+    tools: toolsGiven,
+    resources: primitives.resources,
+    prompts: primitives.prompts,
+  });
   if (!scopesAndTools.ok) throw new CliError(scopesAndTools.error);
 
   return {
@@ -133,6 +154,9 @@ export async function resolveScaffold(flags: ScaffoldFlags, context: ResolveCont
       serverUrlInAudience,
       scopes: scopesAndTools.value.scopes,
       tools: scopesAndTools.value.tools,
+      resources: scopesAndTools.value.resources,
+      prompts: scopesAndTools.value.prompts,
+      filterLists,
       registration,
     },
     run: {
@@ -161,6 +185,9 @@ interface GivenValues {
   serverUrlInAudience?: boolean;
   scopes?: ScopeSpec[];
   tools?: ToolSpec[];
+  resources?: ResourceSpec[];
+  prompts?: PromptSpec[];
+  filterLists?: boolean;
   registration?: Registration;
   packageManager?: PackageManager;
 }
@@ -187,6 +214,9 @@ export function validateFlags(flags: ScaffoldFlags, cwd: string): GivenValues {
     serverUrlInAudience: flags.serverUrlInAudience,
     scopes: checkEach('--scope', flags.scopes, parseScopeSpec),
     tools: checkEach('--tool', flags.tools, parseToolSpec),
+    resources: checkEach('--resource', flags.resources, parseResourceSpec),
+    prompts: checkEach('--prompt', flags.prompts, parsePromptSpec),
+    filterLists: flags.filterLists,
     registration: check('--registration', flags.registration, validateRegistration),
     packageManager: check('--package-manager', flags.packageManager, validatePackageManager),
   };

@@ -43,6 +43,23 @@ export interface ToolSpec {
   scopes: string[];
 }
 
+export interface PromptSpec {
+  /** MCP prompt name: 1–128 of A-Z a-z 0-9 _ - . ; unique within the project. */
+  name: string;
+  /** Scopes a `prompts/get` requires (all of them); each one is declared in `ProjectConfig.scopes`. */
+  scopes: string[];
+}
+
+export interface ResourceSpec {
+  /**
+   * An absolute URI (`config://app`), or an RFC 6570 URI template (`todo://todos/{id}`) for a family of
+   * resources; written exactly as the SDK compares it (what `new URL(uri).href` gives back). Unique.
+   */
+  uri: string;
+  /** Scopes a `resources/read` requires (all of them); each one is declared in `ProjectConfig.scopes`. */
+  scopes: string[];
+}
+
 /** A validated, normalised scaffold configuration. */
 export interface ProjectConfig {
   /** Absolute path of the directory to create or fill. */
@@ -69,6 +86,10 @@ export interface ProjectConfig {
   serverUrlInAudience: boolean;
   scopes: ScopeSpec[];
   tools: ToolSpec[];
+  resources: ResourceSpec[];
+  prompts: PromptSpec[];
+  /** Lists show only what the caller's token may use (off: everything is listed, the SDK's default). */
+  filterLists: boolean;
   registration: Registration;
 }
 

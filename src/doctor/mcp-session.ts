@@ -97,6 +97,41 @@ export class McpSession {
     return { exchange: exchange!, tools };
   }
 
+  /**
+   * The names (or URIs) a list method returns, following nextCursor: `prompts/list` → `prompts[].name`,
+   * `resources/list` → `resources[].uri`, `resources/templates/list` → `resourceTemplates[].uriTemplate`.
+   */
+  async listNames(method: string, key: string, field: string): Promise<{ exchange: McpExchange; names: string[] }> {
+    const names: string[] = [];
+    let cursor: string | undefined;
+    let exchange: McpExchange | undefined;
+    for (let page = 0; page < MAX_TOOL_PAGES; page++) {
+      const id = this.nextId++;
+      exchange = await this.post(requestBody(id, method, cursor ? { cursor } : undefined), id);
+      const result = exchange.message?.result;
+      if (!result || !Array.isArray(result[key])) break;
+      for (const item of result[key] as unknown[]) {
+        const value = item && typeof item === 'object' ? (item as Record<string, unknown>)[field] : undefined;
+        if (typeof value === 'string') names.push(value);
+      }
+      cursor = typeof result.nextCursor === 'string' && result.nextCursor ? result.nextCursor : undefined;
+      if (!cursor) break;
+    }
+    return { exchange: exchange!, names };
+  }
+
+  /** prompts/get without arguments: the scope gate runs before the prompt's arguments are looked at. */
+  async getPrompt(name: string): Promise<McpExchange> {
+    const id = this.nextId++;
+    return this.post(requestBody(id, 'prompts/get', { name, arguments: {} }), id);
+  }
+
+  /** resources/read: reading has no side effects. */
+  async readResource(uri: string): Promise<McpExchange> {
+    const id = this.nextId++;
+    return this.post(requestBody(id, 'resources/read', { uri }), id);
+  }
+
   /** Calls a tool with empty arguments: enough to pass (or fail) the scope gate, which runs before validation. */
   async callTool(name: string): Promise<McpExchange> {
     const id = this.nextId++;

@@ -4,12 +4,12 @@
  * and every test of one covers the other. A project gets the framework-neutral core, the adapter for its
  * framework, and the SDK helpers for its MCP SDK line as `sdk.ts`. Pure: renders from the template sources.
  */
-import type { Framework, ScopeSpec, ToolSpec } from '../core/types.js';
+import type { Framework, PromptSpec, ResourceSpec, ScopeSpec, ToolSpec } from '../core/types.js';
 import { renderTemplate } from './render.js';
 
 /** Where the module's templates live, relative to the templates directory. */
 export const AUTH_MODULE_TEMPLATES = 'mcp-oauth/';
-/** The tool → scope map inside the module. */
+/** The scope policy (tools, prompts, resources → scopes) inside the module. */
 export const TOOL_SCOPES_MODULE = 'tool-scopes';
 
 export type SdkLine = 'v1' | 'v2';
@@ -22,6 +22,10 @@ export interface AuthModuleInput {
   resourceName: string;
   scopes: readonly ScopeSpec[];
   tools: readonly ToolSpec[];
+  resources: readonly ResourceSpec[];
+  prompts: readonly PromptSpec[];
+  /** Lists show only what the caller's token may use (a scaffold choice; `add` leaves lists as they are). */
+  filterLists: boolean;
 }
 
 export interface AuthModuleFile {
@@ -45,7 +49,14 @@ export function authModuleFiles(input: AuthModuleInput): AuthModuleFile[] {
     } else if (ADAPTERS.has(module) && module !== input.framework) {
       continue;
     }
-    const context = { resourceName: input.resourceName, scopes: input.scopes, tools: input.tools };
+    const context = {
+      resourceName: input.resourceName,
+      scopes: input.scopes,
+      tools: input.tools,
+      resources: input.resources,
+      prompts: input.prompts,
+      filterLists: input.filterLists,
+    };
     const contents = templatePath.endsWith('.hbs') ? renderTemplate(source, context, templatePath) : source;
     files.push({ module, contents });
   }

@@ -35,7 +35,20 @@ const DOTFILES: Record<string, string> = {
   '_dev.vars': '.dev.vars',
   '_dev.vars.example': '.dev.vars.example',
 };
-const CUSTOM_TOOL_TEMPLATE = 'base/src/mcp/tools/_custom-tool.ts.hbs';
+/** Stubs for the tools, resources and prompts the templates do not implement: one file each. */
+const CUSTOM_STUBS = [
+  { template: 'base/src/mcp/tools/_custom-tool.ts.hbs', folder: 'tools', items: (c: TemplateContext) => c.customTools },
+  {
+    template: 'base/src/mcp/resources/_custom-resource.ts.hbs',
+    folder: 'resources',
+    items: (c: TemplateContext) => c.customResources,
+  },
+  {
+    template: 'base/src/mcp/prompts/_custom-prompt.ts.hbs',
+    folder: 'prompts',
+    items: (c: TemplateContext) => c.customPrompts,
+  },
+] as const;
 
 /** Files that exist only when the project needs them. */
 const OPTIONAL_FILES: Record<string, (context: TemplateContext) => boolean> = {
@@ -44,7 +57,13 @@ const OPTIONAL_FILES: Record<string, (context: TemplateContext) => boolean> = {
   'src/mcp/tools/whoami.ts': (context) => context.hasWhoami,
   'src/mcp/tools/list-todos.ts': (context) => context.tools.some((tool) => tool.name === 'list_todos'),
   'src/mcp/tools/add-todo.ts': (context) => context.tools.some((tool) => tool.name === 'add_todo'),
+  'src/mcp/resources/todo-by-id.ts': (context) => context.resources.some((resource) => resource.builtIn),
+  'src/mcp/prompts/review-todos.ts': (context) => context.prompts.some((prompt) => prompt.builtIn),
   'test/todos.test.ts': (context) => context.hasTodoPair,
+  'test/todo-resource.test.ts': (context) =>
+    context.resources.some((resource) => resource.builtIn) && context.tools.some((tool) => tool.name === 'add_todo'),
+  'test/todo-prompt.test.ts': (context) =>
+    context.prompts.some((prompt) => prompt.builtIn) && context.tools.some((tool) => tool.name === 'add_todo'),
   // A Worker has no Node process: wrangler runs src/index.ts (deploy/workers) and reads .dev.vars, not .env.
   ...Object.fromEntries(
     [
@@ -94,17 +113,22 @@ export function planProject(config: ProjectConfig, templates: TemplateSource, op
     resourceName: context.packageName,
     scopes: config.scopes,
     tools: config.tools,
+    resources: config.resources,
+    prompts: config.prompts,
+    filterLists: config.filterLists,
   })) {
     const path = `src/mcp-oauth/${file.module}.ts`;
     files.set(path, { path, contents: file.contents });
   }
 
-  const customTool = templates.get(CUSTOM_TOOL_TEMPLATE);
-  if (customTool === undefined && context.customTools.length > 0)
-    throw new Error(`Missing template ${CUSTOM_TOOL_TEMPLATE}`);
-  for (const tool of context.customTools) {
-    const path = `src/mcp/tools/${tool.moduleName}.ts`;
-    files.set(path, { path, contents: renderTemplate(customTool!, tool, CUSTOM_TOOL_TEMPLATE) });
+  for (const stub of CUSTOM_STUBS) {
+    const items = stub.items(context);
+    const source = templates.get(stub.template);
+    if (source === undefined && items.length > 0) throw new Error(`Missing template ${stub.template}`);
+    for (const item of items) {
+      const path = `src/mcp/${stub.folder}/${item.moduleName}.ts`;
+      files.set(path, { path, contents: renderTemplate(source!, item, stub.template) });
+    }
   }
 
   files.set('package.json', { path: 'package.json', contents: packageJson(context) });

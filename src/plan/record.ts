@@ -17,7 +17,9 @@ import type {
   PackageManager,
   PlannedFile,
   ProjectConfig,
+  PromptSpec,
   Registration,
+  ResourceSpec,
   ScopeSpec,
   ToolSpec,
 } from '../core/types.js';
@@ -47,6 +49,8 @@ export interface AddAnswers {
   resourceName: string;
   scopes: ScopeSpec[];
   tools: ToolSpec[];
+  resources: ResourceSpec[];
+  prompts: PromptSpec[];
 }
 
 export type ProjectRecord =
@@ -70,6 +74,9 @@ export function scaffoldAnswers(config: ProjectConfig, packageManager: PackageMa
     serverUrlInAudience: config.serverUrlInAudience,
     scopes: copyScopes(config.scopes),
     tools: copyTools(config.tools),
+    resources: copyResources(config.resources),
+    prompts: copyTools(config.prompts),
+    filterLists: config.filterLists,
     registration: config.registration,
     deploy: config.deploy,
     packageManager,
@@ -84,7 +91,18 @@ export function scaffoldAnswersOf(recorded: ScaffoldAnswers): ScaffoldAnswers {
   return { ...ANSWERS_ADDED_SINCE_0_1_0, ...recorded };
 }
 
-const ANSWERS_ADDED_SINCE_0_1_0: Pick<ScaffoldAnswers, 'deploy'> = { deploy: 'node' };
+const ANSWERS_ADDED_SINCE_0_1_0: Pick<ScaffoldAnswers, 'deploy' | 'resources' | 'prompts' | 'filterLists'> = {
+  deploy: 'node',
+  resources: [],
+  prompts: [],
+  filterLists: false,
+};
+
+/** The same for `add`'s answers. */
+export function addAnswersOf(recorded: AddAnswers): AddAnswers {
+  // Records made before 0.2.0 have neither field.
+  return { ...recorded, resources: recorded.resources ?? [], prompts: recorded.prompts ?? [] };
+}
 
 export function addAnswers(answers: AddAnswers): AddAnswers {
   return {
@@ -96,6 +114,8 @@ export function addAnswers(answers: AddAnswers): AddAnswers {
     resourceName: answers.resourceName,
     scopes: copyScopes(answers.scopes),
     tools: copyTools(answers.tools),
+    resources: copyResources(answers.resources),
+    prompts: copyTools(answers.prompts),
   };
 }
 
@@ -161,6 +181,10 @@ export function parseRecord(text: string): ProjectRecord {
 
 function copyScopes(scopes: readonly ScopeSpec[]): ScopeSpec[] {
   return scopes.map((scope) => ({ name: scope.name, description: scope.description }));
+}
+
+function copyResources(resources: readonly ResourceSpec[]): ResourceSpec[] {
+  return resources.map((resource) => ({ uri: resource.uri, scopes: [...resource.scopes] }));
 }
 
 function copyTools(tools: readonly ToolSpec[]): ToolSpec[] {

@@ -7,6 +7,7 @@ import type { FilePatch } from '../write/patch-project.js';
 import { blobId, CLI_VERSION, RECORD_FILE, recordFile, type ProjectRecord } from '../plan/record.js';
 import { decide, decideMove, similarity, type ConflictLabels, type Decision } from './decide.js';
 import { raiseDependencies, type DependencyUpdate } from './dependencies.js';
+import { declaredMoves } from './release-notes.js';
 import { MANIFEST, recordedFiles, type Rendering } from './render.js';
 
 export interface UpgradeInput {
@@ -137,6 +138,13 @@ export function planUpgrade(input: UpgradeInput): UpgradePlan {
   };
 }
 
+function projectShape(
+  record: ProjectRecord,
+): { kind: 'scaffold' } | { kind: 'add'; folder: string; extension: string } {
+  if (record.kind === 'scaffold') return { kind: 'scaffold' };
+  return { kind: 'add', folder: record.answers.folder, extension: record.answers.extension };
+}
+
 /** Below this line similarity a file that disappeared and one that appeared are unrelated (git's default). */
 const MOVE_SIMILARITY = 0.5;
 
@@ -168,6 +176,11 @@ function findMoves(
     .filter((pair) => pair.score >= MOVE_SIMILARITY)
     .sort((a, b) => b.score - a.score || a.to.localeCompare(b.to));
   const taken = new Set<string>();
+  for (const [from, to] of declaredMoves(record.version, CLI_VERSION, projectShape(record))) {
+    if (!gone.includes(from) || !appeared.includes(to)) continue;
+    moves.set(to, from);
+    taken.add(from);
+  }
   for (const pair of pairs) {
     if (moves.has(pair.to) || taken.has(pair.from)) continue;
     moves.set(pair.to, pair.from);

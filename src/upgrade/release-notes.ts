@@ -9,6 +9,12 @@ import lte from 'semver/functions/lte.js';
 export interface ReleaseNotes {
   version: string;
   notes: string[];
+  /**
+   * Files this version moved, old path → new path, for a scaffolded project (`scaffold`) and, relative to the
+   * module folder, for one patched by `add` (`add`). Declared moves win over guessing by similarity: a file
+   * that moved and was rewritten (the scope map) must still carry the user's edits, never be left behind.
+   */
+  moves?: { scaffold?: Record<string, string>; add?: Record<string, string> };
 }
 
 export const RELEASE_NOTES: readonly ReleaseNotes[] = [
@@ -18,8 +24,52 @@ export const RELEASE_NOTES: readonly ReleaseNotes[] = [
       'Projects record what create-mcp-oauth generated in .create-mcp-oauth.json (version, answers, an id per file; no secrets), so `create-mcp-oauth upgrade` can bring them up to date while keeping your edits. The README explains it.',
       'src/auth/token-verifier.ts: the accepted issuers are documented: Scalekit signs with the environment URL (older tokens) and with <environment URL>/resources/<resource id> (since 2026), and both must pass, or every token of the other form is refused.',
     ],
+    moves: {
+      scaffold: {
+        ...Object.fromEntries(
+          [
+            'authorization-server-mirror',
+            'bearer-gate',
+            'cors',
+            'key-set',
+            'protected-resource',
+            'rejections',
+            'scalekit',
+            'step-up',
+            'token-cache',
+            'token-verifier',
+          ].map((name) => [`src/auth/${name}.ts`, `src/mcp-oauth/auth/${name}.ts`]),
+        ),
+        'src/config.ts': 'src/mcp-oauth/config.ts',
+        'src/limits.ts': 'src/mcp-oauth/limits.ts',
+        'src/log.ts': 'src/mcp-oauth/log.ts',
+        'src/mcp/tool-scopes.ts': 'src/mcp-oauth/tool-scopes.ts',
+      },
+      add: { 'mcp/tool-scopes': 'tool-scopes' },
+    },
   },
 ];
+
+/**
+ * The moves declared by the versions after `from` up to `to`, as old path → new path in this project. For
+ * `add`, paths are relative to the module folder and without the extension (the project's own).
+ */
+export function declaredMoves(
+  from: string,
+  to: string,
+  project: { kind: 'scaffold' } | { kind: 'add'; folder: string; extension: string },
+): Map<string, string> {
+  const moves = new Map<string, string>();
+  for (const entry of notesBetween(from, to)) {
+    if (project.kind === 'scaffold') {
+      for (const [old, now] of Object.entries(entry.moves?.scaffold ?? {})) moves.set(old, now);
+    } else {
+      const at = (module: string) => `${project.folder}/${module}${project.extension}`;
+      for (const [old, now] of Object.entries(entry.moves?.add ?? {})) moves.set(at(old), at(now));
+    }
+  }
+  return moves;
+}
 
 /** The notes of every version after `from`, up to and including `to`, oldest first. */
 export function notesBetween(from: string, to: string): ReleaseNotes[] {

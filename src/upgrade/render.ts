@@ -8,7 +8,7 @@ import { addedFiles } from '../add/added-files.js';
 import { moduleDependencies } from '../add/plan.js';
 import type { DependencyToAdd } from '../add/patch-package-json.js';
 import { planProject, type TemplateSource } from '../plan/index.js';
-import { RECORD_FILE, RecordError, scaffoldAnswersOf, type ProjectRecord } from '../plan/record.js';
+import { RECORD_FILE, RecordError, scaffoldAnswersOf, addAnswersOf, type ProjectRecord } from '../plan/record.js';
 import { USER_OWNED_FILES } from '../core/user-owned.js';
 
 export const MANIFEST = 'package.json';
@@ -52,7 +52,7 @@ function renderScaffold(
 }
 
 function renderAdd(record: Extract<ProjectRecord, { kind: 'add' }>, templates: TemplateSource): Rendering {
-  const { answers } = record;
+  const answers = addAnswersOf(record.answers);
   const files = addedFiles({
     templates,
     sdk: answers.sdk,
@@ -62,6 +62,8 @@ function renderAdd(record: Extract<ProjectRecord, { kind: 'add' }>, templates: T
     resourceName: answers.resourceName,
     scopes: answers.scopes,
     tools: answers.tools,
+    resources: answers.resources,
+    prompts: answers.prompts,
   });
   return {
     files: new Map(files.map((file) => [file.path, file.contents])),

@@ -13,7 +13,7 @@ import { parseEnv } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, type CliResult } from '../support/cli.js';
 import { generatedProject, type Framework } from '../support/generated-projects.js';
-import { HOSTILE_DESCRIPTIONS, HOSTILE_SCOPES } from '../support/project-config.js';
+import { HOSTILE_DESCRIPTIONS, HOSTILE_RESOURCE_URIS, HOSTILE_SCOPES } from '../support/project-config.js';
 
 /**
  * Every hostile scope name gets a hostile description; plain names carry the rest, and JS's special keys.
@@ -41,6 +41,18 @@ const TOOLS: { name: string; scopes: string[] }[] = [
   { name: 'index', scopes: [] },
   { name: 'tools', scopes: [] },
 ];
+/** `--resource` splits at the last `=`, so the URIs may hold `=`; their scopes may not. */
+const RESOURCES: { uri: string; scopes: string[] }[] = [
+  ...HOSTILE_RESOURCE_URIS.map((uri, index) => ({ uri, scopes: index % 2 === 0 ? ['read', 'constructor'] : [] })),
+  { uri: 'constructor://toString/{__proto__}', scopes: ['toString'] },
+];
+/** Prompt names JavaScript or the generated prompts registry treat specially. */
+const PROMPTS: { name: string; scopes: string[] }[] = [
+  { name: 'constructor', scopes: ['read'] },
+  { name: 'index', scopes: [] },
+  { name: 'registerPrompts', scopes: ['scope2'] },
+  { name: '-.-', scopes: [...HOSTILE_SCOPES.filter((name) => !name.includes(','))] },
+];
 /** A directory name with shell and quoting trouble in it; its package name is made safe. */
 const DIR_NAME = `Café "quoted" $(whoami) 'app'`;
 
@@ -67,6 +79,9 @@ describe.each<Framework>(['express', 'hono'])('hostile strings through the built
         'res_123',
         ...SCOPES.flatMap((scope) => ['--scope', `${scope.name}=${scope.description}`]),
         ...TOOLS.flatMap((tool) => ['--tool', `${tool.name}=${tool.scopes.join(',')}`]),
+        ...RESOURCES.flatMap((resource) => ['--resource', `${resource.uri}=${resource.scopes.join(',')}`]),
+        ...PROMPTS.flatMap((prompt) => ['--prompt', `${prompt.name}=${prompt.scopes.join(',')}`]),
+        '--filter-lists',
         '--no-install',
         '--no-git',
       ],
@@ -94,11 +109,17 @@ describe.each<Framework>(['express', 'hono'])('hostile strings through the built
     expect(typecheck.exitCode, String(typecheck.all)).toBe(0);
   }, 120_000);
 
-  it('reads back every scope, description and tool exactly', async () => {
+  it('reads back every scope, description, tool, resource and prompt exactly', async () => {
     const module = (await import(join(dir, 'src/mcp-oauth/tool-scopes.ts'))) as {
       SCOPES: Record<string, string>;
       TOOL_SCOPES: Record<string, string[]>;
+      RESOURCE_SCOPES: Record<string, string[]>;
+      PROMPT_SCOPES: Record<string, string[]>;
+      FILTER_LISTS_BY_SCOPE: boolean;
     };
+    expect(Object.entries(module.RESOURCE_SCOPES)).toEqual(RESOURCES.map((res) => [res.uri, res.scopes]));
+    expect(Object.entries(module.PROMPT_SCOPES)).toEqual(PROMPTS.map((prompt) => [prompt.name, prompt.scopes]));
+    expect(module.FILTER_LISTS_BY_SCOPE).toBe(true);
     expect(Object.entries(module.SCOPES)).toEqual([
       ...SCOPES.map((scope) => [scope.name, scope.description]),
       ...DECLARED_BY_TOOL.map((name) => [name, '']),

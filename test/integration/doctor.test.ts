@@ -70,15 +70,15 @@ describe.each<Fixture>(['express', 'hono', 'workers'])('doctor against a generat
     await as?.close();
   });
 
-  /** A machine token from the local authorization server, limited to todo:read, as a host would request it. */
-  async function readOnlyToken(): Promise<string> {
+  /** A machine token from the local authorization server, limited to `scope` (todo:read), as a host would request it. */
+  async function readOnlyToken(scope = 'todo:read'): Promise<string> {
     const response = await fetch(`${as.issuer}/oauth/token`, {
       method: 'POST',
       headers: {
         authorization: `Basic ${btoa(`${MACHINE_CLIENT.client_id}:${MACHINE_CLIENT.client_secret}`)}`,
         'content-type': 'application/x-www-form-urlencoded',
       },
-      body: new URLSearchParams({ grant_type: 'client_credentials', scope: 'todo:read', resource: server.mcpUrl }),
+      body: new URLSearchParams({ grant_type: 'client_credentials', scope, resource: server.mcpUrl }),
     });
     const body = (await response.json()) as { access_token?: string };
     if (!body.access_token) throw new Error(`no token: ${JSON.stringify(body)}`);
@@ -130,39 +130,63 @@ describe.each<Fixture>(['express', 'hono', 'workers'])('doctor against a generat
     expect(stepUp.seen).toMatch(/^whoami: allowed/m);
     expect(stepUp.seen).toMatch(/^list_todos: allowed/m);
     expect(stepUp.seen).toMatch(/^add_todo: 403 insufficient_scope, scope="todo:read todo:write"/m);
+    // The prompt and the resource template need todo:read, which this token holds.
+    expect(report.checks.find((check) => check.id === 'token.prompt-step-up')).toMatchObject({
+      status: 'pass',
+      seen: expect.stringMatching(/^review_todos: allowed/m),
+    });
+    expect(report.checks.find((check) => check.id === 'token.resource-step-up')).toMatchObject({
+      status: 'pass',
+      seen: expect.stringMatching(/^todo:\/\/todos\/doctor-probe: allowed/m),
+    });
     expect(run.all).not.toContain(token);
   });
 
-  it(
-    'fetches its own machine token with ' + '--client-id/--client-secret-env, sending the secret nowhere else',
-    async () => {
-      as.resetStats();
-      const run = await runCli(
-        [
-          'doctor',
-          server.mcpUrl,
-          '--registration',
-          'both',
-          '--client-id',
-          MACHINE_CLIENT.client_id,
-          '--client-secret-env',
-          'DOCTOR_SECRET',
-          '--json',
-        ],
-        { env: { DOCTOR_SECRET: MACHINE_CLIENT.client_secret } },
-      );
-      const report = parseReport(run);
-      expect(idsWith(report, 'fail'), explain(report)).toEqual([]);
-      expect(run.exitCode).toBe(0);
-      expect(report.tokenSource).toBe('client-credentials');
-      expect(report.checks.find((check) => check.id === 'token.scopes')).toMatchObject({
-        status: 'pass',
-        seen: expect.stringContaining('has every scope in scopes_supported'),
-      });
-      expect(as.stats().tokenRequests).toBe(1);
-      expect(run.all).not.toContain(MACHINE_CLIENT.client_secret);
-    },
-  );
+  it('with --probe-tools also gets each prompt and reads each resource, and names those that step up', async () => {
+    const token = await readOnlyToken('todo:write');
+    const run = await runCli(['doctor', server.mcpUrl, '--token-env', 'MCP_TOKEN', '--probe-tools', '--json'], {
+      env: { MCP_TOKEN: token },
+    });
+    const report = parseReport(run);
+    expect(idsWith(report, 'fail'), explain(report)).toEqual([]);
+    const seen = (id: string) => report.checks.find((check) => check.id === id)?.seen ?? '';
+    // Each challenge keeps the scope the token holds (todo:write) and adds the one it lacks.
+    expect(seen('token.prompt-step-up')).toMatch(
+      /^review_todos: 403 insufficient_scope, scope="todo:write todo:read"/m,
+    );
+    expect(seen('token.resource-step-up')).toMatch(
+      /^todo:\/\/todos\/doctor-probe: 403 insufficient_scope, scope="todo:write todo:read"/m,
+    );
+    expect(seen('token.step-up')).toMatch(/^list_todos: 403 insufficient_scope/m);
+  });
+
+  it('fetches its own machine token with --client-id/--client-secret-env, sending the secret nowhere else', async () => {
+    as.resetStats();
+    const run = await runCli(
+      [
+        'doctor',
+        server.mcpUrl,
+        '--registration',
+        'both',
+        '--client-id',
+        MACHINE_CLIENT.client_id,
+        '--client-secret-env',
+        'DOCTOR_SECRET',
+        '--json',
+      ],
+      { env: { DOCTOR_SECRET: MACHINE_CLIENT.client_secret } },
+    );
+    const report = parseReport(run);
+    expect(idsWith(report, 'fail'), explain(report)).toEqual([]);
+    expect(run.exitCode).toBe(0);
+    expect(report.tokenSource).toBe('client-credentials');
+    expect(report.checks.find((check) => check.id === 'token.scopes')).toMatchObject({
+      status: 'pass',
+      seen: expect.stringContaining('has every scope in scopes_supported'),
+    });
+    expect(as.stats().tokenRequests).toBe(1);
+    expect(run.all).not.toContain(MACHINE_CLIENT.client_secret);
+  });
 
   it('prints readable ✓ lines, and never the token', async () => {
     const token = await readOnlyToken();
@@ -184,7 +208,7 @@ describe.each<Fixture>(['express', 'hono', 'workers'])('doctor against a generat
     }
     // Passing checks are one line each: no seen/why/fix detail to wade through.
     expect(run.stdout).not.toMatch(/^\s+(seen|why|fix) /m);
-    expect(run.stdout).toMatch(/\n0 failed, 0 warnings, 33 passed, 0 skipped {2}\(\d+ ms\)$/);
+    expect(run.stdout).toMatch(/\n0 failed, 0 warnings, 35 passed, 0 skipped {2}\(\d+ ms\)$/);
     expect(run.stdout).not.toContain(String.fromCharCode(27)); // no colors when not a terminal
     // Neither the whole token nor any of its three parts.
     for (const part of [token, ...token.split('.')]) expect(run.all).not.toContain(part);

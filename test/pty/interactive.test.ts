@@ -61,6 +61,15 @@ describe('interactive prompts (pseudo-terminal)', () => {
     await s.answer('Tool name', `list_notes${KEY.enter}`);
     await s.answer('Scopes list_notes requires', `${KEY.space}${KEY.enter}`);
     await s.answer('Another tool name', KEY.enter);
+    // The example resource and prompt need todo:read, which is not defined: "define my own" comes first.
+    await s.answer('Does the server offer resources or prompts too?', `${KEY.up}${KEY.enter}`);
+    await s.answer('Resource URI or URI template', `notes://notes/{id}${KEY.enter}`);
+    await s.answer('Scopes notes://notes/{id} requires', `${KEY.space}${KEY.enter}`);
+    await s.answer('Another resource URI', KEY.enter);
+    await s.answer('Prompt name', `summarize_notes${KEY.enter}`);
+    await s.answer('Scopes summarize_notes requires', `${KEY.space}${KEY.enter}`);
+    await s.answer('Another prompt name', KEY.enter);
+    await s.answer("Show each client only the tools, prompts and resources its token's scopes allow?", 'y');
     await s.answer('How do MCP clients register', `${KEY.down}${KEY.enter}`); // DCR only
     const { exitCode } = await s.exited;
     expect(exitCode, s.text()).toBe(0);
@@ -86,6 +95,10 @@ describe('interactive prompts (pseudo-terminal)', () => {
     expect(await findFileContaining(project, 'list_notes')).toBeDefined();
     expect(await findFileContaining(project, 'notes:read')).toBeDefined();
     expect(await findFileContaining(project, 'Read your notes')).toBeDefined();
+    const policy = await readFile(path.join(project, 'src/mcp-oauth/tool-scopes.ts'), 'utf8');
+    expect(policy).toContain("'notes://notes/{id}': ['notes:read'],");
+    expect(policy).toContain("summarize_notes: ['notes:read'],");
+    expect(policy).toContain('export const FILTER_LISTS_BY_SCOPE = true;');
     // The example scopes are gone from the server (dev/ documents the local test server with them).
     expect(await findFileContaining(path.join(project, 'src'), 'todo:read')).toBeUndefined();
   });

@@ -3,6 +3,7 @@ import pty from '@lydell/node-pty';
 /** Keys as a terminal sends them. */
 export const KEY = {
   enter: '\r',
+  up: '\x1b[A',
   down: '\x1b[B',
   space: ' ',
   ctrlC: '\x03',

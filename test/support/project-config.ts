@@ -24,6 +24,9 @@ export function projectConfig(overrides: Partial<ProjectConfig> = {}): ProjectCo
       { name: 'list_todos', scopes: ['todo:read'] },
       { name: 'add_todo', scopes: ['todo:write'] },
     ],
+    resources: [{ uri: 'todo://todos/{id}', scopes: ['todo:read'] }],
+    prompts: [{ name: 'review_todos', scopes: ['todo:read'] }],
+    filterLists: false,
     registration: 'both',
     ...overrides,
     baseUrl,
@@ -45,3 +48,13 @@ export const HOSTILE_DESCRIPTIONS = [
 
 /** Scope tokens are RFC 6749 `scope-token`s: printable ASCII except space, `"` and `\`. */
 export const HOSTILE_SCOPES = ["a'b", 'back`tick`', '${scope}', '*/end', 'x:y/z?q=1&r#f', 'open{{brace}}'];
+
+/** Resource URIs and templates the CLI accepts that break naive templating: quotes, template holes, comment ends, backslashes. */
+export const HOSTILE_RESOURCE_URIS = [
+  "x://a?q='quoted'",
+  'x://a?q=`$x`&r=$(id)',
+  'x://a?c=*/end/*',
+  'x://a/\\back/{id}',
+  "x://a/{id}?q='+//*/",
+  'x://a/%22%3Cscript%3E',
+];

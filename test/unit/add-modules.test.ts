@@ -26,6 +26,14 @@ const tools = [
   { name: 'add_note', scopes: ['notes:write'] },
   { name: 'ping', scopes: [] },
 ];
+const resources = [
+  { uri: 'notes://notes/{id}', scopes: ['notes:read'] },
+  { uri: 'config://secret', scopes: ['notes:write'] },
+];
+const prompts = [
+  { name: 'summarize', scopes: ['notes:write'] },
+  { name: 'hello', scopes: [] },
+];
 const flavours = [
   { extension: '.ts', syntax: 'ts' },
   { extension: '.mjs', syntax: 'esm' },
@@ -36,7 +44,7 @@ describe('one OAuth module for the scaffold and add', () => {
   it.each(['express', 'hono'] as const)(
     '%s: add writes the same files, byte for byte, as the scaffold writes to src/mcp-oauth/',
     (framework) => {
-      const config = projectConfig({ framework, packageName: 'demo', scopes, tools });
+      const config = projectConfig({ framework, packageName: 'demo', scopes, tools, resources, prompts });
       const scaffolded = new Map(
         planProject(config, templates)
           .files.filter((file) => file.path.startsWith('src/mcp-oauth/'))
@@ -51,6 +59,8 @@ describe('one OAuth module for the scaffold and add', () => {
         resourceName: 'demo',
         scopes,
         tools,
+        resources,
+        prompts,
       });
       expect(scaffolded.size).toBeGreaterThan(10);
       expect(new Map(added.map((file) => [file.path, file.contents]))).toEqual(scaffolded);
@@ -79,6 +89,8 @@ describe.each(['v1', 'v2'] as const)('added modules for the %s SDK', (sdk) => {
           resourceName: 'demo',
           scopes,
           tools,
+          resources,
+          prompts,
         });
         const modules = new Set(files.map((file) => file.module));
         expect(modules.has('sdk')).toBe(true);
@@ -137,6 +149,8 @@ describe('the v1 guard, run from the generated modules', () => {
       resourceName: 'demo',
       scopes,
       tools,
+      resources,
+      prompts,
     })) {
       await mkdir(path.dirname(path.join(dir, file.path)), { recursive: true });
       await writeFile(path.join(dir, file.path), file.contents);
@@ -233,29 +247,52 @@ describe('the v1 guard, run from the generated modules', () => {
     },
   );
 
-  it(
-    'refuses a disallowed browser Origin or Host with 403, ' + 'two Authorization headers and a bad token with 401',
-    async () => {
-      const token = await sign('notes:read notes:write');
-      expect(
-        (await oauth.handle(request(`Bearer ${token}`, call('list_notes'), 'https://evil.example'))).response?.status,
-      ).toBe(403);
-      expect((await oauth.handle(request(`Bearer ${token}`, call('list_notes'), 'http://localhost:6274'))).ok).toBe(
-        true,
-      );
-      expect(
-        (await oauth.handle({ ...request(`Bearer ${token}`, call('list_notes')), host: 'attacker.example' })).response
-          ?.status,
-      ).toBe(403);
-      // Two Authorization headers arrive joined with ", " (the adapters pass every one): refused, in either order.
-      for (const both of [`Bearer ${token}, Bearer other`, `Bearer other, Bearer ${token}`]) {
-        expect((await oauth.handle(request(both, call('list_notes')))).response?.status).toBe(401);
-      }
-      const bad = await oauth.handle(request(`Bearer ${token}x`, call('list_notes')));
-      expect(bad.response?.status).toBe(401);
-      expect(bad.response?.headers.get('www-authenticate')).toContain('error="invalid_token"');
-    },
-  );
+  it('steps up (403) for a prompt or a resource beyond the token’s scopes, however the URI is written', async () => {
+    const writeOnly = await sign('notes:write');
+    const readOnly = await sign('notes:read');
+    const rpc = (method: string, params: object) => ({ jsonrpc: '2.0', id: 1, method, params });
+    const refusals: Array<[string, unknown, string]> = [
+      [readOnly, rpc('prompts/get', { name: 'summarize' }), 'notes:read notes:write'],
+      [writeOnly, rpc('resources/read', { uri: 'notes://notes/7' }), 'notes:write notes:read'],
+      [writeOnly, rpc('resources/read', { uri: 'NOTES://notes/x/../7' }), 'notes:write notes:read'],
+      [writeOnly, rpc('resources/read', { uri: 'notes://notes/7%2F..%2F8' }), 'notes:write notes:read'],
+      [writeOnly, [rpc('tools/list', {}), rpc('resources/read', { uri: 'notes://notes/1' })], 'notes:write notes:read'],
+      [readOnly, rpc('resources/read', { uri: 'config://secret' }), 'notes:read notes:write'],
+    ];
+    for (const [token, body, scope] of refusals) {
+      const refused = await oauth.handle(request(`Bearer ${token}`, body));
+      expect(refused.response?.status, JSON.stringify(body)).toBe(403);
+      expect(refused.response?.headers.get('www-authenticate')).toContain(`scope="${scope}"`);
+    }
+    for (const [token, body] of [
+      [readOnly, rpc('resources/read', { uri: 'notes://notes/7' })],
+      [readOnly, rpc('prompts/get', { name: 'hello' })],
+      [readOnly, rpc('resources/read', { uri: 'notes://elsewhere/7' })], // matches nothing: the SDK answers "not found"
+      [readOnly, rpc('resources/read', { uri: 'not a uri' })],
+      [writeOnly, rpc('prompts/get', { name: 'summarize' })],
+    ] as const) {
+      expect((await oauth.handle(request(`Bearer ${token}`, body))).ok, JSON.stringify(body)).toBe(true);
+    }
+  });
+
+  it('refuses a disallowed browser Origin or Host with 403, two Authorization headers and a bad token with 401', async () => {
+    const token = await sign('notes:read notes:write');
+    expect(
+      (await oauth.handle(request(`Bearer ${token}`, call('list_notes'), 'https://evil.example'))).response?.status,
+    ).toBe(403);
+    expect((await oauth.handle(request(`Bearer ${token}`, call('list_notes'), 'http://localhost:6274'))).ok).toBe(true);
+    expect(
+      (await oauth.handle({ ...request(`Bearer ${token}`, call('list_notes')), host: 'attacker.example' })).response
+        ?.status,
+    ).toBe(403);
+    // Two Authorization headers arrive joined with ", " (the adapters pass every one): refused, in either order.
+    for (const both of [`Bearer ${token}, Bearer other`, `Bearer other, Bearer ${token}`]) {
+      expect((await oauth.handle(request(both, call('list_notes')))).response?.status).toBe(401);
+    }
+    const bad = await oauth.handle(request(`Bearer ${token}x`, call('list_notes')));
+    expect(bad.response?.status).toBe(401);
+    expect(bad.response?.headers.get('www-authenticate')).toContain('error="invalid_token"');
+  });
 
   it('refuses to start when MCP_SERVER_URL names another path than the route it guards', async () => {
     const { createMcpOAuth } = await load('index');

@@ -8,8 +8,14 @@ import { createFsFromVolume, Volume } from 'memfs';
 import { loadTemplates, planProject, type TemplateSource } from '../../src/plan/index.js';
 import { writeProject } from '../../src/write/write-project.js';
 import { parse, parseAllDocuments } from 'yaml';
-import { yamlString } from '../../src/plan/literals.js';
-import { HOSTILE_DESCRIPTIONS, HOSTILE_SCOPES, projectConfig } from '../support/project-config.js';
+import { validateResourceUri } from '../../src/config/scopes-tools.js';
+import { tsString, yamlString } from '../../src/plan/literals.js';
+import {
+  HOSTILE_DESCRIPTIONS,
+  HOSTILE_RESOURCE_URIS,
+  HOSTILE_SCOPES,
+  projectConfig,
+} from '../support/project-config.js';
 
 const templatesDir = fileURLToPath(new URL('../../templates/', import.meta.url));
 let templates: TemplateSource;
@@ -27,8 +33,14 @@ function paths(plan: Plan): string[] {
   return plan.files.map((file) => file.path);
 }
 
-/** Evaluates src/mcp-oauth/tool-scopes.ts as written, and returns its SCOPES and TOOL_SCOPES values. */
-function evaluateToolScopes(plan: Plan): { SCOPES: Record<string, string>; TOOL_SCOPES: Record<string, string[]> } {
+/** Evaluates src/mcp-oauth/tool-scopes.ts as written, and returns its exports. */
+function evaluateToolScopes(plan: Plan): {
+  SCOPES: Record<string, string>;
+  TOOL_SCOPES: Record<string, string[]>;
+  PROMPT_SCOPES: Record<string, string[]>;
+  RESOURCE_SCOPES: Record<string, string[]>;
+  FILTER_LISTS_BY_SCOPE: boolean;
+} {
   const { outputText } = ts.transpileModule(fileOf(plan, 'src/mcp-oauth/tool-scopes.ts'), {
     compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 },
   });
@@ -36,7 +48,7 @@ function evaluateToolScopes(plan: Plan): { SCOPES: Record<string, string>; TOOL_
   const sandbox = createContext({
     module,
     exports: module.exports,
-    require: () => ({ requireScopes: () => undefined }),
+    require: () => ({}),
   });
   runInContext(outputText, sandbox);
   return module.exports as never;
@@ -170,12 +182,74 @@ describe('the tool → scope map', () => {
     expect(evaluateToolScopes(plan)).toEqual({
       SCOPES: { 'docs:read': 'Read documents', 'docs:write': '' },
       TOOL_SCOPES: { search: ['docs:read'], publish: ['docs:read', 'docs:write'], ping: [] },
+      PROMPT_SCOPES: { review_todos: ['todo:read'] },
+      RESOURCE_SCOPES: { 'todo://todos/{id}': ['todo:read'] },
+      FILTER_LISTS_BY_SCOPE: false,
       scopeChallengeFor: expect.any(Function),
+      promptScopeChallengeFor: expect.any(Function),
+      resourceScopeChallengeFor: expect.any(Function),
+      visibilityFor: expect.any(Function),
+      scopeCheckFor: expect.any(Function),
     });
   });
 
+  it('holds the configured resources (URIs and URI templates) and prompts, and the list filter', () => {
+    const plan = planProject(
+      projectConfig({
+        resources: [
+          { uri: 'docs://docs/{id}', scopes: ['todo:read'] },
+          { uri: 'config://app', scopes: [] },
+        ],
+        prompts: [{ name: 'summarize', scopes: ['todo:read', 'todo:write'] }],
+        filterLists: true,
+      }),
+      templates,
+    );
+    expect(evaluateToolScopes(plan)).toMatchObject({
+      RESOURCE_SCOPES: { 'docs://docs/{id}': ['todo:read'], 'config://app': [] },
+      PROMPT_SCOPES: { summarize: ['todo:read', 'todo:write'] },
+      FILTER_LISTS_BY_SCOPE: true,
+    });
+    expect(fileOf(plan, 'src/mcp/resources/docs-docs-id.ts')).toContain("const URI_TEMPLATE = 'docs://docs/{id}';");
+    expect(fileOf(plan, 'src/mcp/resources/docs-docs-id.ts')).toContain('new ResourceTemplate(URI_TEMPLATE');
+    expect(fileOf(plan, 'src/mcp/resources/config-app.ts')).toContain("const URI = 'config://app';");
+    expect(fileOf(plan, 'src/mcp/prompts/summarize.ts')).toContain("const PROMPT_NAME = 'summarize';");
+    expect(paths(plan)).not.toContain('src/mcp/resources/todo-by-id.ts');
+    expect(paths(plan)).not.toContain('src/mcp/prompts/review-todos.ts');
+    expect(paths(plan)).not.toContain('test/todo-resource.test.ts');
+    expect(paths(plan)).not.toContain('test/todo-prompt.test.ts');
+  });
+
+  it('gives every resource a distinct module and registration name, and every prompt a distinct module', () => {
+    const resources = ['x://a/{id}', 'x://A/{id}', 'x://a-{id}', 'index://x', 'todo://todos/{id}', 'y://todo'].map(
+      (uri) => ({ uri, scopes: [] }),
+    );
+    const prompts = ['sum', 'Sum', 's.u.m', 'index', 'review_todos'].map((name) => ({ name, scopes: [] }));
+    const plan = planProject(projectConfig({ resources, prompts }), templates);
+    for (const [folder, count] of [
+      ['resources', resources.length],
+      ['prompts', prompts.length],
+    ] as const) {
+      const modules = paths(plan).filter(
+        (path) => path.startsWith(`src/mcp/${folder}/`) && path !== `src/mcp/${folder}/index.ts`,
+      );
+      expect(new Set(modules.map((path) => path.toLowerCase())).size, folder).toBe(count);
+    }
+    const names = [
+      ...plan.files
+        .filter((file) => file.path.startsWith('src/mcp/resources/'))
+        .map((file) => file.contents)
+        .join('\n')
+        .matchAll(/registerResource\(\s*'([^']*)'/g),
+    ].map((match) => match[1]);
+    expect(new Set(names).size).toBe(resources.length);
+  });
+
   it('gives tools without an implementation a stub, and leaves out the todo example', () => {
-    const plan = planProject(projectConfig({ tools: [{ name: 'search', scopes: ['todo:read'] }] }), templates);
+    const plan = planProject(
+      projectConfig({ tools: [{ name: 'search', scopes: ['todo:read'] }], resources: [], prompts: [] }),
+      templates,
+    );
     expect(paths(plan)).toContain('src/mcp/tools/search.ts');
     expect(paths(plan)).not.toContain('src/todos/store.ts');
     expect(paths(plan)).not.toContain('src/mcp/tools/whoami.ts');
@@ -203,7 +277,9 @@ describe('the tool → scope map', () => {
     expect(modules).toHaveLength(tools.length);
     expect(new Set(modules.map((path) => path.toLowerCase())).size).toBe(tools.length);
     const index = fileOf(plan, 'src/mcp/tools/index.ts');
-    const functions = [...index.matchAll(/^ {2}(register\w+)\(server/gm)].map((match) => match[1]);
+    const functions = [...index.matchAll(/^ {2}if \(visible\.tool\([^)]*\)\) (register\w+)\(server/gm)].map(
+      (match) => match[1],
+    );
     expect(new Set(functions).size).toBe(tools.length);
     expect(functions).not.toContain('registerTools');
   });
@@ -378,13 +454,38 @@ describe('hostile strings', () => {
       { name: 'a.b-c_d', scopes: [...HOSTILE_SCOPES] },
       { name: 'whoami', scopes: [HOSTILE_SCOPES[0]!] },
     ],
+    resources: HOSTILE_RESOURCE_URIS.map((uri, index) => ({ uri, scopes: [HOSTILE_SCOPES[index]!] })),
+    prompts: [
+      { name: 'p.r-o_m', scopes: [...HOSTILE_SCOPES] },
+      { name: 'review_todos', scopes: [HOSTILE_SCOPES[1]!] },
+    ],
+  });
+
+  it('are resource URIs the CLI accepts as written', () => {
+    for (const uri of HOSTILE_RESOURCE_URIS) expect(validateResourceUri(uri), uri).toEqual({ ok: true, value: uri });
   });
 
   it.each<Framework>(['express', 'hono'])('round-trip exactly through the generated TypeScript (%s)', (framework) => {
     const plan = planProject({ ...config, framework }, templates);
-    const { SCOPES, TOOL_SCOPES } = evaluateToolScopes(plan);
+    const { SCOPES, TOOL_SCOPES, RESOURCE_SCOPES, PROMPT_SCOPES } = evaluateToolScopes(plan);
     expect(SCOPES).toEqual(Object.fromEntries(config.scopes.map((scope) => [scope.name, scope.description])));
     expect(TOOL_SCOPES).toEqual(Object.fromEntries(config.tools.map((tool) => [tool.name, tool.scopes])));
+    expect(RESOURCE_SCOPES).toEqual(Object.fromEntries(config.resources.map((res) => [res.uri, res.scopes])));
+    expect(PROMPT_SCOPES).toEqual(Object.fromEntries(config.prompts.map((prompt) => [prompt.name, prompt.scopes])));
+  });
+
+  it('reach each stub and registry only as exact string literals', () => {
+    const plan = planProject(config, templates);
+    const sources = plan.files.filter((file) => /^src\/mcp\/(resources|prompts)\//.test(file.path));
+    for (const uri of HOSTILE_RESOURCE_URIS) {
+      const literal = tsString(uri);
+      const holding = sources.filter((file) => file.contents.includes(literal));
+      // Once in its stub (the URI constant), once in resources/index.ts (the visibility check).
+      expect(holding.map((file) => file.path).sort(), uri).toEqual([
+        'src/mcp/resources/index.ts',
+        expect.stringMatching(/^src\/mcp\/resources\/(?!index)/),
+      ]);
+    }
   });
 
   it('parse as TypeScript without syntax errors in every generated source file', () => {

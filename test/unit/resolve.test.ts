@@ -56,6 +56,9 @@ describe('without a terminal', () => {
         { name: 'list_todos', scopes: ['todo:read'] },
         { name: 'add_todo', scopes: ['todo:write'] },
       ],
+      resources: [{ uri: 'todo://todos/{id}', scopes: ['todo:read'] }],
+      prompts: [{ name: 'review_todos', scopes: ['todo:read'] }],
+      filterLists: false,
       registration: 'both',
     });
     expect(resolved.run).toEqual({ packageManager: 'npm', install: true, git: true, force: false, dryRun: false });
@@ -174,7 +177,75 @@ describe('without a terminal', () => {
       { name: 'b', description: '' },
     ]);
     expect(resolved.config.tools).toEqual([{ name: 't', scopes: ['a', 'b'] }]);
-    expect(resolved.notes).toEqual([expect.stringMatching(/declared scope "b"/)]);
+    expect(resolved.config.resources).toEqual([]);
+    expect(resolved.config.prompts).toEqual([]);
+    expect(resolved.notes).toEqual([
+      expect.stringMatching(/left out the example resource todo:\/\/todos\/\{id\}: .*--resource/),
+      expect.stringMatching(/left out the example prompt review_todos: .*--prompt/),
+      expect.stringMatching(/declared scope "b"/),
+    ]);
+  });
+
+  it('--resource, --prompt and --filter-lists replace the examples and declare the scopes they use', async () => {
+    const resolved = await resolveScaffold(
+      flags({
+        yes: true,
+        scopes: ['notes:read=Read'],
+        tools: ['list_notes=notes:read'],
+        resources: ['notes://notes/{id}=notes:read', 'config://app?mode=dark=', 'files://x/{+path}{?rev}=files:read'],
+        prompts: ['summarize=notes:read,notes:write', 'hello='],
+        filterLists: true,
+      }),
+      context(),
+    );
+    expect(resolved.config.resources).toEqual([
+      { uri: 'notes://notes/{id}', scopes: ['notes:read'] },
+      { uri: 'config://app?mode=dark', scopes: [] },
+      { uri: 'files://x/{+path}{?rev}', scopes: ['files:read'] },
+    ]);
+    expect(resolved.config.prompts).toEqual([
+      { name: 'summarize', scopes: ['notes:read', 'notes:write'] },
+      { name: 'hello', scopes: [] },
+    ]);
+    expect(resolved.config.filterLists).toBe(true);
+    expect(resolved.config.scopes.map((scope) => scope.name)).toEqual(['notes:read', 'files:read', 'notes:write']);
+    expect(resolved.notes).toEqual([
+      expect.stringMatching(/declared scope "files:read" \(used by resource files:\/\/x\/\{\+path\}\{\?rev\}\)/),
+      expect.stringMatching(/declared scope "notes:write" \(used by prompt summarize\)/),
+    ]);
+  });
+
+  it('validates --resource and --prompt like --tool, naming the flag', async () => {
+    const cases: [Partial<ScaffoldFlags>, RegExp][] = [
+      [{ resources: ['todo://todos/{id}'] }, /^--resource: "todo:\/\/todos\/\{id\}" must look like uri=scope/],
+      [{ resources: ['Todo://x=a'] }, /^--resource: "Todo:\/\/x" would be matched as "todo:\/\/x": write it that way/],
+      [{ resources: ['x://a/../b='] }, /^--resource: .*would be matched as "x:\/\/a\/b"/],
+      [{ resources: ['x://a/{id}/../b='] }, /^--resource: .*not written the way URIs are matched/],
+      [{ resources: ['/todos/1=a'] }, /^--resource: .*not an absolute URI/],
+      [{ resources: ['x://a b='] }, /^--resource: .*printable ASCII/],
+      [{ resources: ['x://a/{bad-name}='] }, /^--resource: .*not a URI template expression/],
+      [{ resources: ['x://a/{id}}='] }, /^--resource: .*unbalanced/],
+      [{ resources: ['=a'] }, /^--resource: is empty/],
+      [{ resources: [`x://${'a'.repeat(1100)}=`] }, /^--resource: is longer than 1024/],
+      [
+        { resources: ['x://a=offline_access'] },
+        /^--resource: resource "x:\/\/a": offline_access is requested by clients/,
+      ],
+      [
+        { resources: ['x://a=', 'x://a=b'] },
+        /^--resource x:\/\/a is given more than once; resource URIs must be unique/,
+      ],
+      [{ prompts: ['p'] }, /^--prompt: "p" must look like name=scope.*write p= for a prompt that needs no scope/],
+      [{ prompts: ['bad name=a'] }, /^--prompt: "bad name" is not a valid prompt name/],
+      [{ prompts: ['__proto__='] }, /^--prompt: "__proto__" can't be used as a name/],
+      [{ prompts: ['p=a b'] }, /^--prompt: prompt "p": .*not a valid scope name/],
+      [{ prompts: ['p=', 'p=a'] }, /^--prompt p is given more than once; prompt names must be unique/],
+    ];
+    for (const [given, message] of cases) {
+      await expect(resolveScaffold(flags({ ...complete, ...given }), context()), JSON.stringify(given)).rejects.toThrow(
+        message,
+      );
+    }
   });
 
   it('keeps descriptions exactly as given', async () => {
@@ -248,6 +319,9 @@ describe('interactive', () => {
         serverUrlInAudience: true,
         scopes: ['a'],
         tools: ['t=a'],
+        resources: ['x://r='],
+        prompts: ['p=a'],
+        filterLists: true,
         registration: 'cimd',
       }),
       ctx,
@@ -276,6 +350,8 @@ describe('interactive', () => {
       { confirm: false },
       { select: 'example' },
       { select: 'example' },
+      { select: 'example' },
+      { confirm: false },
       { select: 'both' },
     ]);
     const resolved = await resolveScaffold(flags(), ctx);
@@ -291,6 +367,9 @@ describe('interactive', () => {
     serverUrlInAudience: false,
     scopes: ['a'],
     tools: ['t='],
+    resources: ['x://r/{id}=a'],
+    prompts: ['p=a'],
+    filterLists: false,
     registration: 'both',
   };
 
@@ -355,6 +434,19 @@ describe('interactive', () => {
       { text: 'whoami' },
       { multiselect: [] },
       { text: '' }, // done with tools
+      { select: 'custom' }, // resources and prompts
+      { text: 'Notes://notes/{id}' }, // refused: upper-case scheme
+      { text: 'notes://notes/{id}' },
+      { multiselect: ['notes:read'] },
+      { text: 'notes://notes/{id}' }, // refused: duplicate
+      { text: 'config://app' },
+      { multiselect: [] },
+      { text: '' }, // done with resources
+      { text: 'summarize notes' }, // refused
+      { text: 'summarize_notes' },
+      { multiselect: ['notes:read', 'notes:write'] },
+      { text: '' }, // done with prompts
+      { confirm: true }, // filter lists
       { select: 'preregistered' },
     ]);
     const resolved = await resolveScaffold(flags(), ctx);
@@ -367,6 +459,9 @@ describe('interactive', () => {
       expect.stringMatching(/refresh tokens/),
       'notes:read is already defined',
       expect.stringMatching(/not a valid MCP tool name/),
+      expect.stringMatching(/not written the way URIs are matched/),
+      'notes://notes/{id} is already defined',
+      expect.stringMatching(/not a valid prompt name/),
     ]);
     expect(resolved.config).toEqual({
       targetDir: path.join(cwd, 'svc'),
@@ -387,13 +482,19 @@ describe('interactive', () => {
         { name: 'list_notes', scopes: ['notes:read'] },
         { name: 'whoami', scopes: [] },
       ],
+      resources: [
+        { uri: 'notes://notes/{id}', scopes: ['notes:read'] },
+        { uri: 'config://app', scopes: [] },
+      ],
+      prompts: [{ name: 'summarize_notes', scopes: ['notes:read', 'notes:write'] }],
+      filterLists: true,
       registration: 'preregistered',
     });
     expect(resolved.notes).toEqual([]);
   });
 
   it('offers only the example tools whose scopes exist', async () => {
-    const { script, context: ctx } = interactive([{ select: 'example' }]);
+    const { script, context: ctx } = interactive([{ select: 'example' }, { select: 'none' }]);
     const resolved = await resolveScaffold(
       flags({
         ...complete,
@@ -401,11 +502,15 @@ describe('interactive', () => {
         scopes: ['todo:read'],
         mcpPath: '/mcp',
         serverUrlInAudience: false,
+        filterLists: true,
         registration: 'both',
       }),
       ctx,
     );
-    expect(script.asked).toEqual(['Which tools should the server have?']);
+    expect(script.asked).toEqual([
+      'Which tools should the server have?',
+      expect.stringMatching(/^Does the server offer resources or prompts too\?/),
+    ]);
     expect(resolved.config.tools.map((tool) => tool.name)).toEqual(['whoami', 'list_todos']);
   });
 
@@ -428,6 +533,9 @@ describe('interactive', () => {
         serverUrlInAudience: false,
         scopes: ['a'],
         tools: ['t='],
+        resources: [],
+        prompts: [],
+        filterLists: true,
         registration: 'both',
       }),
       ctx,

@@ -47,6 +47,9 @@ describe('the record the scaffold writes', () => {
       [
         'baseUrl',
         'deploy',
+        'filterLists',
+        'prompts',
+        'resources',
         'framework',
         'mcpPath',
         'packageManager',
@@ -186,6 +189,8 @@ describe('planUpgrade over an in-memory project, written into memfs', () => {
       resourceName: 'x',
       scopes: [],
       tools: [],
+      resources: [],
+      prompts: [],
     },
     files: Object.fromEntries(Object.entries(v1).map(([path, text]) => [path, blobId(text)])),
   };

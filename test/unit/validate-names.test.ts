@@ -8,9 +8,12 @@ import {
 } from '../../src/config/identifiers.js';
 import { resolveTargetDir, toValidPackageName } from '../../src/config/package-name.js';
 import {
+  parsePromptSpec,
+  parseResourceSpec,
   parseScopeSpec,
   parseToolSpec,
   reconcileScopesAndTools,
+  validateResourceUri,
   validateScopeName,
   validateToolName,
 } from '../../src/config/scopes-tools.js';
@@ -113,6 +116,53 @@ describe('--tool name=scope[,scope…]', () => {
   });
 });
 
+describe('resource URIs and URI templates', () => {
+  it.each([
+    'config://app',
+    'todo://todos/{id}',
+    'files://{+path}',
+    'search://q{?query,limit}',
+    'users://{id}/posts/{post:3}{/rest*}',
+    'https://example.com/a?b=c',
+    'urn:isbn:0451450523',
+  ])('accepts %j as written', (uri) => {
+    expect(validateResourceUri(uri)).toEqual({ ok: true, value: uri });
+  });
+  it.each([
+    ['', /is empty/],
+    ['todos/1', /not an absolute URI/],
+    ['TODO://x', /would be matched as "todo:\/\/x"/],
+    ['x://a/./b', /would be matched as "x:\/\/a\/b"/],
+    ['https://EXAMPLE.com/a', /would be matched as "https:\/\/example.com\/a"/],
+    ['x://a/{id}/../b', /not written the way URIs are matched/],
+    ['x://a/é', /printable ASCII/],
+    ['x://a/{}', /not a URI template expression/],
+    ['x://a/{id', /unbalanced/],
+    ['x://a/{a}{b}}', /unbalanced/],
+    ['x://a/{{id}}', /unbalanced/],
+  ])('refuses %j', (uri, message) => {
+    expect(validateResourceUri(uri)).toMatchObject({ ok: false, error: expect.stringMatching(message) });
+  });
+});
+
+describe('--resource uri=scope[,scope…] and --prompt name=scope[,scope…]', () => {
+  it('splits a resource at the last =, so a URI may hold query parameters', () => {
+    expect(parseResourceSpec('db://t?x=1&y=2=db:read,db:list')).toEqual({
+      ok: true,
+      value: { uri: 'db://t?x=1&y=2', scopes: ['db:read', 'db:list'] },
+    });
+    expect(parseResourceSpec('config://app=')).toEqual({ ok: true, value: { uri: 'config://app', scopes: [] } });
+  });
+  it('parses prompts like tools', () => {
+    expect(parsePromptSpec('review=a, b,')).toEqual({ ok: true, value: { name: 'review', scopes: ['a', 'b'] } });
+    expect(parsePromptSpec('review')).toMatchObject({ ok: false, error: expect.stringContaining('review=') });
+    expect(parsePromptSpec('r=offline_access')).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/prompt "r".*refresh tokens/),
+    });
+  });
+});
+
 describe('reconcileScopesAndTools', () => {
   const scope = (name: string, description = '') => ({ name, description });
 
@@ -125,6 +175,8 @@ describe('reconcileScopesAndTools', () => {
         { name: 'list_todos', scopes: ['todo:read'] },
         { name: 'add_todo', scopes: ['todo:write'] },
       ],
+      resources: [{ uri: 'todo://todos/{id}', scopes: ['todo:read'] }],
+      prompts: [{ name: 'review_todos', scopes: ['todo:read'] }],
       notes: [],
     });
   });

@@ -2,7 +2,8 @@
  * Step 5b: what the server does with the token. The host's sequence (initialize, tools/list) must succeed; and a
  * tool whose scope the token lacks must answer 403 `insufficient_scope` with the scopes to request, because
  * that is the only answer a host can step up from (a 401 makes it discard a perfectly good token and start over).
- * Tools are only called with --probe-tools: a tool call can have side effects.
+ * Tools are only called with --probe-tools: a tool call can have side effects. With it, each listed prompt is
+ * also fetched and each listed resource (and resource template, with a made-up value) read, with the same verdicts.
  */
 import { SERVER_SILENT, type DoctorContext } from '../context.js';
 import { describeOutcome, excerpt, type HttpOutcome } from '../http.js';
@@ -20,6 +21,9 @@ export interface SessionResults {
   list?: { exchange: McpExchange; tools: ListedTool[] };
   /** Per tool, in list order; only with --probe-tools. */
   calls?: Array<{ tool: string; exchange: McpExchange }>;
+  /** Per listed prompt (prompts/get), then per listed resource and resource template (resources/read); only with --probe-tools. */
+  prompts?: Array<{ tool: string; exchange: McpExchange }>;
+  resources?: Array<{ tool: string; exchange: McpExchange }>;
   negotiatedProtocolVersion: string;
   hasSession: boolean;
 }
@@ -34,22 +38,53 @@ export async function runSession(ctx: DoctorContext, session: McpSession): Promi
   };
   if (!isSuccess(initialize)) return results;
   results.list = await session.listTools();
-  if (ctx.probeTools && results.list.tools.length > 0) {
-    const tools = results.list.tools.map((tool) => tool.name);
-    const calls: Array<{ tool: string; exchange: McpExchange }> = new Array(tools.length);
-    let next = 0;
-    const worker = async () => {
-      while (next < tools.length) {
-        const index = next++;
-        const tool = tools[index]!;
-        calls[index] = { tool, exchange: await session.callTool(tool) };
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(PROBE_CONCURRENCY, tools.length) }, worker));
-    results.calls = calls;
+  if (ctx.probeTools) {
+    if (results.list.tools.length > 0) {
+      results.calls = await probeEach(
+        results.list.tools.map((tool) => tool.name),
+        (tool) => session.callTool(tool),
+      );
+    }
+    const capabilities = (initialize.message?.result?.capabilities ?? {}) as Record<string, unknown>;
+    if (capabilities.prompts) {
+      const { names } = await session.listNames('prompts/list', 'prompts', 'name');
+      results.prompts = await probeEach(names, (name) => session.getPrompt(name));
+    }
+    if (capabilities.resources) {
+      const [listed, templates] = await Promise.all([
+        session.listNames('resources/list', 'resources', 'uri'),
+        session.listNames('resources/templates/list', 'resourceTemplates', 'uriTemplate'),
+      ]);
+      // A template is read with every variable set to a made-up value: the scope check does not depend on it.
+      const uris = [
+        ...new Set([
+          ...listed.names,
+          ...templates.names.map((template) => template.replace(/\{[^}]*\}/g, 'doctor-probe')),
+        ]),
+      ];
+      results.resources = await probeEach(uris, (uri) => session.readResource(uri));
+    }
   }
   await session.close();
   return results;
+}
+
+/** Runs `probe` for each name, a few at a time, and keeps the answers in the names' order. */
+async function probeEach(
+  names: string[],
+  probe: (name: string) => Promise<McpExchange>,
+): Promise<Array<{ tool: string; exchange: McpExchange }>> {
+  const answers: Array<{ tool: string; exchange: McpExchange }> = new Array(names.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < names.length) {
+      const index = next++;
+      const name = names[index]!;
+      answers[index] = { tool: name, exchange: await probe(name) };
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(PROBE_CONCURRENCY, names.length) }, worker));
+  return answers;
 }
 
 function isSuccess(exchange: McpExchange): boolean {
@@ -137,8 +172,34 @@ export function evaluateSession(
     return { checks, tools: tools.map((tool) => tool.name) };
   }
   checks.push(results.calls ? stepUpCheck(results.calls, context) : unprobedCheck(ctx, tools, context.grantedScopes));
+  if (results.prompts?.length) checks.push(stepUpCheck(results.prompts, context, PROMPT_PROBE));
+  if (results.resources?.length) checks.push(stepUpCheck(results.resources, context, RESOURCE_PROBE));
   return { checks, tools: tools.map((tool) => tool.name) };
 }
+
+/** How the step-up check names what it probed. */
+interface ProbeKind {
+  id: string;
+  title: string;
+  /** Plural noun for the summary line. */
+  plural: string;
+}
+
+const TOOL_PROBE: ProbeKind = {
+  id: 'token.step-up',
+  title: 'Tools lacking a scope answer 403 insufficient_scope',
+  plural: 'tool',
+};
+const PROMPT_PROBE: ProbeKind = {
+  id: 'token.prompt-step-up',
+  title: 'Prompts lacking a scope answer 403 insufficient_scope (prompts/get)',
+  plural: 'prompt',
+};
+const RESOURCE_PROBE: ProbeKind = {
+  id: 'token.resource-step-up',
+  title: 'Resources lacking a scope answer 403 insufficient_scope (resources/read)',
+  plural: 'resource',
+};
 
 function acceptedCheck(results: SessionResults, claimFailures: string[]): Check {
   const id = 'token.accepted';
@@ -266,9 +327,9 @@ type Verdict = 'ok' | 'warn' | 'fail';
 function stepUpCheck(
   calls: Array<{ tool: string; exchange: McpExchange }>,
   context: { grantedScopes?: string[]; scopesSupported?: string[] },
+  kind: ProbeKind = TOOL_PROBE,
 ): Check {
-  const id = 'token.step-up';
-  const title = 'Tools lacking a scope answer 403 insufficient_scope';
+  const { id, title } = kind;
   const why =
     'On 403 insufficient_scope a host re-authorizes with the named scopes; on ' +
     '401 it throws the token away and loops through login without ever asking for more.';
@@ -284,7 +345,7 @@ function stepUpCheck(
     lines.push(`${tool}: ${line}`);
   }
   if (stepUps === 0 && worst === 'ok') {
-    lines.push('(no tool refused this token; to watch a step-up, use a token with fewer scopes)');
+    lines.push(`(no ${kind.plural} refused this token; to watch a step-up, use a token with fewer scopes)`);
   }
   const fields = { id, step, title, seen: lines.join('\n'), why, fix: [...fixes].join(' ') };
   if (worst === 'fail') return fail(fields);

@@ -10,7 +10,8 @@ import { callTool, initialize, mcpPost, RESOURCE_ID, startTestServer, type TestS
 
 let server: TestServer;
 beforeAll(async () => {
-  server = await startTestServer();
+  // Lists unfiltered, as by default, so a token without a scope gets the step-up (see list-filtering.test.ts).
+  server = await startTestServer({ filterLists: false });
 });
 afterAll(() => server.close());
 

@@ -6,7 +6,8 @@ import { callTool, captureLogs, initialize, mcpPost, startTestServer, type TestS
 let server: TestServer;
 const logs = captureLogs();
 beforeAll(async () => {
-  server = await startTestServer({ log: logs.log });
+  // Lists unfiltered, as by default, so a call without the scope gets the 403 step-up.
+  server = await startTestServer({ log: logs.log, filterLists: false });
 });
 afterAll(() => server.close());
 

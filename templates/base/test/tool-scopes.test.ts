@@ -1,50 +1,94 @@
 /**
- * Per-tool scopes, driven by the map in src/mcp-oauth/tool-scopes.ts: change the map and these tests follow.
- * A token missing a tool's scope gets 403 insufficient_scope (the client's cue to step up) before the tool runs.
+ * The scope policy in src/mcp-oauth/tool-scopes.ts, for every tool, prompt and resource in it: change the policy
+ * and these tests follow. A token missing a scope gets 403 insufficient_scope (the client's cue to step up)
+ * before the handler runs, naming every scope needed plus those already held; the right scopes get through.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SCOPES, TOOL_SCOPES } from '../src/mcp-oauth/tool-scopes.js';
-import { callTool, mcpPost, rpcResult, startTestServer, type TestServer } from './support/test-server.js';
+import { PROMPT_SCOPES, RESOURCE_SCOPES, SCOPES, TOOL_SCOPES } from '../src/mcp-oauth/tool-scopes.js';
+import {
+  callTool,
+  getPrompt,
+  mcpPost,
+  readResource,
+  rpcResult,
+  startTestServer,
+  uriFor,
+  type TestServer,
+} from './support/test-server.js';
 
 let server: TestServer;
 beforeAll(async () => {
-  server = await startTestServer();
+  // Everything listed, as by default: with filtered lists a caller cannot see (or step up to) what its token lacks.
+  server = await startTestServer({ filterLists: false });
 });
 afterAll(() => server.close());
 
 const allScopes = Object.keys(SCOPES);
 
-it('lists exactly the tools in the scope map', async () => {
-  const response = await mcpPost(
-    server,
-    { jsonrpc: '2.0', id: 1, method: 'tools/list' },
-    { token: await server.token() },
-  );
-  const { result } = await rpcResult(response);
-  expect(result.tools.map((tool: { name: string }) => tool.name).sort()).toEqual(Object.keys(TOOL_SCOPES).sort());
+async function list(method: string, key: string) {
+  const response = await mcpPost(server, { jsonrpc: '2.0', id: 1, method }, { token: await server.token() });
+  return (await rpcResult(response)).result[key] as Array<Record<string, string>>;
+}
+
+it('lists exactly the tools, prompts and resource templates in the policy', async () => {
+  const names = (items: Array<Record<string, string>>, key: string) => items.map((item) => item[key]).sort();
+  expect(names(await list('tools/list', 'tools'), 'name')).toEqual(Object.keys(TOOL_SCOPES).sort());
+  if (Object.keys(PROMPT_SCOPES).length > 0)
+    expect(names(await list('prompts/list', 'prompts'), 'name')).toEqual(Object.keys(PROMPT_SCOPES).sort());
+  const templates = Object.keys(RESOURCE_SCOPES).filter((uri) => uri.includes('{'));
+  if (templates.length > 0)
+    expect(names(await list('resources/templates/list', 'resourceTemplates'), 'uriTemplate')).toEqual(templates.sort());
 });
 
-describe.each(Object.entries(TOOL_SCOPES))('tool %s', (tool, required: readonly string[]) => {
-  it('runs with exactly its scopes', async () => {
-    const response = await mcpPost(server, callTool(tool), {
-      token: await server.token({ scope: required.join(' ') }),
-    });
+const primitives = [
+  ...Object.entries(TOOL_SCOPES).map(([name, required]) => ({ kind: 'tool', name, required, request: callTool(name) })),
+  ...Object.entries(PROMPT_SCOPES).map(([name, required]) => ({
+    kind: 'prompt',
+    name,
+    required,
+    request: getPrompt(name),
+  })),
+  ...Object.entries(RESOURCE_SCOPES).map(([uri, required]) => ({
+    kind: 'resource',
+    name: uri,
+    required,
+    request: readResource(uriFor(uri)),
+  })),
+] as Array<{ kind: string; name: string; required: readonly string[]; request: unknown }>;
+
+describe.each(primitives)('$kind $name', ({ required, request }) => {
+  it('gets past the scope check with exactly its scopes', async () => {
+    const response = await mcpPost(server, request, { token: await server.token({ scope: required.join(' ') }) });
     expect(response.status).toBe(200);
-    expect((await rpcResult(response)).error).toBeUndefined();
+    const { error } = await rpcResult(response);
+    // The handler ran: a resource template may answer "not found" for an id that does not exist.
+    if (error) expect(error.message).toMatch(/not found/i);
+  });
+
+  if (required.length === 0) return;
+
+  it('answers 403 to a token with no scopes, with the full challenge, before the handler runs', async () => {
+    const response = await mcpPost(server, request, { token: await server.token({ scope: '' }) });
+    expect(response.status).toBe(403);
+    const challenge = response.headers.get('www-authenticate') ?? '';
+    expect(challenge).toMatch(/^Bearer /);
+    expect(challenge).toContain('error="insufficient_scope"');
+    expect(challenge).toContain(`scope="${required.join(' ')}"`);
+    expect(challenge).toContain(`resource_metadata="${server.origin}/.well-known/oauth-protected-resource/mcp"`);
+    expect(challenge).not.toContain('offline_access');
   });
 
   for (const missing of required) {
-    it(`answers 403 insufficient_scope without ${missing}, naming the scopes it needs and those already granted`, async () => {
-      const granted = allScopes.filter((scope) => scope !== missing);
-      const response = await mcpPost(server, callTool(tool), {
-        token: await server.token({ scope: granted.join(' ') }),
-      });
+    it(`answers 403 without ${missing}, naming the scopes it needs and those already granted`, async () => {
+      const granted = [...allScopes.filter((scope) => scope !== missing), 'offline_access'];
+      const response = await mcpPost(server, request, { token: await server.token({ scope: granted.join(' ') }) });
       expect(response.status).toBe(403);
       const challenge = response.headers.get('www-authenticate') ?? '';
       expect(challenge).toContain('error="insufficient_scope"');
       const challenged = /scope="([^"]*)"/.exec(challenge)?.[1]?.split(' ') ?? [];
-      // Re-authorizing with exactly these must not lose anything the token had.
-      expect(new Set(challenged)).toEqual(new Set([...granted, ...required]));
+      // Re-authorizing with exactly these must not lose anything the token had (offline_access is never asked for).
+      const held = granted.filter((scope) => scope !== 'offline_access');
+      expect(new Set(challenged)).toEqual(new Set([...held, ...required]));
       expect(challenge).toContain(`resource_metadata="${server.origin}/.well-known/oauth-protected-resource/mcp"`);
     });
   }

@@ -22,6 +22,8 @@ export interface AppOptions {
   tokenCache?: TokenCacheOptions | false;
   /** What `/readyz` reports: src/index.ts passes the process's shutdown state. Default: always ready. */
   readiness?: Readiness;
+  /** Lists show only what the caller's token may use; default: FILTER_LISTS_BY_SCOPE in mcp-oauth/tool-scopes.ts. */
+  filterLists?: boolean;
 }
 
 export function createApp(config: ServerConfig, options: AppOptions = {}): Express {
@@ -39,7 +41,7 @@ export function createApp(config: ServerConfig, options: AppOptions = {}): Expre
   // Scalekit OAuth: the discovery documents, and the token check in front of the MCP endpoint.
   app.use(mcpOAuth({ mcpPath: config.mcpPath, config, log, tokenCache: options.tokenCache }));
 
-  const handleMcp = toNodeHandler(createMcpEndpoint(log), {
+  const handleMcp = toNodeHandler(createMcpEndpoint(log, undefined, { filterLists: options.filterLists }), {
     maxRequestBodySize: MAX_REQUEST_BODY_BYTES,
     onerror: (error) => log('error', 'mcp_error', { message: error.message }),
   });

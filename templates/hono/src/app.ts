@@ -9,7 +9,7 @@
 import { Hono } from 'hono';
 import { ALWAYS_READY, HEALTH_PATHS, healthAnswer, type Readiness } from './health.js';
 import { createMcpEndpoint } from './mcp/server.js';
-import type { ToolDependencies } from './mcp/tools/index.js';
+import type { McpDependencies } from './mcp/dependencies.js';
 import type { TokenCacheOptions } from './mcp-oauth/auth/token-cache.js';
 import type { ServerConfig } from './mcp-oauth/config.js';
 import { authInfoOf, mcpOAuth } from './mcp-oauth/hono.js';
@@ -21,8 +21,10 @@ export interface AppOptions {
   tokenCache?: TokenCacheOptions | false;
   /** What `/readyz` reports: src/index.ts passes the process's shutdown state. Default: always ready. */
   readiness?: Readiness;
-  /** Where the tools keep their state; defaults to this process's memory (see mcp/tools/index.ts). */
-  toolDependencies?: ToolDependencies;
+  /** Lists show only what the caller's token may use; default: FILTER_LISTS_BY_SCOPE in mcp-oauth/tool-scopes.ts. */
+  filterLists?: boolean;
+  /** Where tools, resources and prompts keep their state; default: this process's memory (mcp/dependencies.ts). */
+  toolDependencies?: McpDependencies;
 }
 
 export function createApp(config: ServerConfig, options: AppOptions = {}): Hono {
@@ -40,7 +42,7 @@ export function createApp(config: ServerConfig, options: AppOptions = {}): Hono 
   // Scalekit OAuth: the discovery documents, and the token check in front of the MCP endpoint.
   app.use(mcpOAuth({ mcpPath: config.mcpPath, config, log, tokenCache: options.tokenCache }));
 
-  const mcp = createMcpEndpoint(log, options.toolDependencies);
+  const mcp = createMcpEndpoint(log, options.toolDependencies, { filterLists: options.filterLists });
   app.all(config.mcpPath, (c) => mcp.fetch(c.req.raw, { authInfo: authInfoOf(c) }));
 
   app.notFound((c) => c.json({ error: 'not_found' }, 404));

@@ -1,15 +1,17 @@
 /**
- * The per-tool 403 step-up: every rule about which scopes a call needs, in one place.
+ * The 403 step-up for tools, prompts and resources: every rule about which scopes a request needs, in one place.
  *
- * `requireToolScopes` is the check itself. Like the SDK's `requireScopes`, it lets the call through when the
- * token holds every scope the tool needs. Otherwise the challenge names the tool's scopes *and* the server
- * scopes the token already holds: a client that re-authorizes with exactly the challenged scopes then keeps
- * what it had instead of trading one permission for another (MCP 2025-11-25, "Scope Challenge Handling").
- * On the v2 SDK it runs inside the SDK, before the tool (`registerTool(…, { scopeChallenge })`).
+ * `requireScopesFor` is the check itself. Like the SDK's `requireScopes`, it lets the request through when the
+ * token holds every scope the tool, prompt or resource needs. Otherwise the challenge names those scopes *and*
+ * the server scopes the token already holds: a client that re-authorizes with exactly the challenged scopes
+ * then keeps what it had instead of trading one permission for another (MCP 2025-11-25, "Scope Challenge
+ * Handling"). `offline_access` is never a server scope, so it never appears in a challenge. On the v2 SDK it
+ * runs inside the SDK, before the handler (`registerTool` / `registerPrompt` / `registerResource` with
+ * `{ scopeChallenge }`).
  *
- * `toolCallChallenge` applies the same check to a JSON-RPC body before the MCP handler runs, for SDKs without
- * a per-tool check of their own (v1): a `tools/call` (alone or inside a batch) for a tool whose scopes the
- * token lacks gets the 403 `insufficient_scope` answer, and the tool never runs.
+ * `scopeChallengeResponse` applies the same checks to a JSON-RPC body before the MCP handler runs, for SDKs
+ * without checks of their own (v1): a `tools/call`, `prompts/get` or `resources/read` (alone or inside a batch)
+ * the token's scopes do not cover gets the 403 `insufficient_scope` answer, and no handler runs.
  */
 import {
   bearerAuthChallengeResponse,
@@ -20,7 +22,11 @@ import {
   type ScopeChallengeHandler,
 } from '../sdk.js';
 
-export function requireToolScopes(
+/** What the scopes protect, named in the challenge's error_description. */
+export type Primitive = 'tool' | 'prompt' | 'resource';
+
+export function requireScopesFor(
+  primitive: Primitive,
   required: readonly string[],
   serverScopes: readonly string[],
 ): ScopeChallengeHandler | undefined {
@@ -28,44 +34,53 @@ export function requireToolScopes(
   return ({ authInfo }) => {
     // Unauthenticated requests never get this far: the bearer gate refuses them first.
     if (authInfo === undefined) return undefined;
+    if (holdsAll(authInfo.scopes, required)) return undefined;
     const granted = new Set(authInfo.scopes);
     const missing = required.filter((scope) => !granted.has(scope));
-    if (missing.length === 0) return undefined;
     const stillNeeded = serverScopes.filter((scope) => granted.has(scope) && !required.includes(scope));
     const [first, ...rest] = [...stillNeeded, ...required];
-    return { scopes: [first!, ...rest], errorDescription: `Insufficient scope: this tool needs ${missing.join(' ')}` };
+    return {
+      scopes: [first!, ...rest],
+      errorDescription: `Insufficient scope: this ${primitive} needs ${missing.join(' ')}`,
+    };
   };
 }
 
-export interface ToolCallRefusal {
-  tool: string;
+/** True when `granted` covers every scope in `required` (an empty list: any valid token). */
+export function holdsAll(granted: readonly string[], required: readonly string[]): boolean {
+  const held = new Set(granted);
+  return required.every((scope) => held.has(scope));
+}
+
+export interface ScopeRefusal {
+  /** The JSON-RPC method refused: tools/call, prompts/get or resources/read. */
+  method: string;
   /** The scopes the challenge asks for, space-separated (for the logs). */
   requiredScope: string;
   response: Response;
 }
 
 /**
- * The 403 answer for the first `tools/call` in `body` that the token may not make, or undefined.
- * `checkFor(tool)` is the tool's scope check (undefined for a tool that needs no scope, or is not mapped).
+ * The 403 answer for the first request in `body` that the token may not make, or undefined.
+ * `checkFor(request)` is the request's scope check from the policy (undefined when it needs no scope).
  */
-export async function toolCallChallenge(
+export async function scopeChallengeResponse(
   body: unknown,
   authInfo: AuthInfo,
   resourceMetadataUrl: string,
-  checkFor: (tool: string) => ScopeChallengeHandler | undefined,
-): Promise<ToolCallRefusal | undefined> {
+  checkFor: (request: JSONRPCRequest) => ScopeChallengeHandler | undefined,
+): Promise<ScopeRefusal | undefined> {
   const messages: unknown[] = Array.isArray(body) ? body : [body];
   for (const message of messages) {
-    if (!isToolCall(message)) continue;
-    const tool = message.params.name;
-    const challenge = await checkFor(tool)?.({ request: message, authInfo });
+    if (!isRequest(message)) continue;
+    const challenge = await checkFor(message)?.({ request: message, authInfo });
     if (challenge === undefined) continue;
     const error = new OAuthError(
       OAuthErrorCode.InsufficientScope,
-      challenge.errorDescription ?? `Insufficient scope for the tool ${tool}`,
+      challenge.errorDescription ?? `Insufficient scope for ${message.method}`,
     );
     return {
-      tool,
+      method: message.method,
       requiredScope: challenge.scopes.join(' '),
       response: bearerAuthChallengeResponse(error, { requiredScopes: [...challenge.scopes], resourceMetadataUrl }),
     };
@@ -73,13 +88,8 @@ export async function toolCallChallenge(
   return undefined;
 }
 
-function isToolCall(message: unknown): message is JSONRPCRequest & { params: { name: string } } {
+function isRequest(message: unknown): message is JSONRPCRequest {
   if (typeof message !== 'object' || message === null) return false;
   const { method, params } = message as { method?: unknown; params?: unknown };
-  return (
-    method === 'tools/call' &&
-    typeof params === 'object' &&
-    params !== null &&
-    typeof (params as { name?: unknown }).name === 'string'
-  );
+  return typeof method === 'string' && (params === undefined || (typeof params === 'object' && params !== null));
 }

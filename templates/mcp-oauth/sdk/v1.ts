@@ -12,13 +12,16 @@ import type { OAuthTokenVerifier } from '@modelcontextprotocol/sdk/server/auth/p
 import { getOAuthProtectedResourceMetadataUrl as sdkMetadataUrl } from '@modelcontextprotocol/sdk/server/auth/router.js';
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import type { OAuthProtectedResourceMetadata } from '@modelcontextprotocol/sdk/shared/auth.js';
+import { UriTemplate } from '@modelcontextprotocol/sdk/shared/uriTemplate.js';
 import type { JSONRPCRequest } from '@modelcontextprotocol/sdk/types.js';
 
+export { UriTemplate };
 export type { AuthInfo, JSONRPCRequest, OAuthProtectedResourceMetadata, OAuthTokenVerifier };
 
 /**
- * v1 has no per-tool scope check, so the guard reads the JSON-RPC body (without consuming it) and answers a
- * `tools/call` beyond the token's scopes with the 403 step-up itself (see auth/step-up.ts).
+ * v1 has no per-tool, per-prompt or per-resource scope check, so the guard reads the JSON-RPC body (without
+ * consuming it) and answers a `tools/call`, `prompts/get` or `resources/read` beyond the token's scopes with
+ * the 403 step-up itself (see auth/step-up.ts).
  */
 export const SDK_CHECKS_TOOL_SCOPES = false;
 

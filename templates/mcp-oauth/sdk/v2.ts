@@ -8,6 +8,7 @@ import {
   getOAuthProtectedResourceMetadataUrl,
   OAuthError,
   OAuthErrorCode,
+  UriTemplate,
   verifyBearerToken,
 } from '@modelcontextprotocol/server';
 import type {
@@ -24,6 +25,7 @@ export {
   getOAuthProtectedResourceMetadataUrl,
   OAuthError,
   OAuthErrorCode,
+  UriTemplate,
   verifyBearerToken,
 };
 export type {
@@ -36,7 +38,7 @@ export type {
 };
 
 /**
- * The v2 SDK checks each tool's scopes itself (`registerTool(…, { scopeChallenge })`), before the tool runs,
- * so the guard does not read request bodies.
+ * The v2 SDK checks each tool's, prompt's and resource's scopes itself (`registerTool` / `registerPrompt` /
+ * `registerResource` with `{ scopeChallenge }`), before the handler runs, so the guard does not read request bodies.
  */
 export const SDK_CHECKS_TOOL_SCOPES = true;

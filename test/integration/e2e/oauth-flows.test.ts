@@ -130,6 +130,49 @@ describe.each<Fixture>(['express', 'hono', 'workers'])(
     );
 
     it(
+      'v2 client: steps up on resources/read and on prompts/get, ' + 're-authorizes with the union, and succeeds',
+      async () => {
+        const user = 'v2-policy@example.com';
+        // The user grants only todo:write: enough to add a todo, not to read it back or plan with it.
+        const host = new HostV2({ login: { user, grantScopes: ['todo:write'] } });
+        const session = await connectV2(stack.mcpUrl, host);
+        try {
+          const added = textOf(
+            await session.client.callTool({ name: 'add_todo', arguments: { title: 'Read me back' } }),
+          );
+          const id = /^Added todo (\d+):/.exec(added)?.[1];
+          expect(id, added).toBeDefined();
+
+          // resources/read beyond the token: 403, re-authorization with todo:write + todo:read, then the todo.
+          host.login = { user };
+          const read = await session.run(() => session.client.readResource({ uri: `todo://todos/${id}` }));
+          expect(JSON.parse((read.contents[0] as { text: string }).text)).toMatchObject({ title: 'Read me back' });
+          await rejection({ status: 403, reason: 'insufficient_scope', required_scope: 'todo:write todo:read' });
+          expect(host.authorizationUrls).toHaveLength(2);
+          expect(requestedScopes(host.authorizationUrls[1])).toEqual(expect.arrayContaining(SCOPES));
+          expect(new Set(host.claims().scopes as string[])).toEqual(new Set(SCOPES));
+        } finally {
+          await session.close();
+        }
+
+        // prompts/get, from a fresh sign-in that again granted only todo:write.
+        const second = new HostV2({ login: { user, grantScopes: ['todo:write'] } });
+        const promptSession = await connectV2(stack.mcpUrl, second);
+        try {
+          second.login = { user };
+          const prompt = await promptSession.run(() =>
+            promptSession.client.getPrompt({ name: 'review_todos', arguments: {} }),
+          );
+          expect((prompt.messages[0]!.content as { text: string }).text).toContain('Read me back');
+          expect(second.authorizationUrls).toHaveLength(2);
+          expect(requestedScopes(second.authorizationUrls[1])).toEqual(expect.arrayContaining(SCOPES));
+        } finally {
+          await promptSession.close();
+        }
+      },
+    );
+
+    it(
       'v1 client (@modelcontextprotocol/sdk): signs in from ' + 'the 401, lists and calls tools, and steps up on 403',
       async () => {
         const { as } = stack;

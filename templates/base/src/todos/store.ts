@@ -1,6 +1,6 @@
 /**
- * A todo list per user, so the example tools do something real. The tools only use `TodoStore`:
- * replace `InMemoryTodoStore` with your database (it is async for that reason).
+ * A todo list per user, so the example tools do something real. The tools, resources and prompts only
+ * use `TodoStore` (`list`, `get` and `add`): replace `InMemoryTodoStore` with your database (it is async for that reason).
  */
 export interface Todo {
   id: number;
@@ -10,6 +10,7 @@ export interface Todo {
 
 export interface TodoStore {
   list(user: string): Promise<Todo[]>;
+  get(user: string, id: number): Promise<Todo | undefined>;
   add(user: string, title: string): Promise<Todo>;
 }
 
@@ -23,6 +24,11 @@ export class InMemoryTodoStore implements TodoStore {
 
   async list(user: string): Promise<Todo[]> {
     return [...(this.#todosByUser.get(user) ?? [])];
+  }
+
+  /** One of `user`'s todos, or undefined (also for another user's todo: ids are not secrets, ownership is). */
+  async get(user: string, id: number): Promise<Todo | undefined> {
+    return this.#todosByUser.get(user)?.find((todo) => todo.id === id);
   }
 
   async add(user: string, title: string): Promise<Todo> {

@@ -25,7 +25,7 @@ export interface TestServer {
 }
 
 export async function startTestServer(
-  options: { env?: Record<string, string>; log?: Logger; readiness?: Readiness } = {},
+  options: { env?: Record<string, string>; log?: Logger; readiness?: Readiness; filterLists?: boolean } = {},
 ): Promise<TestServer> {
   const signingKey = await createSigningKey('test-key-1');
   const scalekit = await startFakeScalekit(RESOURCE_ID, [signingKey]);
@@ -38,7 +38,11 @@ export async function startTestServer(
     JWKS_COOLDOWN_SECONDS: '0',
     ...options.env,
   });
-  slot.start(config, { log: options.log ?? silentLogger, readiness: options.readiness });
+  slot.start(config, {
+    log: options.log ?? silentLogger,
+    readiness: options.readiness,
+    filterLists: options.filterLists,
+  });
   const mcpUrl = config.mcpServerUrl.href;
 
   return {
@@ -91,6 +95,19 @@ export async function mcpPost(
 
 export function callTool(name: string, args: Record<string, unknown> = {}, id = 1) {
   return { jsonrpc: '2.0', id, method: 'tools/call', params: { name, arguments: args } };
+}
+
+/** A concrete URI for a policy entry: the URI itself, or the template with every variable set to `value` (as is). */
+export function uriFor(uriOrTemplate: string, value = '1'): string {
+  return uriOrTemplate.replace(/\{[^}]*\}/g, value);
+}
+
+export function readResource(uri: string, id = 1) {
+  return { jsonrpc: '2.0', id, method: 'resources/read', params: { uri } };
+}
+
+export function getPrompt(name: string, args: Record<string, string> = {}, id = 1) {
+  return { jsonrpc: '2.0', id, method: 'prompts/get', params: { name, arguments: args } };
 }
 
 export const initialize = {

@@ -11,6 +11,10 @@ export class UserTodos extends DurableObject<Env> {
     return (await this.ctx.storage.get<Todo[]>('todos')) ?? [];
   }
 
+  async get(id: number): Promise<Todo | undefined> {
+    return (await this.list()).find((todo) => todo.id === id);
+  }
+
   async add(title: string): Promise<Todo> {
     // Requests to one Durable Object run one at a time, so this read-modify-write cannot interleave.
     const todos = await this.list();
@@ -27,6 +31,11 @@ export class DurableObjectTodoStore implements TodoStore {
 
   async list(user: string): Promise<Todo[]> {
     return this.namespace.getByName(user).list();
+  }
+
+  /** Another user's todo is in another Durable Object: never found here, whatever its id. */
+  async get(user: string, id: number): Promise<Todo | undefined> {
+    return this.namespace.getByName(user).get(id);
   }
 
   async add(user: string, title: string): Promise<Todo> {
