@@ -5,7 +5,7 @@
 import { isUriTemplate } from '../config/scopes-tools.js';
 import type { PackageManager, ProjectConfig, PromptSpec, ResourceSpec, ToolSpec } from '../core/types.js';
 import { PLACEHOLDER_ENV_URL, PLACEHOLDER_RESOURCE_ID } from '../core/types.js';
-import { workerName } from './wrangler-config.js';
+import { workerName } from './worker-name.js';
 import { dockerfileCommands, projectCommands, type DockerfileCommands, type ProjectCommands } from './commands.js';
 
 /** Tools with a real implementation in the templates; any other name gets a stub to fill in. */

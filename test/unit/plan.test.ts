@@ -421,8 +421,8 @@ describe('a Cloudflare Workers project (--deploy workers)', () => {
     expect(readme).not.toContain('SIGTERM');
   });
 
-  it('has no Durable Object when no tool keeps todos', () => {
-    const plan = workers({ tools: [{ name: 'whoami', scopes: [] }] });
+  it('has no Durable Object when no tool, resource or prompt keeps todos', () => {
+    const plan = workers({ tools: [{ name: 'whoami', scopes: [] }], resources: [], prompts: [] });
     expect(JSON.parse(fileOf(plan, 'wrangler.jsonc').replace(/^\/\/.*$/gm, ''))).not.toHaveProperty('durable_objects');
     expect(paths(plan)).not.toContain('src/todos/durable-object.ts');
     expect(fileOf(plan, 'src/index.ts')).not.toContain('UserTodos');

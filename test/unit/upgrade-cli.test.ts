@@ -14,7 +14,7 @@ import { editedProject, git, gitStatus } from '../support/upgrade-fixtures.js';
 
 const OUR_CHANGE = 'since its 2026 migration), both valid at once';
 const YOUR_AUTH_EDIT = 'tenant: stringClaim(payload.org_name),';
-const YOUR_TOOL_EDIT = "'Nothing on your list. Add one with add_todo.'";
+const YOUR_TOOL_EDIT = "oldest first, each with its id for add_todo's follow-ups";
 const YOUR_SCOPE_EDIT = "whoami: ['todo:read'],";
 
 const cleanups: (() => Promise<void>)[] = [];
