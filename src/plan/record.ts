@@ -18,7 +18,6 @@ import type {
   PlannedFile,
   ProjectConfig,
   PromptSpec,
-  Registration,
   ResourceSpec,
   ScopeSpec,
   ToolSpec,

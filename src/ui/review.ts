@@ -9,18 +9,16 @@ import type { Ui } from './ui.js';
 export function colorDiff(diff: string, colors: Colors): string {
   return diff
     .split('\n')
-    .map((line) =>
-      line.startsWith('+++') || line.startsWith('---')
-        ? colors.bold(line)
-        : line.startsWith('+')
-          ? colors.green(line)
-          : line.startsWith('-')
-            ? colors.red(line)
-            : line.startsWith('@@')
-              ? colors.cyan(line)
-              : line,
-    )
+    .map((line) => colorDiffLine(line, colors))
     .join('\n');
+}
+
+function colorDiffLine(line: string, colors: Colors): string {
+  if (line.startsWith('+++') || line.startsWith('---')) return colors.bold(line);
+  if (line.startsWith('+')) return colors.green(line);
+  if (line.startsWith('-')) return colors.red(line);
+  if (line.startsWith('@@')) return colors.cyan(line);
+  return line;
 }
 
 /**
