@@ -32,7 +32,8 @@ export async function confirmChange(
   if (options.yes) return true;
   if (!ui.prompter)
     throw new CliError(
-      `not writing without confirmation: review the diff above, then run again with --yes to apply it (can't prompt: ${options.nonInteractiveReason})`,
+      `not writing without confirmation: review the diff above, then run again with --yes ` +
+        `to apply it (can't prompt: ${options.nonInteractiveReason})`,
     );
   return ui.prompter.confirm({ message: options.message, initialValue: true });
 }

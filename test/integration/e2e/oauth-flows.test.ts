@@ -125,7 +125,7 @@ describe.each<Framework>(['express', 'hono'])('a generated %s server, end to end
     },
   );
 
-  it('v2 client: steps up on resources/read and on prompts/get, re-authorizes with the union, and succeeds', async () => {
+  it('v2 client: steps up on resources/read and prompts/get, re-authorizes with the union, succeeds', async () => {
     const user = 'v2-policy@example.com';
     // The user grants only todo:write: enough to add a todo, not to read it back or plan with it.
     const host = new HostV2({ login: { user, grantScopes: ['todo:write'] } });
@@ -163,7 +163,7 @@ describe.each<Framework>(['express', 'hono'])('a generated %s server, end to end
     }
   });
 
-  it('v1 client (@modelcontextprotocol/sdk): signs in from the 401, lists and calls tools, and steps up on 403', async () => {
+  it('v1 client (@modelcontextprotocol/sdk): signs in on 401, lists and calls tools, steps up on 403', async () => {
     const { as } = stack;
     as.resetStats();
     const user = 'v1@example.com';
