@@ -47,5 +47,6 @@ for (const name of [...new Set([...old.keys(), ...current.keys()])].sort()) {
 const file = path.join(templates, 'history', `${version}.json`);
 writeFileSync(file, `${JSON.stringify({ version, commit, templates: differences }, null, 2)}\n`);
 console.log(
-  `${path.relative(root, file)}: ${Object.keys(differences).length} templates differ from ${version} (${commit.slice(0, 7)})`,
+  `${path.relative(root, file)}: ${Object.keys(differences).length} templates differ ` +
+    `from ${version} (${commit.slice(0, 7)})`,
 );

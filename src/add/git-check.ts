@@ -2,7 +2,8 @@ import { CliError } from '../core/errors.js';
 import type { Ui } from '../ui/ui.js';
 
 /**
- * `add` (and `upgrade`) change files in place, so it wants a clean git work tree: then `git diff` shows exactly what it did
+ * `add` (and `upgrade`) change files in place, so it wants a clean git work tree:
+ * then `git diff` shows exactly what it did
  * and `git checkout .` undoes it. Only the project directory counts (other changes in a monorepo do not).
  * execa is imported here, on this path only.
  */
@@ -40,7 +41,9 @@ export async function refuseDirtyTree(dir: string, command: string, ui: Ui): Pro
     const shown =
       state.files.slice(0, 5).join(', ') + (state.files.length > 5 ? ` and ${state.files.length - 5} more` : '');
     throw new CliError(
-      `the git work tree has uncommitted changes (${shown}). ${command} edits files in place: commit or stash first, so git shows exactly what it changed and can undo it, or pass --no-git-check`,
+      `the git work tree has uncommitted changes (${shown}). ${command} edits files in place: ` +
+        `commit or stash first, so git shows exactly what it changed ` +
+        `and can undo it, or pass --no-git-check`,
     );
   }
   if (state.kind === 'unavailable') ui.warn(`${state.reason}: git cannot undo this change, so keep the diff below`);

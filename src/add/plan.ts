@@ -221,8 +221,15 @@ export function planAdd(input: {
       manual.push({
         file: item.file,
         line: item.line,
-        reason: `the ${item.kind} ${item.key} needs ${required.get(`${item.kind} ${item.key}`)!.join(' ')}: add its scope check to the config of its registration${item.api === 'resource' || item.api === 'prompt' ? ` (register it with ${item.api === 'resource' ? 'registerResource' : 'registerPrompt'}, which takes one)` : ''}`,
-        snippet: `${esmFile ? `import { ${item.fn} } from '${specifier}';` : `const { ${item.fn} } = require('${specifier}');`}\n…\nscopeChallenge: ${item.fn}(${JSON.stringify(item.key)}),`,
+        reason:
+          `the ${item.kind} ${item.key} needs ${required.get(`${item.kind} ${item.key}`)!.join(' ')}: ` +
+          `add its scope check to the config of its registration` +
+          (item.api === 'resource' || item.api === 'prompt'
+            ? ` (register it with ${item.api === 'resource' ? 'registerResource' : 'registerPrompt'}, which takes one)`
+            : ''),
+        snippet:
+          (esmFile ? `import { ${item.fn} } from '${specifier}';` : `const { ${item.fn} } = require('${specifier}');`) +
+          `\n…\nscopeChallenge: ${item.fn}(${JSON.stringify(item.key)}),`,
       });
     }
   }

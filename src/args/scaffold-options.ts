@@ -75,7 +75,8 @@ export function defineScaffoldOptions(command: Command): Command {
     .option('--framework <name>', 'server framework: express or hono')
     .option(
       '--deploy <target>',
-      `where the server will run: ${DEPLOY_TARGET_NAMES.join(', ')} (default: ${DEFAULT_DEPLOY_TARGET}; docker adds a Dockerfile and a Kubernetes manifest; workers is Cloudflare Workers, Hono only)`,
+      `where the server will run: ${DEPLOY_TARGET_NAMES.join(', ')} (default: ${DEFAULT_DEPLOY_TARGET}; ` +
+        `docker adds a Dockerfile and a Kubernetes manifest; workers is Cloudflare Workers, Hono only)`,
     )
     .option('--base-url <url>', `public base URL where hosts reach the server (default: ${DEFAULT_BASE_URL})`)
     .option('--mcp-path <path>', `path of the MCP endpoint (default: ${DEFAULT_MCP_PATH})`);

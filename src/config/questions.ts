@@ -313,7 +313,8 @@ async function askRequiredScopes(
 export async function askFilterLists(prompter: Prompter): Promise<boolean> {
   return prompter.confirm({
     message:
-      "Show each client only the tools, prompts and resources its token's scopes allow? (No: list everything, so clients can discover what to ask for)",
+      "Show each client only the tools, prompts and resources its token's scopes allow? " +
+      '(No: list everything, so clients can discover what to ask for)',
     initialValue: DEFAULT_FILTER_LISTS,
   });
 }

@@ -222,7 +222,10 @@ export function validateFlags(flags: ScaffoldFlags, cwd: string): GivenValues {
   };
 }
 
-/** Without `--framework`: asked among the frameworks the deploy target runs, else the default (or the target's first). */
+/**
+ * Without `--framework`: asked among the frameworks the deploy target runs,
+ * else the default (or the target's first).
+ */
 async function chooseFramework(deploy: DeployTarget | undefined, prompter: Prompter | undefined): Promise<Framework> {
   const offered = deploy ? frameworksFor(deploy) : FRAMEWORKS;
   if (prompter) return askFramework(prompter, offered);

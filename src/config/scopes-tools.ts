@@ -104,7 +104,8 @@ export function validateResourceUri(input: string): Result<string> {
     return fail(
       sample === uri
         ? `${quoteInput(uri)} would be matched as ${quoteInput(parsed.href)}: write it that way`
-        : `${quoteInput(uri)} is not written the way URIs are matched (lower-case scheme, no . or .. segments, nothing URL parsing rewrites)`,
+        : `${quoteInput(uri)} is not written the way URIs are matched ` +
+            `(lower-case scheme, no . or .. segments, nothing URL parsing rewrites)`,
     );
   }
   return ok(uri);
@@ -178,7 +179,8 @@ export function parseResourceSpec(input: string): Result<ResourceSpec> {
   const eq = input.lastIndexOf('=');
   if (eq === -1) {
     return fail(
-      `${quoteInput(input)} must look like uri=scope[,scope…] (write the URI followed by = for a resource that needs no scope)`,
+      `${quoteInput(input)} must look like uri=scope[,scope…] ` +
+        `(write the URI followed by = for a resource that needs no scope)`,
     );
   }
   const uri = validateResourceUri(input.slice(0, eq));
@@ -315,7 +317,8 @@ function reconcileKind<T extends { scopes: string[] }>(
     const key = kind.key(item);
     if (items.filter((other) => kind.key(other) === key).length > 1) {
       return fail(
-        `${kind.flag} ${key} is given more than once; ${kind.noun} ${kind.noun === 'resource' ? 'URIs' : 'names'} must be unique`,
+        `${kind.flag} ${key} is given more than once; ` +
+          `${kind.noun} ${kind.noun === 'resource' ? 'URIs' : 'names'} must be unique`,
       );
     }
     if (!kind.warnCaseTwins) continue;

@@ -77,7 +77,8 @@ export function configure(command: Command, { io, setExitCode }: SubcommandConte
     .option('--token-env <NAME>', 'read the access token from this environment variable')
     .option(
       '--probe-tools',
-      'call every listed tool with empty arguments, get every prompt and read every resource, to check their scope challenges (tools may have side effects)',
+      'call every listed tool with empty arguments, get every prompt and read every resource, ' +
+        'to check their scope challenges (tools may have side effects)',
     )
     .option('--client-id <id>', 'fetch a machine token with the client credentials grant, as this client')
     .option('--client-secret <secret>', 'the client secret for --client-id (prefer --client-secret-env)')

@@ -18,7 +18,6 @@ import type {
   PlannedFile,
   ProjectConfig,
   PromptSpec,
-  Registration,
   ResourceSpec,
   ScopeSpec,
   ToolSpec,
@@ -131,7 +130,9 @@ export function recordFile(
   }
   const contents = {
     $comment:
-      'Written by create-mcp-oauth: what it generated here, so `npx create-mcp-oauth upgrade` can bring the project up to date and keep your edits. Commit it; do not edit it.',
+      'Written by create-mcp-oauth: what it generated here, ' +
+      'so `npx create-mcp-oauth upgrade` can bring the project up to date and keep your edits. ' +
+      'Commit it; do not edit it.',
     format: RECORD_FORMAT,
     version: record.version ?? CLI_VERSION,
     kind: record.kind,

@@ -9,18 +9,16 @@ import type { Ui } from './ui.js';
 export function colorDiff(diff: string, colors: Colors): string {
   return diff
     .split('\n')
-    .map((line) =>
-      line.startsWith('+++') || line.startsWith('---')
-        ? colors.bold(line)
-        : line.startsWith('+')
-          ? colors.green(line)
-          : line.startsWith('-')
-            ? colors.red(line)
-            : line.startsWith('@@')
-              ? colors.cyan(line)
-              : line,
-    )
+    .map((line) => colorDiffLine(line, colors))
     .join('\n');
+}
+
+function colorDiffLine(line: string, colors: Colors): string {
+  if (line.startsWith('+++') || line.startsWith('---')) return colors.bold(line);
+  if (line.startsWith('+')) return colors.green(line);
+  if (line.startsWith('-')) return colors.red(line);
+  if (line.startsWith('@@')) return colors.cyan(line);
+  return line;
 }
 
 /**
@@ -34,7 +32,8 @@ export async function confirmChange(
   if (options.yes) return true;
   if (!ui.prompter)
     throw new CliError(
-      `not writing without confirmation: review the diff above, then run again with --yes to apply it (can't prompt: ${options.nonInteractiveReason})`,
+      `not writing without confirmation: review the diff above, then run again with --yes ` +
+        `to apply it (can't prompt: ${options.nonInteractiveReason})`,
     );
   return ui.prompter.confirm({ message: options.message, initialValue: true });
 }

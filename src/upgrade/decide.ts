@@ -25,7 +25,10 @@ export type Decision =
   | {
       path: string;
       kind: 'conflict';
-      /** overlap: both changed the same lines; no-base: the file as we wrote it cannot be re-rendered; exists: a file of yours is where a new one goes. */
+      /**
+       * overlap: both changed the same lines; no-base: the file as we wrote it cannot be re-rendered;
+       * exists: a file of yours is where a new one goes.
+       */
       reason: 'overlap' | 'no-base' | 'exists';
       /** Undefined for a new path (a moved file whose merge conflicts). */
       before?: string;

@@ -21,8 +21,13 @@ export const RELEASE_NOTES: readonly ReleaseNotes[] = [
   {
     version: '0.2.0',
     notes: [
-      'Projects record what create-mcp-oauth generated in .create-mcp-oauth.json (version, answers, an id per file; no secrets), so `create-mcp-oauth upgrade` can bring them up to date while keeping your edits. The README explains it.',
-      'src/auth/token-verifier.ts: the accepted issuers are documented: Scalekit signs with the environment URL (older tokens) and with <environment URL>/resources/<resource id> (since 2026), and both must pass, or every token of the other form is refused.',
+      'Projects record what create-mcp-oauth generated in .create-mcp-oauth.json ' +
+        '(version, answers, an id per file; no secrets), ' +
+        'so `create-mcp-oauth upgrade` can bring them up to date while keeping your edits. The README explains it.',
+      'src/auth/token-verifier.ts: the accepted issuers are documented: Scalekit signs with the environment URL ' +
+        '(older tokens) ' +
+        'and with <environment URL>/resources/<resource id> (since 2026), ' +
+        'and both must pass, or every token of the other form is refused.',
     ],
     moves: {
       scaffold: {

@@ -28,7 +28,8 @@ export function renderRecord(record: ProjectRecord, templates: TemplateSource, t
   } catch (error) {
     if (error instanceof TypeError)
       throw new RecordError(
-        `${RECORD_FILE}: its "answers" do not have the shape this version expects (${error.message}); restore it from git`,
+        `${RECORD_FILE}: its "answers" do not have the shape this version expects ` +
+          `(${error.message}); restore it from git`,
       );
     throw error;
   }

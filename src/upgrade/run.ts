@@ -42,7 +42,8 @@ export async function runUpgrade(flags: UpgradeFlags, io: CliIo): Promise<number
     const record = await readRecord(dir);
     if (lt(CLI_VERSION, record.version)) {
       throw new CliError(
-        `${RECORD_FILE} was written by create-mcp-oauth ${record.version}, newer than this one (${CLI_VERSION}): run npx create-mcp-oauth@latest upgrade`,
+        `${RECORD_FILE} was written by create-mcp-oauth ${record.version}, newer than this one ` +
+          `(${CLI_VERSION}): run npx create-mcp-oauth@latest upgrade`,
       );
     }
     if (!flags.dryRun && flags.gitCheck) await refuseDirtyTree(dir, 'upgrade', ui);
@@ -65,13 +66,19 @@ export async function runUpgrade(flags: UpgradeFlags, io: CliIo): Promise<number
     if (plan.conflicts.length > 0 && !flags.allowConflicts) {
       ui.section('Conflicts', describeConflicts(plan));
       throw new CliError(
-        `${plan.conflicts.length} file${plan.conflicts.length === 1 ? '' : 's'} changed by you and by create-mcp-oauth ${plan.to} in the same lines (listed above); nothing was changed. ` +
-          'Run again with --allow-conflicts to write them with conflict markers (<<<<<<< yours … >>>>>>>) to resolve by hand, or undo your edit of those lines first',
+        `${plan.conflicts.length} file${plan.conflicts.length === 1 ? '' : 's'} changed by you ` +
+          `and by create-mcp-oauth ${plan.to} ` +
+          `in the same lines (listed above); nothing was changed. ` +
+          'Run again with --allow-conflicts to write them with conflict markers (<<<<<<< yours … >>>>>>>) ' +
+          'to resolve by hand, or undo your edit of those lines first',
       );
     }
 
     io.stdout.write(
-      `\n${colorDiff(plan.changes.map((change) => unifiedDiff(change.path, change.before, change.after)).join(''), colors)}\n`,
+      `\n${colorDiff(
+        plan.changes.map((change) => unifiedDiff(change.path, change.before, change.after)).join(''),
+        colors,
+      )}\n`,
     );
     ui.section(`What changed in create-mcp-oauth since ${plan.from}`, releaseNotes(plan));
     ui.section('Files', describeDecisions(plan));
@@ -131,8 +138,12 @@ async function readRecord(dir: string): Promise<ProjectRecord> {
       );
       if (!exists) throw new CliError(`[dir]: ${dir} is not a directory; pass the directory of a project`);
       throw new CliError(
-        `${dir} has no ${RECORD_FILE}, so there is no record of what create-mcp-oauth generated there (it was made by hand, or by a version before 0.2.0). ` +
-          `upgrade cannot tell your edits from ours without it. Run npx create-mcp-oauth add ${shellQuote(dir)} instead: it adds (or brings) the auth modules and writes the record, and later versions can upgrade from it`,
+        `${dir} has no ${RECORD_FILE}, so there is no record of what create-mcp-oauth generated there ` +
+          `(it was made by hand, or by a version before 0.2.0). ` +
+          `upgrade cannot tell your edits from ours without it. ` +
+          `Run npx create-mcp-oauth add ${shellQuote(dir)} instead: ` +
+          `it adds (or brings) the auth modules and writes the record, ` +
+          `and later versions can upgrade from it`,
       );
     }
     throw error;
@@ -167,7 +178,8 @@ async function baseRendering(
   const history = await loadTemplateHistory(templatesPath, record.version);
   if (history === undefined) {
     ui.warn(
-      `this version does not carry the templates of ${record.version}: files you and we both changed cannot be merged and are reported as conflicts`,
+      `this version does not carry the templates of ${record.version}: files you and we both changed ` +
+        `cannot be merged and are reported as conflicts`,
     );
     return undefined;
   }
@@ -220,7 +232,8 @@ async function readCurrent(dir: string, paths: string[]): Promise<Map<string, st
       if (stats === undefined) return;
       if (!stats.isFile())
         throw new CliError(
-          `${file} is not a regular file (a symbolic link or a directory): upgrade writes only regular files; replace it with a file or remove it from ${RECORD_FILE}`,
+          `${file} is not a regular file (a symbolic link or a directory): upgrade writes only regular files; ` +
+            `replace it with a file or remove it from ${RECORD_FILE}`,
         );
       current.set(file, await fs.readFile(absolute, 'utf8'));
     }),
@@ -268,11 +281,20 @@ function describeConflicts(plan: UpgradePlan): string[] {
   return plan.conflicts.map((conflict) => {
     switch (conflict.reason) {
       case 'overlap':
-        return `${conflict.path}: your edits and create-mcp-oauth ${plan.to}'s overlap (conflict at line${conflict.lines.length === 1 ? '' : 's'} ${conflict.lines.join(', ')} once marked)`;
+        return (
+          `${conflict.path}: your edits and create-mcp-oauth ${plan.to}'s overlap ` +
+          `(conflict at line${conflict.lines.length === 1 ? '' : 's'} ${conflict.lines.join(', ')} once marked)`
+        );
       case 'no-base':
-        return `${conflict.path}: changed by you and by create-mcp-oauth ${plan.to}, and the file as ${plan.from} wrote it is not available to merge from`;
+        return (
+          `${conflict.path}: changed by you and by create-mcp-oauth ${plan.to}, ` +
+          `and the file as ${plan.from} wrote it is not available to merge from`
+        );
       case 'exists':
-        return `${conflict.path}: create-mcp-oauth ${plan.to} adds this file, and you already have a different one there`;
+        return (
+          `${conflict.path}: create-mcp-oauth ${plan.to} adds this file, ` +
+          `and you already have a different one there`
+        );
     }
   });
 }
@@ -346,7 +368,10 @@ function nextSteps(
   const steps: string[] = [];
   for (const conflict of plan.conflicts)
     steps.push(
-      `Resolve the conflict markers in ${conflict.path} (line${conflict.lines.length === 1 ? '' : 's'} ${conflict.lines.join(', ')}): keep what you need of both sides, remove the markers.`,
+      `Resolve the conflict markers in ${conflict.path} ` +
+        `(line${conflict.lines.length === 1 ? '' : 's'} ${conflict.lines.join(', ')}): ` +
+        `keep what you need of both sides, ` +
+        `remove the markers.`,
     );
   if (installLeft)
     steps.push(`Install the raised dependencies: ${inDir(formatCommand(installCommand(packageManager)))}`);

@@ -55,7 +55,8 @@ export async function writePatch(options: WritePatchOptions): Promise<{ written:
       );
     if ((await readOrUndefined(fs, absolute)) !== change.before) {
       throw new WriteError(
-        `${change.path} changed while ${command} was running; nothing was changed. Run ${command} again to see the new diff`,
+        `${change.path} changed while ${command} was running; nothing was changed. ` +
+          `Run ${command} again to see the new diff`,
       );
     }
     files.push({ path: change.path, contents: change.after, mode: (await fs.stat(absolute)).mode & 0o777 });

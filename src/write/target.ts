@@ -17,7 +17,10 @@ export const HARMLESS_ENTRIES: ReadonlySet<string> = new Set([
   '.vscode',
 ]);
 
-/** Planned files the writer never overwrites (`.env`): defined with the plan, which also keeps them out of its record. */
+/**
+ * Planned files the writer never overwrites (`.env`): defined with the plan,
+ * which also keeps them out of its record.
+ */
 export { USER_OWNED_FILES } from '../core/user-owned.js';
 
 /** Look at the target directory without changing anything. */

@@ -100,7 +100,7 @@ describe.each<Framework>(['express', 'hono'])('the %s Dockerfile, replayed', (fr
     for (const stage of stages) await expect(readFile(join(stage.workdir, '.env'))).rejects.toThrow(/ENOENT/);
   });
 
-  it('starts from the runtime stage as an unprivileged user, passes its HEALTHCHECK, and serves a tool call', async () => {
+  it('starts from the runtime stage unprivileged, passes its HEALTHCHECK, and serves a tool call', async () => {
     started = await startImage(image);
     const status = await readFile(`/proc/${started.child.pid}/status`, 'utf8').catch(() => '');
     // setpriv execs node in place, so the pid is the server's: its real and effective uid are nobody's.

@@ -70,7 +70,10 @@ describe.each<Fixture>(['express', 'hono', 'workers'])('doctor against a generat
     await as?.close();
   });
 
-  /** A machine token from the local authorization server, limited to `scope` (todo:read), as a host would request it. */
+  /**
+   * A machine token from the local authorization server, limited to `scope` (todo:read),
+   * as a host would request it.
+   */
   async function readOnlyToken(scope = 'todo:read'): Promise<string> {
     const response = await fetch(`${as.issuer}/oauth/token`, {
       method: 'POST',
@@ -160,7 +163,7 @@ describe.each<Fixture>(['express', 'hono', 'workers'])('doctor against a generat
     expect(seen('token.step-up')).toMatch(/^list_todos: 403 insufficient_scope/m);
   });
 
-  it('fetches its own machine token with --client-id/--client-secret-env, sending the secret nowhere else', async () => {
+  it('fetches its machine token with --client-id/--client-secret-env, sending the secret nowhere else', async () => {
     as.resetStats();
     const run = await runCli(
       [

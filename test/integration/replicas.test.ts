@@ -93,7 +93,7 @@ describe.each<Framework>(['express', 'hono'])('%s: three replicas behind nginx',
     }
   });
 
-  it('runs the OAuth flow and a series of tool calls through the balancer; a replica stops mid-run; every call succeeds', async () => {
+  it('runs OAuth and tool calls through the balancer; a replica stops mid-run; every call succeeds', async () => {
     const user = `replicas-${framework}@example.com`;
     const host = new HostV2({ login: { user, grantScopes: ['todo:read'] } });
     const session = await connectV2(mcpUrl, host);
@@ -132,7 +132,8 @@ describe.each<Framework>(['express', 'hono'])('%s: three replicas behind nginx',
       const served = replicas.map((replica) => toolCallsServedBy(replica).length);
       const total = 1 + CALLS_BEFORE_STOP + CALLS_AFTER_STOP;
       console.log(
-        `${framework}: tool calls served per replica ${JSON.stringify(served)} (before the stop ${JSON.stringify(servedBeforeStop)}), ` +
+        `${framework}: tool calls served per replica ${JSON.stringify(served)} ` +
+          `(before the stop ${JSON.stringify(servedBeforeStop)}), ` +
           `${(await balancer.accessLog()).length} requests through nginx`,
       );
       // Every replica served calls before the stop, and the audit lines add up to every call made (the

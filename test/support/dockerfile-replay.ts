@@ -32,7 +32,10 @@ export interface ReplayedStage {
 
 export class ReplayError extends Error {}
 
-/** Replays every stage of `contextDir/Dockerfile` under `workRoot`; returns the stages, the last one being the image. */
+/**
+ * Replays every stage of `contextDir/Dockerfile` under `workRoot`;
+ * returns the stages, the last one being the image.
+ */
 export async function replayDockerfile(
   contextDir: string,
   workRoot: string,

@@ -49,7 +49,10 @@ export const HOSTILE_DESCRIPTIONS = [
 /** Scope tokens are RFC 6749 `scope-token`s: printable ASCII except space, `"` and `\`. */
 export const HOSTILE_SCOPES = ["a'b", 'back`tick`', '${scope}', '*/end', 'x:y/z?q=1&r#f', 'open{{brace}}'];
 
-/** Resource URIs and templates the CLI accepts that break naive templating: quotes, template holes, comment ends, backslashes. */
+/**
+ * Resource URIs and templates the CLI accepts that break naive templating:
+ * quotes, template holes, comment ends, backslashes.
+ */
 export const HOSTILE_RESOURCE_URIS = [
   "x://a?q='quoted'",
   'x://a?q=`$x`&r=$(id)',

@@ -275,7 +275,7 @@ describe('the v1 guard, run from the generated modules', () => {
     }
   });
 
-  it('refuses a disallowed browser Origin or Host with 403, two Authorization headers and a bad token with 401', async () => {
+  it('refuses a bad browser Origin or Host with 403, two Authorization headers and a bad token with 401', async () => {
     const token = await sign('notes:read notes:write');
     expect(
       (await oauth.handle(request(`Bearer ${token}`, call('list_notes'), 'https://evil.example'))).response?.status,

@@ -20,6 +20,44 @@ beforeAll(async () => {
 
 const MODELS = { ConfigMap, Deployment, Service } as const;
 
+/** A parsed manifest object, typed only where the assertions read it (the schemas validate the rest). */
+interface ManifestNode {
+  kind: string;
+  apiVersion: string;
+  metadata: ManifestNode;
+  spec: ManifestNode;
+  template: ManifestNode;
+  selector: ManifestNode;
+  matchLabels: ManifestNode;
+  labels: ManifestNode;
+  containers: ManifestNodes;
+  ports: ManifestNodes;
+  env: ManifestNodes;
+  envFrom: ManifestNodes;
+  name: string;
+  value: string;
+  path: string;
+  port: string;
+  targetPort: string;
+  containerPort: number | string;
+  livenessProbe: ManifestNode;
+  readinessProbe: ManifestNode;
+  startupProbe: ManifestNode;
+  httpGet: ManifestNode;
+  lifecycle: ManifestNode;
+  preStop: ManifestNode;
+  exec: ManifestNode;
+  command: [string, string];
+  data: Record<string, string>;
+  terminationGracePeriodSeconds: number;
+  securityContext: ManifestNode;
+  resources: ManifestNode;
+  requests: ManifestNode;
+  limits: ManifestNode;
+  memory: string;
+}
+type ManifestNodes = [ManifestNode, ...ManifestNode[]];
+
 function fileOf(plan: Plan, path: string): string {
   const file = plan.files.find((candidate) => candidate.path === path);
   if (!file) throw new Error(`${path} is not in the plan`);
@@ -35,7 +73,7 @@ function constantOf(source: string, name: string): string {
 
 describe.each<Framework>(['express', 'hono'])('the %s manifest', (framework) => {
   let plan: Plan;
-  let objects: Array<Record<string, any>>;
+  let objects: ManifestNode[];
   beforeAll(() => {
     plan = planProject(
       projectConfig({
@@ -49,7 +87,7 @@ describe.each<Framework>(['express', 'hono'])('the %s manifest', (framework) => 
     );
     const documents = parseAllDocuments(fileOf(plan, 'deploy/kubernetes.yaml'));
     for (const document of documents) expect(document.errors).toEqual([]);
-    objects = documents.map((document) => document.toJS() as Record<string, any>);
+    objects = documents.map((document) => document.toJS() as ManifestNode);
   });
 
   const ofKind = (kind: string) => objects.find((object) => object.kind === kind)!;
@@ -78,11 +116,11 @@ describe.each<Framework>(['express', 'hono'])('the %s manifest', (framework) => 
     expect(container.livenessProbe.httpGet.path).toBe(constantOf(health, 'LIVENESS_PATH'));
     expect(container.readinessProbe.httpGet.path).toBe(constantOf(health, 'READINESS_PATH'));
     expect(container.startupProbe.httpGet.path).toBe(constantOf(health, 'LIVENESS_PATH'));
-    const named = Object.fromEntries(container.ports.map((port: any) => [port.name, port.containerPort]));
+    const named = Object.fromEntries(container.ports.map((port: ManifestNode) => [port.name, port.containerPort]));
     for (const probe of [container.livenessProbe, container.readinessProbe, container.startupProbe]) {
       expect(named[probe.httpGet.port]).toBe(3000);
     }
-    const listensOn = container.env.find((variable: any) => variable.name === 'PORT').value;
+    const listensOn = container.env.find((variable: ManifestNode) => variable.name === 'PORT')!.value;
     expect(Number(listensOn)).toBe(3000);
     expect(fileOf(plan, 'Dockerfile')).toMatch(/^ENV HOST=0\.0\.0\.0 PORT=3000$/m);
     const service = ofKind('Service');
@@ -100,7 +138,7 @@ describe.each<Framework>(['express', 'hono'])('the %s manifest', (framework) => 
     expect(pod.terminationGracePeriodSeconds).toBeGreaterThan(Number(preStop[1]) + shutdown);
   });
 
-  it('runs non-root without privileges, with resources, and takes its configuration from a ConfigMap and a Secret', () => {
+  it('runs non-root without privileges, with resources, configured from a ConfigMap and a Secret', () => {
     const pod = ofKind('Deployment').spec.template.spec;
     const container = pod.containers[0];
     expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 1000 });

@@ -89,7 +89,8 @@ describe('upgrade of a project scaffolded by 0.1.0 and edited since', () => {
     expect(marked.exitCode, marked.all).toBe(0);
     const verifier = await read(dir, 'src/mcp-oauth/auth/token-verifier.ts');
     expect(verifier).toContain(
-      '<<<<<<< yours\n  /** Accepted `iss` values: our environment URL and its resource issuer (see config.ts). */\n=======\n',
+      '<<<<<<< yours\n  /** Accepted `iss` values: our environment URL ' +
+        'and its resource issuer (see config.ts). */\n=======\n',
     );
     expect(verifier).toMatch(/\n>>>>>>> create-mcp-oauth 0\.2\.0\n/);
     expect(marked.stdout).toMatch(

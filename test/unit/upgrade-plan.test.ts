@@ -29,7 +29,7 @@ describe('the record the scaffold writes', () => {
     templates = await loadTemplates(TEMPLATES_DIR);
   });
 
-  it('names every generated file by its git blob id, never .env, and only the answers that drive the templates', async () => {
+  it('names each generated file by its blob id, never .env, and only the answers driving the templates', async () => {
     const plan = planProject(projectConfig({ framework: 'hono' }), templates, { packageManager: 'pnpm' });
     const recordText = plan.files.find((file) => file.path === RECORD_FILE)!.contents;
     const record = parseRecord(recordText);
@@ -144,7 +144,7 @@ describe('raiseDependencies', () => {
     }
 }
 `;
-  it('raises lower ranges, never lowers one, keeps what it cannot compare, adds what is missing, keeps the formatting', () => {
+  it('raises lower ranges, never lowers one, keeps what it cannot compare, adds missing ones, keeps formatting', () => {
     const update = raiseDependencies(manifest, [
       { name: 'jose', range: '^6.1.0', dev: false },
       { name: 'zod', range: '^4.2.0', dev: false },
@@ -214,7 +214,7 @@ describe('planUpgrade over an in-memory project, written into memfs', () => {
     return { fs, read };
   }
 
-  it('lands our change, keeps your edits, moves a file (keeping the old one), and a second run changes nothing', async () => {
+  it('lands our change, keeps your edits, moves a file (keeping the old one), a rerun changes nothing', async () => {
     const { fs, read } = await project({
       ...v1,
       'src/auth/verify.ts': yours,

@@ -21,7 +21,10 @@ export interface SessionResults {
   list?: { exchange: McpExchange; tools: ListedTool[] };
   /** Per tool, in list order; only with --probe-tools. */
   calls?: Array<{ tool: string; exchange: McpExchange }>;
-  /** Per listed prompt (prompts/get), then per listed resource and resource template (resources/read); only with --probe-tools. */
+  /**
+   * Per listed prompt (prompts/get), then per listed resource
+   * and resource template (resources/read); only with --probe-tools.
+   */
   prompts?: Array<{ tool: string; exchange: McpExchange }>;
   resources?: Array<{ tool: string; exchange: McpExchange }>;
   negotiatedProtocolVersion: string;
