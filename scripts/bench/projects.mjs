@@ -14,7 +14,8 @@ const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 export const BENCH_RESOURCE_ID = 'res_bench';
 
 /**
- * @param {{ root: string, framework: 'express' | 'hono' | 'workers', log: (line: string) => void, env?: NodeJS.ProcessEnv }} options
+ * @typedef {{ root: string, framework: 'express' | 'hono' | 'workers', log: (line: string) => void }} ProjectOptions
+ * @param {ProjectOptions & { env?: NodeJS.ProcessEnv }} options
  *   `workers`: Hono on Cloudflare Workers (`--deploy workers`), installed with `env` (Node 22 first on PATH).
  * @returns {Promise<string>} the project directory, installed and built (a Worker is bundled by wrangler at start)
  */

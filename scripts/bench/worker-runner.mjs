@@ -41,7 +41,9 @@ export { UserTodos } from '../src/todos/durable-object.js';
 let app: { fetch: ExportedHandlerFetchHandler<Env> } | undefined;
 export default {
   fetch(request, env, ctx) {
-    const vars = Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+    const vars = Object.fromEntries(
+      Object.entries(env).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
+    );
     const config = loadConfig(vars);
     const todos = new DurableObjectTodoStore(env.USER_TODOS);
     app ??= ${app};

@@ -29,7 +29,8 @@ export function nextSteps(input: NextStepsInput): string[] {
   ];
   if (unset.length > 0) {
     steps.push(
-      `# fill in ${unset.join(' and ')} in ${input.localConfigFile ?? '.env'} (the server refuses to start with placeholders)`,
+      `# fill in ${unset.join(' and ')} in ${input.localConfigFile ?? '.env'} ` +
+        '(the server refuses to start with placeholders)',
     );
   }
   const commands: [string, string][] = [

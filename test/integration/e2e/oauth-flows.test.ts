@@ -102,7 +102,8 @@ describe.each<Fixture>(['express', 'hono', 'workers'])(
               const whoami = await session.client.callTool({ name: 'whoami', arguments: {} });
               expect(whoami.structuredContent).toMatchObject({ subject: as.userIdFor(user), scopes: ['todo:read'] });
 
-              // 3. A tool beyond it: 403 insufficient_scope, the client re-authorizes with the union, the call succeeds.
+              // 3. A tool beyond it: 403 insufficient_scope, the client re-authorizes with the union, the call
+              // succeeds.
               host.login = { user };
               const added = await session.run(() =>
                 session.client.callTool({ name: 'add_todo', arguments: { title: 'Ship it' } }),
