@@ -60,6 +60,8 @@ const OPTIONAL_FILES: Record<string, (context: TemplateContext) => boolean> = {
   'src/mcp/resources/todo-by-id.ts': (context) => context.resources.some((resource) => resource.builtIn),
   'src/mcp/prompts/review-todos.ts': (context) => context.prompts.some((prompt) => prompt.builtIn),
   'test/todos.test.ts': (context) => context.hasTodoPair,
+  // Its cases are the resources that need a scope: without one there is nothing to test.
+  'test/resource-uris.test.ts': (context) => context.resources.some((resource) => resource.scopes.length > 0),
   'test/todo-resource.test.ts': (context) =>
     context.resources.some((resource) => resource.builtIn) && context.tools.some((tool) => tool.name === 'add_todo'),
   'test/todo-prompt.test.ts': (context) =>

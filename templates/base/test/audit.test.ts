@@ -40,7 +40,7 @@ async function argumentsFor(tool: string): Promise<Record<string, unknown>> {
   );
 }
 
-describe.each(Object.entries(TOOL_SCOPES))('tool %s', (tool, required: readonly string[]) => {
+describe.each(Object.entries<readonly string[]>(TOOL_SCOPES))('tool %s', (tool, required: readonly string[]) => {
   it('writes one line when it runs: who, allowed and why, outcome, duration', async () => {
     const token = await server.token({ scope: required.join(' '), org_id: 'org_42', sub: 'usr_audit' });
     const call = callTool(tool, await argumentsFor(tool));
@@ -89,7 +89,7 @@ describe.each(Object.entries(TOOL_SCOPES))('tool %s', (tool, required: readonly 
 
 it('never logs the arguments of a call', async () => {
   const marker = 'private-argument-value-7c1f';
-  for (const [tool, required] of Object.entries(TOOL_SCOPES)) {
+  for (const [tool, required] of Object.entries<readonly string[]>(TOOL_SCOPES)) {
     const withMarker = Object.fromEntries(
       Object.entries(await argumentsFor(tool)).map(([name, value]) => [
         name,

@@ -48,7 +48,8 @@ describe('requests without usable credentials, and bad tokens', () => {
 
 describe('genuine tokens', () => {
   it('get the 403 step-up, not a 401, when a scope is missing', async () => {
-    const [tool, scopes] = Object.entries(TOOL_SCOPES).find(([, required]) => required.length > 0) ?? [];
+    const [tool, scopes] =
+      Object.entries<readonly string[]>(TOOL_SCOPES).find(([, required]) => required.length > 0) ?? [];
     if (!tool || !scopes) return; // no tool needs a scope
     const response = await mcpPost(server, callTool(tool), { token: await server.token({ scope: '' }) });
     expect(response.status).toBe(403);

@@ -41,7 +41,8 @@ it('logs a wrong audience as audience_mismatch', async () => {
 });
 
 it('logs a step-up as insufficient_scope with the verified client and the scope it needs', async () => {
-  const [tool, scopes] = Object.entries(TOOL_SCOPES).find(([, required]) => required.length > 0) ?? [];
+  const [tool, scopes] =
+    Object.entries<readonly string[]>(TOOL_SCOPES).find(([, required]) => required.length > 0) ?? [];
   if (!tool || !scopes) return;
   const lines = await refusalsFor(async () =>
     mcpPost(server, callTool(tool), { token: await server.token({ client_id: 'client_a', scope: '' }) }),

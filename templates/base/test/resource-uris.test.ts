@@ -25,7 +25,9 @@ function withDotSegments(uri: string): string {
   return uri.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/]*\/)/i, '$1x/../');
 }
 
-const protectedResources = Object.entries(RESOURCE_SCOPES).filter(([, required]) => required.length > 0);
+const protectedResources = Object.entries<readonly string[]>(RESOURCE_SCOPES).filter(
+  ([, required]) => required.length > 0,
+);
 
 describe.each(protectedResources)('resource %s', (uriOrTemplate, required: readonly string[]) => {
   const plain = uriFor(uriOrTemplate, '1');

@@ -41,14 +41,19 @@ it('lists exactly the tools, prompts and resource templates in the policy', asyn
 });
 
 const primitives = [
-  ...Object.entries(TOOL_SCOPES).map(([name, required]) => ({ kind: 'tool', name, required, request: callTool(name) })),
-  ...Object.entries(PROMPT_SCOPES).map(([name, required]) => ({
+  ...Object.entries<readonly string[]>(TOOL_SCOPES).map(([name, required]) => ({
+    kind: 'tool',
+    name,
+    required,
+    request: callTool(name),
+  })),
+  ...Object.entries<readonly string[]>(PROMPT_SCOPES).map(([name, required]) => ({
     kind: 'prompt',
     name,
     required,
     request: getPrompt(name),
   })),
-  ...Object.entries(RESOURCE_SCOPES).map(([uri, required]) => ({
+  ...Object.entries<readonly string[]>(RESOURCE_SCOPES).map(([uri, required]) => ({
     kind: 'resource',
     name: uri,
     required,
@@ -95,7 +100,7 @@ describe.each(primitives)('$kind $name', ({ required, request }) => {
 });
 
 it('reads scopes from the `scopes` array as well as the `scope` string', async () => {
-  const [tool, required] = Object.entries(TOOL_SCOPES).find(([, scopes]) => scopes.length > 0) ?? [];
+  const [tool, required] = Object.entries<readonly string[]>(TOOL_SCOPES).find(([, scopes]) => scopes.length > 0) ?? [];
   if (!tool || !required) return; // every tool is open to any valid token: nothing to check
   const response = await mcpPost(server, callTool(tool), { token: await server.token({ scopes: [...required] }) });
   expect(response.status).toBe(200);

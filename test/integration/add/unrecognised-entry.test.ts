@@ -44,7 +44,8 @@ describe('add on a project whose entry it cannot recognise', () => {
       const after = await treeHashes(fresh.dir);
       const changed = Object.keys(after).filter((file) => after[file] !== original[file]);
       // The user's code is untouched: only new module files, package.json and .env.example.
-      for (const file of changed) expect(file, file).toMatch(/^src\/mcp-oauth\/|^package\.json$|^\.env\.example$/);
+      for (const file of changed)
+        expect(file, file).toMatch(/^src\/mcp-oauth\/|^package\.json$|^\.env\.example$|^\.create-mcp-oauth\.json$/);
       expect(await readdir(path.join(fresh.dir, 'src/mcp-oauth'))).toEqual(
         expect.arrayContaining(['index.ts', 'express.ts', 'tool-scopes.ts', 'sdk.ts']),
       );
