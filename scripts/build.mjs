@@ -35,6 +35,7 @@ const result = await build({
     handlebarsWithoutRequireExtensions(),
     builtinRequiresWithoutCreateRequire(),
     withoutEsprima(),
+    babelParserWithoutUnusedSyntaxPlugins(),
   ],
   metafile: true,
   write: false,
@@ -73,8 +74,7 @@ await rename(temporaryMeta, metafilePath);
  * Replace src/plan/template-specs.ts (which compiles templates at run time, for tests and `tsx`) with a
  * module holding every `.hbs` file under templates/ precompiled now, with the options that module uses.
  * A scaffold then compiles nothing (compiling was about half its cost beyond Node's start-up) and the bundle carries
- * only the
- * Handlebars runtime, not its parser and compiler.
+ * only the Handlebars runtime, not its parser and compiler.
  *
  * templates/ remains the source of truth and still ships: the CLI reads it at run time, and the built
  * module renders a template only if the source it is handed hashes to the one compiled here. A template
@@ -83,43 +83,69 @@ await rename(temporaryMeta, metafilePath);
 function precompiledTemplates() {
   const templatesDir = path.join(root, 'templates');
   const specsModule = path.join(root, 'src', 'plan', 'template-specs.ts');
+  const EARLIER = 'create-mcp-oauth:earlier-template-specs';
+  /** `[key, spec]` entries of a Map keyed by template name and source hash, one per distinct source. */
+  const entriesOf = (sources, options, skip = new Set()) => {
+    const entries = [];
+    for (const [name, source] of sources) {
+      const key = `${name}\0${createHash('sha256').update(source).digest('hex')}`;
+      if (skip.has(key)) continue;
+      skip.add(key);
+      entries.push(`[${JSON.stringify(key)}, ${Handlebars.precompile(source, structuredClone(options))}]`);
+    }
+    return entries;
+  };
+  const Handlebars = createRequire(import.meta.url)('handlebars/dist/cjs/handlebars.js');
+  let compiled;
+  /** Current templates, and earlier versions' (templates/history/<version>.json, which only `upgrade` renders). */
+  const compileAll = async () => {
+    const options = JSON.parse(await readFile(path.join(root, 'src', 'plan', 'compile-options.json'), 'utf8'));
+    const names = (await readdir(templatesDir, { recursive: true })).map((name) => name.split(path.sep).join('/'));
+    const current = [];
+    for (const name of names.filter((candidate) => candidate.endsWith('.hbs')).sort()) {
+      if (!name.startsWith('history/')) current.push([name, await readFile(path.join(templatesDir, name), 'utf8')]);
+    }
+    const earlier = [];
+    for (const name of names.filter((candidate) => /^history\/[^/]+\.json$/.test(candidate)).sort()) {
+      const history = JSON.parse(await readFile(path.join(templatesDir, name), 'utf8'));
+      for (const [templateName, source] of Object.entries(history.templates)) {
+        if (templateName.endsWith('.hbs') && typeof source === 'string') earlier.push([templateName, source]);
+      }
+    }
+    const seen = new Set();
+    return { current: entriesOf(current, options, seen), earlier: entriesOf(earlier, options, seen) };
+  };
   return {
     name: 'precompiled-templates',
     setup(pluginBuild) {
+      pluginBuild.onStart(() => {
+        compiled = compileAll();
+      });
+      pluginBuild.onResolve({ filter: new RegExp(`^${EARLIER}$`) }, () => ({
+        path: 'earlier-template-specs',
+        namespace: EARLIER,
+      }));
+      pluginBuild.onLoad({ filter: /.*/, namespace: EARLIER }, async () => ({
+        contents: `export const EARLIER = new Map([\n${(await compiled).earlier.join(',\n')}\n]);`,
+        loader: 'js',
+      }));
       pluginBuild.onLoad({ filter: /[\\/]src[\\/]plan[\\/]template-specs\.ts$/ }, async (args) => {
         if (path.resolve(args.path) !== specsModule) return undefined;
-        const Handlebars = createRequire(import.meta.url)('handlebars/dist/cjs/handlebars.js');
-        const options = JSON.parse(await readFile(path.join(root, 'src', 'plan', 'compile-options.json'), 'utf8'));
-        const entries = [];
-        const sources = [];
-        const names = (await readdir(templatesDir, { recursive: true })).map((name) => name.split(path.sep).join('/'));
-        for (const name of names.filter((candidate) => candidate.endsWith('.hbs')).sort()) {
-          if (!name.startsWith('history/')) sources.push([name, await readFile(path.join(templatesDir, name), 'utf8')]);
-        }
-        // Earlier versions' templates (templates/history/<version>.json), which `upgrade` renders too.
-        for (const name of names.filter((candidate) => /^history\/[^/]+\.json$/.test(candidate)).sort()) {
-          const history = JSON.parse(await readFile(path.join(templatesDir, name), 'utf8'));
-          for (const [templateName, source] of Object.entries(history.templates)) {
-            if (templateName.endsWith('.hbs') && typeof source === 'string') sources.push([templateName, source]);
-          }
-        }
-        const seen = new Set();
-        for (const [name, source] of sources) {
-          const digest = createHash('sha256').update(source).digest('hex');
-          const key = `${name}\0${digest}`;
-          if (seen.has(key)) continue;
-          seen.add(key);
-          entries.push(`[${JSON.stringify(key)}, ${Handlebars.precompile(source, options)}]`);
-        }
         const contents = `
 import { createHash } from 'node:crypto';
-const PRECOMPILED = new Map([
-${entries.join(',\n')}
+const CURRENT = new Map([
+${(await compiled).current.join(',\n')}
 ]);
+// Earlier versions' templates are a chunk of their own, loaded by \`upgrade\` alone: a scaffold never pays for them.
+let earlier = new Map();
+export async function loadEarlierTemplateSpecs() {
+  ({ EARLIER: earlier } = await import(${JSON.stringify(EARLIER)}));
+}
 export function templateSpec(templateName, source) {
-  const spec = PRECOMPILED.get(templateName + '\\0' + createHash('sha256').update(source).digest('hex'));
+  const key = templateName + '\\0' + createHash('sha256').update(source).digest('hex');
+  const spec = CURRENT.get(key) ?? earlier.get(key);
   if (spec !== undefined) return spec;
-  if ([...PRECOMPILED.keys()].some((key) => key.startsWith(templateName + '\\0'))) {
+  if ([...CURRENT.keys(), ...earlier.keys()].some((known) => known.startsWith(templateName + '\\0'))) {
     throw new Error('it changed after this build of create-mcp-oauth was made; run \`npm run build\`');
   }
   throw new Error('it was not precompiled into this build of create-mcp-oauth; run \`npm run build\`');
@@ -184,6 +210,54 @@ function withoutEsprima() {
 module.exports = { parse: unavailable, tokenize: unavailable };`,
         loader: 'js',
       }));
+    },
+  };
+}
+
+/**
+ * Babel's parser carries six syntax plugins in one file; `add` enables only `typescript` and `jsx`
+ * (src/add/ast.ts). Flow, ESTree output, placeholders and V8 intrinsics are a quarter of the parser (about 70 KB
+ * of the `add` chunk): cut them out at build time, each replaced by a stub that throws if it is ever enabled.
+ * The cut is between named anchors and is refused if an anchor is missing or if anything left behind still
+ * refers to a name declared in the cut, so a new @babel/parser release fails the build instead of the CLI.
+ */
+function babelParserWithoutUnusedSyntaxPlugins() {
+  const cuts = [
+    { plugin: 'estree', from: 'function toESTreeLocation(node) {', to: 'class TokContext {' },
+    { plugin: 'flow', from: 'class FlowScope extends Scope {', to: 'const entities = {' },
+    { plugin: 'placeholders', from: 'const PlaceholderErrors = ', to: 'var v8intrinsic = ' },
+    { plugin: 'v8intrinsic', from: 'var v8intrinsic = ', to: 'const PIPELINE_PROPOSALS = ' },
+  ];
+  const declared = (code) =>
+    [...code.matchAll(/^(?:var|let|const|class|function)\s+([A-Za-z_$][\w$]*)/gm)].map((match) => match[1]);
+  return {
+    name: 'babel-parser-without-unused-syntax-plugins',
+    setup(pluginBuild) {
+      pluginBuild.onLoad({ filter: /[\\/]@babel[\\/]parser[\\/]lib[\\/]index\.js$/ }, async (args) => {
+        let code = await readFile(args.path, 'utf8');
+        const removed = [];
+        for (const { plugin, from, to } of cuts) {
+          const start = code.indexOf(from);
+          const end = code.indexOf(to, start);
+          if (start < 0 || end < 0) {
+            throw new Error(
+              `@babel/parser changed: cannot find the ${plugin} plugin; update ${path.basename(import.meta.url)}`,
+            );
+          }
+          removed.push(...declared(code.slice(start, end)).filter((name) => name !== plugin));
+          const stub = `var ${plugin} = () => { throw new Error('the ${plugin} syntax plugin is not bundled'); };\n`;
+          code = code.slice(0, start) + stub + code.slice(end);
+        }
+        const stillUsed = removed.filter((name) =>
+          new RegExp(`(?<![\\w$.])${name.replace(/\$/g, '\\$')}(?![\\w$])`).test(code),
+        );
+        if (stillUsed.length > 0) {
+          throw new Error(
+            `@babel/parser changed: the cut-out plugins' ${stillUsed.join(', ')} are still used elsewhere`,
+          );
+        }
+        return { contents: code, loader: 'js' };
+      });
     },
   };
 }

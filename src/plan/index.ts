@@ -19,6 +19,8 @@ import { recordFile, scaffoldAnswers } from './record.js';
 import { renderTemplate } from './render.js';
 import { wranglerConfig } from './wrangler-config.js';
 
+export { loadEarlierTemplateSpecs } from './template-specs.js';
+
 /** Template files keyed by their path relative to the templates directory (posix separators). */
 export type TemplateSource = ReadonlyMap<string, string>;
 

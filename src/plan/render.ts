@@ -10,15 +10,23 @@ import Runtime from 'handlebars/dist/cjs/handlebars.runtime.js';
 import { envValue, markdownCode, markdownText, shellWord, tsKey, tsString, yamlString } from './literals.js';
 import { templateSpec } from './template-specs.js';
 
+/**
+ * The helpers templates may call. The compiler is told this exact list (compile-options.json, `knownHelpers`
+ * with `knownHelpersOnly`), so a call compiles to a direct function call and an unknown helper is a build error.
+ */
+export const TEMPLATE_HELPERS = {
+  ts: (value: unknown) => tsString(String(value)),
+  tsKey: (value: unknown) => tsKey(String(value)),
+  md: (value: unknown) => markdownText(String(value)),
+  code: (value: unknown) => markdownCode(String(value)),
+  env: (value: unknown) => envValue(value as string | number | boolean),
+  yaml: (value: unknown) => yamlString(String(value)),
+  sh: (value: unknown) => shellWord(String(value)),
+  eq: (a: unknown, b: unknown) => a === b,
+} satisfies Record<string, Handlebars.HelperDelegate>;
+
 const engine = Runtime.create();
-engine.registerHelper('ts', (value: unknown) => tsString(String(value)));
-engine.registerHelper('tsKey', (value: unknown) => tsKey(String(value)));
-engine.registerHelper('md', (value: unknown) => markdownText(String(value)));
-engine.registerHelper('code', (value: unknown) => markdownCode(String(value)));
-engine.registerHelper('env', (value: unknown) => envValue(value as string | number | boolean));
-engine.registerHelper('yaml', (value: unknown) => yamlString(String(value)));
-engine.registerHelper('sh', (value: unknown) => shellWord(String(value)));
-engine.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+for (const [name, helper] of Object.entries(TEMPLATE_HELPERS)) engine.registerHelper(name, helper);
 
 /** Templates ready to run, by template name and source (a custom-tool template renders once per tool). */
 const ready = new Map<string, HandlebarsTemplateDelegate>();

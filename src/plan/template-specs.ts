@@ -14,6 +14,10 @@ import Handlebars from 'handlebars/dist/cjs/handlebars.js';
 import COMPILE_OPTIONS from './compile-options.json' with { type: 'json' };
 
 export function templateSpec(_templateName: string, source: string): TemplateSpecification {
+  // (A copy: Handlebars adds its built-in helpers to the options object it is given.)
   // precompile() returns the spec as JavaScript source; evaluating it yields exactly what the build embeds.
-  return new Function(`return ${String(Handlebars.precompile(source, COMPILE_OPTIONS))};`)() as TemplateSpecification;
+  return new Function(`return ${String(Handlebars.precompile(source, structuredClone(COMPILE_OPTIONS)))};`)() as TemplateSpecification;
 }
+
+/** Earlier versions' templates compile like the current ones here; the built CLI loads their specs on demand. */
+export async function loadEarlierTemplateSpecs(): Promise<void> {}

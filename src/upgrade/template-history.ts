@@ -13,7 +13,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { HISTORY_DIR, type TemplateSource } from '../plan/index.js';
+import { HISTORY_DIR, loadEarlierTemplateSpecs, type TemplateSource } from '../plan/index.js';
 
 export interface TemplateHistory {
   version: string;
@@ -30,6 +30,7 @@ export async function loadTemplateHistory(templatesDir: string, version: string)
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
   }
+  await loadEarlierTemplateSpecs();
   return JSON.parse(text) as TemplateHistory;
 }
 

@@ -10,6 +10,8 @@ import { writeProject } from '../../src/write/write-project.js';
 import { parse, parseAllDocuments } from 'yaml';
 import { validateResourceUri } from '../../src/config/scopes-tools.js';
 import { tsString, yamlString } from '../../src/plan/literals.js';
+import COMPILE_OPTIONS from '../../src/plan/compile-options.json' with { type: 'json' };
+import { TEMPLATE_HELPERS } from '../../src/plan/render.js';
 import {
   HOSTILE_DESCRIPTIONS,
   HOSTILE_RESOURCE_URIS,
@@ -577,6 +579,14 @@ describe('templates', () => {
     'commands.build',
   ]);
   const ENCODERS = new Set(['ts', 'tsKey', 'md', 'code', 'env', 'sh', 'yaml']);
+
+  it('are compiled knowing exactly the helpers the renderer registers', () => {
+    // A helper missing from compile-options.json would fail every template that uses it; an extra one
+    // would compile to a call of a function that is not there.
+    expect(Object.keys(COMPILE_OPTIONS.knownHelpers).sort()).toEqual(Object.keys(TEMPLATE_HELPERS).sort());
+    expect(COMPILE_OPTIONS.knownHelpersOnly).toBe(true);
+    for (const encoder of ENCODERS) expect(TEMPLATE_HELPERS).toHaveProperty(encoder);
+  });
 
   it('print values only through an encoder, or safe pre-validated fields', () => {
     const offending: string[] = [];
