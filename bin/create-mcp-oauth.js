@@ -6,4 +6,15 @@ if (major < 20 || (major === 20 && minor < 19)) {
   process.exit(1);
 }
 
-import('../dist/cli.js').then(({ run }) => run());
+import('node:module')
+  .then(({ default: nodeModule }) => {
+    // Node >= 22.1 can keep compiled code on disk between runs (as Vite's CLI does), so later starts skip most
+    // parsing and compiling. Node 20 has no such cache; NODE_DISABLE_COMPILE_CACHE=1 opts out.
+    try {
+      if (!process.env.NODE_DISABLE_COMPILE_CACHE) nodeModule.enableCompileCache?.();
+    } catch {
+      // A cache that cannot be created (read-only temporary directory…) only costs speed.
+    }
+    return import('../dist/cli.js');
+  })
+  .then(({ run }) => run());
