@@ -31,7 +31,7 @@ const result = await build({
   // Chunks sit next to cli.js so `new URL('../templates/', import.meta.url)` means the same in every file.
   chunkNames: '[name]-[hash]',
   plugins: [
-    precompiledTemplates(),
+    embeddedTemplates(),
     handlebarsWithoutRequireExtensions(),
     builtinRequiresWithoutCreateRequire(),
     withoutEsprima(),
@@ -71,87 +71,116 @@ await writeFile(temporaryMeta, JSON.stringify(result.metafile));
 await rename(temporaryMeta, metafilePath);
 
 /**
- * Replace src/plan/template-specs.ts (which compiles templates at run time, for tests and `tsx`) with a
- * module holding every `.hbs` file under templates/ precompiled now, with the options that module uses.
- * A scaffold then compiles nothing (compiling was about half its cost beyond Node's start-up) and the bundle carries
- * only the Handlebars runtime, not its parser and compiler.
+ * The templates, inside the bundle. Two modules that read templates/ when running from source are swapped:
  *
- * templates/ remains the source of truth and still ships: the CLI reads it at run time, and the built
- * module renders a template only if the source it is handed hashes to the one compiled here. A template
- * edited after the build is refused with a request to rebuild, never rendered from a stale copy.
+ * - src/plan/template-files.ts becomes one that returns every file of templates/ as of this build, from a chunk
+ *   of its own (and earlier versions' templates, templates/history/*.json, from another that only `upgrade`
+ *   loads). The package ships no templates/ folder: one copy of each template, and no file to read per template.
+ * - src/plan/template-specs.ts becomes one holding every `.hbs` template precompiled now, with the options that
+ *   module uses, so a scaffold compiles nothing (compiling was about half its cost beyond Node's start-up) and
+ *   the bundle carries only the Handlebars runtime, not its parser and compiler.
+ *
+ * templates/ remains the source of truth: this runs on every build, and the specs are keyed by template name
+ * and source hash, so a template is never rendered from a spec compiled for other text.
  */
-function precompiledTemplates() {
+function embeddedTemplates() {
   const templatesDir = path.join(root, 'templates');
-  const specsModule = path.join(root, 'src', 'plan', 'template-specs.ts');
-  const EARLIER = 'create-mcp-oauth:earlier-template-specs';
-  /** `[key, spec]` entries of a Map keyed by template name and source hash, one per distinct source. */
-  const entriesOf = (sources, options, skip = new Set()) => {
-    const entries = [];
-    for (const [name, source] of sources) {
-      const key = `${name}\0${createHash('sha256').update(source).digest('hex')}`;
-      if (skip.has(key)) continue;
-      skip.add(key);
-      entries.push(`[${JSON.stringify(key)}, ${Handlebars.precompile(source, structuredClone(options))}]`);
-    }
-    return entries;
+  const modules = {
+    files: path.join(root, 'src', 'plan', 'template-files.ts'),
+    specs: path.join(root, 'src', 'plan', 'template-specs.ts'),
   };
+  const VIRTUAL = 'embedded-templates';
   const Handlebars = createRequire(import.meta.url)('handlebars/dist/cjs/handlebars.js');
-  let compiled;
-  /** Current templates, and earlier versions' (templates/history/<version>.json, which only `upgrade` renders). */
-  const compileAll = async () => {
+  let embedded;
+
+  /** Every template file, and the kept history of earlier versions, with all `.hbs` sources precompiled. */
+  const embed = async () => {
     const options = JSON.parse(await readFile(path.join(root, 'src', 'plan', 'compile-options.json'), 'utf8'));
-    const names = (await readdir(templatesDir, { recursive: true })).map((name) => name.split(path.sep).join('/'));
-    const current = [];
-    for (const name of names.filter((candidate) => candidate.endsWith('.hbs')).sort()) {
-      if (!name.startsWith('history/')) current.push([name, await readFile(path.join(templatesDir, name), 'utf8')]);
+    const names = (await readdir(templatesDir, { recursive: true, withFileTypes: true }))
+      .filter((entry) => entry.isFile())
+      .map((entry) => path.relative(templatesDir, path.join(entry.parentPath, entry.name)).split(path.sep).join('/'))
+      .sort();
+    const files = [];
+    const history = [];
+    for (const name of names) {
+      const text = await readFile(path.join(templatesDir, name), 'utf8');
+      if (!name.startsWith('history/')) files.push([name, text]);
+      else if (name.endsWith('.json')) history.push([path.basename(name, '.json'), text]);
     }
-    const earlier = [];
-    for (const name of names.filter((candidate) => /^history\/[^/]+\.json$/.test(candidate)).sort()) {
-      const history = JSON.parse(await readFile(path.join(templatesDir, name), 'utf8'));
-      for (const [templateName, source] of Object.entries(history.templates)) {
-        if (templateName.endsWith('.hbs') && typeof source === 'string') earlier.push([templateName, source]);
-      }
-    }
+    const earlierSources = history.flatMap(([, text]) =>
+      Object.entries(JSON.parse(text).templates).filter(([name, source]) => name.endsWith('.hbs') && source !== null),
+    );
     const seen = new Set();
-    return { current: entriesOf(current, options, seen), earlier: entriesOf(earlier, options, seen) };
-  };
-  return {
-    name: 'precompiled-templates',
-    setup(pluginBuild) {
-      pluginBuild.onStart(() => {
-        compiled = compileAll();
+    /** `[key, spec]` entries of a Map keyed by template name and source hash, one per distinct source. */
+    const specs = (sources) =>
+      sources.flatMap(([name, source]) => {
+        const key = `${name}\0${createHash('sha256').update(source).digest('hex')}`;
+        if (seen.has(key)) return [];
+        seen.add(key);
+        return [`[${JSON.stringify(key)}, ${Handlebars.precompile(source, structuredClone(options))}]`];
       });
-      pluginBuild.onResolve({ filter: new RegExp(`^${EARLIER}$`) }, () => ({
-        path: 'earlier-template-specs',
-        namespace: EARLIER,
-      }));
-      pluginBuild.onLoad({ filter: /.*/, namespace: EARLIER }, async () => ({
-        contents: `export const EARLIER = new Map([\n${(await compiled).earlier.join(',\n')}\n]);`,
-        loader: 'js',
-      }));
-      pluginBuild.onLoad({ filter: /[\\/]src[\\/]plan[\\/]template-specs\.ts$/ }, async (args) => {
-        if (path.resolve(args.path) !== specsModule) return undefined;
-        const contents = `
+    return {
+      files,
+      history,
+      currentSpecs: specs(files.filter(([name]) => name.endsWith('.hbs'))),
+      earlierSpecs: specs(earlierSources),
+    };
+  };
+
+  const virtualModules = {
+    'template-files': async () => `export const FILES = ${JSON.stringify((await embedded).files)};`,
+    'template-history': async () => `export const HISTORY = new Map(${JSON.stringify((await embedded).history)});`,
+    'earlier-template-specs': async () =>
+      `export const EARLIER = new Map([\n${(await embedded).earlierSpecs.join(',\n')}\n]);`,
+  };
+
+  const swapped = {
+    files: async () => `
+export const HISTORY_DIR = 'history';
+export async function readTemplateFiles() {
+  return new Map((await import('${VIRTUAL}:template-files')).FILES);
+}
+export async function readTemplateHistory(version) {
+  return (await import('${VIRTUAL}:template-history')).HISTORY.get(version);
+}
+`,
+    specs: async () => `
 import { createHash } from 'node:crypto';
 const CURRENT = new Map([
-${(await compiled).current.join(',\n')}
+${(await embedded).currentSpecs.join(',\n')}
 ]);
 // Earlier versions' templates are a chunk of their own, loaded by \`upgrade\` alone: a scaffold never pays for them.
 let earlier = new Map();
 export async function loadEarlierTemplateSpecs() {
-  ({ EARLIER: earlier } = await import(${JSON.stringify(EARLIER)}));
+  ({ EARLIER: earlier } = await import('${VIRTUAL}:earlier-template-specs'));
 }
 export function templateSpec(templateName, source) {
   const key = templateName + '\\0' + createHash('sha256').update(source).digest('hex');
   const spec = CURRENT.get(key) ?? earlier.get(key);
   if (spec !== undefined) return spec;
-  if ([...CURRENT.keys(), ...earlier.keys()].some((known) => known.startsWith(templateName + '\\0'))) {
-    throw new Error('it changed after this build of create-mcp-oauth was made; run \`npm run build\`');
-  }
   throw new Error('it was not precompiled into this build of create-mcp-oauth; run \`npm run build\`');
 }
-`;
-        return { contents, loader: 'js', resolveDir: path.dirname(specsModule) };
+`,
+  };
+
+  return {
+    name: 'embedded-templates',
+    setup(pluginBuild) {
+      pluginBuild.onStart(() => {
+        embedded = embed();
+      });
+      pluginBuild.onResolve({ filter: new RegExp(`^${VIRTUAL}:`) }, (args) => ({
+        path: args.path.slice(VIRTUAL.length + 1),
+        namespace: VIRTUAL,
+      }));
+      pluginBuild.onLoad({ filter: /.*/, namespace: VIRTUAL }, async (args) => ({
+        contents: await virtualModules[args.path](),
+        loader: 'js',
+      }));
+      pluginBuild.onLoad({ filter: /[\\/]src[\\/]plan[\\/]template-(files|specs)\.ts$/ }, async (args) => {
+        const which = Object.keys(modules).find((key) => modules[key] === path.resolve(args.path));
+        if (which === undefined) return undefined;
+        return { contents: await swapped[which](), loader: 'js', resolveDir: path.dirname(modules[which]) };
       });
     },
   };

@@ -7,7 +7,6 @@
  * little else.
  */
 import fs from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import packageJson from '../package.json' with { type: 'json' };
 import { defineScaffoldOptions, readScaffoldFlags, type ScaffoldFlags } from './args/scaffold-options.js';
@@ -49,9 +48,6 @@ const SUBCOMMANDS: LazySubcommand[] = [
     load: () => import('./doctor/command.js'),
   },
 ];
-
-/** Templates ship next to `dist/` (and next to `src/` in development), so this works from both. */
-const TEMPLATES_DIR = fileURLToPath(new URL('../templates/', import.meta.url));
 
 /** Entry point used by `bin/create-mcp-oauth.js`. */
 export async function run(): Promise<void> {
@@ -166,7 +162,7 @@ async function scaffold(flags: ScaffoldFlags, io: CliIo, files: WriterFs): Promi
 async function planFor({ config, run }: ResolvedScaffold): Promise<Plan> {
   const { loadTemplates, planProject } = await import('./plan/index.js');
   // The package manager only changes how commands are spelled in the generated README and scripts.
-  return planProject(config, await loadTemplates(TEMPLATES_DIR), { packageManager: run.packageManager });
+  return planProject(config, await loadTemplates(), { packageManager: run.packageManager });
 }
 
 async function reportDryRun({ config, run }: ResolvedScaffold, plan: Plan, ui: Ui, files: WriterFs): Promise<number> {

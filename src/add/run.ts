@@ -8,7 +8,6 @@ import { ENV } from '../core/env.js';
 import { formatCommand, installCommand } from '../core/package-manager.js';
 import { shellQuote } from '../ui/shell-quote.js';
 import { loadTemplates } from '../plan/index.js';
-import { templatesDir } from '../plan/templates-dir.js';
 import { CancelledError, CliError, EXIT_CANCELLED, EXIT_OK } from '../core/errors.js';
 import type { CliIo } from '../core/io.js';
 import { createPlainUi } from '../ui/plain-ui.js';
@@ -55,7 +54,7 @@ export async function runAdd(flags: AddFlags, io: CliIo): Promise<number> {
     });
     for (const note of resolved.notes) ui.warn(note);
 
-    const plan = planOrRefuse(snapshot, facts, resolved, await loadTemplates(templatesDir()), filesOnly, ui);
+    const plan = planOrRefuse(snapshot, facts, resolved, await loadTemplates(), filesOnly, ui);
     const paste = filesOnly ? pasteSteps(facts, plan, resolved.config.mcpPath) : undefined;
     for (const note of plan.notes) ui.warn(note);
 

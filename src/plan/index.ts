@@ -9,16 +9,16 @@
  * `_gitignore`-style names become dotfiles (npm would drop real dotfiles from the published package), and
  * names starting with `_` elsewhere are partials used by the planner itself.
  */
-import { readdir, readFile } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
 import type { PackageManager, Plan, PlannedFile, ProjectConfig } from '../core/types.js';
 import { authModuleFiles } from './auth-module.js';
 import { templateContext, type TemplateContext } from './context.js';
 import { packageJson } from './package-json.js';
 import { recordFile, scaffoldAnswers } from './record.js';
 import { renderTemplate } from './render.js';
+import { readTemplateFiles } from './template-files.js';
 import { wranglerConfig } from './wrangler-config.js';
 
+export { HISTORY_DIR, readTemplateHistory } from './template-files.js';
 export { loadEarlierTemplateSpecs } from './template-specs.js';
 
 /** Template files keyed by their path relative to the templates directory (posix separators). */
@@ -82,15 +82,9 @@ const OPTIONAL_FILES: Record<string, (context: TemplateContext) => boolean> = {
   ),
 };
 
-export async function loadTemplates(templatesDir: string): Promise<TemplateSource> {
-  const paths = (await readdir(templatesDir, { recursive: true, withFileTypes: true }))
-    .filter((entry) => entry.isFile())
-    // Earlier versions' templates are read by `upgrade` alone (src/upgrade/template-history.ts).
-    .filter((entry) => !isHistory(relative(templatesDir, entry.parentPath)))
-    .map((entry) => join(entry.parentPath, entry.name));
-  // All reads in flight at once: one after the other, ~60 small files cost a scaffold several milliseconds.
-  const sources = await Promise.all(paths.map((path) => readFile(path, 'utf8')));
-  return new Map(paths.map((path, index) => [relative(templatesDir, path).split(sep).join('/'), sources[index]!]));
+/** The current templates: from templates/ when running from source, from the bundle when published. */
+export async function loadTemplates(templatesDir?: string): Promise<TemplateSource> {
+  return readTemplateFiles(templatesDir);
 }
 
 export function planProject(config: ProjectConfig, templates: TemplateSource, options: PlanOptions = {}): Plan {
@@ -144,12 +138,6 @@ export function planProject(config: ProjectConfig, templates: TemplateSource, op
   ]);
   files.set(record.path, record);
   return { files: [...files.values()].sort((a, b) => a.path.localeCompare(b.path)) };
-}
-
-/** templates/history/ holds the templates of earlier versions: never part of a new project. */
-export const HISTORY_DIR = 'history';
-function isHistory(relativeDir: string): boolean {
-  return relativeDir.split(sep)[0] === HISTORY_DIR;
 }
 
 /** Where a template lands in the project, or undefined for partials. */

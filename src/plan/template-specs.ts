@@ -16,7 +16,8 @@ import COMPILE_OPTIONS from './compile-options.json' with { type: 'json' };
 export function templateSpec(_templateName: string, source: string): TemplateSpecification {
   // (A copy: Handlebars adds its built-in helpers to the options object it is given.)
   // precompile() returns the spec as JavaScript source; evaluating it yields exactly what the build embeds.
-  return new Function(`return ${String(Handlebars.precompile(source, structuredClone(COMPILE_OPTIONS)))};`)() as TemplateSpecification;
+  const spec = String(Handlebars.precompile(source, structuredClone(COMPILE_OPTIONS)));
+  return new Function(`return ${spec};`)() as TemplateSpecification;
 }
 
 /** Earlier versions' templates compile like the current ones here; the built CLI loads their specs on demand. */

@@ -15,7 +15,6 @@ import { refuseDirtyTree } from '../add/git-check.js';
 import { formatCommand, installCommand, runScriptCommand } from '../core/package-manager.js';
 import { loadTemplates, type TemplateSource } from '../plan/index.js';
 import { blobId, CLI_VERSION, parseRecord, RECORD_FILE, RecordError, type ProjectRecord } from '../plan/record.js';
-import { templatesDir } from '../plan/templates-dir.js';
 import { CancelledError, CliError, EXIT_CANCELLED, EXIT_OK } from '../core/errors.js';
 import type { CliIo } from '../core/io.js';
 import { createPlainUi } from '../ui/plain-ui.js';
@@ -48,10 +47,9 @@ export async function runUpgrade(flags: UpgradeFlags, io: CliIo): Promise<number
     }
     if (!flags.dryRun && flags.gitCheck) await refuseDirtyTree(dir, 'upgrade', ui);
 
-    const templatesPath = templatesDir();
-    const templates = await loadTemplates(templatesPath);
+    const templates = await loadTemplates();
     const next = render(record, templates, dir);
-    const base = await baseRendering(record, templates, templatesPath, next, dir, ui);
+    const base = await baseRendering(record, templates, next, dir, ui);
     const current = await readCurrent(dir, pathsToRead(record, next));
     const knownTexts = await gitObjects(dir, missingBases(record, base));
     const plan = planUpgrade({ record, next, base, current, knownTexts });
@@ -169,13 +167,12 @@ function render(record: ProjectRecord, templates: TemplateSource, dir: string): 
 async function baseRendering(
   record: ProjectRecord,
   templates: TemplateSource,
-  templatesPath: string,
   next: Rendering,
   dir: string,
   ui: Ui,
 ): Promise<Rendering | undefined> {
   if (record.version === CLI_VERSION) return next;
-  const history = await loadTemplateHistory(templatesPath, record.version);
+  const history = await loadTemplateHistory(record.version);
   if (history === undefined) {
     ui.warn(
       `this version does not carry the templates of ${record.version}: files you and we both changed ` +

@@ -11,9 +11,7 @@
  * fails for projects not in git, and for the renderings `upgrade` itself records (they are merged with the
  * user's edits, so they are never committed as such).
  */
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
-import { HISTORY_DIR, loadEarlierTemplateSpecs, type TemplateSource } from '../plan/index.js';
+import { loadEarlierTemplateSpecs, readTemplateHistory, type TemplateSource } from '../plan/index.js';
 
 export interface TemplateHistory {
   version: string;
@@ -22,14 +20,12 @@ export interface TemplateHistory {
 }
 
 /** The kept templates of `version`, or undefined when this CLI does not carry them. */
-export async function loadTemplateHistory(templatesDir: string, version: string): Promise<TemplateHistory | undefined> {
-  let text: string;
-  try {
-    text = await readFile(path.join(templatesDir, HISTORY_DIR, `${version}.json`), 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
+export async function loadTemplateHistory(
+  version: string,
+  templatesDir?: string,
+): Promise<TemplateHistory | undefined> {
+  const text = await readTemplateHistory(version, templatesDir);
+  if (text === undefined) return undefined;
   await loadEarlierTemplateSpecs();
   return JSON.parse(text) as TemplateHistory;
 }

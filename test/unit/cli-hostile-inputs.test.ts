@@ -223,12 +223,12 @@ const NOBODY = 65534;
 
 /**
  * `nobody` may not be able to read the checkout (a clone in /root or a `mktemp -d` folder is 0700), so it runs
- * a copy of the built CLI (bin/, dist/ and the templates it reads) from a folder it can read.
+ * a copy of the built CLI (bin/, dist/ and package.json: what the package publishes) from a folder it can read.
  */
 async function copyOfBuiltCli(): Promise<{ bin: string; remove: () => Promise<void> }> {
   const checkout = path.resolve(path.dirname(CLI_BIN), '..');
   const copy = await mkdtemp(path.join(os.tmpdir(), 'cmo-cli-copy-'));
-  for (const part of ['bin', 'dist', 'templates', 'package.json']) {
+  for (const part of ['bin', 'dist', 'package.json']) {
     await cp(path.join(checkout, part), path.join(copy, part), { recursive: true });
   }
   await chmod(copy, 0o755);

@@ -25,7 +25,7 @@ describe('templates/history', () => {
     async (fixture) => {
       const dir = path.join(FIXTURES, fixture);
       const record = parseRecord(await readFile(path.join(dir, '.create-mcp-oauth.json'), 'utf8'));
-      const history = await loadTemplateHistory(TEMPLATES_DIR, record.version);
+      const history = await loadTemplateHistory(record.version, TEMPLATES_DIR);
       expect(history, `templates/history/${record.version}.json`).toBeDefined();
       const rendering = renderRecord(record, templatesOf(await loadTemplates(TEMPLATES_DIR), history!), dir);
       const files = recordedFiles(rendering);
