@@ -25,14 +25,18 @@ interface ObjectNode extends Located {
   properties: PropertyNode[];
 }
 
+/** Where package.json can name a dependency. */
+export const DEPENDENCY_SECTIONS = ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies'];
+
 /** The dependencies in `wanted` that the manifest lacks (in every section). */
 export function missingDependencies(
   manifest: Record<string, unknown>,
   wanted: readonly DependencyToAdd[],
 ): DependencyToAdd[] {
-  const sections = ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies'];
   const present = new Set(
-    sections.flatMap((section) => Object.keys((manifest[section] as Record<string, string> | undefined) ?? {})),
+    DEPENDENCY_SECTIONS.flatMap((section) =>
+      Object.keys((manifest[section] as Record<string, string> | undefined) ?? {}),
+    ),
   );
   return wanted.filter((dependency) => !present.has(dependency.name));
 }
@@ -90,6 +94,16 @@ function addToSection(text: string, section: string, unsorted: readonly Dependen
   for (const insertion of insertions)
     result = `${result.slice(0, insertion.at)}${insertion.text}${result.slice(insertion.at)}`;
   return result;
+}
+
+/** Replace one range in place: only the string literal changes, the rest of the file stays byte for byte. */
+export function replaceDependencyRange(text: string, section: string, name: string, range: string): string {
+  const root = parseExpression(text) as unknown as ObjectNode;
+  const entry = root.properties
+    .find((property) => keyOf(property) === section)
+    ?.value.properties?.find((property) => keyOf(property) === name);
+  if (!entry) throw new Error(`package.json: ${section}.${name} not found where JSON.parse saw it`);
+  return `${text.slice(0, entry.value.start)}${JSON.stringify(range)}${text.slice(entry.value.end)}`;
 }
 
 function keyOf(property: PropertyNode): unknown {

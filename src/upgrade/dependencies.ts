@@ -4,11 +4,16 @@
  * (with add's insertion, keeping the file's formatting); a range already as high or higher is never lowered;
  * a range that is not a version range (a tag, a git URL, `workspace:`) is left alone and reported.
  */
-import { parseExpression } from '@babel/parser';
 import minVersion from 'semver/ranges/min-version.js';
 import validRange from 'semver/ranges/valid.js';
 import lt from 'semver/functions/lt.js';
-import { addDependencies, missingDependencies, type DependencyToAdd } from '../add/patch-package-json.js';
+import {
+  addDependencies,
+  DEPENDENCY_SECTIONS,
+  missingDependencies,
+  replaceDependencyRange,
+  type DependencyToAdd,
+} from '../add/patch-package-json.js';
 
 export interface RaisedDependency {
   name: string;
@@ -25,21 +30,19 @@ export interface DependencyUpdate {
   unknown: string[];
 }
 
-const SECTIONS = ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies'] as const;
-
 export function raiseDependencies(text: string, wanted: readonly DependencyToAdd[]): DependencyUpdate {
   const manifest = JSON.parse(text) as Record<string, unknown>;
   const raised: RaisedDependency[] = [];
   const unknown: string[] = [];
   let result = text;
   for (const dependency of wanted) {
-    for (const section of SECTIONS) {
+    for (const section of DEPENDENCY_SECTIONS) {
       const range = (manifest[section] as Record<string, unknown> | undefined)?.[dependency.name];
       if (typeof range !== 'string') continue;
       const comparison = compareRanges(range, dependency.range);
       if (comparison === 'unknown') unknown.push(`${dependency.name}@${range}`);
       else if (comparison === 'lower') {
-        result = replaceRange(result, section, dependency.name, dependency.range);
+        result = replaceDependencyRange(result, section, dependency.name, dependency.range);
         raised.push({ name: dependency.name, from: range, to: dependency.range });
       }
     }
@@ -56,24 +59,4 @@ export function compareRanges(range: string, wanted: string): 'lower' | 'enough'
   const needed = minVersion(wanted);
   if (lowest === null || needed === null) return 'unknown';
   return lt(lowest, needed) ? 'lower' : 'enough';
-}
-
-interface Located {
-  start: number;
-  end: number;
-}
-interface PropertyNode extends Located {
-  key: { value?: unknown; name?: unknown };
-  value: Located & { type: string; properties?: PropertyNode[] };
-}
-
-/** Replace one range in place: only the string literal changes, the rest of the file stays byte for byte. */
-function replaceRange(text: string, section: string, name: string, range: string): string {
-  const root = parseExpression(text) as unknown as { properties: PropertyNode[] };
-  const keyOf = (property: PropertyNode) => property.key.value ?? property.key.name;
-  const entry = root.properties
-    .find((property) => keyOf(property) === section)
-    ?.value.properties?.find((property) => keyOf(property) === name);
-  if (!entry) throw new Error(`package.json: ${section}.${name} not found where JSON.parse saw it`);
-  return `${text.slice(0, entry.value.start)}${JSON.stringify(range)}${text.slice(entry.value.end)}`;
 }
