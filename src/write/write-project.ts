@@ -103,10 +103,7 @@ export async function writeProject(options: WriteProjectOptions): Promise<WriteP
     staging = await createStagingDir(fs, targetDir, options.randomSuffix);
     const stagedProject = path.join(staging, 'project');
     await fs.mkdir(stagedProject);
-    for (const file of files) {
-      throwIfAborted();
-      await writeStagedFile(fs, stagedProject, file);
-    }
+    await writeStagedFiles(fs, stagedProject, files, throwIfAborted);
     throwIfAborted();
 
     if (state.kind === 'missing') {
@@ -294,9 +291,28 @@ async function createStagingDir(fs: WriterFs, targetDir: string, randomSuffix?: 
   }
 }
 
+/**
+ * Each directory once, then every file at once: one after another, the ~80 files of a project spend most of a
+ * scaffold's time waiting on the thread pool (a mkdir, open, write and close each). An interrupt stops it between
+ * directories; files already in flight land in the staging directory, which is removed.
+ */
+async function writeStagedFiles(
+  fs: WriterFs,
+  root: string,
+  files: readonly PlannedFile[],
+  throwIfAborted: () => void,
+): Promise<void> {
+  const directories = new Set(files.map((file) => path.dirname(path.join(root, file.path))));
+  for (const directory of [...directories].sort()) {
+    throwIfAborted();
+    await fs.mkdir(directory, { recursive: true });
+  }
+  throwIfAborted();
+  await Promise.all(files.map((file) => writeStagedFile(fs, root, file)));
+}
+
 async function writeStagedFile(fs: WriterFs, root: string, file: PlannedFile): Promise<void> {
   const destination = path.join(root, file.path);
-  await fs.mkdir(path.dirname(destination), { recursive: true });
   await fs.writeFile(destination, file.contents, file.mode === undefined ? undefined : { mode: file.mode });
   // writeFile's mode is filtered by the umask; an executable script must end up executable.
   if (file.mode !== undefined) await fs.chmod(destination, file.mode);
