@@ -31,6 +31,8 @@ export interface PlanOptions {
 
 const DOTFILES: Record<string, string> = {
   _gitignore: '.gitignore',
+  '_prettierrc.json': '.prettierrc.json',
+  _prettierignore: '.prettierignore',
   _dockerignore: '.dockerignore',
   _env: '.env',
   '_env.example': '.env.example',

@@ -4,16 +4,20 @@
  * the encoder for its destination: a TypeScript string literal, Markdown text, an .env value.
  */
 
-/** A single-quoted TypeScript string literal that evaluates to exactly `value`. */
+/**
+ * A TypeScript string literal that evaluates to exactly `value`: single-quoted, unless the value holds more
+ * single than double quotes (then double-quoted), which is the literal Prettier would write.
+ */
 export function tsString(value: string): string {
-  // Start from JSON's escaping (backslashes, control characters, line breaks), then swap the quote style.
-  const body = JSON.stringify(value)
+  // Start from JSON's escaping (backslashes, control characters, line breaks), then pick the quote style.
+  const escaped = JSON.stringify(value)
     .slice(1, -1)
-    .replace(/\\"/g, '"')
-    .replace(/'/g, "\\'")
     .replace(/\u2028/g, '\\u2028')
     .replace(/\u2029/g, '\\u2029');
-  return `'${body}'`;
+  const singles = value.split("'").length - 1;
+  const doubles = value.split('"').length - 1;
+  if (singles > doubles) return `"${escaped}"`;
+  return `'${escaped.replace(/\\"/g, '"').replace(/'/g, "\\'")}'`;
 }
 
 /** An object key: bare when it is a plain identifier, a string literal otherwise. */
@@ -23,13 +27,16 @@ export function tsKey(value: string): string {
 
 /** Text for a Markdown table cell or paragraph: no HTML, no table breaks, no line breaks. */
 export function markdownText(value: string): string {
-  return value
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/\|/g, '\\|')
-    .replace(/([\\`*_[\]#])/g, '\\$1')
-    .replace(/\r?\n/g, '<br>');
+  return (
+    value
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      .replace(/([\\`*_[\]#])/g, '\\$1')
+      // After the backslashes are escaped: `\|` keeps the pipe inside its table cell.
+      .replace(/\|/g, '\\|')
+      .replace(/\r?\n/g, '<br>')
+  );
 }
 
 /** An inline Markdown code span holding exactly `value`, whatever backticks it contains. */

@@ -8,6 +8,7 @@
  */
 import Runtime from 'handlebars/dist/cjs/handlebars.runtime.js';
 import { envValue, markdownCode, markdownText, shellWord, tsKey, tsString, yamlString } from './literals.js';
+import { alignMarkdownTables } from './markdown-table.js';
 import { templateSpec } from './template-specs.js';
 
 /**
@@ -23,6 +24,10 @@ export const TEMPLATE_HELPERS = {
   yaml: (value: unknown) => yamlString(String(value)),
   sh: (value: unknown) => shellWord(String(value)),
   eq: (a: unknown, b: unknown) => a === b,
+  // A block: `{{#table}}| a | b |…{{/table}}` renders its rows, then pads the columns as Prettier would.
+  table: function (this: unknown, options: Handlebars.HelperOptions) {
+    return alignMarkdownTables(options.fn(this));
+  },
 } satisfies Record<string, Handlebars.HelperDelegate>;
 
 const engine = Runtime.create();

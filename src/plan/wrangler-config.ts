@@ -32,5 +32,35 @@ export function wranglerConfig(context: TemplateContext): string {
     '// After changing vars or bindings, run `npm run cf-typegen` to regenerate worker-configuration.d.ts.',
     '// MCP_SERVER_URL must be the public URL once deployed (workers.dev or your custom domain): see README.md.',
   ];
-  return `${header.join('\n')}\n${JSON.stringify(config, null, 2)}\n`;
+  return `${header.join('\n')}\n${jsonAsPrettierPrints(config)}\n`;
+}
+
+const PRINT_WIDTH = 120;
+
+/**
+ * JSON laid out as Prettier lays out a .jsonc file (the project's .prettierrc.json): objects one key per line,
+ * an array of plain values on one line when it fits, so format-on-save leaves the file as written.
+ */
+function jsonAsPrettierPrints(value: unknown, indent = '', lineStart = 0): string {
+  if (Array.isArray(value)) {
+    if (value.length === 0) return '[]';
+    if (value.every((item) => item === null || typeof item !== 'object')) {
+      const flat = `[${value.map((item) => JSON.stringify(item)).join(', ')}]`;
+      // The line also carries the key before it and the comma after it.
+      if (lineStart + flat.length + 1 <= PRINT_WIDTH) return flat;
+    }
+    const inner = `${indent}  `;
+    return `[\n${value.map((item) => inner + jsonAsPrettierPrints(item, inner, inner.length)).join(',\n')}\n${indent}]`;
+  }
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value);
+    if (entries.length === 0) return '{}';
+    const inner = `${indent}  `;
+    const lines = entries.map(([key, item]) => {
+      const prefix = `${inner}${JSON.stringify(key)}: `;
+      return prefix + jsonAsPrettierPrints(item, inner, prefix.length);
+    });
+    return `{\n${lines.join(',\n')}\n${indent}}`;
+  }
+  return JSON.stringify(value);
 }

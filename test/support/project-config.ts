@@ -61,3 +61,26 @@ export const HOSTILE_RESOURCE_URIS = [
   "x://a/{id}?q='+//*/",
   'x://a/%22%3Cscript%3E',
 ];
+
+/** A project whose every scope, description, tool, prompt and resource URI is one of the hostile strings above. */
+export function hostileProjectConfig(overrides: Partial<ProjectConfig> = {}): ProjectConfig {
+  return projectConfig({
+    scopes: [
+      ...HOSTILE_SCOPES.map((name, index) => ({
+        name,
+        description: HOSTILE_DESCRIPTIONS[index % HOSTILE_DESCRIPTIONS.length]!,
+      })),
+      ...HOSTILE_DESCRIPTIONS.map((description, index) => ({ name: `scope${index}`, description })),
+    ],
+    tools: [
+      { name: 'a.b-c_d', scopes: [...HOSTILE_SCOPES] },
+      { name: 'whoami', scopes: [HOSTILE_SCOPES[0]!] },
+    ],
+    resources: HOSTILE_RESOURCE_URIS.map((uri, index) => ({ uri, scopes: [HOSTILE_SCOPES[index]!] })),
+    prompts: [
+      { name: 'p.r-o_m', scopes: [...HOSTILE_SCOPES] },
+      { name: 'review_todos', scopes: [HOSTILE_SCOPES[1]!] },
+    ],
+    ...overrides,
+  });
+}

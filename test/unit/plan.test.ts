@@ -16,6 +16,7 @@ import {
   HOSTILE_DESCRIPTIONS,
   HOSTILE_RESOURCE_URIS,
   HOSTILE_SCOPES,
+  hostileProjectConfig,
   projectConfig,
 } from '../support/project-config.js';
 
@@ -444,24 +445,7 @@ describe('a Cloudflare Workers project (--deploy workers)', () => {
 });
 
 describe('hostile strings', () => {
-  const config: ProjectConfig = projectConfig({
-    scopes: [
-      ...HOSTILE_SCOPES.map((name, index) => ({
-        name,
-        description: HOSTILE_DESCRIPTIONS[index % HOSTILE_DESCRIPTIONS.length]!,
-      })),
-      ...HOSTILE_DESCRIPTIONS.map((description, index) => ({ name: `scope${index}`, description })),
-    ],
-    tools: [
-      { name: 'a.b-c_d', scopes: [...HOSTILE_SCOPES] },
-      { name: 'whoami', scopes: [HOSTILE_SCOPES[0]!] },
-    ],
-    resources: HOSTILE_RESOURCE_URIS.map((uri, index) => ({ uri, scopes: [HOSTILE_SCOPES[index]!] })),
-    prompts: [
-      { name: 'p.r-o_m', scopes: [...HOSTILE_SCOPES] },
-      { name: 'review_todos', scopes: [HOSTILE_SCOPES[1]!] },
-    ],
-  });
+  const config: ProjectConfig = hostileProjectConfig();
 
   it('are resource URIs the CLI accepts as written', () => {
     for (const uri of HOSTILE_RESOURCE_URIS) expect(validateResourceUri(uri), uri).toEqual({ ok: true, value: uri });
