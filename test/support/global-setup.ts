@@ -45,8 +45,8 @@ export async function scaffoldFixtures(project: TestProject, fixtures: Fixture[]
 async function scaffold(workspace: string, fixture: Fixture): Promise<GeneratedProject> {
   const dir = join(workspace, `${fixture}-server`);
   const workers = fixture === 'workers';
-  // The CLI itself runs on this machine's Node (it supports 20.19); a Workers project installs and runs on
-  // Node 22 (wrangler needs 22.12), fetched into the test tool cache when this Node is older.
+  // The CLI itself runs on the Node running the tests (this machine's, or a release of the Node matrix); a
+  // Workers project installs and runs on Node 22 (wrangler needs 22.12), fetched into the test tool cache.
   const env: Record<string, string> = workers
     ? { ...(await withNode(NODE_22)), WRANGLER_SEND_METRICS: 'false', CI: 'true', NO_COLOR: '1' }
     : {};
