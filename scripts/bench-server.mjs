@@ -32,7 +32,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import path from 'node:path';
 import { BENCH_RESOURCE_ID, prepareProject, projectFootprint } from './bench/projects.mjs';
-import { ensureNode22BinDir, withNode22 } from './tool-cache.mjs';
+import { ensureNodeBinDir, NODE_22, withNode } from './tool-cache.mjs';
 import { fixed, loadNow, percentile, table, verdict } from './bench/stats.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -88,7 +88,7 @@ let failed = false;
 for (const framework of frameworks) {
   const workers = framework === 'workers';
   // wrangler needs Node >= 22.12: Node 22 from the tool cache the tests use, first on PATH.
-  const env = workers ? await withNode22() : process.env;
+  const env = workers ? await withNode(NODE_22) : process.env;
   const projectDir = await prepareProject({ root: ROOT, framework, log, env });
   if (!values['no-footprint'])
     footprints.push({ framework, ...(await projectFootprint({ root: ROOT, framework, projectDir, log, env })) });
@@ -97,7 +97,7 @@ for (const framework of frameworks) {
     env: {
       ...process.env,
       BENCH_RESOURCE_ID,
-      ...(workers && { BENCH_NODE: path.join(await ensureNode22BinDir(), 'node') }),
+      ...(workers && { BENCH_NODE: path.join(await ensureNodeBinDir(NODE_22), 'node') }),
     },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

@@ -1,10 +1,14 @@
-/** Node 22, from the `node` package on npm. */
-export declare const NODE_MAJOR: string;
-/** Installs `packages` (npm specs) once into the cache entry `name`; resolves with its directory. */
-export declare function ensureCachedPackages(name: string, packages: string[]): Promise<string>;
-/** The Node binary in a cache entry made with `node@${NODE_MAJOR}` among its packages. */
-export declare function cachedNode(dir: string): string;
-/** Node 22 on its own (wrangler needs >= 22.12): the directory of its binary, to put first on PATH. */
-export declare function ensureNode22BinDir(): Promise<string>;
-/** `env` with Node 22 first on PATH, so `npm` and its scripts run on it. */
-export declare function withNode22(env?: NodeJS.ProcessEnv): Promise<Record<string, string>>;
+/** The Node releases of the smoke matrix (`npm run test:node-matrix`), exact versions. */
+export declare const NODE_RELEASES: readonly string[];
+/** The Node 22 among them, also for wrangler (>= 22.12) and the MCP Inspector (>= 22.19). */
+export declare const NODE_22: string;
+/** Installs `packages` (npm specs) once into the cache entry `name`, npm running with `env`; resolves with its dir. */
+export declare function ensureCachedPackages(
+  name: string,
+  packages: string[],
+  options?: { env?: NodeJS.ProcessEnv },
+): Promise<string>;
+/** The directory of the `node` binary of `release` (e.g. "24.22.3"), installed once into the cache. */
+export declare function ensureNodeBinDir(release: string): Promise<string>;
+/** `env` with the `node` of `release` first on PATH, so `node`, `npm` and npm scripts run on it. */
+export declare function withNode(release: string, env?: NodeJS.ProcessEnv): Promise<Record<string, string>>;

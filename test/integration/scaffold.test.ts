@@ -3,7 +3,6 @@
  * with install): the scaffold succeeded, descriptions survived as data, the project type-checks and passes
  * its own tests, and the built server answers like an OAuth resource server over loopback.
  */
-import { execa } from 'execa';
 import { access, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +13,7 @@ import {
   FIXTURE_SCOPES,
   generatedProject,
   startGeneratedServer,
+  typecheckAndTest,
   type Fixture,
   type GeneratedProject,
   type RunningServer,
@@ -45,23 +45,12 @@ describe.each<Fixture>(['express', 'hono', 'workers'])('a scaffolded %s server',
   });
 
   it('type-checks and passes its own test suite', async () => {
-    const typecheck = await execa('npm', ['run', 'typecheck'], {
-      cwd: project.dir,
-      reject: false,
-      all: true,
-      env: project.env,
-    });
-    expect(typecheck.exitCode, String(typecheck.all)).toBe(0);
-    const tests = await execa('npm', ['test'], {
-      cwd: project.dir,
-      reject: false,
-      all: true,
-      env: { ...project.env, CI: 'true', NO_COLOR: '1' },
-    });
-    expect(tests.exitCode, String(tests.all)).toBe(0);
-    expect(String(tests.all)).toMatch(/Tests\s+\d+ passed/);
+    const { typecheck, tests } = await typecheckAndTest(project);
+    expect(typecheck.exitCode, typecheck.output).toBe(0);
+    expect(tests.exitCode, tests.output).toBe(0);
+    expect(tests.output).toMatch(/Tests\s+\d+ passed/);
     // A Worker's suite runs inside the Workers runtime (workerd), not in Node.
-    if (framework === 'workers') expect(String(tests.all)).toContain('test/worker.test.ts');
+    if (framework === 'workers') expect(tests.output).toContain('test/worker.test.ts');
   }, 600_000);
 
   describe('built and started', () => {

@@ -49,6 +49,25 @@ export function generatedProject(framework: Fixture): GeneratedProject {
   return project;
 }
 
+export interface CommandRun {
+  exitCode: number | undefined;
+  /** stdout and stderr interleaved. */
+  output: string;
+}
+
+/** What a user runs first in a fresh project: `npm run typecheck`, then the project's own `npm test`. */
+export async function typecheckAndTest(
+  project: GeneratedProject,
+): Promise<{ typecheck: CommandRun; tests: CommandRun }> {
+  const npm = async (args: string[], env: Record<string, string>): Promise<CommandRun> => {
+    const result = await execa('npm', args, { cwd: project.dir, reject: false, all: true, env });
+    return { exitCode: result.exitCode, output: String(result.all) };
+  };
+  const typecheck = await npm(['run', 'typecheck'], project.env);
+  const tests = await npm(['test'], { ...project.env, CI: 'true', NO_COLOR: '1' });
+  return { typecheck, tests };
+}
+
 export interface RunningServer {
   /** The canonical MCP URL (MCP_SERVER_URL), on localhost. */
   mcpUrl: string;

@@ -19,13 +19,20 @@ import {
   type Fixture,
   type GeneratedProject,
 } from './generated-projects.js';
-import { withNode22 } from './tool-cache.js';
+import { NODE_22, withNode } from './tool-cache.js';
 
-export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const workspace = await mkdtemp(join(tmpdir(), 'create-mcp-oauth-fixture-'));
+export default function setup(project: TestProject): Promise<() => Promise<void>> {
   // FIXTURES=workers (comma-separated) scaffolds only those, with `-t workers` to run only their suites.
   const only = process.env.FIXTURES?.split(',');
-  const fixtures = (['express', 'hono', 'workers'] as Fixture[]).filter((fixture) => !only || only.includes(fixture));
+  return scaffoldFixtures(
+    project,
+    (['express', 'hono', 'workers'] as Fixture[]).filter((fixture) => !only || only.includes(fixture)),
+  );
+}
+
+/** Scaffolds `fixtures` into a fresh workspace and provides them to the suites; resolves with the teardown. */
+export async function scaffoldFixtures(project: TestProject, fixtures: Fixture[]): Promise<() => Promise<void>> {
+  const workspace = await mkdtemp(join(tmpdir(), 'create-mcp-oauth-fixture-'));
   // Sequential: two concurrent npm installs on a 2-core machine are slower than one after the other.
   const projects: Record<string, GeneratedProject> = {};
   for (const fixture of fixtures) projects[fixture] = await scaffold(workspace, fixture);
@@ -38,10 +45,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
 async function scaffold(workspace: string, fixture: Fixture): Promise<GeneratedProject> {
   const dir = join(workspace, `${fixture}-server`);
   const workers = fixture === 'workers';
-  // The CLI itself runs on this machine's Node (it supports 20.19); a Workers project installs and runs on
-  // Node 22 (wrangler needs 22.12), fetched into the test tool cache when this Node is older.
+  // The CLI itself runs on the Node running the tests (this machine's, or a release of the Node matrix); a
+  // Workers project installs and runs on Node 22 (wrangler needs 22.12), fetched into the test tool cache.
   const env: Record<string, string> = workers
-    ? { ...(await withNode22()), WRANGLER_SEND_METRICS: 'false', CI: 'true', NO_COLOR: '1' }
+    ? { ...(await withNode(NODE_22)), WRANGLER_SEND_METRICS: 'false', CI: 'true', NO_COLOR: '1' }
     : {};
   const cli: CliResult = await runCli(
     [

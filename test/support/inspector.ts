@@ -1,11 +1,11 @@
 /**
  * MCP Inspector's CLI, a second MCP client written independently of our tests. It needs Node >= 22.19
  * while this repository supports Node 20, so both are installed at test time from the npm registry into
- * the test tool cache (./tool-cache.ts).
+ * the test tool cache (./tool-cache.ts): the Inspector is installed (its install script runs) and run on Node 22.
  */
 import { execa } from 'execa';
 import { join } from 'node:path';
-import { cachedNode, ensureCachedPackages, NODE_MAJOR } from './tool-cache.js';
+import { ensureCachedPackages, ensureNodeBinDir, NODE_22, withNode } from './tool-cache.js';
 
 /** Pinned: the CLI's flags and output format are what the tests read. */
 export const INSPECTOR_VERSION = '2.12.0';
@@ -21,12 +21,13 @@ export interface Inspector {
 
 /** Installs (once per cache) and returns the Inspector, with the Node 22 it runs on. */
 export async function ensureInspector(): Promise<Inspector> {
-  const dir = await ensureCachedPackages(`inspector-${INSPECTOR_VERSION}-node${NODE_MAJOR}`, [
-    `node@${NODE_MAJOR}`,
-    `@modelcontextprotocol/inspector@${INSPECTOR_VERSION}`,
-  ]);
+  const dir = await ensureCachedPackages(
+    `inspector-${INSPECTOR_VERSION}-node${NODE_22}`,
+    [`@modelcontextprotocol/inspector@${INSPECTOR_VERSION}`],
+    { env: await withNode(NODE_22) },
+  );
   return {
-    node: cachedNode(dir),
+    node: join(await ensureNodeBinDir(NODE_22), 'node'),
     launcher: join(
       dir,
       'node_modules',

@@ -1,8 +1,2 @@
-/** The test tool cache (Node 22, MCP Inspector…), shared with the benchmarks: see scripts/tool-cache.mjs. */
-export {
-  cachedNode,
-  ensureCachedPackages,
-  ensureNode22BinDir,
-  NODE_MAJOR,
-  withNode22,
-} from '../../scripts/tool-cache.mjs';
+/** The test tool cache (Node releases, MCP Inspector…), shared with the benchmarks: see scripts/tool-cache.mjs. */
+export { ensureCachedPackages, ensureNodeBinDir, NODE_22, NODE_RELEASES, withNode } from '../../scripts/tool-cache.mjs';

@@ -1,16 +1,7 @@
 /** `add` on Express projects: v2 and v1 SDK in TypeScript, v1 in plain JavaScript (CommonJS). */
-import { describeAddScenario } from './scenario.js';
+import { describeAddScenario, EXPRESS_V2_TS } from './scenario.js';
 
-describeAddScenario({
-  fixture: 'express-v2-ts',
-  entry: 'src/index.ts',
-  main: 'dist/index.js',
-  typescript: true,
-  sdk: 'v2',
-  readTool: 'list_notes',
-  writeTool: 'add_note',
-  writeArgs: { text: 'Water the plants' },
-});
+describeAddScenario(EXPRESS_V2_TS);
 
 describeAddScenario({
   fixture: 'express-v1-ts-esm',

@@ -48,6 +48,18 @@ export interface Scenario {
   sse?: { stream: string; messages: string };
 }
 
+/** Express with the v2 SDK in TypeScript, the style the SDK documents: also the one the Node matrix smoke patches. */
+export const EXPRESS_V2_TS: Scenario = {
+  fixture: 'express-v2-ts',
+  entry: 'src/index.ts',
+  main: 'dist/index.js',
+  typescript: true,
+  sdk: 'v2',
+  readTool: 'list_notes',
+  writeTool: 'add_note',
+  writeArgs: { text: 'Water the plants' },
+};
+
 const TOOL_ARGS = (scenario: Scenario) => [
   '--scope',
   'notes:read=Read your notes',
