@@ -17,12 +17,12 @@ import type { Ui } from '../ui/ui.js';
 import { writePatchInterruptibly } from '../write/patch-project.js';
 import { WriteAbortedError, WriteError } from '../write/write-project.js';
 import type { AddFlags } from '../args/add-options.js';
-import { DetectionError, detectProject, type ProjectFacts, type ProjectSnapshot } from './detect.js';
+import { describeSteps, DetectionError, detectProject, type ProjectFacts, type ProjectSnapshot } from './detect.js';
 import { unifiedDiff } from './diff.js';
 import { refuseDirtyTree } from './git-check.js';
 import { importExtension } from './added-files.js';
 import { manualEntrySnippet } from './patch-entry.js';
-import { EntryRefusal, outputFlavor, planAdd, type AddPlan } from './plan.js';
+import { EntryRefusal, guardFile, outputFlavor, planAdd, type AddPlan } from './plan.js';
 import { ProjectReadError, readProject } from './project-files.js';
 import { resolveAdd, validateAddFlags, type ResolvedAdd } from './resolve.js';
 
@@ -177,7 +177,7 @@ async function offerFilesOnly(facts: ProjectFacts, mcpPath: string | undefined, 
 /** The lines to paste by hand after `--files-only`, and where. */
 function pasteSteps(facts: ProjectFacts, plan: AddPlan, mcpPath: string): { title: string; lines: string[] } {
   const { entry } = facts;
-  const file = entry.kind === 'found' || entry.kind === 'not-found' ? entry.file : undefined;
+  const file = guardFile(facts);
   const folder = `./${plan.folder.split('/').pop()}`;
   const snippet = manualEntrySnippet(
     {
@@ -239,6 +239,7 @@ function describeFacts(facts: ProjectFacts): string[] {
     const { file, route } = facts.entry;
     const methods = route.methods.map((method) => method.toUpperCase()).join('/');
     entry = `${file}: ${methods} ${route.path} on ${route.appName} (line ${route.line})`;
+    if (route.mount) entry += `, mounted by ${describeSteps(route.mount.steps)}`;
   } else if (facts.entry.kind === 'not-found' && facts.entry.file) {
     entry = `${facts.entry.file}? (MCP route not recognised)`;
   }
