@@ -190,7 +190,11 @@ export function detectProject(snapshot: ProjectSnapshot, options: DetectOptions 
     resources,
     prompts,
     unparsed,
-    ...(entryAst ? portOf(entryAst) : {}),
+    // The entry file says it best; else whichever file starts the server (`serve({ port })`, `listen(port)`).
+    ...[entryAst, ...parsed.values()].reduce<{ port?: number }>(
+      (found, ast) => (found.port === undefined && ast ? portOf(ast) : found),
+      {},
+    ),
   };
 }
 
