@@ -23,7 +23,7 @@ import { describeSteps, DetectionError, detectProject, type ProjectFacts, type P
 import { unifiedDiff } from './diff.js';
 import { refuseDirtyTree } from './git-check.js';
 import { importExtension } from './added-files.js';
-import { manualEntrySnippet } from './patch-entry.js';
+import { GUARD_FUNCTION, manualEntrySnippet } from './patch-entry.js';
 import { EntryRefusal, guardFile, outputFlavor, planAdd, type AddPlan } from './plan.js';
 import { ProjectReadError, readProject } from './project-files.js';
 import { resolveAdd, validateAddFlags, type ResolvedAdd } from './resolve.js';
@@ -207,11 +207,23 @@ function pasteSteps(facts: ProjectFacts, plan: AddPlan, mcpPath: string): { titl
     },
     outputFlavor(facts).syntax !== 'cjs',
   );
+  const mount = entry.kind === 'found' ? entry.route.mount : undefined;
+  const where = mount
+    ? [
+        `// The MCP route (${entry.kind === 'found' ? entry.file : ''}) is mounted under ${mount.prefix} ` +
+          `by ${describeSteps(mount.steps)}: the guard goes on the root app, ${mount.guard.appName}, ` +
+          (mount.guard.mode === 'creation'
+            ? `which is created with basePath(…): into its creation (line ${mount.guard.line}), before basePath, ` +
+              `e.g. new Hono().use(${GUARD_FUNCTION}({ … })).basePath(…)`
+            : `before line ${mount.guard.line}`),
+        '',
+      ]
+    : [];
   return {
     title:
       `Paste into ${file ?? 'the file that creates the app'} (the module is in ${plan.folder}; ` +
       'fix the import path if you paste elsewhere)',
-    lines: snippet.split('\n'),
+    lines: [...where, ...snippet.split('\n')],
   };
 }
 
