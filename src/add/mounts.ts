@@ -7,8 +7,8 @@
  *   Hono      app.route('/api', sub)      new Hono().basePath('/api')    app.basePath('/api')
  *
  * A mount is followed through imports (`import { mcpRouter } from './routes/mcp.js'`, default imports, namespace
- * members, `require('./routes/mcp')` and its members, `module.exports`) and through factories that return the
- * router (`app.use('/api', createMcpRouter())`). A prefix must be a literal (or a `const` holding one): anything
+ * members, `require('./routes/mcp')` and its members, `module.exports`), barrels that re-export the router
+ * (`export * from './mcp.js'`) and factories that return it (`app.use('/api', createMcpRouter())`). A prefix must be a literal (or a `const` holding one): anything
  * else (a variable, an env lookup, a template with expressions) is reported, never guessed.
  *
  * The guard goes on the root app, where every path is seen whole: before the statement that mounts the branch
@@ -241,8 +241,9 @@ class MountGraph {
   /** Every `parent.use(prefix?, …, target)` and `parent.route(prefix, target)` in the project. */
   private mountsOf(target: Target, seen: ReadonlySet<string>): Mount[] {
     const mounts: Mount[] = [];
+    const exporters = this.exportersOf(target);
     for (const [file, ast] of this.files) {
-      const refers = this.referencesIn(file, target);
+      const refers = this.referencesIn(file, target, exporters);
       if (!refers) continue;
       walk(ast, (node) => {
         if (!n.ExpressionStatement.check(node)) return;
@@ -266,32 +267,83 @@ class MountGraph {
   }
 
   /** A test for expressions in `file` that evaluate to the target, or undefined when `file` cannot name it. */
-  private referencesIn(file: string, target: Target): ((node: unknown) => boolean) | undefined {
+  private referencesIn(
+    file: string,
+    target: Target,
+    exporters: ReadonlyMap<string, ReadonlySet<string>>,
+  ): ((node: unknown) => boolean) | undefined {
     const names = new Set<string>();
-    const namespaces = new Set<string>();
-    const exported = target.file === file ? new Set<string>() : this.exportsOf(target.file, target.name);
+    /** Namespace imports and whole-module requires, with the names the target has in that module. */
+    const namespaces = new Map<string, ReadonlySet<string>>();
     if (target.file === file) names.add(target.name);
     for (const [local, binding] of this.bindingsOf(file)) {
-      if (this.resolve(file, binding.source) !== target.file) continue;
-      if (binding.imported === '*' && !exported.has('*')) namespaces.add(local);
+      const exported = exporters.get(this.resolve(file, binding.source) ?? '');
+      if (!exported) continue;
+      if (binding.imported === '*' && !exported.has('*')) namespaces.set(local, exported);
       else if (exported.has(binding.imported) || (binding.imported === 'default' && exported.has('*')))
         names.add(local);
     }
-    const requires = (node: unknown) =>
-      isCall(node) &&
-      n.Identifier.check(node.callee) &&
-      node.callee.name === 'require' &&
-      this.resolve(file, requiredModule(node) ?? '') === target.file;
+    const required = (node: unknown) =>
+      isCall(node) && n.Identifier.check(node.callee) && node.callee.name === 'require'
+        ? exporters.get(this.resolve(file, requiredModule(node) ?? '') ?? '')
+        : undefined;
     const value = (node: unknown): boolean => {
       if (n.Identifier.check(node)) return names.has(node.name);
-      if (requires(node)) return exported.has('*') || exported.has('default');
+      const whole = required(node);
+      if (whole) return whole.has('*') || whole.has('default');
       const member = memberPropertyName(node);
-      if (member === undefined || !exported.has(member)) return false;
+      if (member === undefined) return false;
       const object = unwrapExpression((node as { object: unknown }).object);
-      return (n.Identifier.check(object) && namespaces.has(object.name)) || requires(object);
+      const exported = (n.Identifier.check(object) ? namespaces.get(object.name) : undefined) ?? required(object);
+      return exported?.has(member) === true;
     };
-    if (names.size === 0 && namespaces.size === 0 && exported.size === 0 && target.file !== file) return undefined;
+    if (names.size === 0 && namespaces.size === 0 && !this.requiresAny(file, exporters)) return undefined;
     return (node) => (target.called ? isCall(node) && value(unwrapExpression(node.callee)) : value(node));
+  }
+
+  /** Whether `file` mentions `require(…)` of one of the modules (an inline `app.use('/api', require('./x'))`). */
+  private requiresAny(file: string, exporters: ReadonlyMap<string, ReadonlySet<string>>): boolean {
+    let found = false;
+    walk(this.files.get(file)!, (node) => {
+      if (found) return false;
+      const source = requiredModule(node);
+      if (source !== undefined && isCall(node) && exporters.has(this.resolve(file, source) ?? '')) found = true;
+      return undefined;
+    });
+    return found;
+  }
+
+  /**
+   * The modules that export the target, with the names it has there: its own module, and barrels that re-export
+   * it (`export { mcpRouter } from './mcp.js'`, `export * from './mcp.js'`, `export { default as mcp } from …`).
+   */
+  private exportersOf(target: Target): Map<string, Set<string>> {
+    const exporters = new Map([[target.file, this.exportsOf(target.file, target.name)]]);
+    for (let grew = true; grew;) {
+      grew = false;
+      for (const [file, ast] of this.files) {
+        for (const statement of ast.program.body) {
+          const from =
+            (n.ExportNamedDeclaration.check(statement) || n.ExportAllDeclaration.check(statement)) && statement.source
+              ? exporters.get(this.resolve(file, String(statement.source.value)) ?? '')
+              : undefined;
+          if (!from) continue;
+          const names = exporters.get(file) ?? new Set<string>();
+          const before = names.size;
+          if (n.ExportAllDeclaration.check(statement) && !statement.exported)
+            for (const name of from) if (name !== 'default' && name !== '*') names.add(name);
+          for (const specifier of n.ExportNamedDeclaration.check(statement) ? (statement.specifiers ?? []) : []) {
+            if (n.ExportSpecifier.check(specifier) && from.has(String(specifier.local?.name)))
+              names.add(String(specifier.exported.name));
+          }
+          if (names.size > before) {
+            exporters.set(file, names);
+            grew = true;
+          }
+        }
+      }
+    }
+    return exporters;
   }
 
   /** The names `file` exports `local` under: `default`, `*` (the whole `module.exports`) or a name. */

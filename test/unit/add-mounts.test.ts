@@ -154,6 +154,44 @@ export function createMcpRouter() {
     expect(mount).toMatchObject({ kind: 'mounted', prefix: '/api', guard: { file: 'src/app.ts', line: 5 } });
   });
 
+  it.each([
+    ['a named re-export', "export { mcpRouter } from './mcp.js';"],
+    ['export *', "export * from './mcp.js';\nexport * from './health.js';"],
+  ])('follows a barrel module (%s) and a namespace import of it', (_, barrel) => {
+    const mount = mountOf(
+      {
+        'src/app.ts': `import express from 'express';
+import * as routes from './routes/index.js';
+const app = express();
+app.use('/api', routes.mcpRouter);
+`,
+        'src/routes/index.ts': barrel,
+        'src/routes/health.ts': `import { Router } from 'express';\nexport const healthRouter = Router();\n`,
+        'src/routes/mcp.ts': expressRouter(),
+      },
+      'src/routes/mcp.ts',
+    );
+    expect(mount).toMatchObject({ kind: 'mounted', prefix: '/api', guard: { file: 'src/app.ts', line: 4 } });
+  });
+
+  it('follows an inline require of the router module', () => {
+    const mount = mountOf(
+      {
+        'server.js': `const express = require('express');
+const app = express();
+app.use('/mcp-api', require('./routes/mcp'));
+app.listen(3000);
+`,
+        'routes/mcp.js': `const router = require('express').Router();
+router.post('/mcp', (req, res) => transport.handleRequest(req, res, req.body));
+module.exports = router;
+`,
+      },
+      'routes/mcp.js',
+    );
+    expect(mount).toMatchObject({ kind: 'mounted', prefix: '/mcp-api', guard: { file: 'server.js', line: 3 } });
+  });
+
   it('skips middleware given before the router', () => {
     const mount = mountOf(
       {
