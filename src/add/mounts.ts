@@ -8,8 +8,10 @@
  *
  * A mount is followed through imports (`import { mcpRouter } from './routes/mcp.js'`, default imports, namespace
  * members, `require('./routes/mcp')` and its members, `module.exports`), barrels that re-export the router
- * (`export * from './mcp.js'`) and factories that return it (`app.use('/api', createMcpRouter())`). A prefix must be a literal (or a `const` holding one): anything
- * else (a variable, an env lookup, a template with expressions) is reported, never guessed.
+ * (`export * from './mcp.js'`), factories that return it (`app.use('/api', createMcpRouter())`) and functions
+ * that register the route on the app or router they are given (`registerMcpRoutes(api)`). A prefix must be a
+ * literal (or a `const` holding one): anything else (a variable, an env lookup, a template with expressions) is
+ * reported, never guessed.
  *
  * The guard goes on the root app, where every path is seen whole: before the statement that mounts the branch
  * holding the MCP route, or, when the root app itself is created with `basePath(…)` (so nothing registered on it
@@ -176,10 +178,12 @@ class MountGraph {
       const step = { file, line: lineOf(declaration!.node), code: codeOf(declaration!.node) };
       return segmentOf(argument, ast, step) ?? { nonLiteral: codeOf(argument), step };
     });
-    const mounts = this.mountsOf(
-      declaration?.factory ? { file, name: declaration.factory, called: true } : { file, name, called: false },
-      seen,
-    );
+    const mounts = declaration
+      ? this.mountsOf(
+          declaration.factory ? { file, name: declaration.factory, called: true } : { file, name, called: false },
+          seen,
+        )
+      : this.callersPassing(file, name, at, seen);
 
     const chains: Chain[] = [];
     for (const mount of mounts) {
@@ -261,6 +265,39 @@ class MountGraph {
           if (!segment || seen.has(`${file}\0${parent}`)) continue;
           mounts.push({ file, parent, statement: node, step, segment });
         }
+      });
+    }
+    return mounts;
+  }
+
+  /**
+   * `name` is a parameter of a named function (`export function registerMcp(app) { app.post('/mcp', …) }`): each
+   * call that passes an app or router there (`registerMcp(api)`) counts as a mount without a prefix.
+   */
+  private callersPassing(file: string, name: string, at: Node, seen: ReadonlySet<string>): Mount[] {
+    let found: { fn: string; index: number } | undefined;
+    walk(this.files.get(file)!, (node, parents) => {
+      if (found || !isFunction(node) || !contains(node, at)) return undefined;
+      const index = node.params.findIndex((param) => n.Identifier.check(param) && param.name === name);
+      const fn = index >= 0 ? functionName(node, parents) : undefined;
+      if (fn) found = { fn, index };
+      return undefined;
+    });
+    if (!found) return [];
+    const { fn, index } = found;
+    const target: Target = { file, name: fn, called: false };
+    const exporters = this.exportersOf(target);
+    const mounts: Mount[] = [];
+    for (const [caller, ast] of this.files) {
+      const refers = this.referencesIn(caller, target, exporters);
+      if (!refers) continue;
+      walk(ast, (node) => {
+        if (!n.ExpressionStatement.check(node)) return;
+        const call = unwrapExpression(node.expression);
+        const argument = isCall(call) && refers(unwrapExpression(call.callee)) ? call.arguments[index] : undefined;
+        if (!n.Identifier.check(argument) || seen.has(`${caller}\0${argument.name}`)) return;
+        const step = { file: caller, line: lineOf(node), code: codeOf(node) };
+        mounts.push({ file: caller, parent: argument.name, statement: node, step, segment: { literal: '' } });
       });
     }
     return mounts;

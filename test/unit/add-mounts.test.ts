@@ -192,6 +192,29 @@ module.exports = router;
     expect(mount).toMatchObject({ kind: 'mounted', prefix: '/mcp-api', guard: { file: 'server.js', line: 3 } });
   });
 
+  it('follows the app or router passed to a function that registers the route', () => {
+    const files = (mountedAt: string) => ({
+      'src/index.ts': `import express from 'express';
+import { registerMcpRoutes } from './mcp.js';
+const app = express();
+const api = express.Router();
+registerMcpRoutes(${mountedAt === '' ? 'app' : 'api'});
+app.use('${mountedAt || '/'}', api);
+`,
+      'src/mcp.ts': `import type { Router } from 'express';
+export function registerMcpRoutes(router: Router): void {
+  router.post('/mcp', (req, res) => transport.handleRequest(req, res));
+}
+`,
+    });
+    expect(mountOf(files('/api'), 'src/mcp.ts')).toMatchObject({
+      kind: 'mounted',
+      prefix: '/api',
+      guard: { file: 'src/index.ts', appName: 'app', line: 6 },
+    });
+    expect(mountOf(files(''), 'src/mcp.ts')).toEqual({ kind: 'unmounted' });
+  });
+
   it('skips middleware given before the router', () => {
     const mount = mountOf(
       {
