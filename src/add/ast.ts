@@ -328,3 +328,8 @@ function directivesAsStatements(ast: File): void {
   program.directives = [];
   ast.program.body.unshift(...statements);
 }
+
+/** A node printed as code, for messages (`app.use('/api', api)`). */
+export function codeOf(node: unknown): string {
+  return recastPrint(node as Node).code;
+}

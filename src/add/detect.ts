@@ -21,6 +21,7 @@ import {
   type FrameworkName,
   type McpRouteStatement,
 } from './routes.js';
+import { joinPaths, resolveMount, type GuardSite, type MountResolution, type MountStep } from './mounts.js';
 import { findPrimitiveRegistrations, type RegisteredPrimitive } from './primitives.js';
 import { findToolRegistrations, uniqueTools, type RegisteredTool, type UnreadableTool } from './tools.js';
 
@@ -59,9 +60,21 @@ export type EntryDetection =
 
 export interface McpRouteSummary {
   appName: string;
+  /** The public path: the route's own path under the prefixes it is mounted at. */
   path: string;
+  /** The path as written in the route (without the mount prefixes). */
+  localPath: string;
   methods: string[];
   line: number;
+  /** Mounted under a prefix: where the guard goes (the root app), and the mounts on the way. */
+  mount?: { prefix: string; guard: GuardSite; steps: MountStep[] };
+}
+
+/** A route found in a file, with what its mounts make of its path. */
+interface LocatedRoute extends McpRouteStatement {
+  mount: MountResolution;
+  /** The public paths it may be served at (one unless mounted at several; none when a prefix is not a literal). */
+  publicPaths: string[];
 }
 
 export interface ProjectFacts {
@@ -122,10 +135,13 @@ export function detectProject(snapshot: ProjectSnapshot, options: DetectOptions 
 
   const sdk = detectSdk(dependencies, parsed);
   const creations = new Map<string, AppCreation[]>();
-  const routes = new Map<string, McpRouteStatement[]>();
+  const routes = new Map<string, LocatedRoute[]>();
   for (const [file, ast] of parsed) {
     creations.set(file, findAppCreations(ast));
-    routes.set(file, findMcpRoutes(ast));
+    routes.set(
+      file,
+      findMcpRoutes(ast).map((route) => locate(route, resolveMount(parsed, file, route.appName, route.statement))),
+    );
   }
   const frameworkName = detectFramework(dependencies, creations);
   const entry = detectEntry({
@@ -174,8 +190,21 @@ export function detectProject(snapshot: ProjectSnapshot, options: DetectOptions 
     resources,
     prompts,
     unparsed,
-    ...(entryAst ? portOf(entryAst) : {}),
+    // The entry file says it best; else whichever file starts the server (`serve({ port })`, `listen(port)`).
+    ...[entryAst, ...parsed.values()].reduce<{ port?: number }>(
+      (found, ast) => (found.port === undefined && ast ? portOf(ast) : found),
+      {},
+    ),
   };
+}
+
+function locate(route: McpRouteStatement, mount: MountResolution): LocatedRoute {
+  const under = (prefix: string) => joinPaths([prefix, route.path]) || '/';
+  let publicPaths: string[] = [];
+  if (mount.kind === 'unmounted') publicPaths = [route.path];
+  else if (mount.kind === 'mounted') publicPaths = [under(mount.prefix)];
+  else if (mount.kind === 'ambiguous') publicPaths = mount.prefixes.map(under);
+  return { ...route, mount, publicPaths };
 }
 
 function parseManifest(text: string): PackageManifest {
@@ -265,7 +294,7 @@ interface EntryInputs {
   files: ReadonlyMap<string, string>;
   unparsed: { file: string; message: string }[];
   creations: Map<string, AppCreation[]>;
-  routes: Map<string, McpRouteStatement[]>;
+  routes: Map<string, LocatedRoute[]>;
   framework: FrameworkName;
 }
 
@@ -275,7 +304,7 @@ function detectEntry(inputs: EntryInputs): EntryDetection {
   const matching = (file: string, evidence?: 'handler' | 'path') =>
     (routes.get(file) ?? []).filter(
       (route) =>
-        (wantedPath === undefined || route.path === wantedPath) &&
+        (wantedPath === undefined || servesAt(route, wantedPath)) &&
         (evidence === undefined || route.evidence === evidence),
     );
 
@@ -310,7 +339,7 @@ function detectEntry(inputs: EntryInputs): EntryDetection {
           .map(
             (file) =>
               `${file} (${matching(file, evidence)
-                .map((route) => route.path)
+                .map((route) => route.publicPaths[0] ?? route.path)
                 .join(', ')})`,
           )
           .join('; ')}`,
@@ -333,7 +362,19 @@ function detectEntry(inputs: EntryInputs): EntryDetection {
   };
 }
 
-function pickRoute(file: string, candidates: McpRouteStatement[], wantedPath: string | undefined): EntryDetection {
+/**
+ * Whether the route may be the one at `wanted`: its public path, or, under a prefix that is not a literal, any path
+ * ending with what lies below that prefix (`--mcp-path` states the public path then).
+ */
+function servesAt(route: LocatedRoute, wanted: string): boolean {
+  if (route.mount.kind === 'non-literal') {
+    const below = joinPaths([route.mount.suffix, route.path]);
+    return wanted === below || wanted.endsWith(below);
+  }
+  return route.publicPaths.includes(wanted) || (route.mount.kind === 'unmounted' && route.path === wanted);
+}
+
+function pickRoute(file: string, candidates: LocatedRoute[], wantedPath: string | undefined): EntryDetection {
   if (candidates.length === 0) {
     const what = wantedPath === undefined ? 'an MCP endpoint' : `an MCP endpoint at ${wantedPath}`;
     return {
@@ -344,7 +385,21 @@ function pickRoute(file: string, candidates: McpRouteStatement[], wantedPath: st
         `statement like app.post('/mcp', handler) with a literal path)`,
     };
   }
-  const paths = [...new Set(candidates.map((route) => route.path))];
+  const paths = [
+    ...new Set(candidates.flatMap((route) => (route.publicPaths.length > 0 ? route.publicPaths : [route.path]))),
+  ];
+  const first = candidates[0]!;
+  if (paths.length > 1 && first.mount.kind === 'ambiguous' && candidates.length === 1) {
+    return {
+      kind: 'ambiguous',
+      reason:
+        `${file}:${first.line} serves MCP on a router mounted at several paths (${paths.join(', ')}): ` +
+        `${first.mount.steps.map((steps) => describeSteps(steps)).join('; ')}`,
+      fix:
+        'mount it once, or pass --files-only to write only the OAuth module files ' +
+        'and protect each path yourself (alsoProtect)',
+    };
+  }
   if (paths.length > 1) {
     return {
       kind: 'ambiguous',
@@ -352,17 +407,40 @@ function pickRoute(file: string, candidates: McpRouteStatement[], wantedPath: st
       fix: 'pass --mcp-path <path> to say which one is the MCP endpoint',
     };
   }
-  const first = candidates[0]!;
+  const { mount } = first;
+  if (mount.kind === 'non-literal' && wantedPath === undefined) {
+    return {
+      kind: 'ambiguous',
+      reason:
+        `${file}:${first.line} serves MCP at ${first.path} on a router that ${mount.at.file}:${mount.at.line} ` +
+        `mounts at ${mount.at.expression}, which is not a literal path, so the public path of the MCP ` +
+        `endpoint cannot be read from the code`,
+      fix:
+        `pass --mcp-path <public path> to state it (the path clients use, ending in ` +
+        `${joinPaths([mount.suffix, first.path])}), or --files-only to write only the OAuth module files`,
+    };
+  }
+  const path = mount.kind === 'non-literal' ? wantedPath! : (first.publicPaths[0] ?? first.path);
+  const prefix = path.endsWith(first.path) ? path.slice(0, path.length - first.path.length) : '';
   return {
     kind: 'found',
     file,
     route: {
       appName: first.appName,
-      path: first.path,
+      path,
+      localPath: first.path,
       methods: [...new Set(candidates.flatMap((route) => route.methods))],
       line: first.line,
+      ...(mount.kind === 'mounted' || mount.kind === 'non-literal'
+        ? { mount: { prefix, guard: mount.guard, steps: mount.steps } }
+        : {}),
     },
   };
+}
+
+/** `src/app.ts:12 app.use('/api', api) → src/routes/api.ts:4 api.use('/v1', mcpRouter)` */
+export function describeSteps(steps: readonly MountStep[]): string {
+  return steps.map((step) => `${step.file}:${step.line} ${step.code.replace(/;$/, '')}`).join(' → ');
 }
 
 function createsApp(inputs: EntryInputs, file: string): boolean {

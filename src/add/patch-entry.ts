@@ -10,8 +10,11 @@
  * Each step first looks for its own result, so patching a patched file changes nothing.
  */
 import {
+  b,
   isCall,
   lineOf,
+  memberPropertyName,
+  unwrapExpression,
   moduleBindings,
   n,
   parseModule,
@@ -27,6 +30,7 @@ import {
   type Statement,
 } from './ast.js';
 import type { SdkLine } from './detect.js';
+import { joinPaths, type GuardSite } from './mounts.js';
 import {
   findLegacySseRoutes,
   findMcpRoutes,
@@ -40,7 +44,15 @@ export interface EntryPatchInput {
   source: string;
   framework: FrameworkName;
   sdk: SdkLine;
+  /** The public path of the MCP endpoint: what the guard protects. */
   mcpPath: string;
+  /** The route's path as written in this file (without the prefixes it is mounted under); default `mcpPath`. */
+  routePath?: string;
+  /**
+   * The route is mounted under a prefix: the guard goes on the root app there (maybe another file: then this
+   * file only gets the token hand-off, and `patchGuard` registers the guard).
+   */
+  guard?: GuardSite;
   /** Import specifier of the adapter from the entry file, e.g. `./mcp-oauth/express.js`. */
   adapterSpecifier: string;
   /** Whether the file uses import/export (else require). */
@@ -48,7 +60,8 @@ export interface EntryPatchInput {
 }
 
 export type EntryPatch =
-  | { ok: true; text: string; notes: string[] }
+  /** `alsoProtect`: the HTTP+SSE paths the guard protects too (public paths), for `patchGuard`. */
+  | { ok: true; text: string; notes: string[]; alsoProtect: string[] }
   /** The file's shape is not understood: nothing is changed; `snippet` says what to add by hand. */
   | { ok: false; reason: string; snippet: string };
 
@@ -67,21 +80,20 @@ export function patchEntry(input: EntryPatchInput): EntryPatch {
     );
   }
   const quote = quoteStyleOf(ast);
-  const routes = findMcpRoutes(ast).filter((route) => route.path === input.mcpPath);
+  const routePath = input.routePath ?? input.mcpPath;
+  const routes = findMcpRoutes(ast).filter((route) => route.path === routePath);
   const route = routes.sort((a, b) => a.line - b.line)[0];
   if (!route)
-    return refuse(
-      input,
-      `${input.file} does not mount the MCP endpoint at ${input.mcpPath} in a way I recognise`,
-      quote,
-    );
+    return refuse(input, `${input.file} does not mount the MCP endpoint at ${routePath} in a way I recognise`, quote);
+  const prefix = input.mcpPath.endsWith(routePath) ? input.mcpPath.slice(0, -routePath.length) : '';
+  const guardHere = input.guard === undefined || input.guard.file === input.file;
 
   const notes: string[] = [];
   const esm = input.esm;
   // The deprecated HTTP+SSE endpoints in the same statement list reach the MCP server too: guard them as well.
   const sseRoutes = findLegacySseRoutes(ast).filter((sse) => sse.container === route.container);
-  const alsoProtect = [...new Set(sseRoutes.map((sse) => sse.path))];
-  const needed = [GUARD_FUNCTION];
+  const alsoProtect = [...new Set(sseRoutes.map((sse) => joinPaths([prefix, sse.path])))];
+  const needed = guardHere ? [GUARD_FUNCTION] : [];
 
   // Hono: the transport must receive the verified token (v2 checks tool scopes with it).
   if (input.framework === 'hono') {
@@ -100,17 +112,23 @@ export function patchEntry(input: EntryPatchInput): EntryPatch {
     for (const sse of sseRoutes) notes.push(...passParsedBody(sse, ['handlePostMessage']));
   }
 
+  if (needed.length === 0) return { ok: true, text: printModule(ast, quote), notes, alsoProtect };
   const imported = ensureImport(ast, input, needed, esm, quote);
   if (!imported.ok) return refuse(input, imported.reason, quote);
+  if (!guardHere) return { ok: true, text: printModule(ast, quote), notes, alsoProtect };
 
-  if (!hasGuardCall(ast, imported.localName)) {
-    const guard = parseStatements(
+  const guard = { localName: imported.localName, mcpPath: input.mcpPath, quote, alsoProtect };
+  if (input.guard) {
+    const placed = placeGuard(ast, input.file, input.guard, guard);
+    if (!placed.ok) return refuse(input, placed.reason, quote);
+  } else if (!hasGuardCall(ast, imported.localName)) {
+    const statements = parseStatements(
       guardCode(route.appName, imported.localName, input.mcpPath, quote, alsoProtect),
       input.file,
     );
     // Before the first statement that reaches the MCP server: the MCP route or an HTTP+SSE route.
     const index = Math.min(...[route, ...sseRoutes].map((statement) => route.container.indexOf(statement.statement)));
-    route.container.splice(index, 0, ...guard);
+    route.container.splice(index, 0, ...statements);
   } else if (!guardComesFirst(route, imported.localName)) {
     notes.push(
       `${input.file} calls ${imported.localName}(…) after the MCP route at ` +
@@ -118,7 +136,116 @@ export function patchEntry(input: EntryPatchInput): EntryPatch {
     );
   }
 
-  return { ok: true, text: printModule(ast, quote), notes };
+  return { ok: true, text: printModule(ast, quote), notes, alsoProtect };
+}
+
+export interface GuardPatchInput extends Pick<EntryPatchInput, 'file' | 'source' | 'framework' | 'sdk' | 'mcpPath'> {
+  guard: GuardSite;
+  alsoProtect: string[];
+  adapterSpecifier: string;
+  esm: boolean;
+}
+
+/** The guard on the root app of a mounted MCP route, in the file that mounts the branch holding it. */
+export function patchGuard(input: GuardPatchInput): EntryPatch {
+  const refusal = (reason: string, quote: Quote): EntryPatch => refuse(input, reason, quote);
+  let ast: File;
+  try {
+    ast = parseModule(input.source, input.file);
+  } catch (error) {
+    return refusal(`${input.file} does not parse: ${error instanceof Error ? error.message : String(error)}`, 'single');
+  }
+  const quote = quoteStyleOf(ast);
+  const imported = ensureImport(ast, input, [GUARD_FUNCTION], input.esm, quote);
+  if (!imported.ok) return refusal(imported.reason, quote);
+  const placed = placeGuard(ast, input.file, input.guard, {
+    localName: imported.localName,
+    mcpPath: input.mcpPath,
+    quote,
+    alsoProtect: input.alsoProtect,
+  });
+  if (!placed.ok) return refusal(placed.reason, quote);
+  return { ok: true, text: printModule(ast, quote), notes: [], alsoProtect: input.alsoProtect };
+}
+
+interface GuardCall {
+  localName: string;
+  mcpPath: string;
+  quote: Quote;
+  alsoProtect: string[];
+}
+
+/**
+ * `app.use(mcpOAuth(…))` before the statement at the site, or, for a root app created with `basePath`, inside its
+ * creation: `new Hono().use(mcpOAuth(…)).basePath('/api')` (`use` returns the root app; what `basePath` returns
+ * shares its routes, so the guard sees every path, the discovery documents at the root included).
+ */
+function placeGuard(
+  ast: File,
+  file: string,
+  site: GuardSite,
+  guard: GuardCall,
+): { ok: true } | { ok: false; reason: string } {
+  if (hasGuardCall(ast, guard.localName)) return { ok: true };
+  let placed = false;
+  walk(ast, (node, parents) => {
+    if (placed) return false;
+    if ((node as { start?: number }).start !== site.start) return undefined;
+    if (site.mode === 'before') {
+      const holder = parents.at(-1) as { body?: unknown } | undefined;
+      const container = Array.isArray(holder?.body) ? (holder.body as Statement[]) : undefined;
+      const index = container ? container.indexOf(node as Statement) : -1;
+      if (!container || index < 0) return undefined;
+      const code = guardCode(site.appName, guard.localName, guard.mcpPath, guard.quote, guard.alsoProtect);
+      container.splice(index, 0, ...parseStatements(code, file));
+      placed = true;
+    } else if (n.VariableDeclarator.check(node)) {
+      placed = useBeforeBasePath(node.init, guardArguments(guard));
+      const declaration = parents.findLast((parent) => n.VariableDeclaration.check(parent));
+      const statement = parents.at(parents.indexOf(declaration!) - 1);
+      const commented = n.ExportNamedDeclaration.check(statement) ? statement : declaration;
+      if (placed && commented) {
+        const comments = ((commented as { comments?: unknown[] }).comments ??= []);
+        comments.push(
+          b.commentLine(
+            ' Scalekit OAuth (create-mcp-oauth): registered before basePath, so it also serves discovery at the root.',
+            true,
+            false,
+          ),
+        );
+      }
+    }
+    return !placed;
+  });
+  return placed
+    ? { ok: true }
+    : {
+        ok: false,
+        reason: `${file}:${site.line}: the place for the OAuth guard (on ${site.appName}) was not found`,
+      };
+}
+
+/** In `new Hono().basePath('/api')`, the innermost `.basePath(…)` gets `.use(mcpOAuth(…))` before it. */
+function useBeforeBasePath(init: unknown, guardArgument: string): boolean {
+  let current = unwrapExpression(init);
+  let target: { object: unknown } | undefined;
+  while (isCall(current) && n.MemberExpression.check(current.callee)) {
+    if (memberPropertyName(current.callee) === 'basePath') target = current.callee as { object: unknown };
+    current = unwrapExpression(current.callee.object);
+  }
+  if (!target) return false;
+  const use = expression(`app.use(${guardArgument})`) as unknown as { callee: { object: unknown } };
+  use.callee.object = target.object;
+  target.object = use;
+  return true;
+}
+
+function guardArguments(guard: GuardCall): string {
+  const extra =
+    guard.alsoProtect.length === 0
+      ? ''
+      : `, alsoProtect: [${guard.alsoProtect.map((path) => quoted(path, guard.quote)).join(', ')}]`;
+  return `${guard.localName}({ mcpPath: ${quoted(guard.mcpPath, guard.quote)}${extra} })`;
 }
 
 /** What to add by hand when the file's shape is not understood. */
@@ -153,7 +280,11 @@ export function manualEntrySnippet(
   return lines.join('\n');
 }
 
-function refuse(input: EntryPatchInput, reason: string, quote: Quote): EntryPatch {
+function refuse(
+  input: Pick<EntryPatchInput, 'framework' | 'sdk' | 'mcpPath' | 'adapterSpecifier' | 'esm'>,
+  reason: string,
+  quote: Quote,
+): EntryPatch {
   return { ok: false, reason, snippet: manualEntrySnippet(input, input.esm, quote) };
 }
 
@@ -164,11 +295,9 @@ function guardCode(
   quote: Quote,
   alsoProtect: string[] = [],
 ): string {
-  const extra =
-    alsoProtect.length === 0 ? '' : `, alsoProtect: [${alsoProtect.map((path) => quoted(path, quote)).join(', ')}]`;
   return [
     '// Scalekit OAuth (create-mcp-oauth): discovery documents, and the token check in front of the MCP endpoint.',
-    `${appName}.use(${localName}({ mcpPath: ${quoted(mcpPath, quote)}${extra} }));`,
+    `${appName}.use(${guardArguments({ localName, mcpPath, quote, alsoProtect })});`,
     '',
   ].join('\n');
 }
@@ -182,7 +311,7 @@ function importCode(names: string[], specifier: string, esm: boolean, quote: Quo
 /** Make sure `names` are imported from the adapter; returns the local name of the guard function. */
 function ensureImport(
   ast: File,
-  input: EntryPatchInput,
+  input: Pick<EntryPatchInput, 'file' | 'adapterSpecifier'>,
   names: string[],
   esm: boolean,
   quote: Quote,

@@ -16,7 +16,7 @@ import {
 } from './added-files.js';
 import type { ProjectFacts, ProjectSnapshot } from './detect.js';
 import { addEnvVariables, oauthEnvVariables } from './patch-env-example.js';
-import { manualEntrySnippet, patchEntry } from './patch-entry.js';
+import { manualEntrySnippet, patchEntry, patchGuard } from './patch-entry.js';
 import { addDependencies, missingDependencies, type DependencyToAdd } from './patch-package-json.js';
 import { patchToolRegistrations, scopeChallengeImport } from './patch-tools.js';
 
@@ -92,8 +92,9 @@ export function planAdd(input: {
   const { snapshot, facts, config } = input;
   const entry = facts.entry;
   const flavor = outputFlavor(facts);
-  const folder = entry.kind === 'found' || entry.kind === 'not-found' ? folderFor(entry.file) : 'mcp-oauth';
-  const adapterSpecifier = `./mcp-oauth/${facts.framework.name}${importExtension(flavor.extension)}`;
+  const folder = folderFor(guardFile(facts));
+  const adapterFile = `${folder}/${facts.framework.name}${importExtension(flavor.extension)}`;
+  const adapterSpecifier = relativeImport(guardFile(facts) ?? 'index.js', adapterFile);
   const esm = flavor.syntax !== 'cjs';
   const filesOnly = input.filesOnly === true;
   if (entry.kind !== 'found' && !filesOnly) {
@@ -153,19 +154,38 @@ export function planAdd(input: {
   }
 
   // 2. The entry file: import the adapter, register the guard before the MCP route.
+  //    Mounted under a prefix: the guard goes on the root app, maybe in another file (see mounts.ts).
   if (entry.kind === 'found' && !filesOnly) {
+    const guard = entry.route.mount?.guard;
     const patched = patchEntry({
       file: entry.file,
       source: current(entry.file)!,
       framework: facts.framework.name,
       sdk: facts.sdk,
       mcpPath: entry.route.path,
-      adapterSpecifier,
+      routePath: entry.route.localPath,
+      ...(guard ? { guard } : {}),
+      adapterSpecifier: relativeImport(entry.file, adapterFile),
       esm,
     });
     if (!patched.ok) throw new EntryRefusal(patched.reason, entry.file, patched.snippet);
     contents.set(entry.file, patched.text);
     notes.push(...patched.notes);
+    if (guard && guard.file !== entry.file) {
+      const guarded = patchGuard({
+        file: guard.file,
+        source: current(guard.file)!,
+        framework: facts.framework.name,
+        sdk: facts.sdk,
+        mcpPath: entry.route.path,
+        guard,
+        alsoProtect: patched.alsoProtect,
+        adapterSpecifier: relativeImport(guard.file, adapterFile),
+        esm: !isCommonJsFile(guard.file, facts),
+      });
+      if (!guarded.ok) throw new EntryRefusal(guarded.reason, guard.file, guarded.snippet);
+      contents.set(guard.file, guarded.text);
+    }
   }
 
   // 3. v2: each tool's scope check where it is registered. (v1 checks tool scopes in the guard instead.)
@@ -306,6 +326,13 @@ export function outputFlavor(facts: ProjectFacts): OutputFlavor {
   // .mjs and .cjs say their module system whatever package.json says.
   const byExtension: Record<string, 'esm' | 'cjs'> = { '.mjs': 'esm', '.cjs': 'cjs' };
   return { extension, syntax: byExtension[extension] ?? facts.moduleSystem };
+}
+
+/** The file that registers the guard: the root app's for a mounted route, else the route's. */
+export function guardFile(facts: ProjectFacts): string | undefined {
+  const { entry } = facts;
+  if (entry.kind === 'found') return entry.route.mount?.guard.file ?? entry.file;
+  return entry.kind === 'not-found' ? entry.file : undefined;
 }
 
 function folderFor(entryFile: string | undefined): string {

@@ -10,7 +10,15 @@ import {
   validateRegistration,
   validateResourceId,
 } from '../config/identifiers.js';
-import { askRegistration, askResourceId, askScalekitEnvUrl, askServerUrlInAudience } from '../config/questions.js';
+import {
+  askBaseUrl,
+  askRegistration,
+  askResourceId,
+  askScalekitEnvUrl,
+  askScopes,
+  askServerUrlInAudience,
+  askTools,
+} from '../config/questions.js';
 import type { Result } from '../config/result.js';
 import {
   parsePromptSpec,
@@ -123,8 +131,18 @@ export async function resolveAdd(context: ResolveAddContext): Promise<ResolvedAd
 
   const notes: string[] = [];
   const detected = facts.tools.map((tool) => tool.name);
-  const scopesGiven = given.scopes ?? (prompter && !given.tools ? await askScopes(prompter) : undefined);
-  const toolsGiven = given.tools ?? (prompter ? await askToolScopes(prompter, detected, scopesGiven ?? []) : undefined);
+  let scopesGiven = given.scopes;
+  if (!scopesGiven && prompter && !given.tools) {
+    const suggested = suggestScopes(facts.packageName);
+    const offer = { scopes: suggested, label: 'Suggested for this project', allowNone: true };
+    const answer = await askScopes(prompter, offer);
+    scopesGiven = answer ?? suggested;
+  }
+  const toolsGiven =
+    given.tools ??
+    (prompter && scopesGiven?.length && detected.length > 0
+      ? await askTools(prompter, scopesGiven, suggestToolScopes(detected, scopesGiven))
+      : undefined);
   const tools = mergeTools(toolsGiven ?? [], detected, notes);
   const resources = mergeMapped(
     '--resource',
@@ -222,64 +240,38 @@ export function mergeMapped(
   return [...mapped, ...unmapped.map((key) => ({ key, scopes: [] }))];
 }
 
-async function askBaseUrl(prompter: Prompter, defaultValue: string): Promise<string> {
-  const answer = await prompter.text({
-    message: 'Public base URL where MCP hosts reach the server',
-    placeholder: defaultValue,
-    defaultValue,
-    validate: (input) => {
-      const result = validateBaseUrl(input);
-      return result.ok ? undefined : result.error;
-    },
-  });
-  const result = validateBaseUrl(answer);
-  if (!result.ok) throw new Error(`validated answer failed validation: ${result.error}`);
-  return result.value;
+/**
+ * Scopes to offer a server that has none yet: read and write on what the package is about
+ * (`@acme/journal-mcp` → `journal:read`, `journal:write`).
+ */
+export function suggestScopes(packageName: string): ScopeSpec[] {
+  const subject =
+    packageName
+      .replace(/^@[^/]+\//, '')
+      .replace(/(^|[-_.])(mcp|server|api)(?=$|[-_.])/gi, '')
+      .replace(/[^a-z0-9]+/gi, '-')
+      .replace(/^-+|-+$/g, '')
+      .toLowerCase() || 'mcp';
+  const scopes = [
+    { name: `${subject}:read`, description: `Read ${subject}` },
+    { name: `${subject}:write`, description: `Change ${subject}` },
+  ];
+  return scopes.every((scope) => validateScopeName(scope.name).ok)
+    ? scopes
+    : [
+        { name: 'mcp:read', description: 'Read' },
+        { name: 'mcp:write', description: 'Change' },
+      ];
 }
 
-/** Scope names (and descriptions) the server defines; none is a valid answer. */
-async function askScopes(prompter: Prompter): Promise<ScopeSpec[]> {
-  const scopes: ScopeSpec[] = [];
-  for (;;) {
-    const name = await prompter.text({
-      message:
-        scopes.length === 0
-          ? 'A scope this server defines, e.g. notes:read (Enter for none: any valid token may call every tool)'
-          : 'Another scope (Enter when done)',
-      validate: (input) => {
-        if (input.trim() === '') return undefined;
-        const result = validateScopeName(input);
-        if (!result.ok) return result.error;
-        return scopes.some((scope) => scope.name === result.value) ? `${result.value} is already defined` : undefined;
-      },
-    });
-    if (name.trim() === '') return scopes;
-    const description = await prompter.text({
-      message: `What does ${name.trim()} allow? (a description for humans; optional)`,
-    });
-    const parsed = validateScopeName(name);
-    if (parsed.ok) scopes.push({ name: parsed.value, description });
-  }
+/** Tools that read by their name (`list_…`, `get_…`, `search_…`) get the scopes ending in "read", others "write". */
+export function suggestToolScopes(tools: readonly string[], scopes: readonly ScopeSpec[]): ToolSpec[] {
+  const ending = (suffix: string) => scopes.filter((scope) => scope.name.endsWith(suffix)).map((scope) => scope.name);
+  return tools.map((name) => ({
+    name,
+    scopes: READING_TOOL.test(name) ? ending('read') : ending('write'),
+  }));
 }
 
-/** For each tool the code registers, which scopes it requires. */
-async function askToolScopes(
-  prompter: Prompter,
-  detected: string[],
-  scopes: ScopeSpec[],
-): Promise<ToolSpec[] | undefined> {
-  if (scopes.length === 0 || detected.length === 0) return undefined;
-  const tools: ToolSpec[] = [];
-  for (const name of detected) {
-    const required = await prompter.multiselect({
-      message: `Scopes the tool ${name} requires (Space to toggle, Enter to confirm; none: any valid token)`,
-      options: scopes.map((scope) => ({
-        value: scope.name,
-        label: scope.name,
-        ...(scope.description ? { hint: scope.description } : {}),
-      })),
-    });
-    tools.push({ name, scopes: required });
-  }
-  return tools;
-}
+const READING_TOOL =
+  /^(?:list|get|search|find|read|show|check|count|describe|fetch|query|lookup|view|whoami)(?:_|-|$|[A-Z])/;

@@ -4,6 +4,8 @@
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { askMcpPath } from '../config/questions.js';
+import { DEFAULT_MCP_PATH } from '../core/defaults.js';
 import { ENV } from '../core/env.js';
 import { formatCommand, installCommand } from '../core/package-manager.js';
 import { shellQuote } from '../ui/shell-quote.js';
@@ -17,12 +19,12 @@ import type { Ui } from '../ui/ui.js';
 import { writePatchInterruptibly } from '../write/patch-project.js';
 import { WriteAbortedError, WriteError } from '../write/write-project.js';
 import type { AddFlags } from '../args/add-options.js';
-import { DetectionError, detectProject, type ProjectFacts, type ProjectSnapshot } from './detect.js';
+import { describeSteps, DetectionError, detectProject, type ProjectFacts, type ProjectSnapshot } from './detect.js';
 import { unifiedDiff } from './diff.js';
 import { refuseDirtyTree } from './git-check.js';
 import { importExtension } from './added-files.js';
-import { manualEntrySnippet } from './patch-entry.js';
-import { EntryRefusal, outputFlavor, planAdd, type AddPlan } from './plan.js';
+import { GUARD_FUNCTION, manualEntrySnippet } from './patch-entry.js';
+import { EntryRefusal, guardFile, outputFlavor, planAdd, type AddPlan } from './plan.js';
 import { ProjectReadError, readProject } from './project-files.js';
 import { resolveAdd, validateAddFlags, type ResolvedAdd } from './resolve.js';
 
@@ -32,14 +34,26 @@ export async function runAdd(flags: AddFlags, io: CliIo): Promise<number> {
   const ui: Ui = nonInteractiveReason ? createPlainUi(io) : (await import('../ui/clack-ui.js')).createClackUi(colors);
   try {
     ui.intro('create-mcp-oauth add');
-    const given = validateAddFlags(flags);
+    let given = validateAddFlags(flags);
     const dir = path.resolve(io.cwd, flags.dir ?? '.');
     const snapshot = await readSnapshot(dir);
-    const facts = detect(snapshot, flags, given.mcpPath, io.cwd, dir);
+    let facts = detect(snapshot, flags, given.mcpPath, io.cwd, dir);
     ui.section('Detected', describeFacts(facts));
+    // The public path, pre-filled with the detected one: another answer is taken as --mcp-path would be.
+    const prompter = flags.yes ? undefined : ui.prompter;
+    if (prompter && given.mcpPath === undefined) {
+      if (facts.entry.kind === 'ambiguous') ui.warn(`${facts.entry.reason}: ${facts.entry.fix}`);
+      const detected = facts.entry.kind === 'found' ? facts.entry.route.path : DEFAULT_MCP_PATH;
+      const mcpPath = await askMcpPath(prompter, detected);
+      if (mcpPath !== detected || facts.entry.kind !== 'found') {
+        given = { ...given, mcpPath };
+        facts = detect(snapshot, flags, mcpPath, io.cwd, dir);
+      }
+    }
     // Without the MCP route, leave the user's code alone: refuse, or (asked for) write only the module files.
     let filesOnly = flags.filesOnly;
-    if (facts.entry.kind !== 'found' && !filesOnly) filesOnly = await offerFilesOnly(facts, given.mcpPath, ui);
+    if (facts.entry.kind !== 'found' && !filesOnly)
+      filesOnly = await offerFilesOnly(facts, given.mcpPath, ui, prompter);
 
     // Before any question: there is no point asking when the answer would be a refusal.
     if (!flags.dryRun && flags.gitCheck) await refuseDirtyTree(dir, 'add', ui);
@@ -162,10 +176,15 @@ function planOrRefuse(
  * The MCP route is not understood: in a terminal, offer to write only the module files (true when accepted);
  * otherwise, or when declined, refuse with the snippet.
  */
-async function offerFilesOnly(facts: ProjectFacts, mcpPath: string | undefined, ui: Ui): Promise<boolean> {
-  if (ui.prompter && facts.entry.kind !== 'found') {
+async function offerFilesOnly(
+  facts: ProjectFacts,
+  mcpPath: string | undefined,
+  ui: Ui,
+  prompter: Ui['prompter'],
+): Promise<boolean> {
+  if (prompter && facts.entry.kind !== 'found') {
     ui.warn(facts.entry.kind === 'ambiguous' ? `${facts.entry.reason}: ${facts.entry.fix}` : facts.entry.reason);
-    const accepted = await ui.prompter.confirm({
+    const accepted = await prompter.confirm({
       message: 'Write only the OAuth module files (your code stays as it is) and show the lines to paste?',
       initialValue: true,
     });
@@ -177,7 +196,7 @@ async function offerFilesOnly(facts: ProjectFacts, mcpPath: string | undefined, 
 /** The lines to paste by hand after `--files-only`, and where. */
 function pasteSteps(facts: ProjectFacts, plan: AddPlan, mcpPath: string): { title: string; lines: string[] } {
   const { entry } = facts;
-  const file = entry.kind === 'found' || entry.kind === 'not-found' ? entry.file : undefined;
+  const file = guardFile(facts);
   const folder = `./${plan.folder.split('/').pop()}`;
   const snippet = manualEntrySnippet(
     {
@@ -188,11 +207,23 @@ function pasteSteps(facts: ProjectFacts, plan: AddPlan, mcpPath: string): { titl
     },
     outputFlavor(facts).syntax !== 'cjs',
   );
+  const mount = entry.kind === 'found' ? entry.route.mount : undefined;
+  const where = mount
+    ? [
+        `// The MCP route (${entry.kind === 'found' ? entry.file : ''}) is mounted under ${mount.prefix} ` +
+          `by ${describeSteps(mount.steps)}: the guard goes on the root app, ${mount.guard.appName}, ` +
+          (mount.guard.mode === 'creation'
+            ? `which is created with basePath(…): into its creation (line ${mount.guard.line}), before basePath, ` +
+              `e.g. new Hono().use(${GUARD_FUNCTION}({ … })).basePath(…)`
+            : `before line ${mount.guard.line}`),
+        '',
+      ]
+    : [];
   return {
     title:
       `Paste into ${file ?? 'the file that creates the app'} (the module is in ${plan.folder}; ` +
       'fix the import path if you paste elsewhere)',
-    lines: snippet.split('\n'),
+    lines: [...where, ...snippet.split('\n')],
   };
 }
 
@@ -239,6 +270,7 @@ function describeFacts(facts: ProjectFacts): string[] {
     const { file, route } = facts.entry;
     const methods = route.methods.map((method) => method.toUpperCase()).join('/');
     entry = `${file}: ${methods} ${route.path} on ${route.appName} (line ${route.line})`;
+    if (route.mount) entry += `, mounted by ${describeSteps(route.mount.steps)}`;
   } else if (facts.entry.kind === 'not-found' && facts.entry.file) {
     entry = `${facts.entry.file}? (MCP route not recognised)`;
   }

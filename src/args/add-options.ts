@@ -37,7 +37,11 @@ export function defineAddOptions(command: Command): Command {
   if (dirArgument) dirArgument.description = 'the project directory (default: the current directory)';
   command
     .option('--entry <file>', 'the file that creates the app and mounts the MCP endpoint, when detection is unsure')
-    .option('--mcp-path <path>', 'the path of the MCP endpoint, when the entry file mounts several candidates')
+    .option(
+      '--mcp-path <path>',
+      'the public path of the MCP endpoint, mount prefixes included (e.g. /api/mcp): picks the route ' +
+        'when several look like MCP, or states the path under a prefix that is not a literal',
+    )
     .option(
       '--base-url <url>',
       'public base URL where hosts reach the server (default: http://localhost:<port the app listens on>)',

@@ -93,21 +93,23 @@ export async function askDeployTarget(prompter: Prompter, framework: Framework):
   });
 }
 
-export async function askBaseUrl(prompter: Prompter): Promise<string> {
+/** `defaultValue`: what Enter accepts (`add` offers the port the project listens on). */
+export async function askBaseUrl(prompter: Prompter, defaultValue = DEFAULT_BASE_URL): Promise<string> {
   const answer = await prompter.text({
     message: 'Public base URL where MCP hosts will reach the server',
-    placeholder: DEFAULT_BASE_URL,
-    defaultValue: DEFAULT_BASE_URL,
+    placeholder: defaultValue,
+    defaultValue,
     validate: promptCheck(validateBaseUrl),
   });
   return unwrap(validateBaseUrl(answer));
 }
 
-export async function askMcpPath(prompter: Prompter): Promise<string> {
+/** `defaultValue`: what Enter accepts (`add` offers the path it detected, mount prefixes included). */
+export async function askMcpPath(prompter: Prompter, defaultValue = DEFAULT_MCP_PATH): Promise<string> {
   const answer = await prompter.text({
     message: 'Path of the MCP endpoint',
-    placeholder: DEFAULT_MCP_PATH,
-    defaultValue: DEFAULT_MCP_PATH,
+    placeholder: defaultValue,
+    defaultValue,
     validate: promptCheck(validateMcpPath),
   });
   return unwrap(validateMcpPath(answer));
@@ -141,17 +143,31 @@ export async function askServerUrlInAudience(prompter: Prompter, mcpServerUrl: s
   });
 }
 
-/** `undefined` means "the example scopes", which lets the defaults logic treat them as not given. */
-export async function askScopes(prompter: Prompter): Promise<ScopeSpec[] | undefined> {
+/** The ready-made scopes offered first: the example server's, or (`add`) ones suggested for the project's tools. */
+export interface ScopeOffer {
+  scopes: readonly ScopeSpec[];
+  label: string;
+  /** Offer "none" too: any valid token may call every tool (`add`, on a server that had no auth). */
+  allowNone?: boolean;
+}
+
+const EXAMPLE_SCOPES: ScopeOffer = { scopes: DEFAULT_SCOPES, label: 'The example scopes' };
+
+/** `undefined` means "the offered scopes", which lets the defaults logic treat them as not given. */
+export async function askScopes(prompter: Prompter, offer = EXAMPLE_SCOPES): Promise<ScopeSpec[] | undefined> {
   const choice = await prompter.select({
     message: 'Which scopes should the server define?',
     options: [
-      { value: 'example', label: 'The example scopes', hint: DEFAULT_SCOPES.map((scope) => scope.name).join(', ') },
+      ...(offer.scopes.length > 0
+        ? [{ value: 'example', label: offer.label, hint: offer.scopes.map((scope) => scope.name).join(', ') }]
+        : []),
       { value: 'custom', label: 'Define my own' },
+      ...(offer.allowNone ? [{ value: 'none', label: 'None', hint: 'any valid token may call every tool' }] : []),
     ],
-    initialValue: 'example',
+    initialValue: offer.scopes.length > 0 ? 'example' : 'custom',
   });
   if (choice === 'example') return undefined;
+  if (choice === 'none') return [];
 
   const scopes: ScopeSpec[] = [];
   for (;;) {
@@ -172,8 +188,23 @@ export async function askScopes(prompter: Prompter): Promise<ScopeSpec[] | undef
   }
 }
 
-/** `scopes` are the ones defined so far, offered as choices for each tool. */
-export async function askTools(prompter: Prompter, scopes: ScopeSpec[]): Promise<ToolSpec[]> {
+/**
+ * `scopes` are the ones defined so far, offered as choices for each tool. `found` (`add`): the tools the project
+ * registers, each pre-filled with the scopes suggested for it; their names are not asked for.
+ */
+export async function askTools(prompter: Prompter, scopes: ScopeSpec[], found?: ToolSpec[]): Promise<ToolSpec[]> {
+  const scopeChoices = scopeChoicesOf(scopes);
+  if (found) {
+    const tools: ToolSpec[] = [];
+    for (const tool of found) {
+      const suggested = tool.scopes.filter((scope) => scopes.some((defined) => defined.name === scope));
+      tools.push({
+        name: tool.name,
+        scopes: await askRequiredScopes(prompter, scopeChoices, `the tool ${tool.name}`, 'call it', suggested),
+      });
+    }
+    return tools;
+  }
   const declared = new Set(scopes.map((scope) => scope.name));
   const examples = DEFAULT_TOOLS.filter((tool) => tool.scopes.every((scope) => declared.has(scope)));
   if (examples.length > 0) {
@@ -189,7 +220,6 @@ export async function askTools(prompter: Prompter, scopes: ScopeSpec[]): Promise
   }
 
   const tools: ToolSpec[] = [];
-  const scopeChoices = scopeChoicesOf(scopes);
   for (;;) {
     const name = await prompter.text({
       message: tools.length === 0 ? 'Tool name (e.g. list_notes)' : 'Another tool name (Enter when done)',
@@ -302,11 +332,13 @@ async function askRequiredScopes(
   choices: Choice<string>[],
   what: string,
   action: string,
+  initialValues: string[] = [],
 ): Promise<string[]> {
   if (choices.length === 0) return [];
   return prompter.multiselect({
     message: `Scopes ${what} requires (Space to toggle, Enter to confirm; none: any signed-in user may ${action})`,
     options: choices,
+    ...(initialValues.length > 0 ? { initialValues } : {}),
   });
 }
 

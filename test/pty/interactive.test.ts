@@ -1,4 +1,4 @@
-import { cp, readdir, readFile } from 'node:fs/promises';
+import { cp, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -131,18 +131,21 @@ describe('interactive add (pseudo-terminal)', () => {
     const s = session;
     await s.waitFor('Express');
     await s.waitFor('list_notes, add_note, server_time'); // detected: the project's own tools
+    await s.answer('Path of the MCP endpoint', KEY.enter); // pre-filled: the detected route
     await s.answer('Public base URL', KEY.enter); // pre-filled from the port the app listens on
     await s.answer('Scalekit environment URL', `https://acme.scalekit.com${KEY.enter}`);
     await s.answer('Scalekit resource ID', `res_abc123${KEY.enter}`);
     await s.answer('Did you set the resource', 'n');
-    await s.answer('A scope this server defines', `notes:read${KEY.enter}`);
+    await s.answer('Which scopes should the server define?', `${KEY.down}${KEY.enter}`); // define my own
+    await s.answer('Scope name', `notes:read${KEY.enter}`);
     await s.answer('What does notes:read allow?', `Read your notes${KEY.enter}`);
-    await s.answer('Another scope', `notes:write${KEY.enter}`);
+    await s.answer('Another scope name', `notes:write${KEY.enter}`);
     await s.answer('What does notes:write allow?', KEY.enter);
-    await s.answer('Another scope', KEY.enter);
-    await s.answer('Scopes the tool list_notes requires', `${KEY.space}${KEY.enter}`);
-    await s.answer('Scopes the tool add_note requires', `${KEY.down}${KEY.space}${KEY.enter}`);
-    await s.answer('Scopes the tool server_time requires', KEY.enter);
+    await s.answer('Another scope name', KEY.enter);
+    // Pre-filled by the tool's name: list_… reads, the others write.
+    await s.answer('Scopes the tool list_notes requires', KEY.enter);
+    await s.answer('Scopes the tool add_note requires', KEY.enter);
+    await s.answer('Scopes the tool server_time requires', `${KEY.down}${KEY.space}${KEY.enter}`);
     await s.answer('How do MCP clients register', KEY.enter);
     await s.answer('Apply these changes', KEY.enter);
     const { exitCode } = await s.exited;
@@ -168,12 +171,13 @@ describe('interactive add (pseudo-terminal)', () => {
       env: interactiveEnv(),
     });
     const s = session;
+    await s.answer('Path of the MCP endpoint', KEY.enter);
     await s.answer('Write only the OAuth module files', KEY.enter);
     await s.answer('Public base URL', KEY.enter);
     await s.answer('Scalekit environment URL', KEY.enter);
     await s.answer('Scalekit resource ID', KEY.enter);
     await s.answer('Did you set the resource', 'n');
-    await s.answer('A scope this server defines', KEY.enter);
+    await s.answer('Which scopes should the server define?', `${KEY.down}${KEY.down}${KEY.enter}`); // none
     await s.answer('How do MCP clients register', KEY.enter);
     await s.answer('Apply these changes', KEY.enter);
     const { exitCode } = await s.exited;
@@ -184,5 +188,76 @@ describe('interactive add (pseudo-terminal)', () => {
     expect(await readFile(path.join(dir, 'src/mcp-oauth/index.ts'), 'utf8')).toContain(
       'export function createMcpOAuth',
     );
+  }, 120_000);
+
+  it('pre-fills the mounted MCP path, the scopes suggested for the project and for each tool', async () => {
+    await cp(path.join(FIXTURES, 'hono-v2-basepath'), dir, { recursive: true });
+    session = new PtySession(process.execPath, [BIN, 'add', '--no-install', '--no-git-check'], {
+      cwd: dir,
+      env: interactiveEnv(),
+    });
+    const s = session;
+    await s.waitFor('/api/mcp on mcpRoutes'); // detected through the mounts
+    await s.answer('Path of the MCP endpoint', KEY.enter); // pre-filled: /api/mcp, basePath included
+    await s.answer('Public base URL', KEY.enter); // pre-filled: the port src/index.ts serves on
+    await s.answer('Scalekit environment URL', `https://acme.scalekit.com${KEY.enter}`);
+    await s.answer('Scalekit resource ID', `res_abc123${KEY.enter}`);
+    await s.answer('Did you set the resource', 'n');
+    await s.answer('Which scopes should the server define?', KEY.enter); // suggested: journal:read, journal:write
+    await s.answer('Scopes the tool write_entry requires', KEY.enter);
+    await s.answer('Scopes the tool list_entries requires', KEY.enter);
+    await s.answer('How do MCP clients register', KEY.enter);
+    await s.answer('Apply these changes', KEY.enter);
+    const { exitCode } = await s.exited;
+    expect(exitCode, s.text()).toBe(0);
+    expect(s.text()).toContain('+++ b/src/app.ts');
+
+    expect(await readFile(path.join(dir, 'src/app.ts'), 'utf8')).toContain(
+      "export const app = new Hono().use(mcpOAuth({ mcpPath: '/api/mcp' })).basePath('/api');",
+    );
+    expect(await readFile(path.join(dir, 'src/routes/mcp.ts'), 'utf8')).toContain(
+      "mcpRoutes.all('/mcp', (c) => mcp.fetch(c.req.raw, { authInfo: authInfoOf(c) }));",
+    );
+    const scopes = await readFile(path.join(dir, 'src/mcp-oauth/tool-scopes.ts'), 'utf8');
+    expect(scopes).toContain("list_entries: ['journal:read'],");
+    expect(scopes).toContain("write_entry: ['journal:write'],");
+    expect(await readFile(path.join(dir, '.env.example'), 'utf8')).toMatch(
+      /^MCP_SERVER_URL=http:\/\/localhost:8787\/api\/mcp$/m,
+    );
+  }, 120_000);
+
+  it('takes the public path from the prompt when a mount prefix is not a literal', async () => {
+    await cp(path.join(FIXTURES, 'express-v2-ts-router-prefix'), dir, { recursive: true });
+    const app = path.join(dir, 'src/app.ts');
+    await writeFile(
+      app,
+      (await readFile(app, 'utf8')).replace("app.use('/api',", "app.use(process.env.API_PREFIX ?? '/api',"),
+    );
+    session = new PtySession(process.execPath, [BIN, 'add', '--no-install', '--no-git-check', '--yes'], {
+      cwd: dir,
+      env: interactiveEnv(),
+    });
+    const s = session;
+    await s.waitFor('which is not a literal path');
+    expect(s.text()).not.toContain('Path of the MCP endpoint'); // --yes: no question, a refusal
+    const refused = await s.exited;
+    expect(refused.exitCode).toBe(1);
+
+    session = new PtySession(process.execPath, [BIN, 'add', '--no-install', '--no-git-check'], {
+      cwd: dir,
+      env: interactiveEnv(),
+    });
+    const t = session;
+    await t.answer('Path of the MCP endpoint', `/api/mcp${KEY.enter}`);
+    await t.answer('Public base URL', KEY.enter);
+    await t.answer('Scalekit environment URL', KEY.enter);
+    await t.answer('Scalekit resource ID', KEY.enter);
+    await t.answer('Did you set the resource', 'n');
+    await t.answer('Which scopes should the server define?', `${KEY.down}${KEY.down}${KEY.enter}`); // none
+    await t.answer('How do MCP clients register', KEY.enter);
+    await t.answer('Apply these changes', KEY.enter);
+    const { exitCode } = await t.exited;
+    expect(exitCode, t.text()).toBe(0);
+    expect(await readFile(app, 'utf8')).toContain("app.use(mcpOAuth({ mcpPath: '/api/mcp' }));");
   }, 120_000);
 });

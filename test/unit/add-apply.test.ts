@@ -156,4 +156,30 @@ describe('the add command', () => {
     expect(result.stdout).toContain("scopeChallenge: scopeChallengeFor('server_time'),");
     expect(await readFile(tools, 'utf8')).toContain("scopeChallenge: scopeChallengeFor('list_notes')");
   });
+
+  it('refuses a mount prefix that is not a literal, naming --mcp-path and --files-only; --mcp-path says', async () => {
+    const dir = await project('express-v2-ts-router-prefix');
+    const app = path.join(dir, 'src/app.ts');
+    await writeFile(
+      app,
+      (await readFile(app, 'utf8')).replace("app.use('/api',", "app.use(process.env.API_PREFIX ?? '/api',"),
+    );
+    const before = await readFile(app, 'utf8');
+    const refused = await run([dir, ...FLAGS, '--yes', '--no-git-check']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain("src/app.ts:9 mounts at process.env.API_PREFIX ?? '/api', which is not a literal");
+    expect(refused.stderr).toContain('--mcp-path <public path>');
+    expect(refused.stderr).toContain('--files-only');
+    expect(await readFile(app, 'utf8')).toBe(before);
+    await expect(stat(path.join(dir, 'src/mcp-oauth'))).rejects.toThrow();
+
+    const stated = await run([dir, ...FLAGS, '--mcp-path', '/api/mcp', '--yes', '--no-git-check']);
+    expect(stated.code, stated.stderr).toBe(0);
+    expect(await readFile(app, 'utf8')).toContain(
+      "app.use(mcpOAuth({ mcpPath: '/api/mcp' }));\n  app.use(process.env.API_PREFIX ?? '/api', createMcpRouter());",
+    );
+    expect(await readFile(path.join(dir, '.env.example'), 'utf8')).toContain(
+      'MCP_SERVER_URL=http://localhost:3000/api/mcp',
+    );
+  });
 });

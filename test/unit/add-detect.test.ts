@@ -78,6 +78,46 @@ describe('detectProject on the fixtures', () => {
     expect(facts.entry.kind).toBe('not-found');
     expect(facts.entry).toMatchObject({ file: 'src/main.ts' });
   });
+
+  it('reads the public path of a CommonJS router mounted in a router, and the port from another file', async () => {
+    const facts = detectProject(await fixture('express-v1-cjs-nested'));
+    expect(facts).toMatchObject({ moduleSystem: 'cjs', port: 4000 });
+    expect(facts.entry).toMatchObject({
+      kind: 'found',
+      file: 'src/routes/mcp.js',
+      route: {
+        path: '/api/v1/mcp',
+        localPath: '/mcp',
+        mount: { prefix: '/api/v1', guard: { file: 'src/app.js', appName: 'app', mode: 'before' } },
+      },
+    });
+  });
+
+  it('takes --mcp-path as the public path under a non-literal prefix, when it ends with the route', () => {
+    const files = {
+      'src/app.ts': [
+        "import express from 'express';",
+        "import { mcpRouter } from './mcp.js';",
+        'const app = express();',
+        "app.use(process.env.PREFIX ?? '/api', mcpRouter);",
+      ].join('\n'),
+      'src/mcp.ts': [
+        "import { Router } from 'express';",
+        'export const mcpRouter = Router();',
+        mcpRoute('mcpRouter', '/mcp'),
+      ].join('\n'),
+    };
+    const project = snapshot(EXPRESS_V1, files);
+    expect(detectProject(project).entry).toMatchObject({
+      kind: 'ambiguous',
+      fix: expect.stringContaining('--mcp-path'),
+    });
+    expect(detectProject(project, { mcpPath: '/v2/api/mcp' }).entry).toMatchObject({
+      kind: 'found',
+      route: { path: '/v2/api/mcp', localPath: '/mcp', mount: { prefix: '/v2/api', guard: { file: 'src/app.ts' } } },
+    });
+    expect(detectProject(project, { mcpPath: '/api/other' }).entry.kind).toBe('not-found');
+  });
 });
 
 describe('detectProject on shapes', () => {

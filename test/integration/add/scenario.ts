@@ -31,8 +31,12 @@ import {
 
 export interface Scenario {
   fixture: string;
-  /** The file `add` must patch. */
+  /** The file `add` registers the guard in (the root app's, for a route mounted under a prefix). */
   entry: string;
+  /** The public path of the MCP endpoint, prefixes included; default /mcp. */
+  mcpPath?: string;
+  /** Other files `add` must patch (the mounted route's module, to hand the token over). */
+  alsoPatched?: string[];
   /** What to start: built output for TypeScript, the entry for JavaScript. */
   main: string;
   typescript: boolean;
@@ -72,6 +76,10 @@ const TOOL_ARGS = (scenario: Scenario) => [
 ];
 
 export function describeAddScenario(scenario: Scenario): void {
+  const mcpPath = scenario.mcpPath ?? '/mcp';
+  /** RFC 9728: the well-known path goes in front of the resource's path. */
+  const metadataUrlOf = (mcpUrl: string) =>
+    `${new URL(mcpUrl).origin}/.well-known/oauth-protected-resource${new URL(mcpUrl).pathname}`;
   describe(`add on ${scenario.fixture}`, () => {
     let project: { dir: string; cleanup: () => Promise<void> };
     let before: Record<string, string>;
@@ -91,7 +99,7 @@ export function describeAddScenario(scenario: Scenario): void {
       if (build && build.exitCode !== 0) return;
       key = await createSigningKey('add-key');
       scalekit = await startFakeScalekit(RESOURCE_ID, [key]);
-      server = await startProject(project.dir, scenario.main, { SCALEKIT_ENVIRONMENT_URL: scalekit.url });
+      server = await startProject(project.dir, scenario.main, { SCALEKIT_ENVIRONMENT_URL: scalekit.url }, mcpPath);
     }, 240_000);
 
     afterAll(async () => {
@@ -124,7 +132,8 @@ export function describeAddScenario(scenario: Scenario): void {
       expect(added.exitCode, added.all).toBe(0);
       expect(added.stdout).toContain(`+++ b/${scenario.entry}`);
       const entry = await readFile(path.join(project.dir, scenario.entry), 'utf8');
-      expect(entry).toMatch(/\.use\(mcpOAuth\(\{ mcpPath: ['"]\/mcp['"]/);
+      expect(entry).toMatch(new RegExp(`\\.use\\(mcpOAuth\\(\\{ mcpPath: ['"]${mcpPath}['"]`));
+      for (const file of scenario.alsoPatched ?? []) expect(added.stdout).toContain(`+++ b/${file}`);
       const manifest = JSON.parse(await readFile(path.join(project.dir, 'package.json'), 'utf8')) as {
         dependencies: Record<string, string>;
       };
@@ -142,7 +151,10 @@ export function describeAddScenario(scenario: Scenario): void {
 
     it('serves Protected Resource Metadata for the MCP endpoint', async () => {
       const { origin, mcpUrl } = running();
-      for (const wellKnown of ['/.well-known/oauth-protected-resource/mcp', '/.well-known/oauth-protected-resource']) {
+      for (const wellKnown of [
+        `/.well-known/oauth-protected-resource${mcpPath}`,
+        '/.well-known/oauth-protected-resource',
+      ]) {
         const response = await fetch(`${origin}${wellKnown}`);
         expect(response.status, wellKnown).toBe(200);
         expect(await response.json()).toMatchObject({
@@ -155,17 +167,16 @@ export function describeAddScenario(scenario: Scenario): void {
     });
 
     it('answers a request without a token with the 401 challenge', async () => {
-      const { origin, mcpUrl } = running();
-      const answer = await mcpPost(origin, initialize);
+      const { endpoint, mcpUrl } = running();
+      const answer = await mcpPost(endpoint, initialize);
       expect(answer.status).toBe(401);
-      const metadataUrl = mcpUrl.replace('/mcp', '/.well-known/oauth-protected-resource/mcp');
-      expect(answer.wwwAuthenticate).toContain(`resource_metadata="${metadataUrl}"`);
+      expect(answer.wwwAuthenticate).toContain(`resource_metadata="${metadataUrlOf(mcpUrl)}"`);
       expect(answer.wwwAuthenticate).toContain('scope="notes:read notes:write"');
       expect(answer.wwwAuthenticate).not.toContain('error=');
     });
 
     it('refuses a token that is not valid with 401 invalid_token', async () => {
-      const answer = await mcpPost(running().origin, initialize, `${await token('notes:read')}x`);
+      const answer = await mcpPost(running().endpoint, initialize, `${await token('notes:read')}x`);
       expect(answer.status).toBe(401);
       expect(answer.wwwAuthenticate).toContain('error="invalid_token"');
     });
@@ -179,7 +190,7 @@ export function describeAddScenario(scenario: Scenario): void {
       }));
       for (const hostile of battery) {
         it(hostile.name, async () => {
-          const sent = postWithAuthorization(`${running().origin}/mcp`, initialize, await hostile.authorization());
+          const sent = postWithAuthorization(running().endpoint, initialize, await hostile.authorization());
           // A 100 KB header: the app keeps Node's default header limit, so the HTTP parser refuses it: with a 431,
           // or, when the refusal lands while the header is still being written, by closing the connection.
           // Either way the request never reaches the app (never a 200).
@@ -204,32 +215,32 @@ export function describeAddScenario(scenario: Scenario): void {
 
     /** initialize; for a stateful server, the session to send later requests in. */
     const open = async (bearer: string): Promise<string | null> => {
-      const answer = await mcpPost(running().origin, initialize, bearer);
+      const answer = await mcpPost(running().endpoint, initialize, bearer);
       expect(answer.status).toBe(200);
       if (scenario.stateful) expect(answer.sessionId).toBeTruthy();
       return scenario.stateful ? answer.sessionId : null;
     };
 
     it('lets a valid token reach the tools', async () => {
-      const { origin } = running();
+      const { endpoint } = running();
       const bearer = await token('notes:read notes:write');
       const session = await open(bearer);
-      const listed = await mcpPost(origin, listTools, bearer, session);
+      const listed = await mcpPost(endpoint, listTools, bearer, session);
       expect(listed.status).toBe(200);
       expect(listed.messages[0]?.result?.tools?.map((tool) => tool.name)).toEqual(
         expect.arrayContaining([scenario.readTool, scenario.writeTool]),
       );
-      const written = await mcpPost(origin, callTool(scenario.writeTool, scenario.writeArgs), bearer, session);
+      const written = await mcpPost(endpoint, callTool(scenario.writeTool, scenario.writeArgs), bearer, session);
       expect(written.status).toBe(200);
       expect(written.messages[0]?.result?.isError ?? false).toBe(false);
     });
 
     it("refuses a tool beyond the token's scopes with the 403 step-up, before the tool runs", async () => {
-      const { origin, mcpUrl } = running();
+      const { endpoint, mcpUrl } = running();
       const readOnly = await token('notes:read');
       const session = await open(readOnly);
       const refused = await mcpPost(
-        origin,
+        endpoint,
         callTool(scenario.writeTool, { ...scenario.writeArgs, text: 'must not be written' }),
         readOnly,
         session,
@@ -238,10 +249,8 @@ export function describeAddScenario(scenario: Scenario): void {
       expect(refused.wwwAuthenticate).toContain('error="insufficient_scope"');
       // The write scope, plus the read scope the token holds, so re-authorizing does not lose it (MCP 2025-11-25).
       expect(refused.wwwAuthenticate).toContain('scope="notes:read notes:write"');
-      expect(refused.wwwAuthenticate).toContain(
-        `resource_metadata="${mcpUrl.replace('/mcp', '/.well-known/oauth-protected-resource/mcp')}"`,
-      );
-      const read = await mcpPost(origin, callTool(scenario.readTool), readOnly, session);
+      expect(refused.wwwAuthenticate).toContain(`resource_metadata="${metadataUrlOf(mcpUrl)}"`);
+      const read = await mcpPost(endpoint, callTool(scenario.readTool), readOnly, session);
       expect(read.status).toBe(200);
       expect(JSON.stringify(read.messages)).not.toContain('must not be written');
     });
@@ -279,7 +288,7 @@ export function describeAddScenario(scenario: Scenario): void {
           callTool(scenario.readTool, {}, 5),
           callTool(scenario.writeTool, { ...scenario.writeArgs, text: 'batched' }, 6),
         ];
-        const response = await fetch(`${running().origin}/mcp`, {
+        const response = await fetch(running().endpoint, {
           method: 'POST',
           headers: {
             'content-type': 'application/json',

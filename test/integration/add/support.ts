@@ -97,13 +97,24 @@ export async function buildTypeScript(dir: string): Promise<{ exitCode: number |
 
 export interface RunningProject {
   origin: string;
+  /** The MCP endpoint as clients name it (MCP_SERVER_URL: localhost and the public path). */
   mcpUrl: string;
+  /** The same endpoint over 127.0.0.1, where the tests send requests. */
+  endpoint: string;
   output(): string;
   stop(): Promise<void>;
 }
 
-/** Starts `node <main>` with the OAuth settings in the environment and waits until PRM answers. */
-export async function startProject(dir: string, main: string, env: Record<string, string>): Promise<RunningProject> {
+/**
+ * Starts `node <main>` with the OAuth settings in the environment (the MCP endpoint at `mcpPath`) and waits until
+ * PRM answers.
+ */
+export async function startProject(
+  dir: string,
+  main: string,
+  env: Record<string, string>,
+  mcpPath = '/mcp',
+): Promise<RunningProject> {
   const port = await freePort();
   let output = '';
   const child: ResultPromise = execa(process.execPath, [main], {
@@ -111,7 +122,7 @@ export async function startProject(dir: string, main: string, env: Record<string
     reject: false,
     env: {
       PORT: String(port),
-      MCP_SERVER_URL: `http://localhost:${port}/mcp`,
+      MCP_SERVER_URL: `http://localhost:${port}${mcpPath}`,
       SCALEKIT_RESOURCE_ID: RESOURCE_ID,
       ...env,
     },
@@ -124,7 +135,7 @@ export async function startProject(dir: string, main: string, env: Record<string
   const deadline = Date.now() + 20_000;
   for (;;) {
     try {
-      if ((await fetch(`${origin}/.well-known/oauth-protected-resource/mcp`)).ok) break;
+      if ((await fetch(`${origin}/.well-known/oauth-protected-resource${mcpPath}`)).ok) break;
     } catch {
       // not listening yet
     }
@@ -134,7 +145,8 @@ export async function startProject(dir: string, main: string, env: Record<string
   }
   return {
     origin,
-    mcpUrl: `http://localhost:${port}/mcp`,
+    mcpUrl: `http://localhost:${port}${mcpPath}`,
+    endpoint: `${origin}${mcpPath}`,
     output: () => output,
     stop: async () => {
       child.kill('SIGTERM');
@@ -158,12 +170,12 @@ export interface McpAnswer {
 
 /** POSTs JSON-RPC to the MCP endpoint (over 127.0.0.1) the way a 2025-era client does, in a session when given one. */
 export async function mcpPost(
-  origin: string,
+  endpoint: string,
   body: object,
   token?: string,
   sessionId?: string | null,
 ): Promise<McpAnswer> {
-  const response = await fetch(`${origin}/mcp`, {
+  const response = await fetch(endpoint, {
     method: 'POST',
     headers: {
       'content-type': 'application/json',
