@@ -1,11 +1,13 @@
 import { cloudflareTest } from '@cloudflare/vitest-plugin';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 export default defineConfig({
   // The tests run inside the Workers runtime (workerd), with this Worker's bindings from wrangler.jsonc.
   plugins: [cloudflareTest({ wrangler: { configPath: './wrangler.jsonc' } })],
   test: {
     include: ['test/**/*.test.ts'],
+    // The slow checks (thousands of requests, real key-set timeouts) run with `npm run test:stress`.
+    exclude: [...configDefaults.exclude, 'test/stress/**'],
     // Scalekit is played in-process (test/support/serve.ts): nothing reaches Scalekit or the internet.
     testTimeout: 15_000,
   },

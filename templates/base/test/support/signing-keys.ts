@@ -21,3 +21,13 @@ export async function signToken(
     .setProtectedHeader({ alg: header.alg ?? 'RS256', kid: header.kid ?? key.kid, typ: 'at+jwt' })
     .sign(key.privateKey);
 }
+
+let scalekitKey: Promise<SigningKey> | undefined;
+
+/**
+ * The key that plays Scalekit's current signing key, made once per test file and shared by its fakes: an RSA
+ * key takes tens to hundreds of milliseconds to generate, and a key is never changed, so tests stay independent.
+ */
+export function scalekitSigningKey(): Promise<SigningKey> {
+  return (scalekitKey ??= createSigningKey('test-key-1'));
+}
