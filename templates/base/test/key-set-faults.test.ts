@@ -10,7 +10,7 @@ import { decodeJwt, jwtVerify } from 'jose';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createScalekitKeySet, isKeySetUnavailable } from '../src/mcp-oauth/auth/key-set.js';
 import { startFakeScalekit, type FakeScalekit } from './support/fake-scalekit.js';
-import { createSigningKey, scalekitSigningKey, signToken, type SigningKey } from './support/signing-keys.js';
+import { createSigningKey, scalekitSigningKey, signToken } from './support/signing-keys.js';
 import { initialize, mcpPost, RESOURCE_ID, startTestServer, type TestServer } from './support/test-server.js';
 
 const FAULTS = {
@@ -30,39 +30,38 @@ async function breakKeySet(scalekit: FakeScalekit, fault: keyof typeof FAULTS): 
 }
 
 describe('the key set, with a 300 ms fetch timeout and a 300 ms retry window', () => {
-  let key: SigningKey;
-  let scalekit: FakeScalekit;
-  beforeEach(async () => {
-    key = await scalekitSigningKey();
-    scalekit = await startFakeScalekit(RESOURCE_ID, [key]);
-  });
-  afterEach(() => scalekit.close());
-
   for (const [fault, description] of Object.entries(FAULTS) as [keyof typeof FAULTS, string][]) {
-    it(`fails within the timeout when it is ${description}, does not ask again at once, then recovers`, async () => {
-      const keys = createScalekitKeySet({
-        url: new URL(`${scalekit.url}/keys`),
-        cooldownMs: 0,
-        timeoutMs: 300,
-        retryAfterMs: 300,
-      });
-      const token = await signToken(key, { sub: 'usr_test' });
-      const repair = await breakKeySet(scalekit, fault);
+    it.concurrent(
+      `fails within the timeout when it is ${description}, does not ask again at once, then recovers`,
+      // Concurrent: the three wait at the same time. Each has its own fake and key set.
+      async ({ expect, onTestFinished }) => {
+        const key = await scalekitSigningKey();
+        const scalekit = await startFakeScalekit(RESOURCE_ID, [key]);
+        onTestFinished(() => scalekit.close());
+        const keys = createScalekitKeySet({
+          url: new URL(`${scalekit.url}/keys`),
+          cooldownMs: 0,
+          timeoutMs: 300,
+          retryAfterMs: 300,
+        });
+        const token = await signToken(key, { sub: 'usr_test' });
+        const repair = await breakKeySet(scalekit, fault);
 
-      const started = performance.now();
-      const failure: unknown = await jwtVerify(token, keys).catch((error: unknown) => error);
-      expect(isKeySetUnavailable(failure), String(failure)).toBe(true);
-      expect(performance.now() - started).toBeLessThan(2_000);
+        const started = performance.now();
+        const failure: unknown = await jwtVerify(token, keys).catch((error: unknown) => error);
+        expect(isKeySetUnavailable(failure), String(failure)).toBe(true);
+        expect(performance.now() - started).toBeLessThan(2_000);
 
-      // Repaired, but inside the retry window: refused without a fetch, so requests never queue behind one.
-      await repair();
-      const fetches = scalekit.keyFetches();
-      await expect(jwtVerify(token, keys)).rejects.toSatisfy(isKeySetUnavailable);
-      expect(scalekit.keyFetches()).toBe(fetches);
+        // Repaired, but inside the retry window: refused without a fetch, so requests never queue behind one.
+        await repair();
+        const fetches = scalekit.keyFetches();
+        await expect(jwtVerify(token, keys)).rejects.toSatisfy(isKeySetUnavailable);
+        expect(scalekit.keyFetches()).toBe(fetches);
 
-      await new Promise((resolve) => setTimeout(resolve, 350));
-      expect((await jwtVerify(token, keys)).payload.sub).toBe('usr_test');
-    });
+        await new Promise((resolve) => setTimeout(resolve, 350));
+        expect((await jwtVerify(token, keys)).payload.sub).toBe('usr_test');
+      },
+    );
   }
 });
 
