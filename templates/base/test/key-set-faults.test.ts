@@ -10,7 +10,7 @@ import { decodeJwt, jwtVerify } from 'jose';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createScalekitKeySet, isKeySetUnavailable } from '../src/mcp-oauth/auth/key-set.js';
 import { startFakeScalekit, type FakeScalekit } from './support/fake-scalekit.js';
-import { createSigningKey, scalekitSigningKey, signToken } from './support/signing-keys.js';
+import { foreignSigningKey, scalekitSigningKey, signToken } from './support/signing-keys.js';
 import { initialize, mcpPost, RESOURCE_ID, startTestServer, type TestServer } from './support/test-server.js';
 
 const FAULTS = {
@@ -102,7 +102,7 @@ describe('the server, once the keys are known', () => {
 
   it('does not turn a flood of unknown key ids into a flood of key-set fetches', async () => {
     const claims = decodeJwt(await server.token());
-    const stranger = await createSigningKey('stranger');
+    const stranger = await foreignSigningKey('stranger');
     const before = server.scalekit.keyFetches();
     const statuses = await Promise.all(
       Array.from({ length: 50 }, async (_, index) => {
@@ -119,7 +119,7 @@ it('accepts a token signed with a rotated key, without a restart', async () => {
   const server = await startTestServer({ env: { JWKS_COOLDOWN_SECONDS: '0' } });
   try {
     expect((await mcpPost(server, initialize, { token: await server.token() })).status).toBe(200);
-    const rotated = await createSigningKey('rotated-key');
+    const rotated = await foreignSigningKey('rotated-key');
     server.scalekit.keys.push(rotated);
     const token = await signToken(rotated, decodeJwt(await server.token()));
     expect((await mcpPost(server, initialize, { token })).status).toBe(200);
