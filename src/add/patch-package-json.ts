@@ -1,8 +1,8 @@
 /**
- * Adds missing dependencies to package.json without reformatting it: the file is parsed (as a JavaScript
- * expression, which keeps positions), and each new entry is spliced in at the position the tree gives,
- * in the file's own indentation, alphabetically when the section already is. Versions the project already
- * has — in any section — are never changed.
+ * Adds missing dependencies (and, for `upgrade`, scripts) to package.json without reformatting it: the file is
+ * parsed (as a JavaScript expression, which keeps positions), and each new entry is spliced in at the position
+ * the tree gives, in the file's own indentation, alphabetically when the section already is. Versions the
+ * project already has — in any section — are never changed.
  */
 import { parseExpression } from '@babel/parser';
 
@@ -44,23 +44,35 @@ export function missingDependencies(
 export function addDependencies(text: string, dependencies: readonly DependencyToAdd[]): string {
   let result = text;
   for (const section of ['dependencies', 'devDependencies'] as const) {
-    const entries = dependencies.filter((dependency) => dependency.dev === (section === 'devDependencies'));
+    const entries = dependencies
+      .filter((dependency) => dependency.dev === (section === 'devDependencies'))
+      .map((dependency) => ({ name: dependency.name, value: dependency.range }));
     if (entries.length > 0) result = addToSection(result, section, entries);
   }
   return result;
 }
 
-function addToSection(text: string, section: string, unsorted: readonly DependencyToAdd[]): string {
+/** Adds scripts (name → command) the manifest lacks; the caller checks that none is there yet. */
+export function addScripts(text: string, scripts: readonly { name: string; command: string }[]): string {
+  if (scripts.length === 0) return text;
+  return addToSection(
+    text,
+    'scripts',
+    scripts.map((script) => ({ name: script.name, value: script.command })),
+  );
+}
+
+function addToSection(text: string, section: string, unsorted: readonly { name: string; value: string }[]): string {
   const entries = [...unsorted].sort((a, b) => a.name.localeCompare(b.name));
   const root = parseExpression(text) as unknown as ObjectNode;
   if (root.type !== 'ObjectExpression') throw new Error('package.json does not hold a JSON object');
   const unit = indentUnit(text, root);
   const property = root.properties.find((candidate) => keyOf(candidate) === section);
-  const line = (name: string, range: string) => `${JSON.stringify(name)}: ${JSON.stringify(range)}`;
+  const line = (name: string, value: string) => `${JSON.stringify(name)}: ${JSON.stringify(value)}`;
 
   if (!property) {
     const last = root.properties.at(-1);
-    const body = entries.map((entry) => `${unit}${unit}${line(entry.name, entry.range)}`).join(',\n');
+    const body = entries.map((entry) => `${unit}${unit}${line(entry.name, entry.value)}`).join(',\n');
     const block = `${JSON.stringify(section)}: {\n${body}\n${unit}}`;
     if (!last) return `${text.slice(0, root.start)}{\n${unit}${block}\n}${text.slice(root.end)}`;
     return `${text.slice(0, last.end)},\n${unit}${block}${text.slice(last.end)}`;
@@ -71,7 +83,7 @@ function addToSection(text: string, section: string, unsorted: readonly Dependen
   const existing = object.properties ?? [];
   const sectionIndent = leadingWhitespace(text, property.start);
   if (existing.length === 0) {
-    const body = entries.map((entry) => `${sectionIndent}${unit}${line(entry.name, entry.range)}`).join(',\n');
+    const body = entries.map((entry) => `${sectionIndent}${unit}${line(entry.name, entry.value)}`).join(',\n');
     return `${text.slice(0, object.start)}{\n${body}\n${sectionIndent}}${text.slice(object.end)}`;
   }
 
@@ -85,8 +97,8 @@ function addToSection(text: string, section: string, unsorted: readonly Dependen
         ? existing.find((candidate) => String(keyOf(candidate)).localeCompare(entry.name) > 0)
         : undefined;
       return before
-        ? { at: before.start, text: `${line(entry.name, entry.range)},\n${entryIndent}` }
-        : { at: existing.at(-1)!.end, text: `,\n${entryIndent}${line(entry.name, entry.range)}` };
+        ? { at: before.start, text: `${line(entry.name, entry.value)},\n${entryIndent}` }
+        : { at: existing.at(-1)!.end, text: `,\n${entryIndent}${line(entry.name, entry.value)}` };
     })
     .map((insertion, order) => ({ ...insertion, order }))
     .sort((a, b) => b.at - a.at || b.order - a.order);

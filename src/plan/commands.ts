@@ -7,6 +7,8 @@ export interface ProjectCommands {
   build: string;
   start: string;
   test: string;
+  /** The slow checks in test/stress/ (load, real timeouts, a real process). */
+  testStress: string;
   typecheck: string;
   /** `wrangler deploy`, for Cloudflare Workers projects. */
   deploy: string;
@@ -25,6 +27,7 @@ export function projectCommands(packageManager: PackageManager): ProjectCommands
     build: run('build'),
     start: packageManager === 'bun' ? 'bun run start' : `${packageManager} start`,
     test: packageManager === 'bun' ? 'bun run test' : `${packageManager} test`,
+    testStress: run('test:stress'),
     typecheck: run('typecheck'),
     deploy: run('deploy'),
     exec: { npm: 'npx', pnpm: 'pnpm dlx', yarn: 'yarn dlx', bun: 'bunx' }[packageManager],

@@ -77,6 +77,8 @@ const OPTIONAL_FILES: Record<string, (context: TemplateContext) => boolean> = {
       'src/startup.ts',
       'src/shutdown.ts',
       'test/shutdown.test.ts',
+      'test/stress/shutdown.test.ts',
+      'test/support/in-flight.ts',
       'tsconfig.build.json',
       '.env',
       '.env.example',

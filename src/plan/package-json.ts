@@ -71,6 +71,8 @@ export function packageJson(context: TemplateContext): string {
       build: 'tsc -p tsconfig.build.json',
       start: 'node dist/index.js',
       test: 'vitest run',
+      // The slow checks: thousands of requests, the real key-set timeouts, the server in its own process.
+      'test:stress': 'vitest run --config vitest.stress.config.ts',
       typecheck: 'tsc --noEmit',
     },
     dependencies: sorted({ ...SHARED_DEPENDENCIES, ...FRAMEWORK_DEPENDENCIES[context.framework] }),
@@ -94,6 +96,8 @@ function workersManifest(context: TemplateContext) {
       start: 'tsx dev/start.ts',
       deploy: 'wrangler deploy',
       test: 'vitest run',
+      // The slow checks: thousands of requests and the real key-set timeouts.
+      'test:stress': 'vitest run --config vitest.stress.config.ts',
       // worker-configuration.d.ts (runtime types, `Env`) is generated from wrangler.jsonc, then checked.
       typecheck: 'wrangler types && tsc --noEmit && tsc --noEmit -p dev',
       'cf-typegen': 'wrangler types',

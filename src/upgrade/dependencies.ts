@@ -3,12 +3,15 @@
  * version is below what the templates need is replaced by the templates' range; a missing dependency is added
  * (with add's insertion, keeping the file's formatting); a range already as high or higher is never lowered;
  * a range that is not a version range (a tag, a git URL, `workspace:`) is left alone and reported.
+ * Scripts a newer version introduced (declared in its release notes) are added when the project has no script
+ * of that name; a script of yours with that name is never changed.
  */
 import minVersion from 'semver/ranges/min-version.js';
 import validRange from 'semver/ranges/valid.js';
 import lt from 'semver/functions/lt.js';
 import {
   addDependencies,
+  addScripts,
   DEPENDENCY_SECTIONS,
   missingDependencies,
   replaceDependencyRange,
@@ -28,9 +31,20 @@ export interface DependencyUpdate {
   added: DependencyToAdd[];
   /** Ranges that could not be compared (`name@range`), kept as they are. */
   unknown: string[];
+  /** Scripts added (new in a version since the project's). */
+  scripts: ScriptToAdd[];
 }
 
-export function raiseDependencies(text: string, wanted: readonly DependencyToAdd[]): DependencyUpdate {
+export interface ScriptToAdd {
+  name: string;
+  command: string;
+}
+
+export function raiseDependencies(
+  text: string,
+  wanted: readonly DependencyToAdd[],
+  newScripts: readonly ScriptToAdd[] = [],
+): DependencyUpdate {
   const manifest = JSON.parse(text) as Record<string, unknown>;
   const raised: RaisedDependency[] = [];
   const unknown: string[] = [];
@@ -49,7 +63,10 @@ export function raiseDependencies(text: string, wanted: readonly DependencyToAdd
   }
   const added = missingDependencies(manifest, wanted);
   if (added.length > 0) result = addDependencies(result, added);
-  return { text: result, raised, added, unknown };
+  const existingScripts = (manifest.scripts ?? {}) as Record<string, unknown>;
+  const scripts = newScripts.filter((script) => !Object.hasOwn(existingScripts, script.name));
+  result = addScripts(result, scripts);
+  return { text: result, raised, added, unknown, scripts };
 }
 
 /** Whether `range` lets in versions below the lowest one `wanted` allows. */

@@ -7,7 +7,7 @@ import type { FilePatch } from '../write/patch-project.js';
 import { blobId, CLI_VERSION, RECORD_FILE, recordFile, type ProjectRecord } from '../plan/record.js';
 import { decide, decideMove, similarity, type ConflictLabels, type Decision } from './decide.js';
 import { raiseDependencies, type DependencyUpdate } from './dependencies.js';
-import { declaredMoves } from './release-notes.js';
+import { declaredMoves, declaredScripts } from './release-notes.js';
 import { MANIFEST, recordedFiles, type Rendering } from './render.js';
 
 export interface UpgradeInput {
@@ -106,7 +106,11 @@ export function planUpgrade(input: UpgradeInput): UpgradePlan {
   }
 
   const manifest = current.get(MANIFEST);
-  const dependencies = manifest === undefined ? undefined : raiseDependencies(manifest, next.dependencies);
+  const newScripts = declaredScripts(record.version, to).flatMap((name) => {
+    const command = next.scripts[name];
+    return command === undefined ? [] : [{ name, command }];
+  });
+  const dependencies = manifest === undefined ? undefined : raiseDependencies(manifest, next.dependencies, newScripts);
   if (manifest !== undefined && dependencies && dependencies.text !== manifest)
     changes.push({ path: MANIFEST, before: manifest, after: dependencies.text });
 

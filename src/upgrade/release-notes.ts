@@ -15,6 +15,11 @@ export interface ReleaseNotes {
    * that moved and was rewritten (the scope map) must still carry the user's edits, never be left behind.
    */
   moves?: { scaffold?: Record<string, string>; add?: Record<string, string> };
+  /**
+   * Scripts this version added to a scaffolded project's package.json: `upgrade` adds each one the project
+   * lacks, with the command this version generates (a script of the user's with that name is left alone).
+   */
+  scripts?: string[];
 }
 
 export const RELEASE_NOTES: readonly ReleaseNotes[] = [
@@ -28,6 +33,12 @@ export const RELEASE_NOTES: readonly ReleaseNotes[] = [
         '(older tokens) ' +
         'and with <environment URL>/resources/<resource id> (since 2026), ' +
         'and both must pass, or every token of the other form is refused.',
+      'Tests: the default test run is much shorter. The slow checks moved to test/stress/ and run with the new ' +
+        '`test:stress` script (vitest.stress.config.ts): 2,000 mixed requests, the key-set outages with the ' +
+        "server's real timeouts, and graceful shutdown of the server in its own process. test/load.test.ts and " +
+        'test/key-set-faults.test.ts keep the same checks in a fast form (200 requests; shortened timeouts), and ' +
+        'test/shutdown.test.ts checks shutdown in-process. vitest.config.ts runs test files without per-file ' +
+        'isolation (isolate: false): set it to true if your own tests mock modules or change globals.',
     ],
     moves: {
       scaffold: {
@@ -52,6 +63,7 @@ export const RELEASE_NOTES: readonly ReleaseNotes[] = [
       },
       add: { 'mcp/tool-scopes': 'tool-scopes' },
     },
+    scripts: ['test:stress'],
   },
 ];
 
@@ -74,6 +86,11 @@ export function declaredMoves(
     }
   }
   return moves;
+}
+
+/** The scripts the versions after `from` up to `to` added to a scaffolded project. */
+export function declaredScripts(from: string, to: string): string[] {
+  return notesBetween(from, to).flatMap((entry) => entry.scripts ?? []);
 }
 
 /** The notes of every version after `from`, up to and including `to`, oldest first. */

@@ -20,6 +20,8 @@ export interface Rendering {
   manifest?: string;
   /** Dependencies the generated code needs, with the ranges the templates were written against. */
   dependencies: DependencyToAdd[];
+  /** The scripts of the package.json the templates would write (none for a module patched in by `add`). */
+  scripts: Record<string, string>;
 }
 
 export function renderRecord(record: ProjectRecord, templates: TemplateSource, targetDir: string): Rendering {
@@ -49,7 +51,13 @@ function renderScaffold(
     if (file.path === MANIFEST) manifest = file.contents;
     else if (file.path !== RECORD_FILE && !USER_OWNED_FILES.has(file.path)) files.set(file.path, file.contents);
   }
-  return { files, ...(manifest === undefined ? {} : { manifest }), dependencies: manifestDependencies(manifest) };
+  return {
+    files,
+    ...(manifest === undefined ? {} : { manifest }),
+    dependencies: manifestDependencies(manifest),
+    scripts:
+      manifest === undefined ? {} : ((JSON.parse(manifest) as { scripts?: Record<string, string> }).scripts ?? {}),
+  };
 }
 
 function renderAdd(record: Extract<ProjectRecord, { kind: 'add' }>, templates: TemplateSource): Rendering {
@@ -69,6 +77,7 @@ function renderAdd(record: Extract<ProjectRecord, { kind: 'add' }>, templates: T
   return {
     files: new Map(files.map((file) => [file.path, file.contents])),
     dependencies: moduleDependencies(answers.framework, answers.syntax === 'ts'),
+    scripts: {},
   };
 }
 

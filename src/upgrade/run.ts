@@ -308,6 +308,7 @@ function describeDependencies(plan: UpgradePlan): string[] {
   return [
     ...update.raised.map((entry) => `${entry.name}: ${entry.from} → ${entry.to} (the generated code needs it)`),
     ...update.added.map((entry) => `${entry.name}@${entry.range}${entry.dev ? ' (dev)' : ''}: added`),
+    ...update.scripts.map((script) => `script "${script.name}": added (${script.command})`),
     ...update.unknown.map((entry) => `${entry}: kept (not a version range; make sure it satisfies what is needed)`),
   ];
 }

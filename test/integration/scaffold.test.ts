@@ -1,8 +1,10 @@
 /**
  * End to end, per framework, on the projects the fixture scaffolded with the built CLI (non-interactive,
  * with install): the scaffold succeeded, descriptions survived as data, the project type-checks and passes
- * its own tests, and the built server answers like an OAuth resource server over loopback.
+ * its own tests (the quick suite and `test:stress`), and the built server answers like an OAuth resource
+ * server over loopback.
  */
+import { execa } from 'execa';
 import { access, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -51,6 +53,20 @@ describe.each<Fixture>(['express', 'hono', 'workers'])('a scaffolded %s server',
     expect(tests.output).toMatch(/Tests\s+\d+ passed/);
     // A Worker's suite runs inside the Workers runtime (workerd), not in Node.
     if (framework === 'workers') expect(tests.output).toContain('test/worker.test.ts');
+    // The quick suite leaves the slow checks to `test:stress`.
+    expect(tests.output).not.toContain('test/stress/');
+  }, 600_000);
+
+  it('passes its slow checks (npm run test:stress), which guard what the generator writes', async () => {
+    const stress = await execa('npm', ['run', 'test:stress'], {
+      cwd: project.dir,
+      reject: false,
+      all: true,
+      env: { ...project.env, CI: 'true', NO_COLOR: '1' },
+    });
+    expect(stress.exitCode, String(stress.all)).toBe(0);
+    for (const file of ['load', 'key-set-timing', ...(framework === 'workers' ? [] : ['shutdown'])])
+      expect(String(stress.all)).toContain(`test/stress/${file}.test.ts`);
   }, 600_000);
 
   describe('built and started', () => {

@@ -1,7 +1,8 @@
 /**
  * `upgrade` end to end with the built CLI: a project 0.1.0 scaffolded, edited by its owner (a tool, the scope
  * map, an auth file, and jose pinned below what the generated code is written against), upgraded with
- * install; then the project's own tests and type-check pass on the merged code.
+ * install; then the project's own tests (the quick suite and the `test:stress` script 0.2.0 adds) and
+ * type-check pass on the merged code.
  */
 import { execa } from 'execa';
 import { readFile } from 'node:fs/promises';
@@ -53,6 +54,18 @@ describe('upgrade of an edited 0.1.0 project, with install', () => {
       timeout: 600_000,
     });
     expect(tests.exitCode, tests.all).toBe(0);
+    // 0.2.0 moved the slow checks to test/stress/ and added the script that runs them.
+    const manifest = JSON.parse(await readFile(path.join(dir, 'package.json'), 'utf8'));
+    expect(manifest.scripts['test:stress']).toBe('vitest run --config vitest.stress.config.ts');
+    const stress = await execa('npm', ['run', 'test:stress'], {
+      cwd: dir,
+      reject: false,
+      all: true,
+      env: { CI: 'true' },
+      timeout: 600_000,
+    });
+    expect(stress.exitCode, stress.all).toBe(0);
+    expect(stress.all).toContain('test/stress/load.test.ts');
   }, 660_000);
 
   it('then says up to date and changes nothing', async () => {

@@ -97,6 +97,21 @@ describe.each<Framework>(['express', 'hono'])('a %s project', (framework) => {
     );
   });
 
+  it('runs the quick checks with `test`, and the slow ones in test/stress/ with `test:stress` only', () => {
+    expect(JSON.parse(fileOf(plan, 'package.json')).scripts).toMatchObject({
+      test: 'vitest run',
+      'test:stress': 'vitest run --config vitest.stress.config.ts',
+    });
+    expect(fileOf(plan, 'vitest.config.ts')).toContain("'test/stress/**'");
+    expect(fileOf(plan, 'vitest.stress.config.ts')).toContain("include: ['test/stress/**/*.test.ts']");
+    expect(paths(plan).filter((path) => path.startsWith('test/stress/'))).toEqual([
+      'test/stress/key-set-timing.test.ts',
+      'test/stress/load.test.ts',
+      'test/stress/shutdown.test.ts',
+    ]);
+    expect(fileOf(plan, 'README.md')).toContain('`npm run test:stress` runs the slow checks');
+  });
+
   it('renders every template: no Handlebars left, no partials or template suffixes', () => {
     for (const file of plan.files) {
       expect(file.path).not.toMatch(/\.hbs$|(^|\/)_/);
@@ -416,6 +431,18 @@ describe('a Cloudflare Workers project (--deploy workers)', () => {
     expect(fileOf(plan, '.dev.vars')).toContain('SCALEKIT_RESOURCE_ID=res_42\n');
   });
 
+  it('splits its tests like a Node project, without the Node process checks', () => {
+    const plan = workers();
+    expect(JSON.parse(fileOf(plan, 'package.json')).scripts['test:stress']).toBe(
+      'vitest run --config vitest.stress.config.ts',
+    );
+    expect(fileOf(plan, 'vitest.stress.config.ts')).toContain('cloudflareTest(');
+    expect(paths(plan).filter((path) => /^test\/(stress\/|shutdown|support\/in-flight)/.test(path))).toEqual([
+      'test/stress/key-set-timing.test.ts',
+      'test/stress/load.test.ts',
+    ]);
+  });
+
   it('documents deploying, the workers.dev or custom-domain URL and the limits, and never .env', () => {
     const readme = fileOf(workers(), 'README.md');
     for (const topic of ['wrangler deploy', 'workers.dev', 'custom_domain', 'CPU time', 'Durable Object', '22.12'])
@@ -556,6 +583,7 @@ describe('templates', () => {
     'commands.install',
     'commands.dev',
     'commands.test',
+    'commands.testStress',
     'commands.start',
     'commands.typecheck',
     'commands.deploy',

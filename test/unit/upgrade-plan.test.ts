@@ -168,6 +168,32 @@ describe('raiseDependencies', () => {
     expect(raiseDependencies(update.text, [{ name: 'jose', range: '^6.1.0', dev: false }]).text).toBe(update.text);
   });
 
+  it('adds a script a newer version introduced, after the last one, never changing one of yours by that name', () => {
+    const mine = `{
+  "name": "mine",
+  "scripts": {
+    "test": "vitest run",
+    "lint": "eslint ."
+  }
+}
+`;
+    const stress = { name: 'test:stress', command: 'vitest run --config vitest.stress.config.ts' };
+    const update = raiseDependencies(mine, [], [stress]);
+    expect(update.scripts).toEqual([stress]);
+    expect(update.text).toBe(
+      mine.replace(
+        '"lint": "eslint ."',
+        '"lint": "eslint .",\n    "test:stress": "vitest run --config vitest.stress.config.ts"',
+      ),
+    );
+    expect(JSON.parse(update.text).scripts['test:stress']).toBe(stress.command);
+
+    const own = mine.replace('"lint": "eslint ."', '"lint": "eslint .",\n    "test:stress": "my own"');
+    expect(raiseDependencies(own, [], [stress])).toMatchObject({ text: own, scripts: [] });
+    const none = '{\n  "name": "mine"\n}\n';
+    expect(JSON.parse(raiseDependencies(none, [], [stress]).text).scripts).toEqual({ 'test:stress': stress.command });
+  });
+
   it('compares by the lowest version a range allows', () => {
     expect(compareRanges('>=6.0.0', '^6.1.0')).toBe('lower');
     expect(compareRanges('6.2.1', '^6.1.0')).toBe('enough');
@@ -197,6 +223,7 @@ describe('planUpgrade over an in-memory project, written into memfs', () => {
   const rendering = (files: Record<string, string>): Rendering => ({
     files: new Map(Object.entries(files)),
     dependencies: [{ name: 'jose', range: '^6.1.0', dev: false }],
+    scripts: {},
   });
   // The next version improves verify.ts and moves old.ts to new/place.ts.
   const v2 = { 'src/auth/verify.ts': ours, 'src/tools/a.ts': v1['src/tools/a.ts'], 'src/new/place.ts': 'old\n' };

@@ -14,7 +14,7 @@ export interface ShutdownOptions {
   timeoutSeconds: number;
   log: Logger;
   /** Where signals come from and how the process ends; tests pass their own. */
-  signals?: Pick<NodeJS.Process, 'on'>;
+  signals?: { on(signal: NodeJS.Signals, listener: () => void): unknown };
   exit?: (code: number) => void;
 }
 

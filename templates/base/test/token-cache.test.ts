@@ -8,7 +8,7 @@ import { createLocalJWKSet, decodeJwt } from 'jose';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { cachingTokenVerifier } from '../src/mcp-oauth/auth/token-cache.js';
 import { createScalekitTokenVerifier } from '../src/mcp-oauth/auth/token-verifier.js';
-import { createSigningKey, signToken } from './support/signing-keys.js';
+import { foreignSigningKey, scalekitSigningKey, signToken } from './support/signing-keys.js';
 
 const T0 = Date.UTC(2030, 0, 1);
 const seconds = (ms: number) => Math.floor(ms / 1000);
@@ -99,8 +99,8 @@ describe('what is never cached', () => {
   });
 
   it('a different token carrying the same claims: a forged signature is refused although the real token is cached', async () => {
-    const trusted = await createSigningKey('trusted');
-    const stranger = await createSigningKey('trusted'); // same kid, different key: a forgery
+    const trusted = await scalekitSigningKey();
+    const stranger = await foreignSigningKey(trusted.kid); // same kid, different key: a forgery
     const verifier = cachingTokenVerifier(
       createScalekitTokenVerifier({
         keys: createLocalJWKSet({ keys: [trusted.publicJwk] }),

@@ -5,7 +5,7 @@
  */
 import { base64url, decodeJwt, SignJWT, type JWTPayload } from 'jose';
 import { rawRequest } from './serve.js';
-import { createSigningKey, signToken, type SigningKey } from './signing-keys.js';
+import { foreignSigningKey, signToken, type SigningKey } from './signing-keys.js';
 
 export interface HostileTarget {
   /** The MCP endpoint URL, as in MCP_SERVER_URL. */
@@ -72,9 +72,9 @@ export function hostileRequests(current: () => HostileTarget): HostileRequest[] 
         .setProtectedHeader({ alg: 'HS256', kid: target.signingKey.kid })
         .sign(new TextEncoder().encode(JSON.stringify(target.signingKey.publicJwk))),
     ),
-    badToken('an unknown kid', async () => signToken(await createSigningKey('unknown-kid'), await validClaims())),
+    badToken('an unknown kid', async () => signToken(await foreignSigningKey('unknown-kid'), await validClaims())),
     badToken('a foreign key that reuses our kid', async () =>
-      signToken(await createSigningKey(target.signingKey.kid), await validClaims()),
+      signToken(await foreignSigningKey(target.signingKey.kid), await validClaims()),
     ),
     badToken('an expired token', () => target.token({ exp: now() - 60 })),
     badToken('nbf in the future', () => target.token({ nbf: now() + 600 })),

@@ -21,3 +21,23 @@ export async function signToken(
     .setProtectedHeader({ alg: header.alg ?? 'RS256', kid: header.kid ?? key.kid, typ: 'at+jwt' })
     .sign(key.privateKey);
 }
+
+let scalekitKey: Promise<SigningKey> | undefined;
+let foreignKey: Promise<SigningKey> | undefined;
+
+/**
+ * The key that plays Scalekit's current signing key, made once per test file and shared by its fakes: an RSA
+ * key takes tens to hundreds of milliseconds to generate, and a key is never changed, so tests stay independent.
+ */
+export function scalekitSigningKey(): Promise<SigningKey> {
+  return (scalekitKey ??= createSigningKey('test-key-1'));
+}
+
+/**
+ * A key Scalekit's key set does not hold, named `kid` (a forgery under a known kid, an unknown kid, a rotated
+ * key): another key pair than scalekitSigningKey's, made once per test file like it.
+ */
+export async function foreignSigningKey(kid: string): Promise<SigningKey> {
+  const key = await (foreignKey ??= createSigningKey('foreign'));
+  return { ...key, kid, publicJwk: { ...key.publicJwk, kid } };
+}

@@ -8,7 +8,7 @@ import type { Readiness } from '../../src/health.js';
 import { silentLogger, type Logger } from '../../src/mcp-oauth/log.js';
 import { startFakeScalekit, type FakeScalekit } from './fake-scalekit.js';
 import { reserveAppSlot } from './app-slot.js';
-import { createSigningKey, signToken, type SigningKey } from './signing-keys.js';
+import { scalekitSigningKey, signToken, type SigningKey } from './signing-keys.js';
 
 export const RESOURCE_ID = 'res_1234567890';
 
@@ -27,7 +27,7 @@ export interface TestServer {
 export async function startTestServer(
   options: { env?: Record<string, string>; log?: Logger; readiness?: Readiness; filterLists?: boolean } = {},
 ): Promise<TestServer> {
-  const signingKey = await createSigningKey('test-key-1');
+  const signingKey = await scalekitSigningKey();
   const scalekit = await startFakeScalekit(RESOURCE_ID, [signingKey]);
   const slot = await reserveAppSlot();
   const origin = slot.origin;
