@@ -434,10 +434,10 @@ function pickRoute(file: string, candidates: LocatedRoute[], wantedPath: string 
     return {
       kind: 'ambiguous',
       reason:
-        `${file}:${first.line} serves MCP at ${first.path} on the router ${router.name} ` +
-        `(${router.file}:${router.line}), whose mount could not be found (a package, a loader or a dynamic ` +
-        `import may mount it under a prefix), so the public path of the MCP endpoint cannot be read from the ` +
-        `code and guarding ${joinPaths([mount.suffix, first.path])} could leave the real endpoint open`,
+        `${file}:${first.line} serves MCP at ${first.path} on ${router.name} ` +
+        `(${router.what}, ${router.file}:${router.line}), whose mount could not be found (a package, a loader ` +
+        `or a dynamic import may mount it under a prefix), so the public path of the MCP endpoint cannot be ` +
+        `read from the code and guarding ${joinPaths([mount.suffix, first.path])} could leave the real endpoint open`,
       fix:
         `pass --mcp-path <public path> to state it (the path clients use, prefixes included, ending in ` +
         `${joinPaths([mount.suffix, first.path])}), or --files-only to write only the OAuth module files`,

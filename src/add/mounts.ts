@@ -91,6 +91,8 @@ export interface UnseenRouter {
   line: number;
   /** Its name in `file`. */
   name: string;
+  /** `an Express router`, `a Hono sub-app`, for messages. */
+  what: string;
 }
 
 type Segment = { literal: string } | { nonLiteral: string; step: MountStep };
@@ -253,11 +255,12 @@ class MountGraph {
     // A root app, or a router or sub-app mounted nowhere we can see.
     if (!created?.creation) return [];
     const root = this.isRootApp(file, name, created.created);
+    const what = routerKind(created.created);
     return [
       {
         segments: own,
         steps: [],
-        ...(root ? {} : { unseen: { file, line: lineOf(declaration!.node), name } }),
+        ...(root ? {} : { unseen: { file, line: lineOf(declaration!.node), name, what } }),
         ...(own.length > 0
           ? {
               creation: {
@@ -283,8 +286,7 @@ class MountGraph {
    * (`express()`, `createMcpExpressApp()`, a factory of the project's) is taken as the root, as written.
    */
   private isRootApp(file: string, name: string, created: Node | undefined): boolean {
-    const callee = unwrapExpression((created as { callee?: unknown } | undefined)?.callee);
-    const factory = n.Identifier.check(callee) ? callee.name : memberPropertyName(callee);
+    const factory = factoryName(created);
     if (factory === 'Router') return false;
     if (!(n.NewExpression.check(created) && factory === 'Hono')) return true;
 
@@ -577,6 +579,16 @@ function chainCalls(expression: unknown): { parent: string; call: NonNullable<Re
     current = unwrapExpression((call.callee as { object: unknown }).object);
   }
   return n.Identifier.check(current) ? calls.map((call) => ({ parent: current.name, call })) : [];
+}
+
+/** `Router` for `express.Router()`, `Hono` for `new Hono()`. */
+function factoryName(created: Node | undefined): string | undefined {
+  const callee = unwrapExpression((created as { callee?: unknown } | undefined)?.callee);
+  return n.Identifier.check(callee) ? callee.name : memberPropertyName(callee);
+}
+
+function routerKind(created: Node | undefined): string {
+  return factoryName(created) === 'Router' ? 'an Express router' : 'a Hono sub-app';
 }
 
 /**

@@ -359,7 +359,7 @@ module.exports = router;
     );
     expect(mount).toEqual({
       kind: 'unseen',
-      router: { file: 'routes/mcp.js', line: 2, name: 'router' },
+      router: { file: 'routes/mcp.js', line: 2, name: 'router', what: 'an Express router' },
       suffix: '',
       steps: [],
     });
@@ -386,7 +386,11 @@ serve({ fetch: app.fetch, port: 3000 });
         },
         'src/mcp.ts',
       ),
-    ).toMatchObject({ kind: 'unseen', router: { file: 'src/mcp.ts', name: 'mcp' }, suffix: '' });
+    ).toMatchObject({
+      kind: 'unseen',
+      router: { file: 'src/mcp.ts', name: 'mcp', what: 'a Hono sub-app' },
+      suffix: '',
+    });
     expect(
       mountOf(
         {
@@ -407,7 +411,7 @@ serve(app);
 
   it('leaves a Hono app that is served or exported where it is, in one module or several', () => {
     const route = "app.all('/mcp', (c) => transport.handleRequest(c));";
-    const served = [
+    const served: Record<string, string>[] = [
       // Workers / Bun: the default export is the app.
       { 'src/index.ts': `import { Hono } from 'hono';\nconst app = new Hono();\n${route}\nexport default app;\n` },
       // The app in one module, served from another (and exercised by a test with app.request).
@@ -427,7 +431,7 @@ serve(app);
       },
     ];
     for (const sources of served) {
-      const file = Object.keys(sources).find((name) => sources[name as keyof typeof sources]!.includes(route))!;
+      const file = Object.keys(sources).find((name) => sources[name]!.includes(route))!;
       expect(mountOf(sources, file), file).toEqual({ kind: 'unmounted' });
     }
   });
