@@ -592,9 +592,16 @@ function routerKind(created: Node | undefined): string {
 }
 
 /**
- * A place where an app is handed to whatever serves it: `serve(app)`, `{ fetch: app.fetch }`, `app.fetch(…)`,
- * `app.request(…)` in tests (`serve`; `called` for the calls, which an MCP handler's `mcp.fetch(req)` looks like
- * too), or `export default app`, `module.exports = app` (`export`).
+ * Functions that serve a Hono app given as first argument: `@hono/node-server`'s `serve` and `getRequestListener`
+ * (`createAdaptorServer`), the platform adapters' `handle` (Vercel, AWS Lambda, Cloudflare Pages, Netlify),
+ * `fire` (service worker), and `testClient` (hono/testing).
+ */
+const SERVERS = new Set(['serve', 'getRequestListener', 'createAdaptorServer', 'handle', 'fire', 'testClient']);
+
+/**
+ * A place where an app is handed to whatever serves it: `serve(app)`, `handle(app)`, `{ fetch: app.fetch }`,
+ * `app.fetch(…)`, `app.request(…)` in tests (`serve`; `called` for the calls, which an MCP handler's
+ * `mcp.fetch(req)` looks like too), or `export default app`, `module.exports = app` (`export`).
  */
 function servingUse(
   node: unknown,
@@ -609,7 +616,8 @@ function servingUse(
     const callee = unwrapExpression(node.callee);
     const name = n.Identifier.check(callee) ? callee.name : memberPropertyName(callee);
     const [first] = node.arguments;
-    if (name === 'serve' && first !== undefined) return { how: 'serve', value: unwrapExpression(first) };
+    if (name !== undefined && SERVERS.has(name) && first !== undefined)
+      return { how: 'serve', value: unwrapExpression(first) };
   }
   if (n.ExportDefaultDeclaration.check(node))
     return { how: 'export', value: unwrapExpression(node.declaration as unknown) };

@@ -424,6 +424,15 @@ serve(app);
         ].join('\n'),
         'test/app.test.ts': `import { app } from '../src/app.js';\nawait app.request('/mcp');\n`,
       },
+      // Handed to a platform adapter (Vercel, AWS Lambda).
+      {
+        'src/app.ts': `import { Hono } from 'hono';\nexport const app = new Hono();\n${route}\n`,
+        'api/index.ts': [
+          "import { handle } from 'hono/vercel';",
+          "import { app } from '../src/app.js';",
+          'export default handle(app);',
+        ].join('\n'),
+      },
       // Re-exported as the Workers entry.
       {
         'src/app.ts': `import { Hono } from 'hono';\nconst app = new Hono();\n${route}\nexport default app;\n`,
