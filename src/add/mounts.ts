@@ -282,7 +282,7 @@ class MountGraph {
    * `new Hono()` for the root and for sub-apps) is when it is served (`serve(app)`, `app.fetch`, `app.request` in
    * tests), when it is the default export of a module that no other module imports (a Workers or Bun entry), or
    * when it is re-exported as default elsewhere (`export default app`); it is a sub-app when another module
-   * imports it without serving it, or when its own module serves another app. Any other creation
+   * imports it without serving it, or when its own module serves or exports another app. Any other creation
    * (`express()`, `createMcpExpressApp()`, a factory of the project's) is taken as the root, as written.
    */
   private isRootApp(file: string, name: string, created: Node | undefined): boolean {
@@ -301,8 +301,7 @@ class MountGraph {
       walk(ast, (node, parents) => {
         const use = servingUse(node, parents.at(-1));
         if (use && refers(use.value)) served ||= use.how === 'serve' || other !== file;
-        else if (use?.how === 'serve' && !use.called && other === file && n.Identifier.check(use.value))
-          servesAnother = true;
+        else if (use && !use.called && other === file && n.Identifier.check(use.value)) servesAnother = true;
         if (other !== file && n.Identifier.check(node) && refers(node)) importedElsewhere = true;
       });
     }

@@ -407,6 +407,21 @@ serve(app);
         'src/index.ts',
       ),
     ).toMatchObject({ kind: 'unseen', router: { name: 'mcp' } });
+    expect(
+      mountOf(
+        {
+          'src/index.ts': `import { Hono } from 'hono';
+import { mountModules } from '@acme/hono-kit';
+const app = new Hono();
+const mcp = new Hono();
+mcp.all('/mcp', (c) => transport.handleRequest(c));
+mountModules(app, [mcp]);
+export default app;
+`,
+        },
+        'src/index.ts',
+      ),
+    ).toMatchObject({ kind: 'unseen', router: { name: 'mcp' } });
   });
 
   it('leaves a Hono app that is served or exported where it is, in one module or several', () => {
