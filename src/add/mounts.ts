@@ -208,12 +208,14 @@ class MountGraph {
       const step = { file, line: lineOf(declaration!.node), code: codeOf(declaration!.node) };
       return segmentOf(argument, ast, step) ?? { nonLiteral: codeOf(argument), step };
     });
-    const mounts = declaration
-      ? this.mountsOf(
-          declaration.factory ? { file, name: declaration.factory, called: true } : { file, name, called: false },
-          seen,
-        )
-      : this.callersPassing(file, name, at, seen);
+    const parameter = declaration ? undefined : parameterOf(ast, name, at);
+    let mounts: Mount[] = [];
+    if (declaration) {
+      mounts = this.mountsOf(
+        declaration.factory ? { file, name: declaration.factory, called: true } : { file, name, called: false },
+        seen,
+      );
+    } else if (parameter?.fn) mounts = this.callersPassing(file, parameter.fn, parameter.index, seen);
 
     const chains: Chain[] = [];
     for (const mount of mounts) {
@@ -236,6 +238,11 @@ class MountGraph {
       }
     }
     if (chains.length > 0) return chains;
+    // Handed in by a caller we cannot see (a loader calling each module with the app or a router): unknown.
+    if (parameter) {
+      const what = `the parameter of ${parameter.fn ?? 'a function'}, called from no code add can read`;
+      return [{ segments: [], steps: [], unseen: { file, line: parameter.line, name, what } }];
+    }
 
     // `const api = app.basePath('/api')`: the same routes as `app`, under a prefix.
     const baseName = n.Identifier.check(created?.base) ? created.base.name : undefined;
@@ -338,20 +345,11 @@ class MountGraph {
   }
 
   /**
-   * `name` is a parameter of a named function (`export function registerMcp(app) { app.post('/mcp', …) }`): each
-   * call that passes an app or router there (`registerMcp(api)`) counts as a mount without a prefix.
+   * The route is registered on a parameter of the named function `fn` (`export function registerMcp(app) {
+   * app.post('/mcp', …) }`): each call that passes an app or router there (`registerMcp(api)`) counts as a mount
+   * without a prefix.
    */
-  private callersPassing(file: string, name: string, at: Node, seen: ReadonlySet<string>): Mount[] {
-    let found: { fn: string; index: number } | undefined;
-    walk(this.files.get(file)!, (node, parents) => {
-      if (found || !isFunction(node) || !contains(node, at)) return undefined;
-      const index = node.params.findIndex((param) => n.Identifier.check(param) && param.name === name);
-      const fn = index >= 0 ? functionName(node, parents) : undefined;
-      if (fn) found = { fn, index };
-      return undefined;
-    });
-    if (!found) return [];
-    const { fn, index } = found;
+  private callersPassing(file: string, fn: string, index: number, seen: ReadonlySet<string>): Mount[] {
     const target: Target = { file, name: fn, called: false };
     const exporters = this.exportersOf(target);
     const mounts: Mount[] = [];
@@ -648,6 +646,20 @@ function declarationOf(ast: File, name: string, at: Node): Declaration | undefin
     };
   });
   return best?.declaration;
+}
+
+/** The function around `at` that takes `name` as a parameter: its name (when it has one), the index, its line. */
+function parameterOf(ast: File, name: string, at: Node): { fn?: string; index: number; line: number } | undefined {
+  let found: { fn?: string; index: number; line: number } | undefined;
+  walk(ast, (node, parents) => {
+    if (!isFunction(node) || !contains(node, at)) return undefined;
+    const index = node.params.findIndex((param) => n.Identifier.check(param) && param.name === name);
+    const fn = index >= 0 ? functionName(node, parents) : undefined;
+    // The innermost function declaring it wins: walk goes outside in.
+    if (index >= 0) found = { ...(fn ? { fn } : {}), index, line: lineOf(node) };
+    return undefined;
+  });
+  return found;
 }
 
 function contains(outer: Node, inner: Node): boolean {

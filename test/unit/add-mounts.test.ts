@@ -365,6 +365,30 @@ module.exports = router;
     });
   });
 
+  it('reports a route registered on the app or router a loader hands to each module', () => {
+    const mount = mountOf(
+      {
+        'server.js': `const express = require('express');
+const fs = require('fs');
+const app = express();
+const api = express.Router();
+for (const file of fs.readdirSync('./routes')) require('./routes/' + file)(api);
+app.use('/api', api);
+app.listen(3000);
+`,
+        'routes/mcp.js': `module.exports = (router) => {
+  router.post('/mcp', async (req, res) => { await transport.handleRequest(req, res, req.body); });
+};
+`,
+      },
+      'routes/mcp.js',
+    );
+    expect(mount).toMatchObject({
+      kind: 'unseen',
+      router: { file: 'routes/mcp.js', line: 1, name: 'router', what: expect.stringContaining('parameter') },
+    });
+  });
+
   it('reports a Hono sub-app handed to a helper from a package, and a sub-app beside the served app', () => {
     const subApp = `import { Hono } from 'hono';
 const mcp = new Hono();
