@@ -455,8 +455,8 @@ function pickRoute(file: string, candidates: LocatedRoute[], wantedPath: string 
       localPath: first.path,
       methods: [...new Set(candidates.flatMap((route) => route.methods))],
       line: first.line,
-      ...(mount.kind === 'mounted' || mount.kind === 'non-literal' || (mount.kind === 'unseen' && mount.guard)
-        ? { mount: { prefix, guard: mount.guard!, steps: mount.steps } }
+      ...(mount.kind === 'mounted' || mount.kind === 'non-literal' || mount.kind === 'unseen'
+        ? mount.guard && { mount: { prefix, guard: mount.guard, steps: mount.steps } }
         : {}),
       ...(mount.kind === 'unseen' ? { unseenMount: mount.router } : {}),
     },

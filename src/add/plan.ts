@@ -175,11 +175,10 @@ export function planAdd(input: {
     if (unseen) {
       // The guard sees only what reaches this router: the endpoint, but not the discovery documents at the root.
       notes.push(
-        `the guard is registered inside ${unseen.name} (${unseen.file}), which is mounted where add cannot see, ` +
-          `so requests for ` +
-          `/.well-known/oauth-protected-resource${entry.route.path} never reach it; to serve the discovery ` +
-          `documents, register ${GUARD_FUNCTION}({ mcpPath: '${entry.route.path}' }) on the root app instead, ` +
-          `before it mounts ${unseen.name}`,
+        `the guard is registered inside ${unseen.name} (${unseen.file}), which is mounted where add cannot see: ` +
+          `under a prefix, requests for /.well-known/oauth-protected-resource${entry.route.path} never reach it; ` +
+          `to serve the discovery documents, register ${GUARD_FUNCTION}({ mcpPath: '${entry.route.path}' }) ` +
+          `on the root app instead, before it mounts ${unseen.name}`,
       );
     }
     if (guard && guard.file !== entry.file) {
