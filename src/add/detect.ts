@@ -21,7 +21,14 @@ import {
   type FrameworkName,
   type McpRouteStatement,
 } from './routes.js';
-import { joinPaths, resolveMount, type GuardSite, type MountResolution, type MountStep } from './mounts.js';
+import {
+  joinPaths,
+  resolveMount,
+  type GuardSite,
+  type MountResolution,
+  type MountStep,
+  type UnseenRouter,
+} from './mounts.js';
 import { findPrimitiveRegistrations, type RegisteredPrimitive } from './primitives.js';
 import { findToolRegistrations, uniqueTools, type RegisteredTool, type UnreadableTool } from './tools.js';
 
@@ -68,6 +75,8 @@ export interface McpRouteSummary {
   line: number;
   /** Mounted under a prefix: where the guard goes (the root app), and the mounts on the way. */
   mount?: { prefix: string; guard: GuardSite; steps: MountStep[] };
+  /** The path was stated (`--mcp-path`) for a route on a router whose mount could not be found. */
+  unseenMount?: UnseenRouter;
 }
 
 /** A route found in a file, with what its mounts make of its path. */
@@ -367,7 +376,7 @@ function detectEntry(inputs: EntryInputs): EntryDetection {
  * ending with what lies below that prefix (`--mcp-path` states the public path then).
  */
 function servesAt(route: LocatedRoute, wanted: string): boolean {
-  if (route.mount.kind === 'non-literal') {
+  if (route.mount.kind === 'non-literal' || route.mount.kind === 'unseen') {
     const below = joinPaths([route.mount.suffix, route.path]);
     return wanted === below || wanted.endsWith(below);
   }
@@ -420,7 +429,22 @@ function pickRoute(file: string, candidates: LocatedRoute[], wantedPath: string 
         `${joinPaths([mount.suffix, first.path])}), or --files-only to write only the OAuth module files`,
     };
   }
-  const path = mount.kind === 'non-literal' ? wantedPath! : (first.publicPaths[0] ?? first.path);
+  if (mount.kind === 'unseen' && wantedPath === undefined) {
+    const { router } = mount;
+    return {
+      kind: 'ambiguous',
+      reason:
+        `${file}:${first.line} serves MCP at ${first.path} on ${router.name} ` +
+        `(${router.what}, ${router.file}:${router.line}), whose mount could not be found (a package, a loader ` +
+        `or a dynamic import may mount it under a prefix), so the public path of the MCP endpoint cannot be ` +
+        `read from the code and guarding ${joinPaths([mount.suffix, first.path])} could leave the real endpoint open`,
+      fix:
+        `pass --mcp-path <public path> to state it (the path clients use, prefixes included, ending in ` +
+        `${joinPaths([mount.suffix, first.path])}), or --files-only to write only the OAuth module files`,
+    };
+  }
+  const stated = mount.kind === 'non-literal' || mount.kind === 'unseen';
+  const path = stated ? wantedPath! : (first.publicPaths[0] ?? first.path);
   const prefix = path.endsWith(first.path) ? path.slice(0, path.length - first.path.length) : '';
   return {
     kind: 'found',
@@ -431,9 +455,10 @@ function pickRoute(file: string, candidates: LocatedRoute[], wantedPath: string 
       localPath: first.path,
       methods: [...new Set(candidates.flatMap((route) => route.methods))],
       line: first.line,
-      ...(mount.kind === 'mounted' || mount.kind === 'non-literal'
-        ? { mount: { prefix, guard: mount.guard, steps: mount.steps } }
+      ...(mount.kind === 'mounted' || mount.kind === 'non-literal' || mount.kind === 'unseen'
+        ? mount.guard && { mount: { prefix, guard: mount.guard, steps: mount.steps } }
         : {}),
+      ...(mount.kind === 'unseen' ? { unseenMount: mount.router } : {}),
     },
   };
 }

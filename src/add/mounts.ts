@@ -76,7 +76,24 @@ export type MountResolution =
       guard: GuardSite;
     }
   /** Mounted at several public paths. */
-  | { kind: 'ambiguous'; prefixes: string[]; steps: MountStep[][] };
+  | { kind: 'ambiguous'; prefixes: string[]; steps: MountStep[][] }
+  /**
+   * On an Express router or a Hono sub-app that nothing we can read mounts (a loader looping over a directory, a
+   * helper from a package, `app.use(prefix, await import(x))`…): its public path is unknown, never assumed.
+   * `suffix`: the literal part below that router, which a path given with `--mcp-path` must end with; `guard`: where
+   * the guard goes then, when it is not before the route itself (a mount or a basePath creation on the way).
+   */
+  | { kind: 'unseen'; router: UnseenRouter; suffix: string; steps: MountStep[]; guard?: GuardSite };
+
+/** A router or sub-app whose mount could not be found. */
+export interface UnseenRouter {
+  file: string;
+  line: number;
+  /** Its name in `file`. */
+  name: string;
+  /** `an Express router`, `a Hono sub-app`, for messages. */
+  what: string;
+}
 
 type Segment = { literal: string } | { nonLiteral: string; step: MountStep };
 
@@ -87,6 +104,8 @@ interface Chain {
   creation?: GuardSite;
   /** The statement on the root app through which the route is reached, with the root's name there. */
   anchor?: GuardSite;
+  /** The chain stops at a router or sub-app, not at a root app: the prefixes above it are unknown. */
+  unseen?: UnseenRouter;
 }
 
 /** How deep mounts are followed; real apps nest two or three levels. */
@@ -102,6 +121,17 @@ export function resolveMount(
   if (chains.length === 0) return { kind: 'unmounted' };
   const guardOf = (chain: Chain): GuardSite | undefined => chain.creation ?? chain.anchor;
 
+  const unseen = chains.find((chain) => chain.unseen);
+  if (unseen?.unseen) {
+    const guard = guardOf(unseen);
+    return {
+      kind: 'unseen',
+      router: unseen.unseen,
+      suffix: joinPaths(unseen.segments.map(literalOf)),
+      steps: unseen.steps,
+      ...(guard ? { guard } : {}),
+    };
+  }
   const nonLiteral = chains.find((chain) => chain.segments.some((segment) => 'nonLiteral' in segment));
   if (nonLiteral) {
     const index = nonLiteral.segments.findLastIndex((segment) => 'nonLiteral' in segment);
@@ -178,12 +208,14 @@ class MountGraph {
       const step = { file, line: lineOf(declaration!.node), code: codeOf(declaration!.node) };
       return segmentOf(argument, ast, step) ?? { nonLiteral: codeOf(argument), step };
     });
-    const mounts = declaration
-      ? this.mountsOf(
-          declaration.factory ? { file, name: declaration.factory, called: true } : { file, name, called: false },
-          seen,
-        )
-      : this.callersPassing(file, name, at, seen);
+    const parameter = declaration ? undefined : parameterOf(ast, name, at);
+    let mounts: Mount[] = [];
+    if (declaration) {
+      mounts = this.mountsOf(
+        declaration.factory ? { file, name: declaration.factory, called: true } : { file, name, called: false },
+        seen,
+      );
+    } else if (parameter?.fn) mounts = this.callersPassing(file, parameter.fn, parameter.index, seen);
 
     const chains: Chain[] = [];
     for (const mount of mounts) {
@@ -201,10 +233,16 @@ class MountGraph {
           steps: [...parent.steps, mount.step],
           ...(parent.creation ? { creation: parent.creation } : {}),
           anchor: parent.anchor ?? rootSite,
+          ...(parent.unseen ? { unseen: parent.unseen } : {}),
         });
       }
     }
     if (chains.length > 0) return chains;
+    // Handed in by a caller we cannot see (a loader calling each module with the app or a router): unknown.
+    if (parameter) {
+      const what = `the parameter of ${parameter.fn ?? 'a function'}, called from no code add can read`;
+      return [{ segments: [], steps: [], unseen: { file, line: parameter.line, name, what } }];
+    }
 
     // `const api = app.basePath('/api')`: the same routes as `app`, under a prefix.
     const baseName = n.Identifier.check(created?.base) ? created.base.name : undefined;
@@ -221,12 +259,15 @@ class MountGraph {
         },
       }));
     }
-    // A root app (or a router mounted nowhere we can see).
+    // A root app, or a router or sub-app mounted nowhere we can see.
     if (!created?.creation) return [];
+    const root = this.isRootApp(file, name, created.created);
+    const what = routerKind(created.created);
     return [
       {
         segments: own,
         steps: [],
+        ...(root ? {} : { unseen: { file, line: lineOf(declaration!.node), name, what } }),
         ...(own.length > 0
           ? {
               creation: {
@@ -240,6 +281,39 @@ class MountGraph {
           : {}),
       },
     ];
+  }
+
+  /**
+   * Whether the app or router `name`, created by `created` in `file` and mounted nowhere we can see, is the one
+   * the server serves. An Express router (`express.Router()`, `Router()`) never is. A Hono app (the same
+   * `new Hono()` for the root and for sub-apps) is when it is served (`serve(app)`, `app.fetch`, `app.request` in
+   * tests), when it is the default export of a module that no other module imports (a Workers or Bun entry), or
+   * when it is re-exported as default elsewhere (`export default app`); it is a sub-app when another module
+   * imports it without serving it, or when its own module serves or exports another app. Any other creation
+   * (`express()`, `createMcpExpressApp()`, a factory of the project's) is taken as the root, as written.
+   */
+  private isRootApp(file: string, name: string, created: Node | undefined): boolean {
+    const factory = factoryName(created);
+    if (factory === 'Router') return false;
+    if (!(n.NewExpression.check(created) && factory === 'Hono')) return true;
+
+    const target: Target = { file, name, called: false };
+    const exporters = this.exportersOf(target);
+    let served = false;
+    let importedElsewhere = false;
+    let servesAnother = false;
+    for (const [other, ast] of this.files) {
+      const refers = this.referencesIn(other, target, exporters);
+      if (!refers) continue;
+      walk(ast, (node, parents) => {
+        const use = servingUse(node, parents.at(-1));
+        if (use && refers(use.value)) served ||= use.how === 'serve' || other !== file;
+        else if (use && !use.called && other === file && n.Identifier.check(use.value)) servesAnother = true;
+        if (other !== file && n.Identifier.check(node) && refers(node)) importedElsewhere = true;
+      });
+    }
+    // Not served, and not handed to anything: the app of a single-module server (or a Workers/Bun default export).
+    return served || !(importedElsewhere || servesAnother);
   }
 
   /** Every `parent.use(prefix?, …, target)` and `parent.route(prefix, target)` in the project. */
@@ -271,20 +345,11 @@ class MountGraph {
   }
 
   /**
-   * `name` is a parameter of a named function (`export function registerMcp(app) { app.post('/mcp', …) }`): each
-   * call that passes an app or router there (`registerMcp(api)`) counts as a mount without a prefix.
+   * The route is registered on a parameter of the named function `fn` (`export function registerMcp(app) {
+   * app.post('/mcp', …) }`): each call that passes an app or router there (`registerMcp(api)`) counts as a mount
+   * without a prefix.
    */
-  private callersPassing(file: string, name: string, at: Node, seen: ReadonlySet<string>): Mount[] {
-    let found: { fn: string; index: number } | undefined;
-    walk(this.files.get(file)!, (node, parents) => {
-      if (found || !isFunction(node) || !contains(node, at)) return undefined;
-      const index = node.params.findIndex((param) => n.Identifier.check(param) && param.name === name);
-      const fn = index >= 0 ? functionName(node, parents) : undefined;
-      if (fn) found = { fn, index };
-      return undefined;
-    });
-    if (!found) return [];
-    const { fn, index } = found;
+  private callersPassing(file: string, fn: string, index: number, seen: ReadonlySet<string>): Mount[] {
     const target: Target = { file, name: fn, called: false };
     const exporters = this.exportersOf(target);
     const mounts: Mount[] = [];
@@ -513,6 +578,51 @@ function chainCalls(expression: unknown): { parent: string; call: NonNullable<Re
   return n.Identifier.check(current) ? calls.map((call) => ({ parent: current.name, call })) : [];
 }
 
+/** `Router` for `express.Router()`, `Hono` for `new Hono()`. */
+function factoryName(created: Node | undefined): string | undefined {
+  const callee = unwrapExpression((created as { callee?: unknown } | undefined)?.callee);
+  return n.Identifier.check(callee) ? callee.name : memberPropertyName(callee);
+}
+
+function routerKind(created: Node | undefined): string {
+  return factoryName(created) === 'Router' ? 'an Express router' : 'a Hono sub-app';
+}
+
+/**
+ * Functions that serve a Hono app given as first argument: `@hono/node-server`'s `serve` and `getRequestListener`
+ * (`createAdaptorServer`), the platform adapters' `handle` (Vercel, AWS Lambda, Cloudflare Pages, Netlify),
+ * `fire` (service worker), and `testClient` (hono/testing).
+ */
+const SERVERS = new Set(['serve', 'getRequestListener', 'createAdaptorServer', 'handle', 'fire', 'testClient']);
+
+/**
+ * A place where an app is handed to whatever serves it: `serve(app)`, `handle(app)`, `{ fetch: app.fetch }`,
+ * `app.fetch(…)`, `app.request(…)` in tests (`serve`; `called` for the calls, which an MCP handler's
+ * `mcp.fetch(req)` looks like too), or `export default app`, `module.exports = app` (`export`).
+ */
+function servingUse(
+  node: unknown,
+  parent: unknown,
+): { how: 'serve' | 'export'; value: unknown; called?: boolean } | undefined {
+  const member = memberPropertyName(node);
+  if (member === 'fetch' || member === 'request') {
+    const called = isCall(parent) && parent.callee === node;
+    return { how: 'serve', value: unwrapExpression((node as { object: unknown }).object), called };
+  }
+  if (isCall(node)) {
+    const callee = unwrapExpression(node.callee);
+    const name = n.Identifier.check(callee) ? callee.name : memberPropertyName(callee);
+    const [first] = node.arguments;
+    if (name !== undefined && SERVERS.has(name) && first !== undefined)
+      return { how: 'serve', value: unwrapExpression(first) };
+  }
+  if (n.ExportDefaultDeclaration.check(node))
+    return { how: 'export', value: unwrapExpression(node.declaration as unknown) };
+  if (n.AssignmentExpression.check(node) && exportTarget(node.left) === '*')
+    return { how: 'export', value: unwrapExpression(node.right) };
+  return undefined;
+}
+
 function asCall(node: unknown) {
   return isCall(node) && n.MemberExpression.check(node.callee) ? node : undefined;
 }
@@ -536,6 +646,20 @@ function declarationOf(ast: File, name: string, at: Node): Declaration | undefin
     };
   });
   return best?.declaration;
+}
+
+/** The function around `at` that takes `name` as a parameter: its name (when it has one), the index, its line. */
+function parameterOf(ast: File, name: string, at: Node): { fn?: string; index: number; line: number } | undefined {
+  let found: { fn?: string; index: number; line: number } | undefined;
+  walk(ast, (node, parents) => {
+    if (!isFunction(node) || !contains(node, at)) return undefined;
+    const index = node.params.findIndex((param) => n.Identifier.check(param) && param.name === name);
+    const fn = index >= 0 ? functionName(node, parents) : undefined;
+    // The innermost function declaring it wins: walk goes outside in.
+    if (index >= 0) found = { ...(fn ? { fn } : {}), index, line: lineOf(node) };
+    return undefined;
+  });
+  return found;
 }
 
 function contains(outer: Node, inner: Node): boolean {
@@ -570,7 +694,9 @@ function functionName(fn: Node, parents: readonly Node[]): string | undefined {
  * call, or another app's name) and the basePath arguments, innermost first. Other calls in the chain (`use`,
  * `route`…) return the same app and are skipped.
  */
-function decompose(init: unknown): { creation: boolean; base?: Node; basePaths: unknown[] } | undefined {
+function decompose(
+  init: unknown,
+): { creation: boolean; created?: Node; base?: Node; basePaths: unknown[] } | undefined {
   const basePaths: unknown[] = [];
   let current = unwrapExpression(init);
   for (;;) {
@@ -585,7 +711,7 @@ function decompose(init: unknown): { creation: boolean; base?: Node; basePaths: 
     } else break;
   }
   if (n.Identifier.check(current)) return { creation: false, base: current, basePaths };
-  if (n.NewExpression.check(current) || isCall(current)) return { creation: true, basePaths };
+  if (n.NewExpression.check(current) || isCall(current)) return { creation: true, created: current, basePaths };
   return undefined;
 }
 

@@ -16,7 +16,7 @@ import {
 } from './added-files.js';
 import type { ProjectFacts, ProjectSnapshot } from './detect.js';
 import { addEnvVariables, oauthEnvVariables } from './patch-env-example.js';
-import { manualEntrySnippet, patchEntry, patchGuard } from './patch-entry.js';
+import { GUARD_FUNCTION, manualEntrySnippet, patchEntry, patchGuard } from './patch-entry.js';
 import { addDependencies, missingDependencies, type DependencyToAdd } from './patch-package-json.js';
 import { patchToolRegistrations, scopeChallengeImport } from './patch-tools.js';
 
@@ -171,6 +171,16 @@ export function planAdd(input: {
     if (!patched.ok) throw new EntryRefusal(patched.reason, entry.file, patched.snippet);
     contents.set(entry.file, patched.text);
     notes.push(...patched.notes);
+    const unseen = entry.route.unseenMount;
+    if (unseen) {
+      // The guard sees only what reaches this router: the endpoint, but not the discovery documents at the root.
+      notes.push(
+        `the guard is registered inside ${unseen.name} (${unseen.file}), which is mounted where add cannot see: ` +
+          `under a prefix, requests for /.well-known/oauth-protected-resource${entry.route.path} never reach it; ` +
+          `to serve the discovery documents, register ${GUARD_FUNCTION}({ mcpPath: '${entry.route.path}' }) ` +
+          `on the root app instead, before it mounts ${unseen.name}`,
+      );
+    }
     if (guard && guard.file !== entry.file) {
       const guarded = patchGuard({
         file: guard.file,

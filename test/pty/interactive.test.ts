@@ -260,4 +260,26 @@ describe('interactive add (pseudo-terminal)', () => {
     expect(exitCode, t.text()).toBe(0);
     expect(await readFile(app, 'utf8')).toContain("app.use(mcpOAuth({ mcpPath: '/api/mcp' }));");
   }, 120_000);
+
+  it('takes the public path from the prompt when the router is mounted where add cannot see', async () => {
+    await cp(path.join(FIXTURES, 'express-v1-cjs-loader'), dir, { recursive: true });
+    const routes = path.join(dir, 'src/routes/api.js');
+    session = new PtySession(process.execPath, [BIN, 'add', '--no-install', '--no-git-check'], {
+      cwd: dir,
+      env: interactiveEnv(),
+    });
+    const s = session;
+    await s.waitFor('whose mount could not be found'); // said before the question, not a refusal
+    await s.answer('Path of the MCP endpoint', `/api/mcp${KEY.enter}`);
+    await s.answer('Public base URL', KEY.enter);
+    await s.answer('Scalekit environment URL', `https://acme.scalekit.com${KEY.enter}`);
+    await s.answer('Scalekit resource ID', `res_abc123${KEY.enter}`);
+    await s.answer('Did you set the resource', 'n');
+    await s.answer('Which scopes should the server define?', `${KEY.down}${KEY.down}${KEY.enter}`); // none
+    await s.answer('How do MCP clients register', KEY.enter);
+    await s.answer('Apply these changes', KEY.enter);
+    const { exitCode } = await s.exited;
+    expect(exitCode, s.text()).toBe(0);
+    expect(await readFile(routes, 'utf8')).toContain("router.use(mcpOAuth({ mcpPath: '/api/mcp' }));");
+  }, 120_000);
 });

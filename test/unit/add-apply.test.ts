@@ -182,4 +182,57 @@ describe('the add command', () => {
       'MCP_SERVER_URL=http://localhost:3000/api/mcp',
     );
   });
+
+  it('refuses a router a directory loader mounts, naming it; --mcp-path states its public path', async () => {
+    const dir = await project('express-v1-cjs-loader');
+    const routes = path.join(dir, 'src/routes/api.js');
+    const before = await readFile(routes, 'utf8');
+    const refused = await run([dir, ...FLAGS, '--yes', '--no-git-check']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(
+      'src/routes/api.js:7 serves MCP at /mcp on router (an Express router, src/routes/api.js:5)',
+    );
+    expect(refused.stderr).toContain('whose mount could not be found');
+    expect(refused.stderr).toContain('--mcp-path <public path>');
+    expect(refused.stderr).toContain('ending in /mcp');
+    expect(refused.stderr).toContain('--files-only');
+    expect(await readFile(routes, 'utf8')).toBe(before);
+    await expect(stat(path.join(dir, 'src/mcp-oauth'))).rejects.toThrow();
+
+    // A path that does not end with the route's own path is not this route.
+    const elsewhere = await run([dir, ...FLAGS, '--mcp-path', '/api/rpc', '--yes', '--no-git-check']);
+    expect(elsewhere.code).toBe(1);
+    expect(await readFile(routes, 'utf8')).toBe(before);
+
+    const stated = await run([dir, ...FLAGS, '--mcp-path', '/api/mcp', '--yes', '--no-git-check']);
+    expect(stated.code, stated.stderr).toBe(0);
+    expect(await readFile(routes, 'utf8')).toContain(
+      "router.use(mcpOAuth({ mcpPath: '/api/mcp' }));\n\nrouter.post('/mcp',",
+    );
+    expect(stated.stdout + stated.stderr).toContain('/.well-known/oauth-protected-resource/api/mcp never reach it');
+    expect(await readFile(path.join(dir, '.env.example'), 'utf8')).toContain(
+      'MCP_SERVER_URL=http://localhost:3000/api/mcp',
+    );
+  });
+
+  it('refuses a Hono sub-app mounted by a helper from a package; --mcp-path states the path', async () => {
+    const dir = await project('hono-v2-modules');
+    const mcp = path.join(dir, 'src/modules/mcp.ts');
+    const before = await readFile(mcp, 'utf8');
+    const refused = await run([dir, ...FLAGS, '--yes', '--no-git-check']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(
+      'src/modules/mcp.ts:25 serves MCP at /mcp on mcp (a Hono sub-app, src/modules/mcp.ts:23), ' +
+        'whose mount could not be found',
+    );
+    expect(refused.stderr).toContain('--mcp-path <public path>');
+    expect(await readFile(mcp, 'utf8')).toBe(before);
+    await expect(stat(path.join(dir, 'src/mcp-oauth'))).rejects.toThrow();
+
+    const stated = await run([dir, ...FLAGS, '--mcp-path', '/support/mcp', '--yes', '--no-git-check']);
+    expect(stated.code, stated.stderr).toBe(0);
+    const patched = await readFile(mcp, 'utf8');
+    expect(patched).toContain("mcp.use(mcpOAuth({ mcpPath: '/support/mcp' }));\n\nmcp.post('/mcp',");
+    expect(patched).toContain('transport.handleRequest(c.req.raw, { authInfo: authInfoOf(c) })');
+  });
 });

@@ -290,8 +290,14 @@ b.use('/a', a);
       },
       'src/a.ts',
     );
-    // b is mounted in a, which is mounted in b…: the walk stops where it would go round, at b.use('/a', a).
-    expect(mount).toMatchObject({ kind: 'mounted', prefix: '/a', guard: { file: 'src/b.ts', line: 4 } });
+    // b is mounted in a, which is mounted in b…: the walk stops where it would go round, at b.use('/a', a), and
+    // finds no app above these routers: where they are really served is unknown.
+    expect(mount).toMatchObject({
+      kind: 'unseen',
+      router: { file: 'src/b.ts', name: 'b', line: 3 },
+      suffix: '/a',
+      guard: { file: 'src/b.ts', line: 4 },
+    });
   });
 
   it('leaves a route on the root app, or on a router mounted without a prefix, where it is', () => {
@@ -321,5 +327,160 @@ b.use('/a', a);
         'src/routes/mcp.ts',
       ),
     ).toEqual({ kind: 'unmounted' });
+  });
+
+  it('reports a router that a loader mounts from a directory listing: its prefix is unknown', () => {
+    const mount = mountOf(
+      {
+        'app.js': `const express = require('express');
+const app = express();
+app.use(express.json());
+require('./routes')(app);
+app.listen(3000);
+`,
+        'routes/index.js': `const fs = require('fs');
+const path = require('path');
+
+module.exports = function mountRoutes(app) {
+  for (const file of fs.readdirSync(__dirname)) {
+    if (file === 'index.js') continue;
+    const name = path.basename(file, '.js');
+    app.use('/' + name, require('./' + name));
+  }
+};
+`,
+        'routes/mcp.js': `const express = require('express');
+const router = express.Router();
+router.post('/', async (req, res) => { await transport.handleRequest(req, res, req.body); });
+module.exports = router;
+`,
+      },
+      'routes/mcp.js',
+    );
+    expect(mount).toEqual({
+      kind: 'unseen',
+      router: { file: 'routes/mcp.js', line: 2, name: 'router', what: 'an Express router' },
+      suffix: '',
+      steps: [],
+    });
+  });
+
+  it('reports a route registered on the app or router a loader hands to each module', () => {
+    const mount = mountOf(
+      {
+        'server.js': `const express = require('express');
+const fs = require('fs');
+const app = express();
+const api = express.Router();
+for (const file of fs.readdirSync('./routes')) require('./routes/' + file)(api);
+app.use('/api', api);
+app.listen(3000);
+`,
+        'routes/mcp.js': `module.exports = (router) => {
+  router.post('/mcp', async (req, res) => { await transport.handleRequest(req, res, req.body); });
+};
+`,
+      },
+      'routes/mcp.js',
+    );
+    expect(mount).toMatchObject({
+      kind: 'unseen',
+      router: { file: 'routes/mcp.js', line: 1, name: 'router', what: expect.stringContaining('parameter') },
+    });
+  });
+
+  it('reports a Hono sub-app handed to a helper from a package, and a sub-app beside the served app', () => {
+    const subApp = `import { Hono } from 'hono';
+const mcp = new Hono();
+mcp.all('/mcp', (c) => transport.handleRequest(c));
+export default mcp;
+`;
+    expect(
+      mountOf(
+        {
+          'src/index.ts': `import { serve } from '@hono/node-server';
+import { Hono } from 'hono';
+import { mountModules } from '@acme/hono-kit';
+import mcp from './mcp.js';
+const app = new Hono();
+mountModules(app, { '/api': mcp });
+serve({ fetch: app.fetch, port: 3000 });
+`,
+          'src/mcp.ts': subApp,
+        },
+        'src/mcp.ts',
+      ),
+    ).toMatchObject({
+      kind: 'unseen',
+      router: { file: 'src/mcp.ts', name: 'mcp', what: 'a Hono sub-app' },
+      suffix: '',
+    });
+    expect(
+      mountOf(
+        {
+          'src/index.ts': `import { serve } from '@hono/node-server';
+import { Hono } from 'hono';
+import { mountModules } from '@acme/hono-kit';
+const app = new Hono();
+const mcp = new Hono();
+mcp.all('/mcp', (c) => transport.handleRequest(c));
+mountModules(app, [mcp]);
+serve(app);
+`,
+        },
+        'src/index.ts',
+      ),
+    ).toMatchObject({ kind: 'unseen', router: { name: 'mcp' } });
+    expect(
+      mountOf(
+        {
+          'src/index.ts': `import { Hono } from 'hono';
+import { mountModules } from '@acme/hono-kit';
+const app = new Hono();
+const mcp = new Hono();
+mcp.all('/mcp', (c) => transport.handleRequest(c));
+mountModules(app, [mcp]);
+export default app;
+`,
+        },
+        'src/index.ts',
+      ),
+    ).toMatchObject({ kind: 'unseen', router: { name: 'mcp' } });
+  });
+
+  it('leaves a Hono app that is served or exported where it is, in one module or several', () => {
+    const route = "app.all('/mcp', (c) => transport.handleRequest(c));";
+    const served: Record<string, string>[] = [
+      // Workers / Bun: the default export is the app.
+      { 'src/index.ts': `import { Hono } from 'hono';\nconst app = new Hono();\n${route}\nexport default app;\n` },
+      // The app in one module, served from another (and exercised by a test with app.request).
+      {
+        'src/app.ts': `import { Hono } from 'hono';\nexport const app = new Hono();\n${route}\n`,
+        'src/server.ts': [
+          "import { serve } from '@hono/node-server';",
+          "import { app } from './app.js';",
+          'serve({ fetch: app.fetch });',
+        ].join('\n'),
+        'test/app.test.ts': `import { app } from '../src/app.js';\nawait app.request('/mcp');\n`,
+      },
+      // Handed to a platform adapter (Vercel, AWS Lambda).
+      {
+        'src/app.ts': `import { Hono } from 'hono';\nexport const app = new Hono();\n${route}\n`,
+        'api/index.ts': [
+          "import { handle } from 'hono/vercel';",
+          "import { app } from '../src/app.js';",
+          'export default handle(app);',
+        ].join('\n'),
+      },
+      // Re-exported as the Workers entry.
+      {
+        'src/app.ts': `import { Hono } from 'hono';\nconst app = new Hono();\n${route}\nexport default app;\n`,
+        'src/index.ts': `import app from './app.js';\nexport default app;\n`,
+      },
+    ];
+    for (const sources of served) {
+      const file = Object.keys(sources).find((name) => sources[name]!.includes(route))!;
+      expect(mountOf(sources, file), file).toEqual({ kind: 'unmounted' });
+    }
   });
 });
