@@ -39,20 +39,20 @@ describe.each<Framework>(['express', 'hono'])('a scaffolded %s project', (framew
     });
 
     it('challenges a request without a token with 401', async () => {
-      const answer = await mcpPost(stack.server.origin, callTool('whoami'));
+      const answer = await mcpPost(stack.mcpUrl, callTool('whoami'));
       expect(answer.status).toBe(401);
       expect(answer.wwwAuthenticate).toBe(`Bearer resource_metadata="${metadataUrl()}", scope="todo:read todo:write"`);
     });
 
     it('answers 403 insufficient_scope for a tool beyond the token, and 200 for one within it', async () => {
       const { token: readOnly } = await machineToken(stack.as, stack.mcpUrl, 'todo:read');
-      const refused = await mcpPost(stack.server.origin, callTool('add_todo', { title: 'Not this one' }), readOnly);
+      const refused = await mcpPost(stack.mcpUrl, callTool('add_todo', { title: 'Not this one' }), readOnly);
       expect(refused.status).toBe(403);
       expect(refused.wwwAuthenticate).toContain('error="insufficient_scope"');
       expect(refused.wwwAuthenticate).toContain('scope="todo:read todo:write"');
 
       const { token: writer } = await machineToken(stack.as, stack.mcpUrl, 'todo:write');
-      const added = await mcpPost(stack.server.origin, callTool('add_todo', { title: 'Ship it' }), writer);
+      const added = await mcpPost(stack.mcpUrl, callTool('add_todo', { title: 'Ship it' }), writer);
       expect(added.status).toBe(200);
       expect(added.messages[0]?.result?.content?.[0]?.text).toMatch(/^Added todo \d+: Ship it$/);
     });
