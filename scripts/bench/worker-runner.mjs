@@ -1,10 +1,12 @@
 // The generated Cloudflare Worker under test (`--deploy workers`), forked by scripts/bench-server.mjs like
 // server-runner.mjs and answering the same messages. Each variant is its own `wrangler dev` (workerd) on
 // 127.0.0.1, run with the Node 22 wrangler needs (BENCH_NODE), with its own local key set:
-//   - "auth": the project's own entry (src/index.ts), as deployed;
+//   - "auth": the project's app as src/index.ts builds it, as deployed, but with a silent logger like the other
+//     two (the Node runner does the same): a tool call's audit line goes through wrangler dev's log pipe, which
+//     costs ~3 ms of CPU per call and would be charged to authentication;
 //   - "authNoCache": the same app without the verified-token cache;
 //   - "baseline": the project's MCP endpoint on Hono without the OAuth module, handing every request a fixed caller.
-// The two variants that need an override get a small entry written into the bench copy of the project
+// The variants get a small entry written into the bench copy of the project
 // (.tmp/bench/workers/bench-entries/, never part of a scaffold). CPU time is that of every process under
 // this one (wrangler and workerd), read from /proc.
 //
@@ -95,7 +97,9 @@ async function startWorker(entry) {
   return { url, keySet, issuer: `${keySet.url}/resources/${RESOURCE_ID}` };
 }
 
-const auth = await startWorker(undefined); // wrangler.jsonc `main`: src/index.ts, as deployed
+const auth = await startWorker(
+  await writeEntry('auth', 'createApp(config, { log: silentLogger, toolDependencies: { todos } })'),
+);
 const authNoCache = await startWorker(
   await writeEntry(
     'auth-no-cache',
