@@ -13,9 +13,14 @@ import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promise
 import { createRequire, isBuiltin } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { brotliCompressSync, constants as zlibConstants } from 'node:zlib';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outdir = path.join(root, 'dist');
+/** The templates, compressed (see embeddedTemplates). */
+const ARCHIVE_NAME = 'templates.br';
+/** The archive's bytes, made while esbuild bundles. */
+let archive;
 
 const result = await build({
   absWorkingDir: root,
@@ -34,7 +39,7 @@ const result = await build({
     embeddedTemplates(),
     handlebarsWithoutRequireExtensions(),
     builtinRequiresWithoutCreateRequire(),
-    withoutEsprima(),
+    unusedModuleStubs(),
     babelParserWithoutUnusedSyntaxPlugins(),
   ],
   metafile: true,
@@ -54,7 +59,11 @@ for (const file of result.outputFiles) {
 }
 
 const written = new Set();
-for (const file of result.outputFiles) {
+const outputs = [
+  ...result.outputFiles.map((file) => ({ path: file.path, contents: file.contents })),
+  { path: path.join(outdir, ARCHIVE_NAME), contents: await archive },
+];
+for (const file of outputs) {
   await mkdir(path.dirname(file.path), { recursive: true });
   const temporary = `${file.path}.${randomBytes(4).toString('hex')}.tmp`;
   await writeFile(temporary, file.contents);
@@ -71,17 +80,26 @@ await writeFile(temporaryMeta, JSON.stringify(result.metafile));
 await rename(temporaryMeta, metafilePath);
 
 /**
- * The templates, inside the bundle. Two modules that read templates/ when running from source are swapped:
+ * The templates, inside the package, as one compressed file: dist/templates.br. Two modules that read templates/
+ * when running from source are swapped for ones that read it:
  *
- * - src/plan/template-files.ts becomes one that returns every file of templates/ as of this build, from a chunk
- *   of its own (and earlier versions' templates, templates/history/*.json, from another that only `upgrade`
- *   loads). The package ships no templates/ folder: one copy of each template, and no file to read per template.
- * - src/plan/template-specs.ts becomes one holding every `.hbs` template precompiled now, with the options that
- *   module uses, so a scaffold compiles nothing (compiling was about half its cost beyond Node's start-up) and
- *   the bundle carries only the Handlebars runtime, not its parser and compiler.
+ * - src/plan/template-files.ts: every file of templates/ as of this build, and the kept templates of earlier
+ *   versions (templates/history/*.json, for `upgrade`). The package ships no templates/ folder and reads no file
+ *   per template.
+ * - src/plan/template-specs.ts: every `.hbs` template (current and earlier) precompiled now, with the options that
+ *   module uses, so a run compiles no template (compiling was about half a scaffold's cost beyond Node's start-up)
+ *   and the bundle carries only the Handlebars runtime, not its parser and compiler. A spec is the JavaScript the
+ *   precompiler writes; it becomes a function when its template is first rendered, so a run evaluates only the
+ *   specs it renders.
  *
- * templates/ remains the source of truth: this runs on every build, and the specs are keyed by template name
- * and source hash, so a template is never rendered from a spec compiled for other text.
+ * Why one brotli file rather than JavaScript modules: an earlier version's template is mostly the current one, and
+ * a spec repeats its template's text. npm's gzip finds repeats only within 32 KB, so it cannot share them between
+ * files or across a large one; brotli, with a window as large as the whole set, can. The templates' share of the
+ * package fell from 183 KB to 93 KB packed, for about 5 ms more to read them back (measured in the closing note of
+ * the issue that made this change; `npm run bench:cli` prints both figures).
+ *
+ * templates/ remains the source of truth: this runs on every build, and specs are keyed by template name and
+ * source hash, so a template is never rendered from a spec compiled for other text.
  */
 function embeddedTemplates() {
   const templatesDir = path.join(root, 'templates');
@@ -91,74 +109,95 @@ function embeddedTemplates() {
   };
   const VIRTUAL = 'embedded-templates';
   const Handlebars = createRequire(import.meta.url)('handlebars/dist/cjs/handlebars.js');
-  let embedded;
 
-  /** Every template file, and the kept history of earlier versions, with all `.hbs` sources precompiled. */
-  const embed = async () => {
+  /**
+   * Every current template file, the kept history of earlier versions (each as its JSON text, parsed only by
+   * `upgrade`), and every distinct `.hbs` source precompiled, keyed by name and source hash.
+   */
+  const archiveDocument = async () => {
     const options = JSON.parse(await readFile(path.join(root, 'src', 'plan', 'compile-options.json'), 'utf8'));
     const names = (await readdir(templatesDir, { recursive: true, withFileTypes: true }))
       .filter((entry) => entry.isFile())
       .map((entry) => path.relative(templatesDir, path.join(entry.parentPath, entry.name)).split(path.sep).join('/'))
       .sort();
     const files = [];
-    const history = [];
+    const history = {};
     for (const name of names) {
       const text = await readFile(path.join(templatesDir, name), 'utf8');
       if (!name.startsWith('history/')) files.push([name, text]);
-      else if (name.endsWith('.json')) history.push([path.basename(name, '.json'), text]);
+      else if (name.endsWith('.json')) history[path.basename(name, '.json')] = text;
     }
-    const earlierSources = history.flatMap(([, text]) =>
+    const earlierSources = Object.values(history).flatMap((text) =>
       Object.entries(JSON.parse(text).templates).filter(([name, source]) => name.endsWith('.hbs') && source !== null),
     );
-    const seen = new Set();
-    /** `[key, spec]` entries of a Map keyed by template name and source hash, one per distinct source. */
-    const specs = (sources) =>
-      sources.flatMap(([name, source]) => {
-        const key = `${name}\0${createHash('sha256').update(source).digest('hex')}`;
-        if (seen.has(key)) return [];
-        seen.add(key);
-        return [`[${JSON.stringify(key)}, ${Handlebars.precompile(source, structuredClone(options))}]`];
-      });
-    return {
-      files,
-      history,
-      currentSpecs: specs(files.filter(([name]) => name.endsWith('.hbs'))),
-      earlierSpecs: specs(earlierSources),
-    };
+    const specs = {};
+    for (const [name, source] of [...files.filter(([name]) => name.endsWith('.hbs')), ...earlierSources]) {
+      specs[`${name}\0${createHash('sha256').update(source).digest('hex')}`] ??= Handlebars.precompile(
+        source,
+        structuredClone(options),
+      );
+    }
+    return { files, history, specs };
   };
 
-  const virtualModules = {
-    'template-files': async () => `export const FILES = ${JSON.stringify((await embedded).files)};`,
-    'template-history': async () => `export const HISTORY = new Map(${JSON.stringify((await embedded).history)});`,
-    'earlier-template-specs': async () =>
-      `export const EARLIER = new Map([\n${(await embedded).earlierSpecs.join(',\n')}\n]);`,
+  const compressed = async () => {
+    const text = Buffer.from(JSON.stringify(await archiveDocument()), 'utf8');
+    return brotliCompressSync(text, {
+      params: {
+        [zlibConstants.BROTLI_PARAM_MODE]: zlibConstants.BROTLI_MODE_TEXT,
+        [zlibConstants.BROTLI_PARAM_QUALITY]: zlibConstants.BROTLI_MAX_QUALITY,
+        // A window that holds the whole document, so any repeat can be found.
+        [zlibConstants.BROTLI_PARAM_LGWIN]: Math.min(24, Math.max(16, Math.ceil(Math.log2(text.length)))),
+        [zlibConstants.BROTLI_PARAM_SIZE_HINT]: text.length,
+      },
+    });
   };
+
+  const archiveModule = `
+import { readFileSync } from 'node:fs';
+import { brotliDecompressSync } from 'node:zlib';
+let archive;
+/** dist/${ARCHIVE_NAME}, read once (written by scripts/build.mjs). */
+export function templateArchive() {
+  if (archive === undefined) {
+    const compressed = readFileSync(new URL('./${ARCHIVE_NAME}', import.meta.url));
+    archive = JSON.parse(brotliDecompressSync(compressed).toString('utf8'));
+  }
+  return archive;
+}
+`;
 
   const swapped = {
-    files: async () => `
+    files: `
+import { templateArchive } from '${VIRTUAL}:archive';
 export const HISTORY_DIR = 'history';
 export async function readTemplateFiles() {
-  return new Map((await import('${VIRTUAL}:template-files')).FILES);
+  return new Map(templateArchive().files);
 }
 export async function readTemplateHistory(version) {
-  return (await import('${VIRTUAL}:template-history')).HISTORY.get(version);
+  const { history } = templateArchive();
+  return Object.hasOwn(history, version) ? history[version] : undefined;
 }
 `,
-    specs: async () => `
+    specs: `
 import { createHash } from 'node:crypto';
-const CURRENT = new Map([
-${(await embedded).currentSpecs.join(',\n')}
-]);
-// Earlier versions' templates are a chunk of their own, loaded by \`upgrade\` alone: a scaffold never pays for them.
-let earlier = new Map();
-export async function loadEarlierTemplateSpecs() {
-  ({ EARLIER: earlier } = await import('${VIRTUAL}:earlier-template-specs'));
-}
+import { templateArchive } from '${VIRTUAL}:archive';
+const made = new Map();
+// Earlier versions' specs are in the same archive: nothing more to load.
+export async function loadEarlierTemplateSpecs() {}
 export function templateSpec(templateName, source) {
   const key = templateName + '\\0' + createHash('sha256').update(source).digest('hex');
-  const spec = CURRENT.get(key) ?? earlier.get(key);
-  if (spec !== undefined) return spec;
-  throw new Error('it was not precompiled into this build of create-mcp-oauth; run \`npm run build\`');
+  let spec = made.get(key);
+  if (spec === undefined) {
+    const { specs } = templateArchive();
+    if (!Object.hasOwn(specs, key)) {
+      throw new Error('it was not precompiled into this build of create-mcp-oauth; run \`npm run build\`');
+    }
+    // The precompiler's output is an object literal of functions: evaluating it is what importing it would do.
+    spec = new Function('return ' + specs[key] + ';')();
+    made.set(key, spec);
+  }
+  return spec;
 }
 `,
   };
@@ -167,20 +206,17 @@ export function templateSpec(templateName, source) {
     name: 'embedded-templates',
     setup(pluginBuild) {
       pluginBuild.onStart(() => {
-        embedded = embed();
+        archive = compressed();
       });
       pluginBuild.onResolve({ filter: new RegExp(`^${VIRTUAL}:`) }, (args) => ({
         path: args.path.slice(VIRTUAL.length + 1),
         namespace: VIRTUAL,
       }));
-      pluginBuild.onLoad({ filter: /.*/, namespace: VIRTUAL }, async (args) => ({
-        contents: await virtualModules[args.path](),
-        loader: 'js',
-      }));
-      pluginBuild.onLoad({ filter: /[\\/]src[\\/]plan[\\/]template-(files|specs)\.ts$/ }, async (args) => {
+      pluginBuild.onLoad({ filter: /.*/, namespace: VIRTUAL }, () => ({ contents: archiveModule, loader: 'js' }));
+      pluginBuild.onLoad({ filter: /[\\/]src[\\/]plan[\\/]template-(files|specs)\.ts$/ }, (args) => {
         const which = Object.keys(modules).find((key) => modules[key] === path.resolve(args.path));
         if (which === undefined) return undefined;
-        return { contents: await swapped[which](), loader: 'js', resolveDir: path.dirname(modules[which]) };
+        return { contents: swapped[which], loader: 'js', resolveDir: path.dirname(modules[which]) };
       });
     },
   };
@@ -223,22 +259,31 @@ function builtinRequiresWithoutCreateRequire() {
 }
 
 /**
- * recast names esprima as its default parser and as a fallback tokenizer, so a bundle carries all of it
- * (~140 KB, a fifth of the `add` chunk). `add` never uses either: it always passes Babel's parser, asking it
- * for tokens (src/add/ast.ts). Ship a stub that says so instead, should that ever change.
+ * Modules recast requires but `add` never reaches, replaced by stubs that throw if that ever changes:
+ * - esprima (~140 KB, a fifth of the `add` chunk): recast's default parser and fallback tokenizer. `add` always
+ *   passes Babel's parser and asks it for tokens (src/add/ast.ts).
+ * - source-map (~27 KB): used only to write a source map, when `sourceMapName` or `inputSourceMap` is passed to
+ *   recast, which `add` never does (it writes the user's files, not build output).
  */
-function withoutEsprima() {
+function unusedModuleStubs() {
+  const stub = (exportNames, why) =>
+    `const unavailable = () => { throw new Error(${JSON.stringify(why)}); };\n` +
+    `module.exports = { ${exportNames.map((name) => `${name}: unavailable`).join(', ')} };`;
+  const stubs = {
+    esprima: stub(
+      ['parse', 'tokenize'],
+      'esprima is not bundled: pass recast a parser that returns tokens (see src/add/ast.ts)',
+    ),
+    'source-map': stub(
+      ['SourceMapConsumer', 'SourceMapGenerator'],
+      'source-map is not bundled: recast was asked for a source map (see scripts/build.mjs)',
+    ),
+  };
   return {
-    name: 'without-esprima',
+    name: 'unused-module-stubs',
     setup(pluginBuild) {
-      pluginBuild.onResolve({ filter: /^esprima$/ }, () => ({ path: 'esprima', namespace: 'esprima-stub' }));
-      pluginBuild.onLoad({ filter: /.*/, namespace: 'esprima-stub' }, () => ({
-        contents:
-          `const unavailable = () => { throw new Error('esprima is not bundled: pass recast a parser that ` +
-          `returns tokens (see src/add/ast.ts)'); };
-module.exports = { parse: unavailable, tokenize: unavailable };`,
-        loader: 'js',
-      }));
+      pluginBuild.onResolve({ filter: /^(esprima|source-map)$/ }, (args) => ({ path: args.path, namespace: 'stub' }));
+      pluginBuild.onLoad({ filter: /.*/, namespace: 'stub' }, (args) => ({ contents: stubs[args.path], loader: 'js' }));
     },
   };
 }

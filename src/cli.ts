@@ -6,7 +6,6 @@
  * run git, and each subcommand only when it is invoked. `--help` therefore loads commander and
  * little else.
  */
-import fs from 'node:fs/promises';
 import { Command, CommanderError } from 'commander';
 import packageJson from '../package.json' with { type: 'json' };
 import { defineScaffoldOptions, readScaffoldFlags, type ScaffoldFlags } from './args/scaffold-options.js';
@@ -24,7 +23,7 @@ import type { CliIo } from './core/io.js';
 import type { Ui } from './ui/ui.js';
 import { describeEntries } from './core/target-state.js';
 import { existingPlannedFiles, inspectTarget, USER_OWNED_FILES } from './write/target.js';
-import type { WriterFs } from './write/fs.js';
+import { diskFs, type WriterFs } from './write/fs.js';
 import type { WriteProjectResult } from './write/write-project.js';
 
 /**
@@ -67,7 +66,7 @@ export async function main(
   argv: string[],
   io: CliIo = processIo(),
   subcommands = SUBCOMMANDS,
-  files: WriterFs = fs,
+  files: WriterFs = diskFs,
 ): Promise<number> {
   let exitCode = EXIT_OK;
   const setExitCode = (code: number) => {
@@ -85,7 +84,7 @@ export function createProgram(
   io: CliIo,
   setExitCode: (code: number) => void,
   subcommands = SUBCOMMANDS,
-  files: WriterFs = fs,
+  files: WriterFs = diskFs,
 ): Command {
   const errorColors = colorsFor(io.stderr, io.env);
   const program = new Command('create-mcp-oauth')
@@ -344,5 +343,15 @@ function reportError(error: unknown, io: CliIo): number {
 }
 
 function processIo(): CliIo {
-  return { cwd: process.cwd(), env: process.env, stdin: process.stdin, stdout: process.stdout, stderr: process.stderr };
+  return {
+    cwd: process.cwd(),
+    env: process.env,
+    // Read on use: Node creates process.stdin on first access (a stream, and a handle for a pipe), which a run in CI
+    // never needs.
+    get stdin() {
+      return process.stdin;
+    },
+    stdout: process.stdout,
+    stderr: process.stderr,
+  };
 }

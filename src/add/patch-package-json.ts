@@ -62,8 +62,13 @@ export function addScripts(text: string, scripts: readonly { name: string; comma
   );
 }
 
+/** npm's order for the names in a dependency section (`localeCompare` in English, whatever the user's locale). */
+function npmOrder(a: string, b: string): number {
+  return a.localeCompare(b, 'en');
+}
+
 function addToSection(text: string, section: string, unsorted: readonly { name: string; value: string }[]): string {
-  const entries = [...unsorted].sort((a, b) => a.name.localeCompare(b.name));
+  const entries = [...unsorted].sort((a, b) => npmOrder(a.name, b.name));
   const root = parseExpression(text) as unknown as ObjectNode;
   if (root.type !== 'ObjectExpression') throw new Error('package.json does not hold a JSON object');
   const unit = indentUnit(text, root);
@@ -89,12 +94,12 @@ function addToSection(text: string, section: string, unsorted: readonly { name: 
 
   const entryIndent = leadingWhitespace(text, existing[0]!.start);
   const names = existing.map((candidate) => String(keyOf(candidate)));
-  const sorted = names.every((name, index) => index === 0 || names[index - 1]!.localeCompare(name) <= 0);
+  const sorted = names.every((name, index) => index === 0 || npmOrder(names[index - 1]!, name) <= 0);
   // Splice from the end so earlier positions stay valid.
   const insertions = entries
     .map((entry) => {
       const before = sorted
-        ? existing.find((candidate) => String(keyOf(candidate)).localeCompare(entry.name) > 0)
+        ? existing.find((candidate) => npmOrder(String(keyOf(candidate)), entry.name) > 0)
         : undefined;
       return before
         ? { at: before.start, text: `${line(entry.name, entry.value)},\n${entryIndent}` }

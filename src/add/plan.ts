@@ -19,6 +19,7 @@ import { addEnvVariables, oauthEnvVariables } from './patch-env-example.js';
 import { GUARD_FUNCTION, manualEntrySnippet, patchEntry, patchGuard } from './patch-entry.js';
 import { addDependencies, missingDependencies, type DependencyToAdd } from './patch-package-json.js';
 import { patchToolRegistrations, scopeChallengeImport } from './patch-tools.js';
+import { byCodeUnits } from '../core/compare.js';
 
 /** The scaffold's inputs that apply to an existing project (it has its own directory, name and framework). */
 export type AddConfig = Pick<
@@ -318,7 +319,7 @@ export function planAdd(input: {
         after: record.contents,
       });
   }
-  changes.sort((a, b) => a.path.localeCompare(b.path));
+  changes.sort((a, b) => byCodeUnits(a.path, b.path));
   return { changes, dependencies, envAdded: env?.added ?? [], manual, notes, folder };
 }
 

@@ -6,6 +6,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { RECORD_FILE } from '../plan/record.js';
 import type { ProjectSnapshot } from './detect.js';
+import { byCodeUnits } from '../core/compare.js';
 
 const SOURCE_FILE = /\.(?:[cm]?[jt]s|tsx|jsx)$/;
 const SKIPPED_DIRS = new Set([
@@ -61,7 +62,7 @@ export async function readProject(dir: string): Promise<ProjectSnapshot> {
 
 async function collectSources(root: string, relativeDir: string, files: Map<string, string>): Promise<void> {
   const entries = await readdir(path.join(root, relativeDir), { withFileTypes: true });
-  entries.sort((a, b) => a.name.localeCompare(b.name));
+  entries.sort((a, b) => byCodeUnits(a.name, b.name));
   for (const entry of entries) {
     if (files.size >= MAX_FILES) return;
     if (entry.name.startsWith('.')) continue;

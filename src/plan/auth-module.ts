@@ -6,6 +6,7 @@
  */
 import type { Framework, PromptSpec, ResourceSpec, ScopeSpec, ToolSpec } from '../core/types.js';
 import { renderTemplate } from './render.js';
+import { byCodeUnits } from '../core/compare.js';
 
 /** Where the module's templates live, relative to the templates directory. */
 export const AUTH_MODULE_TEMPLATES = 'mcp-oauth/';
@@ -60,5 +61,5 @@ export function authModuleFiles(input: AuthModuleInput): AuthModuleFile[] {
     const contents = templatePath.endsWith('.hbs') ? renderTemplate(source, context, templatePath) : source;
     files.push({ module, contents });
   }
-  return files.sort((a, b) => a.module.localeCompare(b.module));
+  return files.sort((a, b) => byCodeUnits(a.module, b.module));
 }

@@ -17,6 +17,7 @@ import { recordFile, scaffoldAnswers } from './record.js';
 import { renderTemplate } from './render.js';
 import { readTemplateFiles } from './template-files.js';
 import { wranglerConfig } from './wrangler-config.js';
+import { byCodeUnits } from '../core/compare.js';
 
 export { HISTORY_DIR, readTemplateHistory } from './template-files.js';
 export { loadEarlierTemplateSpecs } from './template-specs.js';
@@ -141,7 +142,7 @@ export function planProject(config: ProjectConfig, templates: TemplateSource, op
     ...files.values(),
   ]);
   files.set(record.path, record);
-  return { files: [...files.values()].sort((a, b) => a.path.localeCompare(b.path)) };
+  return { files: [...files.values()].sort((a, b) => byCodeUnits(a.path, b.path)) };
 }
 
 /** Where a template lands in the project, or undefined for partials. */

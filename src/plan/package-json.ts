@@ -4,6 +4,7 @@
  */
 import type { Framework } from '../core/types.js';
 import type { TemplateContext } from './context.js';
+import { byCodeUnits } from '../core/compare.js';
 
 const SHARED_DEPENDENCIES = {
   '@modelcontextprotocol/server': '^2.4.0',
@@ -107,6 +108,11 @@ function workersManifest(context: TemplateContext) {
   };
 }
 
+/**
+ * Sections in the order npm keeps them, so an install never reorders the file. npm compares with
+ * `localeCompare(…, 'en')`; for the lower-case package names written here that is code-unit order (a unit test
+ * checks every generated section), which needs no collation data.
+ */
 function sorted(record: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => a.localeCompare(b)));
+  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => byCodeUnits(a, b)));
 }

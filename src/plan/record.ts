@@ -24,6 +24,7 @@ import type {
 } from '../core/types.js';
 import { USER_OWNED_FILES } from '../core/user-owned.js';
 import { CLI_VERSION } from '../core/version.js';
+import { byCodeUnits } from '../core/compare.js';
 
 export const RECORD_FILE = '.create-mcp-oauth.json';
 export { CLI_VERSION };
@@ -124,7 +125,7 @@ export function recordFile(
   files: readonly PlannedFile[],
 ): PlannedFile {
   const ids: Record<string, string> = {};
-  for (const file of [...files].sort((a, b) => a.path.localeCompare(b.path))) {
+  for (const file of [...files].sort((a, b) => byCodeUnits(a.path, b.path))) {
     if (file.path === RECORD_FILE || USER_OWNED_FILES.has(file.path)) continue;
     ids[file.path] = blobId(file.contents);
   }

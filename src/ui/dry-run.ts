@@ -2,6 +2,7 @@ import type { Plan, RunOptions } from '../core/types.js';
 import { INITIAL_COMMIT_MESSAGE } from '../core/defaults.js';
 import { formatCommand, installCommand } from '../core/package-manager.js';
 import { shellQuote } from './shell-quote.js';
+import { byCodeUnits } from '../core/compare.js';
 
 export interface DryRunInput {
   plan: Plan;
@@ -17,7 +18,7 @@ export interface DryRunInput {
 /** The dry-run report: every file with its size, then every command, in the order they would happen. */
 export function describeDryRun(input: DryRunInput): { title: string; lines: string[] }[] {
   const { plan, targetDir, run } = input;
-  const files = [...plan.files].sort((a, b) => a.path.localeCompare(b.path));
+  const files = [...plan.files].sort((a, b) => byCodeUnits(a.path, b.path));
   const width = Math.max(0, ...files.map((file) => file.path.length));
   const total = files.reduce((sum, file) => sum + Buffer.byteLength(file.contents, 'utf8'), 0);
   const overwritten = new Set(input.existingFiles);

@@ -9,6 +9,7 @@ import { decide, decideMove, similarity, type ConflictLabels, type Decision } fr
 import { raiseDependencies, type DependencyUpdate } from './dependencies.js';
 import { declaredMoves, declaredScripts } from './release-notes.js';
 import { MANIFEST, recordedFiles, type Rendering } from './render.js';
+import { byCodeUnits } from '../core/compare.js';
 
 export interface UpgradeInput {
   record: ProjectRecord;
@@ -128,7 +129,7 @@ export function planUpgrade(input: UpgradeInput): UpgradePlan {
         after: updated.contents,
       });
   }
-  changes.sort((a, b) => a.path.localeCompare(b.path));
+  changes.sort((a, b) => byCodeUnits(a.path, b.path));
 
   return {
     from: record.version,
@@ -178,7 +179,7 @@ function findMoves(
       })),
     )
     .filter((pair) => pair.score >= MOVE_SIMILARITY)
-    .sort((a, b) => b.score - a.score || a.to.localeCompare(b.to));
+    .sort((a, b) => b.score - a.score || byCodeUnits(a.to, b.to));
   const taken = new Set<string>();
   for (const [from, to] of declaredMoves(record.version, CLI_VERSION, projectShape(record))) {
     if (!gone.includes(from) || !appeared.includes(to)) continue;

@@ -1,4 +1,16 @@
-import type { Stats } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  renameSync,
+  rmdirSync,
+  rmSync,
+  unlinkSync,
+  writeFileSync,
+  type Stats,
+} from 'node:fs';
 
 /**
  * The slice of `node:fs/promises` the writer uses. Declared by hand (instead of `typeof fsPromises`)
@@ -16,6 +28,25 @@ export interface WriterFs {
   rmdir(path: string): Promise<void>;
   rm(path: string, options?: { recursive?: boolean; force?: boolean }): Promise<void>;
 }
+
+/**
+ * The disk, for the CLI. Each call is synchronous behind the promise interface: a scaffold writes about 80 small
+ * files, and a call through libuv's thread pool costs a round trip each way (81 files: 10-17 ms asynchronous, 3-8 ms
+ * synchronous on the benchmark machine), as create-vite, which writes synchronously, also finds. An interrupt is
+ * still seen: the writer checks for it between steps, and the steps are short.
+ */
+export const diskFs: WriterFs = {
+  lstat: async (path) => lstatSync(path),
+  readdir: async (path) => readdirSync(path),
+  mkdir: async (path, options) => mkdirSync(path, options),
+  writeFile: async (path, data, options) => writeFileSync(path, data, options),
+  chmod: async (path, mode) => chmodSync(path, mode),
+  rename: async (oldPath, newPath) => renameSync(oldPath, newPath),
+  copyFile: async (src, dest) => copyFileSync(src, dest),
+  unlink: async (path) => unlinkSync(path),
+  rmdir: async (path) => rmdirSync(path),
+  rm: async (path, options) => rmSync(path, options),
+};
 
 export function errorCode(error: unknown): string | undefined {
   return typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : undefined;

@@ -304,7 +304,8 @@ describe('the tool → scope map', () => {
 });
 
 describe('deploy targets', () => {
-  const DOCKER_FILES = ['.dockerignore', 'deploy/kubernetes.yaml', 'Dockerfile'];
+  // In plan order: by UTF-16 code units, the same on every machine (upper case before lower case).
+  const DOCKER_FILES = ['.dockerignore', 'Dockerfile', 'deploy/kubernetes.yaml'];
 
   it.each<Framework>(['express', 'hono'])('node (the default) adds no container files (%s)', (framework) => {
     const plan = planProject(projectConfig({ framework }), templates);
@@ -615,4 +616,24 @@ describe('templates', () => {
     }
     expect(offending).toEqual([]);
   });
+});
+
+describe('package.json order', () => {
+  it.each([
+    ['express', 'node'],
+    ['hono', 'node'],
+    ['express', 'docker'],
+    ['hono', 'workers'],
+  ] as const)(
+    'lists a %s/%s project’s dependencies in the order npm keeps them, so an install never reorders them',
+    (framework, deploy) => {
+      const manifest = JSON.parse(fileOf(planProject(projectConfig({ framework, deploy }), templates), 'package.json'));
+      for (const section of ['dependencies', 'devDependencies']) {
+        const names = Object.keys(manifest[section]);
+        expect(names.length, section).toBeGreaterThan(2);
+        // npm (@npmcli/package-json) sorts each section with localeCompare(…, 'en').
+        expect(names, section).toEqual([...names].sort((a, b) => a.localeCompare(b, 'en')));
+      }
+    },
+  );
 });
