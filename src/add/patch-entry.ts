@@ -250,7 +250,10 @@ function guardArguments(guard: GuardCall): string {
 
 /** What to add by hand when the file's shape is not understood. */
 export function manualEntrySnippet(
-  input: Pick<EntryPatchInput, 'framework' | 'sdk' | 'mcpPath' | 'adapterSpecifier'>,
+  input: Pick<EntryPatchInput, 'framework' | 'sdk' | 'mcpPath' | 'adapterSpecifier'> & {
+    /** The endpoint's path was not found (nor given): `mcpPath` is the usual one, and the snippet says so. */
+    mcpPathIsGuess?: boolean;
+  },
   esm: boolean,
   quote: Quote = 'single',
 ): string {
@@ -259,6 +262,13 @@ export function manualEntrySnippet(
     importCode(names, input.adapterSpecifier, esm, quote),
     '',
     '// …after creating the app, before the MCP route:',
+    // A guard on the wrong path protects nothing, so a guessed path must not pass for a found one.
+    ...(input.mcpPathIsGuess
+      ? [
+          `// ${input.mcpPath} is a placeholder: put the public path hosts use for your MCP endpoint, with every ` +
+            'mount prefix (e.g. /api/mcp), or run add again with --mcp-path <path>',
+        ]
+      : []),
     guardCode('app', GUARD_FUNCTION, input.mcpPath, quote).trimEnd(),
   ];
   if (input.framework === 'hono') {

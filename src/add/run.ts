@@ -69,7 +69,9 @@ export async function runAdd(flags: AddFlags, io: CliIo): Promise<number> {
     for (const note of resolved.notes) ui.warn(note);
 
     const plan = planOrRefuse(snapshot, facts, resolved, await loadTemplates(), filesOnly, ui);
-    const paste = filesOnly ? pasteSteps(facts, plan, resolved.config.mcpPath) : undefined;
+    const paste = filesOnly
+      ? pasteSteps(facts, plan, given.mcpPath ?? resolved.config.mcpPath, given.mcpPath !== undefined)
+      : undefined;
     for (const note of plan.notes) ui.warn(note);
 
     if (plan.changes.length === 0) {
@@ -194,7 +196,12 @@ async function offerFilesOnly(
 }
 
 /** The lines to paste by hand after `--files-only`, and where. */
-function pasteSteps(facts: ProjectFacts, plan: AddPlan, mcpPath: string): { title: string; lines: string[] } {
+function pasteSteps(
+  facts: ProjectFacts,
+  plan: AddPlan,
+  mcpPath: string,
+  pathGiven: boolean,
+): { title: string; lines: string[] } {
   const { entry } = facts;
   const file = guardFile(facts);
   const folder = `./${plan.folder.split('/').pop()}`;
@@ -203,6 +210,7 @@ function pasteSteps(facts: ProjectFacts, plan: AddPlan, mcpPath: string): { titl
       framework: facts.framework.name,
       sdk: facts.sdk,
       mcpPath: entry.kind === 'found' ? entry.route.path : mcpPath,
+      mcpPathIsGuess: entry.kind !== 'found' && !pathGiven,
       adapterSpecifier: `${folder}/${facts.framework.name}${importExtension(outputFlavor(facts).extension)}`,
     },
     outputFlavor(facts).syntax !== 'cjs',
@@ -232,7 +240,13 @@ function refuseEntry(facts: ProjectFacts, mcpPath: string | undefined, ui: Ui): 
   if (entry.kind === 'found') throw new Error('refuseEntry called with a recognised entry');
   const adapterSpecifier = `./mcp-oauth/${facts.framework.name}${importExtension(outputFlavor(facts).extension)}`;
   const snippet = manualEntrySnippet(
-    { framework: facts.framework.name, sdk: facts.sdk, mcpPath: mcpPath ?? '/mcp', adapterSpecifier },
+    {
+      framework: facts.framework.name,
+      sdk: facts.sdk,
+      mcpPath: mcpPath ?? '/mcp',
+      mcpPathIsGuess: mcpPath === undefined,
+      adapterSpecifier,
+    },
     outputFlavor(facts).syntax !== 'cjs',
   );
   return refuse(

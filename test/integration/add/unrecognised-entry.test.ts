@@ -30,6 +30,8 @@ describe('add on a project whose entry it cannot recognise', () => {
       expect(result.stdout).toContain('What add would insert in src/main.ts, before the MCP route');
       expect(result.stdout).toContain("import { mcpOAuth } from './mcp-oauth/express.js';");
       expect(result.stdout).toContain("app.use(mcpOAuth({ mcpPath: '/mcp' }));");
+      // The path was not found: the snippet must not pass a guess off as the endpoint's path.
+      expect(result.stdout).toContain('/mcp is a placeholder: put the public path hosts use for your MCP endpoint');
       expect(result.stderr).toContain('--files-only');
       expect(await treeHashes(project.dir)).toEqual(before);
     },
@@ -52,10 +54,22 @@ describe('add on a project whose entry it cannot recognise', () => {
       expect(result.stdout).toContain('Paste into src/main.ts');
       expect(result.stdout).toContain("import { mcpOAuth } from './mcp-oauth/express.js';");
       expect(result.stdout).toContain("app.use(mcpOAuth({ mcpPath: '/mcp' }));");
+      expect(result.stdout).toContain('/mcp is a placeholder');
       const again = await runAdd(fresh.dir, [...scalekitArgs(), '--files-only', '--yes']);
       expect(again.exitCode, again.all).toBe(0);
       expect(again.stdout).toContain('Already set up');
       expect(await treeHashes(fresh.dir)).toEqual(after);
+    } finally {
+      await fresh.cleanup();
+    }
+  });
+  it('with --files-only and --mcp-path: the lines to paste guard that path, with no placeholder', async () => {
+    const fresh = await copyFixture('unrecognised-entry');
+    try {
+      const result = await runAdd(fresh.dir, [...scalekitArgs(), '--files-only', '--mcp-path', '/api/mcp', '--yes']);
+      expect(result.exitCode, result.all).toBe(0);
+      expect(result.stdout).toContain("app.use(mcpOAuth({ mcpPath: '/api/mcp' }));");
+      expect(result.stdout).not.toContain('is a placeholder: put the public path');
     } finally {
       await fresh.cleanup();
     }
