@@ -2,7 +2,9 @@
  * `add` on the shapes real servers take beyond the basic ones: the v2 SDK's documented `createMcpHandler` +
  * `mcp.fetch(c.req.raw)` on `createMcpHonoApp`, `@hono/mcp`'s `transport.handleRequest(c)` on the v1 SDK, a
  * CommonJS server with a session map that still serves the deprecated HTTP+SSE transport, and apps whose MCP
- * route lives in another module than the app: an Express router, a Hono route group mounted with `app.route()`.
+ * route lives in another module than the app: an Express router, a Hono route group mounted with `app.route()`,
+ * and an Express 4 app whose route is an `app.route('/mcp').post(handler)` chain with the handler imported from
+ * another module, served through `http.createServer(app)`.
  */
 import { describeAddScenario } from './scenario.js';
 
@@ -61,4 +63,15 @@ describeAddScenario({
   readTool: 'list_events',
   writeTool: 'add_event',
   writeArgs: { title: 'Standup', day: 'Monday' },
+});
+
+describeAddScenario({
+  fixture: 'express-v1-route-chain',
+  entry: 'src/index.ts',
+  main: 'dist/index.js',
+  typescript: true,
+  sdk: 'v1',
+  readTool: 'list_invoices',
+  writeTool: 'create_invoice',
+  writeArgs: { customer: 'Globex', amount: 42 },
 });
