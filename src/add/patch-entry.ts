@@ -11,6 +11,7 @@
  */
 import {
   b,
+  codeOf,
   isCall,
   lineOf,
   memberPropertyName,
@@ -381,7 +382,10 @@ function guardComesFirst(route: McpRouteStatement, localName: string): boolean {
 /**
  * `transport.handleRequest(c.req.raw)` → `transport.handleRequest(c.req.raw, { authInfo: authInfoOf(c) })`, and the
  * same for a v2 handler's `mcp.fetch(c.req.raw)`. `@hono/mcp`'s `transport.handleRequest(c)` takes the context,
- * where the guard already put the token (`c.get('auth')`): nothing to change.
+ * where the guard already put the token (`c.get('auth')`): nothing to change. The v1 SDK's Node transport on a Node
+ * request converted from the Fetch one (`const { req, res } = toReqRes(c.req.raw)`, then
+ * `transport.handleRequest(req, res, body)`) reads the token from `req.auth`: the request becomes
+ * `Object.assign(req, { auth: authInfoOf(c) })`.
  */
 function wireHonoAuthInfo(route: McpRouteStatement): { ok: true; handsOver: boolean } | { ok: false; reason: string } {
   const calls = transportCalls(route);
@@ -403,6 +407,13 @@ function wireHonoAuthInfo(route: McpRouteStatement): { ok: true; handsOver: bool
     handsOver = true;
     const authInfo = `${AUTH_INFO_FUNCTION}(${context.name})`;
     const options = call.arguments[1];
+    if (isNodeRequestWithAuth(first, authInfo)) continue; // handed over by an earlier run
+    if (n.Identifier.check(first) && call.arguments.length >= 2 && !n.ObjectExpression.check(options)) {
+      // The v1 SDK's Node transport on a Node request made from the Fetch one (fetch-to-node's toReqRes):
+      // handleRequest(req, res, body) reads the token from req.auth.
+      call.arguments[0] = expression(`Object.assign(${first.name}, { auth: ${authInfo} })`) as typeof first;
+      continue;
+    }
     if (call.arguments.length === 1) {
       call.arguments.push(expression(`{ authInfo: ${authInfo} }`));
     } else if (n.ObjectExpression.check(options)) {
@@ -422,6 +433,17 @@ function wireHonoAuthInfo(route: McpRouteStatement): { ok: true; handsOver: bool
     }
   }
   return { ok: true, handsOver };
+}
+
+/** `Object.assign(req, { auth: authInfoOf(c) })`, as `wireHonoAuthInfo` writes it. */
+function isNodeRequestWithAuth(argument: unknown, authInfo: string): boolean {
+  return (
+    n.CallExpression.check(argument) &&
+    codeOf(argument.callee) === 'Object.assign' &&
+    argument.arguments.length === 2 &&
+    n.Identifier.check(argument.arguments[0]) &&
+    codeOf(argument.arguments[1]).replace(/\s+/g, ' ') === `{ auth: ${authInfo} }`
+  );
 }
 
 /**

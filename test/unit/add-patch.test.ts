@@ -96,6 +96,19 @@ describe('patchEntry', () => {
     expect(refused).toMatchObject({ ok: false, reason: expect.stringContaining('takes options I cannot extend') });
   });
 
+  it("Hono + the v1 SDK's Node transport through fetch-to-node: the token goes on req.auth, once", () => {
+    const source =
+      `import { Hono } from 'hono';\nimport { toFetchResponse, toReqRes } from 'fetch-to-node';\n` +
+      `const app = new Hono();\napp.post('/mcp', async (c) => {\n  const { req, res } = toReqRes(c.req.raw);\n` +
+      `  await transport.handleRequest(req, res, await c.req.json());\n  return toFetchResponse(res);\n});\n`;
+    const input = entryInput(source, { framework: 'hono', sdk: 'v1', adapterSpecifier: './mcp-oauth/hono.js' });
+    const text = patched(input);
+    expect(text).toContain(
+      'await transport.handleRequest(Object.assign(req, { auth: authInfoOf(c) }), res, await c.req.json());',
+    );
+    expect(patched({ ...input, source: text })).toBe(text);
+  });
+
   it('refuses, with the snippet to add by hand, when the route is not there or a name is taken', () => {
     const missing = patchEntry(entryInput(EXPRESS_ENTRY, { mcpPath: '/other' }));
     expect(missing).toMatchObject({

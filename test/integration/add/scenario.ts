@@ -46,6 +46,8 @@ export interface Scenario {
   writeTool: string;
   /** Arguments for the write tool. */
   writeArgs: object;
+  /** The write tool's answer names the caller's client id (from the token handed to the MCP layer). */
+  writeToolEchoesClient?: boolean;
   /** The server keeps sessions (`Mcp-Session-Id` from initialize, sent with every later request). */
   stateful?: boolean;
   /** The server also serves the deprecated HTTP+SSE transport at these paths (GET stream, POST messages). */
@@ -233,6 +235,8 @@ export function describeAddScenario(scenario: Scenario): void {
       const written = await mcpPost(endpoint, callTool(scenario.writeTool, scenario.writeArgs), bearer, session);
       expect(written.status).toBe(200);
       expect(written.messages[0]?.result?.isError ?? false).toBe(false);
+      // The verified token reached the tool (`extra.authInfo`), not only the guard.
+      if (scenario.writeToolEchoesClient) expect(JSON.stringify(written.messages[0]?.result)).toContain('add-test');
     });
 
     it("refuses a tool beyond the token's scopes with the 403 step-up, before the tool runs", async () => {

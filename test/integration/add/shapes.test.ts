@@ -4,7 +4,8 @@
  * CommonJS server with a session map that still serves the deprecated HTTP+SSE transport, and apps whose MCP
  * route lives in another module than the app: an Express router, a Hono route group mounted with `app.route()`,
  * and an Express 4 app whose route is an `app.route('/mcp').post(handler)` chain with the handler imported from
- * another module, served through `http.createServer(app)`.
+ * another module, served through `http.createServer(app)`; and Hono running the v1 SDK's Node transport through
+ * fetch-to-node, whose tools must see the verified token.
  */
 import { describeAddScenario } from './scenario.js';
 
@@ -74,4 +75,16 @@ describeAddScenario({
   readTool: 'list_invoices',
   writeTool: 'create_invoice',
   writeArgs: { customer: 'Globex', amount: 42 },
+});
+
+describeAddScenario({
+  fixture: 'hono-v1-fetch-to-node',
+  entry: 'src/index.ts',
+  main: 'dist/index.js',
+  typescript: true,
+  sdk: 'v1',
+  readTool: 'list_books',
+  writeTool: 'add_book',
+  writeArgs: { title: 'Dune', author: 'Frank Herbert' },
+  writeToolEchoesClient: true,
 });
