@@ -3,7 +3,8 @@
  * `mcp.fetch(c.req.raw)` on `createMcpHonoApp`, `@hono/mcp`'s `transport.handleRequest(c)` on the v1 SDK, a
  * CommonJS server with a session map that still serves the deprecated HTTP+SSE transport, and apps whose MCP
  * route lives in another module than the app: an Express router, a Hono route group mounted with `app.route()`,
- * and an Express 4 app whose route is an `app.route('/mcp').post(handler)` chain with the handler imported from
+ * an Express 4 project as `tsc --init` sets one up (CommonJS output, ES2016 target) whose route is an
+ * `app.route('/mcp').post(handler)` chain with the handler imported from
  * another module, served through `http.createServer(app)`; and Hono running the v1 SDK's Node transport through
  * fetch-to-node, whose tools must see the verified token.
  */
