@@ -95,12 +95,12 @@ export function loadConfig(env: Environment): ServerConfig {
     }
   }
 
-  const port = parsePort(env.PORT, problems);
-  const serverUrlInAudience = parseBoolean('MCP_SERVER_URL_IN_AUDIENCE', env.MCP_SERVER_URL_IN_AUDIENCE, problems);
-  const jwksCooldownSeconds = parseNonNegative('JWKS_COOLDOWN_SECONDS', env.JWKS_COOLDOWN_SECONDS, 30, problems);
+  const port = parsePort(env['PORT'], problems);
+  const serverUrlInAudience = parseBoolean('MCP_SERVER_URL_IN_AUDIENCE', env['MCP_SERVER_URL_IN_AUDIENCE'], problems);
+  const jwksCooldownSeconds = parseNonNegative('JWKS_COOLDOWN_SECONDS', env['JWKS_COOLDOWN_SECONDS'], 30, problems);
   const shutdownTimeoutSeconds = parseNonNegative(
     'SHUTDOWN_TIMEOUT_SECONDS',
-    env.SHUTDOWN_TIMEOUT_SECONDS,
+    env['SHUTDOWN_TIMEOUT_SECONDS'],
     10,
     problems,
   );
@@ -116,9 +116,9 @@ export function loadConfig(env: Environment): ServerConfig {
     serverUrlInAudience,
     port,
     // Serving localhost: bind loopback only, so nothing else on the network can reach a dev server.
-    host: env.HOST?.trim() || (local ? '127.0.0.1' : '0.0.0.0'),
-    allowedHosts: list(env.ALLOWED_HOSTS) ?? unique([publicHost, ...(local ? LOOPBACK_HOSTS : [])]),
-    allowedOrigins: list(env.ALLOWED_ORIGINS) ?? unique([publicHost, ...(local ? LOOPBACK_HOSTS : [])]),
+    host: env['HOST']?.trim() || (local ? '127.0.0.1' : '0.0.0.0'),
+    allowedHosts: list(env['ALLOWED_HOSTS']) ?? unique([publicHost, ...(local ? LOOPBACK_HOSTS : [])]),
+    allowedOrigins: list(env['ALLOWED_ORIGINS']) ?? unique([publicHost, ...(local ? LOOPBACK_HOSTS : [])]),
     jwksCooldownSeconds,
     shutdownTimeoutSeconds,
   };

@@ -47,11 +47,11 @@ export function mcpOAuth(options: McpOAuthOptions): RequestHandler {
       host: req.headers.host,
       origin: req.headers.origin,
       // Every Authorization header the client sent: Node keeps only the first in `req.headers`.
-      authorization: req.headersDistinct.authorization?.join(', '),
+      authorization: req.headersDistinct['authorization']?.join(', '),
       body: () => parsedBody(req, res),
     });
     if (!outcome.ok) {
-      res.locals.mcpOAuthRejection = outcome.rejection;
+      res.locals['mcpOAuthRejection'] = outcome.rejection;
       return sendWebResponse(res, outcome.response);
     }
     if (outcome.authInfo) req.auth = outcome.authInfo;
@@ -79,7 +79,7 @@ export function mcpOAuth(options: McpOAuthOptions): RequestHandler {
         method: req.method,
         path,
         wwwAuthenticate: res.getHeader('www-authenticate')?.toString(),
-        rejection: res.locals.mcpOAuthRejection as Rejection | undefined,
+        rejection: res.locals['mcpOAuthRejection'] as Rejection | undefined,
         clientId: req.auth?.clientId,
       });
     });

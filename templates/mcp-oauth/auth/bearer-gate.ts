@@ -28,7 +28,7 @@ export interface BearerGateOptions {
 /** Why a request was refused, for the logs: a stable reason code, and the client id the token claims. */
 export interface GateRejection {
   reason: string;
-  clientId?: string;
+  clientId?: string | undefined;
 }
 
 export type BearerGateResult =
@@ -106,7 +106,7 @@ function noCredentialsResponse(options: BearerGateOptions): Response {
 function claimedClientId(authorization: string): string | undefined {
   try {
     const claims = decodeJwt(authorization.replace(/^bearer\s+/i, ''));
-    const clientId = claims.client_id ?? claims.azp;
+    const clientId = claims['client_id'] ?? claims['azp'];
     return typeof clientId === 'string' ? clientId.slice(0, 128) : undefined;
   } catch {
     return undefined;

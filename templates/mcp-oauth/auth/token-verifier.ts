@@ -80,21 +80,21 @@ export function createScalekitTokenVerifier(options: ScalekitVerifierOptions): O
       if (options.serverUrlInAudience && !audiences.includes(serverUrl)) {
         throw new TokenRejectedError('audience_mismatch', `Token audience does not include ${serverUrl}`);
       }
-      if (payload.resource !== undefined && payload.resource !== serverUrl) {
+      if (payload['resource'] !== undefined && payload['resource'] !== serverUrl) {
         throw new TokenRejectedError('resource_mismatch', 'Token was issued for another resource');
       }
 
       return {
         token,
-        clientId: stringClaim(payload.client_id) ?? stringClaim(payload.azp) ?? payload.sub ?? 'unknown',
+        clientId: stringClaim(payload['client_id']) ?? stringClaim(payload['azp']) ?? payload.sub ?? 'unknown',
         scopes: scopesOf(payload),
-        expiresAt: payload.exp,
+        ...(payload.exp === undefined ? {} : { expiresAt: payload.exp }),
         // The SDK compares this with the endpoint's URL (`expectedResource`): the audience checks above vouch for it.
         resource: options.serverUrl,
         extra: {
           subject: payload.sub,
-          organizationId: stringClaim(payload.org_id) ?? stringClaim(payload.oid),
-          sessionId: stringClaim(payload.sid),
+          organizationId: stringClaim(payload['org_id']) ?? stringClaim(payload['oid']),
+          sessionId: stringClaim(payload['sid']),
           tokenId: payload.jti,
         },
       };
@@ -104,8 +104,9 @@ export function createScalekitTokenVerifier(options: ScalekitVerifierOptions): O
 
 /** Scalekit puts scopes in a space-separated `scope` string, a `scopes` array, or both. */
 export function scopesOf(payload: JWTPayload): string[] {
-  const fromString = typeof payload.scope === 'string' ? payload.scope.split(' ') : [];
-  const fromArray = Array.isArray(payload.scopes) ? payload.scopes.filter((scope) => typeof scope === 'string') : [];
+  const { scope, scopes } = payload;
+  const fromString = typeof scope === 'string' ? scope.split(' ') : [];
+  const fromArray = Array.isArray(scopes) ? scopes.filter((entry) => typeof entry === 'string') : [];
   return [...new Set([...fromString, ...fromArray])].filter(Boolean);
 }
 
