@@ -30,6 +30,7 @@ import {
   type Quote,
   type Statement,
 } from './ast.js';
+import { DEFAULT_MCP_PATH } from '../core/defaults.js';
 import type { SdkLine } from './detect.js';
 import { joinPaths, type GuardSite } from './mounts.js';
 import {
@@ -251,9 +252,9 @@ function guardArguments(guard: GuardCall): string {
 
 /** What to add by hand when the file's shape is not understood. */
 export function manualEntrySnippet(
-  input: Pick<EntryPatchInput, 'framework' | 'sdk' | 'mcpPath' | 'adapterSpecifier'> & {
-    /** The endpoint's path was not found (nor given): `mcpPath` is the usual one, and the snippet says so. */
-    mcpPathIsGuess?: boolean;
+  input: Pick<EntryPatchInput, 'framework' | 'sdk' | 'adapterSpecifier'> & {
+    /** The endpoint's public path; undefined when it was neither found nor given (the snippet then says so). */
+    mcpPath: string | undefined;
   },
   esm: boolean,
   quote: Quote = 'single',
@@ -263,14 +264,14 @@ export function manualEntrySnippet(
     importCode(names, input.adapterSpecifier, esm, quote),
     '',
     '// …after creating the app, before the MCP route:',
-    // A guard on the wrong path protects nothing, so a guessed path must not pass for a found one.
-    ...(input.mcpPathIsGuess
+    // A guard on the wrong path protects nothing, so the usual path must not pass for a found one.
+    ...(input.mcpPath === undefined
       ? [
-          `// ${input.mcpPath} is a placeholder: put the public path hosts use for your MCP endpoint, with every ` +
+          `// ${DEFAULT_MCP_PATH} is a placeholder: put the public path hosts use for your MCP endpoint, with every ` +
             'mount prefix (e.g. /api/mcp), or run add again with --mcp-path <path>',
         ]
       : []),
-    guardCode('app', GUARD_FUNCTION, input.mcpPath, quote).trimEnd(),
+    guardCode('app', GUARD_FUNCTION, input.mcpPath ?? DEFAULT_MCP_PATH, quote).trimEnd(),
   ];
   if (input.framework === 'hono') {
     lines.push(

@@ -69,9 +69,7 @@ export async function runAdd(flags: AddFlags, io: CliIo): Promise<number> {
     for (const note of resolved.notes) ui.warn(note);
 
     const plan = planOrRefuse(snapshot, facts, resolved, await loadTemplates(), filesOnly, ui);
-    const paste = filesOnly
-      ? pasteSteps(facts, plan, given.mcpPath ?? resolved.config.mcpPath, given.mcpPath !== undefined)
-      : undefined;
+    const paste = filesOnly ? pasteSteps(facts, plan, given.mcpPath) : undefined;
     for (const note of plan.notes) ui.warn(note);
 
     if (plan.changes.length === 0) {
@@ -199,8 +197,7 @@ async function offerFilesOnly(
 function pasteSteps(
   facts: ProjectFacts,
   plan: AddPlan,
-  mcpPath: string,
-  pathGiven: boolean,
+  mcpPath: string | undefined,
 ): { title: string; lines: string[] } {
   const { entry } = facts;
   const file = guardFile(facts);
@@ -210,7 +207,6 @@ function pasteSteps(
       framework: facts.framework.name,
       sdk: facts.sdk,
       mcpPath: entry.kind === 'found' ? entry.route.path : mcpPath,
-      mcpPathIsGuess: entry.kind !== 'found' && !pathGiven,
       adapterSpecifier: `${folder}/${facts.framework.name}${importExtension(outputFlavor(facts).extension)}`,
     },
     outputFlavor(facts).syntax !== 'cjs',
@@ -240,13 +236,7 @@ function refuseEntry(facts: ProjectFacts, mcpPath: string | undefined, ui: Ui): 
   if (entry.kind === 'found') throw new Error('refuseEntry called with a recognised entry');
   const adapterSpecifier = `./mcp-oauth/${facts.framework.name}${importExtension(outputFlavor(facts).extension)}`;
   const snippet = manualEntrySnippet(
-    {
-      framework: facts.framework.name,
-      sdk: facts.sdk,
-      mcpPath: mcpPath ?? '/mcp',
-      mcpPathIsGuess: mcpPath === undefined,
-      adapterSpecifier,
-    },
+    { framework: facts.framework.name, sdk: facts.sdk, mcpPath, adapterSpecifier },
     outputFlavor(facts).syntax !== 'cjs',
   );
   return refuse(
