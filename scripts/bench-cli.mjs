@@ -29,7 +29,7 @@ import { fixed, loadNow, median, percentile, table, verdict } from './bench/stat
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const loadBefore = loadNow();
-const CLI = path.join(ROOT, 'bin', 'create-mcp-oauth.js');
+const CLI = path.join(ROOT, 'bin', 'create-mcp-oauth.cjs');
 const HELP_TARGET = 1.2;
 const SCAFFOLD_TARGET = 1.6;
 const PACK_TARGET_BYTES = 300 * 1000;

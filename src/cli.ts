@@ -48,7 +48,7 @@ const SUBCOMMANDS: LazySubcommand[] = [
   },
 ];
 
-/** Entry point used by `bin/create-mcp-oauth.js`. */
+/** Entry point used by `bin/create-mcp-oauth.cjs`. */
 export async function run(): Promise<void> {
   // `create-mcp-oauth --help | head` closes our stdout early: that is not an error worth a stack trace.
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {

@@ -31,7 +31,7 @@ export async function prepareProject({ root, framework, log, env = process.env }
   run(
     process.execPath,
     [
-      path.join(root, 'bin', 'create-mcp-oauth.js'),
+      path.join(root, 'bin', 'create-mcp-oauth.cjs'),
       freshDir,
       ...(workers ? ['--framework', 'hono', '--deploy', 'workers'] : ['--framework', framework]),
       '--base-url',

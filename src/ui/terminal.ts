@@ -16,7 +16,9 @@ export function isCiSet(env: NodeJS.ProcessEnv): boolean {
 /** Why we can't ask questions, or `undefined` when we can. */
 export function whyNotInteractive(streams: TerminalStreams, env: NodeJS.ProcessEnv): string | undefined {
   if (isCiSet(env)) return 'CI is set';
-  if (!streams.stdin.isTTY || !streams.stdout.isTTY) return 'stdin/stdout is not a terminal';
+  // stdout first: Node creates process.stdin on first access (a stream, and a handle for a pipe), which output
+  // redirected to a file or pipe never needs.
+  if (!streams.stdout.isTTY || !streams.stdin.isTTY) return 'stdin/stdout is not a terminal';
   return undefined;
 }
 

@@ -25,7 +25,7 @@ beforeAll(async () => {
   const [{ filename, files }] = JSON.parse(pack.stdout) as [{ filename: string; files: { path: string }[] }];
   packedFiles = files.map((file) => file.path);
   await execa('tar', ['xzf', path.join(scratch, filename), '-C', scratch]);
-  packedBin = path.join(scratch, 'package', 'bin', 'create-mcp-oauth.js');
+  packedBin = path.join(scratch, 'package', 'bin', 'create-mcp-oauth.cjs');
 }, 120_000);
 afterAll(() => rm(scratch, { recursive: true, force: true }));
 
@@ -40,8 +40,8 @@ async function tree(dir: string): Promise<Map<string, string>> {
 
 describe('the published package', () => {
   it('holds the CLI and its bundle, and no templates folder to read at run time', () => {
-    expect(packedFiles).toContain('bin/create-mcp-oauth.js');
-    expect(packedFiles).toContain('dist/cli.js');
+    expect(packedFiles).toContain('bin/create-mcp-oauth.cjs');
+    expect(packedFiles).toContain('dist/cli.cjs');
     expect(packedFiles.filter((file) => file.startsWith('templates/'))).toEqual([]);
   });
 

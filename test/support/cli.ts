@@ -2,7 +2,7 @@
 import { execa } from 'execa';
 import { fileURLToPath } from 'node:url';
 
-export const CLI_BIN = fileURLToPath(new URL('../../bin/create-mcp-oauth.js', import.meta.url));
+export const CLI_BIN = fileURLToPath(new URL('../../bin/create-mcp-oauth.cjs', import.meta.url));
 
 export interface CliResult {
   exitCode: number | undefined;

@@ -192,7 +192,7 @@ describe('bundle', () => {
     const meta = JSON.parse(await readFile(path.join(ROOT, '.tmp', 'build-meta.json'), 'utf8')) as {
       outputs: Record<string, { imports: { path: string; kind: string }[]; inputs: Record<string, unknown> }>;
     };
-    const entry = Object.keys(meta.outputs).find((output) => output.endsWith('dist/cli.js'))!;
+    const entry = Object.keys(meta.outputs).find((output) => output.endsWith('dist/cli.cjs'))!;
     const reachable = new Set<string>();
     const visit = (output: string) => {
       if (reachable.has(output)) return;

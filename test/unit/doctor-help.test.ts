@@ -1,12 +1,11 @@
 /**
  * `create-mcp-oauth doctor --help` must stay as light as the root `--help`: commander and the option definitions,
  * not the template engine, the prompts or the process runner (nor doctor's own checks, which load only to run).
- * Observed, not inferred: a module-loading hook records every file the built CLI actually loads.
+ * Observed, not inferred: a preloaded script records every file the built CLI actually loads.
  */
 import { spawnSync } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BIN, ROOT, buildCli } from './helpers/build.js';
 import { tempDir } from './helpers/temp-dir.js';
@@ -16,8 +15,8 @@ interface BuildMeta {
 }
 
 /**
- * Runs the built CLI with a loader hook that appends each loaded module's URL to a file; returns the dist/ inputs
- * loaded.
+ * Runs the built CLI (CommonJS chunks) with a preloaded script that writes, as the process exits, every file in
+ * Node's module cache; returns the dist/ inputs loaded.
  */
 async function inputsLoadedBy(
   args: string[],
@@ -25,22 +24,14 @@ async function inputsLoadedBy(
   const { dir, cleanup } = await tempDir();
   try {
     const log = path.join(dir, 'loaded.txt');
-    const hooks = path.join(dir, 'hooks.mjs');
-    const register = path.join(dir, 'register.mjs');
+    const recorder = path.join(dir, 'record-loaded.cjs');
     await writeFile(log, '');
     await writeFile(
-      hooks,
-      `import { appendFileSync } from 'node:fs';
-export async function load(url, context, next) {
-  appendFileSync(${JSON.stringify(log)}, url + '\\n');
-  return next(url, context);
-}\n`,
+      recorder,
+      `const { writeFileSync } = require('node:fs');
+process.on('exit', () => writeFileSync(${JSON.stringify(log)}, Object.keys(require.cache).join('\\n')));\n`,
     );
-    await writeFile(
-      register,
-      `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`,
-    );
-    const run = spawnSync(process.execPath, ['--import', pathToFileURL(register).href, BIN, ...args], {
+    const run = spawnSync(process.execPath, ['--require', recorder, BIN, ...args], {
       cwd: dir,
       env: { PATH: process.env.PATH, HOME: process.env.HOME, CI: 'true' },
       encoding: 'utf8',
@@ -48,8 +39,8 @@ export async function load(url, context, next) {
     });
     const files = (await readFile(log, 'utf8'))
       .split('\n')
-      .filter((url) => url.startsWith('file:'))
-      .map((url) => path.relative(ROOT, fileURLToPath(url)).split(path.sep).join('/'))
+      .filter((file) => path.isAbsolute(file))
+      .map((file) => path.relative(ROOT, file).split(path.sep).join('/'))
       .filter((file) => file.startsWith('dist/'));
     const meta = JSON.parse(await readFile(path.join(ROOT, '.tmp', 'build-meta.json'), 'utf8')) as BuildMeta;
     const inputs = files.flatMap((file) => Object.keys(meta.outputs[file]?.inputs ?? {}));

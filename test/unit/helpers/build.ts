@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-export const BIN = fileURLToPath(new URL('../../../bin/create-mcp-oauth.js', import.meta.url));
+export const BIN = fileURLToPath(new URL('../../../bin/create-mcp-oauth.cjs', import.meta.url));
 
 let built: Promise<unknown> | undefined;
 

@@ -1,5 +1,5 @@
 /**
- * The built CLI (dist/cli.js) with a file system that pauses, for the kill tests
+ * The built CLI (dist/cli.cjs) with a file system that pauses, for the kill tests
  * (test/unit/cli-interrupt.test.ts): `node paused-cli.mjs <cli args>` with `PAUSE_AFTER=<n>` runs `main()`
  * with node:fs/promises wrapped so every file-system change is announced on stderr
  * (`[test-pause] 3 mkdir <path>`) and, after the n-th, `[test-pause] paused` is printed and the write waits
@@ -7,7 +7,7 @@
  * point instead of racing a timer. Injected through `main()`'s file-system parameter: nothing of this ships.
  */
 import fs from 'node:fs/promises';
-import { main } from '../../../dist/cli.js';
+import { main } from '../../../dist/cli.cjs';
 
 const READS = ['lstat', 'readdir'];
 const CHANGES = ['mkdir', 'writeFile', 'chmod', 'rename', 'copyFile', 'unlink', 'rmdir', 'rm'];
