@@ -17,11 +17,12 @@
 // afterwards, so a CLI started from dist/ while another build runs (parallel test files) never
 // sees a half-written or missing chunk.
 import { createHash, randomBytes } from 'node:crypto';
+import { once } from 'node:events';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { brotliCompressSync, constants as zlibConstants } from 'node:zlib';
+import { brotliDecompressSync, constants as zlibConstants, createBrotliCompress } from 'node:zlib';
 import { rolldown } from 'rolldown';
 import { minifySync } from 'rolldown/utils';
 
@@ -29,7 +30,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const outdir = path.join(root, 'dist');
 /** The templates, compressed (see embeddedTemplates). */
 const ARCHIVE_NAME = 'templates.br';
-/** The archive's bytes, made while rolldown bundles. */
+/** The archive (its bytes and where its first part ends), made while rolldown bundles. */
 let archive;
 
 const startup = startupChunks();
@@ -92,7 +93,7 @@ const chunks = output.filter((file) => file.type === 'chunk');
 const written = new Set();
 const outputs = [
   ...chunks.map((chunk) => ({ path: path.join(outdir, chunk.fileName), contents: chunk.code })),
-  { path: path.join(outdir, ARCHIVE_NAME), contents: await archive },
+  { path: path.join(outdir, ARCHIVE_NAME), contents: (await archive).bytes },
 ];
 for (const file of outputs) {
   await mkdir(path.dirname(file.path), { recursive: true });
@@ -206,6 +207,8 @@ function embeddedTemplates() {
   const VIRTUAL = 'embedded-templates';
   const Handlebars = createRequire(import.meta.url)('handlebars/dist/cjs/handlebars.js');
 
+  const specKey = (name, source) => `${name}\0${createHash('sha256').update(source).digest('hex')}`;
+
   /**
    * Every current template file, the kept history of earlier versions (each as its JSON text, parsed only by
    * `upgrade`), and every distinct `.hbs` source precompiled, keyed by name and source hash.
@@ -228,64 +231,110 @@ function embeddedTemplates() {
     );
     const specs = {};
     for (const [name, source] of [...files.filter(([name]) => name.endsWith('.hbs')), ...earlierSources]) {
-      specs[`${name}\0${createHash('sha256').update(source).digest('hex')}`] ??= minifiedSpec(
-        name,
-        Handlebars.precompile(source, structuredClone(options)),
-      );
+      specs[specKey(name, source)] ??= minifiedSpec(name, Handlebars.precompile(source, structuredClone(options)));
     }
     return { files, history, specs };
   };
 
-  const compressed = async () => {
-    // ASCII only (other characters as JSON escapes): Node turns ASCII bytes into a string several times faster
-    // than UTF-8, and JSON.parse reads a one-byte string faster. It halves the time to read the archive back
-    // (6 ms to 3 ms, most of it decoding) for 41 more bytes compressed.
-    const json = JSON.stringify(await archiveDocument()).replace(
-      /[\u007f-\uffff]/g,
-      (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  /** ASCII JSON: other characters as escapes (see compressed()). */
+  const asciiJson = (value) =>
+    Buffer.from(
+      JSON.stringify(value).replace(
+        /[\u007f-\uffff]/g,
+        (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`,
+      ),
+      'latin1',
     );
-    const text = Buffer.from(json, 'latin1');
-    return brotliCompressSync(text, {
+
+  /**
+   * The archive is one brotli stream of two JSON parts: first what every scaffold reads (the current templates and
+   * their specs), then what only `upgrade` reads (earlier versions' templates and the specs only they use). The
+   * stream is flushed between them, so the first part decompresses from a prefix of the file alone, while the
+   * second can still refer back to the first (it mostly repeats it).
+   *
+   * Each part is ASCII (other characters as JSON escapes): Node turns ASCII bytes into a string several times faster
+   * than UTF-8, and JSON.parse reads a one-byte string faster. Both halve the time a scaffold spends reading the
+   * archive back, for a few more bytes compressed.
+   */
+  const compressed = async () => {
+    const { files, history, specs } = await archiveDocument();
+    const current = new Set(files.filter(([name]) => name.endsWith('.hbs')).map(([name, text]) => specKey(name, text)));
+    const specsWhere = (isCurrent) =>
+      Object.fromEntries(Object.entries(specs).filter(([key]) => current.has(key) === isCurrent));
+    const scaffoldPart = asciiJson({ files, specs: specsWhere(true) });
+    const historyPart = asciiJson({ history, specs: specsWhere(false) });
+    const length = scaffoldPart.length + historyPart.length;
+    const compressor = createBrotliCompress({
       params: {
         [zlibConstants.BROTLI_PARAM_MODE]: zlibConstants.BROTLI_MODE_TEXT,
         [zlibConstants.BROTLI_PARAM_QUALITY]: zlibConstants.BROTLI_MAX_QUALITY,
         // A window that holds the whole document, so any repeat can be found.
-        [zlibConstants.BROTLI_PARAM_LGWIN]: Math.min(24, Math.max(16, Math.ceil(Math.log2(text.length)))),
-        [zlibConstants.BROTLI_PARAM_SIZE_HINT]: text.length,
+        [zlibConstants.BROTLI_PARAM_LGWIN]: Math.min(24, Math.max(16, Math.ceil(Math.log2(length)))),
+        [zlibConstants.BROTLI_PARAM_SIZE_HINT]: length,
       },
     });
+    const chunks = [];
+    compressor.on('data', (chunk) => chunks.push(chunk));
+    const ended = once(compressor, 'end');
+    compressor.write(scaffoldPart);
+    await new Promise((resolve) => compressor.flush(zlibConstants.BROTLI_OPERATION_FLUSH, resolve));
+    const scaffoldBytes = Buffer.concat(chunks).length;
+    compressor.end(historyPart);
+    await ended;
+    const bytes = Buffer.concat(chunks);
+    // What the CLI will do (see archiveModule), checked now rather than on a user's machine.
+    const prefix = brotliDecompressSync(bytes.subarray(0, scaffoldBytes), {
+      finishFlush: zlibConstants.BROTLI_OPERATION_FLUSH,
+    });
+    if (
+      !prefix.equals(scaffoldPart) ||
+      !brotliDecompressSync(bytes).equals(Buffer.concat([scaffoldPart, historyPart]))
+    ) {
+      throw new Error(`${ARCHIVE_NAME}: the first part does not decompress alone`);
+    }
+    return { bytes, scaffoldBytes, scaffoldLength: scaffoldPart.length };
   };
 
-  const archiveModule = `
+  const archiveModule = ({ scaffoldBytes, scaffoldLength }) => `
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { brotliDecompressSync } from 'node:zlib';
-let archive;
+import { brotliDecompressSync, constants } from 'node:zlib';
+let compressed;
+let scaffold;
+let history;
 /** dist/${ARCHIVE_NAME}, read once (written by scripts/build.mjs); __dirname is dist/ in a CommonJS chunk. */
-export function templateArchive() {
-  if (archive === undefined) {
-    const compressed = readFileSync(join(__dirname, '${ARCHIVE_NAME}'));
-    archive = JSON.parse(brotliDecompressSync(compressed).toString('latin1'));
-  }
-  return archive;
+const archive = () => (compressed ??= readFileSync(join(__dirname, '${ARCHIVE_NAME}')));
+/** The current templates and their specs: the first ${scaffoldBytes} bytes, decompressed alone. */
+export function scaffoldPart() {
+  scaffold ??= JSON.parse(
+    brotliDecompressSync(archive().subarray(0, ${scaffoldBytes}), {
+      finishFlush: constants.BROTLI_OPERATION_FLUSH,
+    }).toString('latin1'),
+  );
+  return scaffold;
+}
+/** Earlier versions' templates and the specs only they use (for \`upgrade\`): what follows the first part. */
+export function historyPart() {
+  history ??= JSON.parse(brotliDecompressSync(archive()).toString('latin1', ${scaffoldLength}));
+  return history;
 }
 `;
 
   const swapped = {
     files: `
-import { templateArchive } from '${VIRTUAL}:archive';
+import { historyPart, scaffoldPart } from '${VIRTUAL}:archive';
 export const HISTORY_DIR = 'history';
 export async function readTemplateFiles() {
-  return new Map(templateArchive().files);
+  return new Map(scaffoldPart().files);
 }
 export async function readTemplateHistory(version) {
-  const { history } = templateArchive();
+  const { history } = historyPart();
   return Object.hasOwn(history, version) ? history[version] : undefined;
 }
 `,
     specs: `
 import { createHash } from 'node:crypto';
-import { templateArchive } from '${VIRTUAL}:archive';
+import { historyPart, scaffoldPart } from '${VIRTUAL}:archive';
 const made = new Map();
 // Earlier versions' specs are in the same archive: nothing more to load.
 export async function loadEarlierTemplateSpecs() {}
@@ -293,7 +342,8 @@ export function templateSpec(templateName, source) {
   const key = templateName + '\\0' + createHash('sha256').update(source).digest('hex');
   let spec = made.get(key);
   if (spec === undefined) {
-    const { specs } = templateArchive();
+    // A current template's spec is in the part every scaffold reads; only an earlier version's needs the rest.
+    const { specs } = Object.hasOwn(scaffoldPart().specs, key) ? scaffoldPart() : historyPart();
     if (!Object.hasOwn(specs, key)) {
       throw new Error('it was not precompiled into this build of create-mcp-oauth; run \`npm run build\`');
     }
@@ -315,8 +365,8 @@ export function templateSpec(templateName, source) {
     resolveId(source) {
       return source === `${VIRTUAL}:archive` ? virtualArchive : null;
     },
-    load(id) {
-      if (id === virtualArchive) return { code: archiveModule, moduleType: 'js' };
+    async load(id) {
+      if (id === virtualArchive) return { code: archiveModule(await archive), moduleType: 'js' };
       const which = Object.keys(modules).find((key) => modules[key] === id);
       return which === undefined ? null : { code: swapped[which], moduleType: 'js' };
     },

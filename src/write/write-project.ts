@@ -129,7 +129,7 @@ export async function writeProject(options: WriteProjectOptions): Promise<WriteP
     throw asWriteError(error, targetDir);
   } finally {
     // The staging area only survives when a rollback could not restore a user's file: it holds the original.
-    if (staging && !keepStaging) await fs.rm(staging, { recursive: true, force: true }).catch(() => {});
+    if (staging && !keepStaging) await removeStaging(fs, staging);
   }
 }
 
@@ -289,6 +289,17 @@ async function createStagingDir(fs: WriterFs, targetDir: string, randomSuffix?: 
       if (errorCode(error) !== 'EEXIST' || attempt >= 4) throw error;
     }
   }
+}
+
+/**
+ * After a commit the staging directory is empty, and rmdir is all it takes (on Node 20 a recursive rm first loads
+ * a JavaScript implementation of it); after a failure it may hold files, and goes recursively.
+ */
+async function removeStaging(fs: WriterFs, staging: string): Promise<void> {
+  await fs
+    .rmdir(staging)
+    .catch(() => fs.rm(staging, { recursive: true, force: true }))
+    .catch(() => {});
 }
 
 /**

@@ -124,7 +124,7 @@ const announced = (stderr: string) => [...stderr.matchAll(/^\[test-pause\] \d+ (
  * in place), read from the run's own log so the test does not depend on how many files the plan has.
  */
 const pausedAtCleanup = (run: Run, n: number) =>
-  /^rm \S+\/\.app\.create-mcp-oauth-\d+-[0-9a-f]{8}$/.test(announced(run.stderr)[n - 1] ?? '');
+  /^(?:rmdir|rm) \S+\/\.app\.create-mcp-oauth-\d+-[0-9a-f]{8}$/.test(announced(run.stderr)[n - 1] ?? '');
 
 const pauseEnv = (n: number, extra: NodeJS.ProcessEnv = {}) => baseEnv({ PAUSE_AFTER: String(n), ...extra });
 
@@ -220,8 +220,9 @@ afterAll(() => {
 describe('the recorded writes', () => {
   it('commit a new directory with one rename, and a --force run with moves after staging everything', () => {
     expect(newDirOperations[newDirCommit - 1]).toMatch(/^rename \S+\/project \S+\/app$/);
+    // The staging directory is empty once its project is renamed away: one rmdir removes it.
     expect(newDirOperations.slice(newDirCommit)).toEqual([
-      expect.stringMatching(/^rm \S+create-mcp-oauth-\d+-[0-9a-f]{8}$/),
+      expect.stringMatching(/^rmdir \S+create-mcp-oauth-\d+-[0-9a-f]{8}$/),
     ]);
     // Everything is staged before the first change to the target; the moves come last.
     const firstTouch = forceOperations.findIndex((operation) => operation.includes('/work/app/'));
