@@ -4,7 +4,7 @@
  * This is the version used when running from source (tests, `tsx`): it compiles a template when it is
  * first rendered. The published CLI never contains it: scripts/build.mjs swaps this module for one that
  * holds every `.hbs` file under templates/ precompiled at build time with the same options (see
- * `precompiledTemplatesPlugin` there), so a scaffold compiles nothing and the bundle carries only the
+ * `embeddedTemplates()` there), so a scaffold compiles nothing and the bundle carries only the
  * Handlebars runtime. templates/ stays the source of truth: the built module checks that the source it is
  * given is the one it compiled, and refuses (asking for a rebuild) rather than render a stale template.
  */
