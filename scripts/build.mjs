@@ -136,7 +136,7 @@ await rename(temporaryMeta, metafilePath);
 
 /**
  * Two chunk groups for the paths every user takes, computed from the module graph once it is complete:
- * - `cli`: what src/cli.ts imports statically, all that `--help` (and any command's first step) loads;
+ * - `core`: what src/cli.ts imports statically, all that `--help` (and any command's first step) loads;
  * - `scaffold`: what the planner and the writer add (src/plan/index.ts, src/write/write-project.ts), loaded when
  *   a scaffold starts planning.
  * Modules only other commands reach are left to rolldown's default split, so `add`'s parser, `doctor`'s checks,
@@ -148,7 +148,7 @@ function startupChunks() {
     path.join(root, 'src', 'plan', 'index.ts'),
     path.join(root, 'src', 'write', 'write-project.ts'),
   ];
-  const cli = new Set();
+  const core = new Set();
   const scaffold = new Set();
   return {
     plugin: {
@@ -160,17 +160,17 @@ function startupChunks() {
             const id = pending.pop();
             if (into.has(id) || except.has(id)) continue;
             const info = this.getModuleInfo(id);
-            if (info === null) throw new Error(`startup-chunks: ${relative(id)} is not in the module graph`);
+            if (info === null) throw new Error(`startup-chunks: ${path.relative(root, id)} is not in the module graph`);
             into.add(id);
             pending.push(...info.importedIds);
           }
         };
-        closure([entry], cli, new Set());
-        closure(scaffoldEntries, scaffold, cli);
+        closure([entry], core, new Set());
+        closure(scaffoldEntries, scaffold, core);
       },
     },
     groups: [
-      { name: 'cli', test: (id) => cli.has(id) },
+      { name: 'core', test: (id) => core.has(id) },
       { name: 'scaffold', test: (id) => scaffold.has(id) },
     ],
   };

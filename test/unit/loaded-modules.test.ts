@@ -1,7 +1,8 @@
 /**
- * `create-mcp-oauth doctor --help` must stay as light as the root `--help`: commander and the option definitions,
- * not the template engine, the prompts or the process runner (nor doctor's own checks, which load only to run).
- * Observed, not inferred: a preloaded script records every file the built CLI actually loads.
+ * What each command loads, observed rather than inferred: a preloaded script records every file the built CLI
+ * actually loads. `doctor --help` and `upgrade --help` stay as light as the root `--help` (commander and the option
+ * definitions, not the template engine, the prompts or the process runner, nor the command's own work), and a
+ * scaffold loads its two startup chunks and nothing of the other commands.
  */
 import { spawnSync } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
@@ -100,5 +101,35 @@ describe('upgrade --help', () => {
     expect(run.status).toBe(1);
     expect(run.inputs).toContain('src/upgrade/run.ts');
     expect(run.inputs.some((input) => input.includes('node_modules/node-diff3/'))).toBe(true);
+  });
+});
+
+describe('a scaffold without install or git', () => {
+  beforeAll(async () => {
+    await buildCli();
+  }, 60_000);
+
+  it('loads the two startup chunks and nothing of prompts, execa, add, upgrade or doctor', async () => {
+    const run = await inputsLoadedBy(['app', '--yes', '--no-install', '--no-git']);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/Done\./);
+    // Observed: the planner, the template engine and the writer did load.
+    expect(run.inputs).toEqual(
+      expect.arrayContaining(['src/plan/index.ts', 'src/write/write-project.ts', 'src/cli.ts']),
+    );
+    expect(run.inputs.some((input) => input.includes('node_modules/handlebars/'))).toBe(true);
+    // Each step of Node's module loading costs a start-up: the entry, the bundler's runtime, then one chunk for
+    // what every command needs and one for what a scaffold adds (scripts/build.mjs, startupChunks).
+    expect(run.files.map((file) => file.replace(/-[\w-]{8}\.cjs$/, '.cjs')).sort()).toEqual([
+      'dist/cli.cjs',
+      'dist/core.cjs',
+      'dist/rolldown-runtime.cjs',
+      'dist/scaffold.cjs',
+    ]);
+    expect(
+      run.inputs.filter((input) =>
+        /node_modules\/(@clack|execa|recast|@babel|semver|node-diff3|jose)\/|^src\/(add|upgrade|doctor)\//.test(input),
+      ),
+    ).toEqual([]);
   });
 });
