@@ -51,11 +51,11 @@ process.on('exit', () => writeFileSync(${JSON.stringify(log)}, Object.keys(requi
   }
 }
 
-describe('doctor --help', () => {
-  beforeAll(async () => {
-    await buildCli();
-  }, 60_000);
+beforeAll(async () => {
+  await buildCli();
+}, 60_000);
 
+describe('doctor --help', () => {
   it('loads the doctor command module but no template engine, prompts, execa or doctor checks', async () => {
     const run = await inputsLoadedBy(['doctor', '--help']);
     expect(run.status).toBe(0);
@@ -76,10 +76,6 @@ describe('doctor --help', () => {
 });
 
 describe('upgrade --help', () => {
-  beforeAll(async () => {
-    await buildCli();
-  }, 60_000);
-
   it('loads the upgrade flags, but not the merge, semver, templates, syntax trees or writer', async () => {
     const run = await inputsLoadedBy(['upgrade', '--help']);
     expect(run.status).toBe(0);
@@ -105,10 +101,6 @@ describe('upgrade --help', () => {
 });
 
 describe('a scaffold without install or git', () => {
-  beforeAll(async () => {
-    await buildCli();
-  }, 60_000);
-
   it('loads the two startup chunks and nothing of prompts, execa, add, upgrade or doctor', async () => {
     const run = await inputsLoadedBy(['app', '--yes', '--no-install', '--no-git']);
     expect(run.status).toBe(0);
