@@ -8,7 +8,9 @@
 //
 // Options: --runs N (measured rounds, default 20), --warmup N (default 3), --node RELEASE (run every command on that
 // Node release, fetched from the npm registry like the smoke matrix, e.g. --node 24.22.3; default: this Node),
-// --scratch DIR (where the scaffolds are written; default: a RAM-backed directory, /dev/shm, when there is one).
+// --scratch DIR (where the scaffolds are written; default: a RAM-backed directory, /dev/shm, when there is one),
+// --compare BIN (another build's bin, e.g. the previous release's in a git worktree, measured in the same rounds: on a
+// machine whose speed drifts, two builds compare fairly only within one run).
 //
 // Why a RAM disk by default: a scaffold creates about 80 files, and the cost of creating a file differs a hundredfold
 // between file systems (20 µs on an SSD's ext4, up to 800 µs on some virtual machines' disks), so on a slow disk
@@ -40,6 +42,7 @@ const { values } = parseArgs({
     warmup: { type: 'string', default: '3' },
     node: { type: 'string' },
     scratch: { type: 'string' },
+    compare: { type: 'string' },
   },
 });
 const runs = Number(values.runs);
@@ -72,26 +75,34 @@ let scaffoldCounter = 0;
 /** A fresh, not-yet-existing project directory; the whole scratch root goes at the end. */
 const freshTarget = () => path.join(scratch, `project-${(scaffoldCounter += 1)}`);
 
-const scaffold = (framework) => ({
-  name: `create-mcp-oauth (scaffold ${framework}, --no-install --no-git)`,
-  args: () => {
-    const target = freshTarget();
-    return {
-      args: [CLI, target, '--yes', '--framework', framework, '--no-install', '--no-git'],
-      cleanup: () => rmSync(target, { recursive: true, force: true }),
-    };
-  },
-});
+/** The CLI's own commands, for `bin` (this checkout's, or --compare's), named with `label`. */
+const cliCommands = (bin, label) => {
+  const scaffoldCommand = (framework) => ({
+    name: `${label} (scaffold ${framework}, --no-install --no-git)`,
+    args: () => {
+      const target = freshTarget();
+      return {
+        args: [bin, target, '--yes', '--framework', framework, '--no-install', '--no-git'],
+        cleanup: () => rmSync(target, { recursive: true, force: true }),
+      };
+    },
+  });
+  return [
+    { name: `${label} --help`, args: () => ({ args: [bin, '--help'] }) },
+    {
+      name: `${label} --dry-run (express)`,
+      args: () => ({ args: [bin, freshTarget(), '--yes', '--framework', 'express', '--dry-run'] }),
+    },
+    scaffoldCommand('express'),
+    scaffoldCommand('hono'),
+  ];
+};
+const scaffoldName = (framework) => `create-mcp-oauth (scaffold ${framework}, --no-install --no-git)`;
 
 const commands = [
   { name: 'node -e 0', args: () => ({ args: ['-e', '0'] }) },
-  { name: 'create-mcp-oauth --help', args: () => ({ args: [CLI, '--help'] }) },
-  {
-    name: 'create-mcp-oauth --dry-run (express)',
-    args: () => ({ args: [CLI, freshTarget(), '--yes', '--framework', 'express', '--dry-run'] }),
-  },
-  scaffold('express'),
-  scaffold('hono'),
+  ...cliCommands(CLI, 'create-mcp-oauth'),
+  ...(values.compare ? cliCommands(path.resolve(values.compare), 'compared build') : []),
   { name: 'create-vite --help', args: () => ({ args: [peerBin('create-vite'), '--help'] }) },
   {
     name: 'create-vite (scaffold vanilla-ts)',
@@ -166,7 +177,7 @@ try {
         `ms → limit ${fixed(vite * HELP_TARGET)} ms): ratio ${fixed(help / vite, 2)}×`,
     ],
     ...['express', 'hono'].map((framework) => {
-      const scaffoldMs = medians.get(scaffold(framework).name);
+      const scaffoldMs = medians.get(scaffoldName(framework));
       return [
         scaffoldMs <= baseline * SCAFFOLD_TARGET,
         `scaffold ${framework} ${fixed(scaffoldMs)} ms ≤ ${SCAFFOLD_TARGET}× node -e 0 (${fixed(baseline)} ` +
