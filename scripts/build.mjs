@@ -5,9 +5,9 @@
 //
 // Why CommonJS output when the sources are ES modules: on Node 20 every ES module costs a start-up its own
 // resolution, linking and asynchronous evaluation, and importing a built-in through ESM builds a facade over all
-// of its exports (node:fs's touches the streams module). A scaffold that loaded about 20 ESM chunks spent ~25 ms
-// of a ~165 ms run there; the same code as CommonJS chunks runs in ~138 ms (figures from the closing note of the
-// issue that made this change). Node 22+ keeps compiled CommonJS in its compile cache just as it does ESM.
+// of its exports (node:fs's touches the streams module). The same scaffold as about 20 ESM chunks took 1.82×
+// `node -e 0`, as CommonJS chunks 1.51× (alternating runs; docs/development.md has the benchmark). Node 22+ keeps
+// compiled CommonJS in its compile cache just as it does ESM.
 //
 // Why chunk groups: a bundler's default split gives every set of importers its own chunk, which here meant about
 // 20 small files on the way to a scaffold. startupChunks() puts what `--help` loads in one chunk and what a
@@ -68,27 +68,6 @@ const { output } = await bundle.generate({
 });
 await bundle.close();
 
-/**
- * A startup group's chunk is named after the group; a chunk loaded for one module of ours after that module
- * (src/doctor/command.ts → doctor-command-….cjs); one shared by several after the source folder most of its
- * modules come from (src/add/… → add-shared-….cjs).
- */
-function chunkName(chunk) {
-  if (startup.groups.some((group) => group.name === chunk.name)) return chunk.name;
-  const sourcePath = (id) => {
-    const relativeToSrc = id.startsWith('\0') ? '..' : path.relative(path.join(root, 'src'), id);
-    return relativeToSrc.startsWith('..') ? undefined : relativeToSrc.split(path.sep);
-  };
-  const facade = chunk.facadeModuleId && sourcePath(chunk.facadeModuleId);
-  if (facade) return facade.join('-').replace(/\.ts$/, '');
-  const folders = new Map();
-  for (const parts of chunk.moduleIds.map(sourcePath)) {
-    if (parts && parts.length > 1) folders.set(parts[0], (folders.get(parts[0]) ?? 0) + 1);
-  }
-  const [folder] = [...folders].sort((a, b) => b[1] - a[1])[0] ?? [];
-  return folder ? `${folder}-shared` : '[name]';
-}
-
 const chunks = output.filter((file) => file.type === 'chunk');
 const written = new Set();
 const outputs = [
@@ -104,8 +83,9 @@ for (const file of outputs) {
 }
 await removeStale(outdir, written);
 
-// The module graph, for the tests that check what `--help` and `doctor --help` load: for each chunk, the chunks
-// it requires at load ('import-statement') or on demand ('dynamic-import') and the source modules inside it.
+// The module graph, for the tests that check what each command loads (test/unit/cli-process.test.ts,
+// test/unit/loaded-modules.test.ts): for each chunk, the chunks it requires at load ('import-statement') or on demand
+// ('dynamic-import') and the source modules inside it.
 const relative = (id) => (id.startsWith('\0') ? id : path.relative(root, id).split(path.sep).join('/'));
 const chunkPath = (fileName) => `dist/${fileName}`;
 const isChunk = (fileName) => chunks.some((chunk) => chunk.fileName === fileName);
@@ -174,6 +154,27 @@ function startupChunks() {
       { name: 'scaffold', test: (id) => scaffold.has(id) },
     ],
   };
+}
+
+/**
+ * A startup group's chunk is named after the group; a chunk loaded for one module of ours after that module
+ * (src/doctor/command.ts → doctor-command-….cjs); one shared by several after the source folder most of its
+ * modules come from (src/add/… → add-shared-….cjs).
+ */
+function chunkName(chunk) {
+  if (startup.groups.some((group) => group.name === chunk.name)) return chunk.name;
+  const sourcePath = (id) => {
+    const relativeToSrc = id.startsWith('\0') ? '..' : path.relative(path.join(root, 'src'), id);
+    return relativeToSrc.startsWith('..') ? undefined : relativeToSrc.split(path.sep);
+  };
+  const facade = chunk.facadeModuleId && sourcePath(chunk.facadeModuleId);
+  if (facade) return facade.join('-').replace(/\.ts$/, '');
+  const folders = new Map();
+  for (const parts of chunk.moduleIds.map(sourcePath)) {
+    if (parts && parts.length > 1) folders.set(parts[0], (folders.get(parts[0]) ?? 0) + 1);
+  }
+  const [folder] = [...folders].sort((a, b) => b[1] - a[1])[0] ?? [];
+  return folder ? `${folder}-shared` : '[name]';
 }
 
 /**
