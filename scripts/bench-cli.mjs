@@ -75,10 +75,13 @@ let scaffoldCounter = 0;
 /** A fresh, not-yet-existing project directory; the whole scratch root goes at the end. */
 const freshTarget = () => path.join(scratch, `project-${(scaffoldCounter += 1)}`);
 
+const scaffoldName = (framework, label = 'create-mcp-oauth') =>
+  `${label} (scaffold ${framework}, --no-install --no-git)`;
+
 /** The CLI's own commands, for `bin` (this checkout's, or --compare's), named with `label`. */
 const cliCommands = (bin, label) => {
   const scaffoldCommand = (framework) => ({
-    name: `${label} (scaffold ${framework}, --no-install --no-git)`,
+    name: scaffoldName(framework, label),
     args: () => {
       const target = freshTarget();
       return {
@@ -97,7 +100,6 @@ const cliCommands = (bin, label) => {
     scaffoldCommand('hono'),
   ];
 };
-const scaffoldName = (framework) => `create-mcp-oauth (scaffold ${framework}, --no-install --no-git)`;
 
 const commands = [
   { name: 'node -e 0', args: () => ({ args: ['-e', '0'] }) },

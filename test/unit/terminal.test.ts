@@ -24,6 +24,15 @@ describe('when to prompt', () => {
     expect(whyNotInteractive({ stdin: pipe, stdout: tty }, {})).toBe('stdin/stdout is not a terminal');
     expect(whyNotInteractive({ stdin: tty, stdout: {} }, {})).toBe('stdin/stdout is not a terminal');
   });
+
+  it('does not touch stdin when stdout is not a terminal (Node creates process.stdin on first access)', () => {
+    const untouchable = {
+      get isTTY(): boolean {
+        throw new Error('stdin was read');
+      },
+    };
+    expect(whyNotInteractive({ stdin: untouchable, stdout: {} }, {})).toBe('stdin/stdout is not a terminal');
+  });
 });
 
 describe('colours', () => {
