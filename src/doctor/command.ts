@@ -11,6 +11,7 @@ import { colorsFor } from '../ui/terminal.js';
 import {
   DEFAULT_BROWSER_ORIGIN,
   DEFAULT_TIMEOUT_MS,
+  MAX_TIMEOUT_MS,
   REGISTRATION_MODES,
   validateDoctorOptions,
   type DoctorOptions,
@@ -140,8 +141,10 @@ export function toDoctorOptions(url: string, flags: DoctorFlags): DoctorOptions 
 
 function parseTimeout(value: string): number {
   const ms = Number(value);
-  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(ms) || ms <= 0) {
-    throw new InvalidArgumentError('--timeout must be a positive whole number of milliseconds, e.g. --timeout 10000');
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(ms) || ms <= 0 || ms > MAX_TIMEOUT_MS) {
+    throw new InvalidArgumentError(
+      `--timeout must be a positive whole number of milliseconds, at most ${MAX_TIMEOUT_MS}, e.g. --timeout 10000`,
+    );
   }
   return ms;
 }

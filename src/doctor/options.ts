@@ -11,6 +11,8 @@ export const REGISTRATION_MODES = ['dcr', 'cimd', 'both', 'preregistered'] as co
 export type RegistrationMode = (typeof REGISTRATION_MODES)[number];
 
 export const DEFAULT_TIMEOUT_MS = 5_000;
+/** The longest delay a Node.js timer takes (2³¹−1 ms, about 24.8 days): a longer one fires at once. */
+export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 /** MCP Inspector's UI origin: the browser host people test with first. */
 export const DEFAULT_BROWSER_ORIGIN = 'http://localhost:6274';
 /** An origin no server should accept; `.invalid` can never resolve (RFC 6761). */
@@ -70,8 +72,11 @@ export function validateDoctorOptions(options: DoctorOptions): string[] {
   if (options.registration !== undefined && !isRegistrationMode(options.registration)) {
     errors.push(`--registration must be one of ${REGISTRATION_MODES.join(', ')}`);
   }
-  if (options.timeoutMs !== undefined && (!Number.isFinite(options.timeoutMs) || options.timeoutMs <= 0)) {
-    errors.push('--timeout must be a positive number of milliseconds');
+  if (
+    options.timeoutMs !== undefined &&
+    (!Number.isFinite(options.timeoutMs) || options.timeoutMs <= 0 || options.timeoutMs > MAX_TIMEOUT_MS)
+  ) {
+    errors.push(`--timeout must be a positive number of milliseconds, at most ${MAX_TIMEOUT_MS}`);
   }
   if (options.token !== undefined && options.tokenEnv !== undefined)
     errors.push('use either --token or --token-env, not both');

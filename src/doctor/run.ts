@@ -25,6 +25,7 @@ import {
   DEFAULT_TIMEOUT_MS,
   HOSTILE_ORIGIN,
   isRegistrationMode,
+  MAX_TIMEOUT_MS,
   parseMcpUrl,
   type DoctorDeps,
   type DoctorOptions,
@@ -54,7 +55,10 @@ export async function runDoctor(options: DoctorOptions, deps: DoctorDeps = {}): 
   const now = deps.now ?? Date.now;
   const env = deps.env ?? process.env;
   const timeoutMs =
-    options.timeoutMs !== undefined && Number.isFinite(options.timeoutMs) && options.timeoutMs > 0
+    options.timeoutMs !== undefined &&
+    Number.isFinite(options.timeoutMs) &&
+    options.timeoutMs > 0 &&
+    options.timeoutMs <= MAX_TIMEOUT_MS
       ? options.timeoutMs
       : DEFAULT_TIMEOUT_MS;
   const guard = new CredentialGuard();

@@ -47,6 +47,9 @@ describe('doctor usage errors exit 2 and name the flag', () => {
     ],
     [['http://localhost:1/mcp', '--timeout', 'soon'], /--timeout must be a positive whole number of milliseconds/],
     [['http://localhost:1/mcp', '--timeout', '0'], /--timeout must be a positive whole number/],
+    // Above 2^31-1 ms a Node.js timer fires at once: every request would "time out" immediately.
+    [['http://localhost:1/mcp', '--timeout', '2147483648'], /--timeout .* at most 2147483647/],
+    [['http://localhost:1/mcp', '--timeout', '99999999999'], /--timeout .* at most 2147483647/],
     [['http://localhost:1/mcp', '--yes'], /unknown option '--yes'/],
     [['http://localhost:1/mcp', '--token'], /option '--token <jwt>' argument missing/],
     [

@@ -216,6 +216,35 @@ describe('doctor names each deliberate defect', () => {
     expect(doctorExitCode(report)).toBe(1);
   });
 
+  it.each([
+    [
+      'a single-page app answers 200 HTML',
+      { status: 200, contentType: 'text/html', body: '<!doctype html><div id="root"></div>' },
+    ],
+    ['an error page answers 500', { status: 500, contentType: 'text/plain', body: 'Internal Server Error' }],
+  ])(
+    'PRM at the root only, while the path-suffixed URL is not a 4xx (%s): clients never fall back',
+    async (_, answer) => {
+      // Without resource_metadata, clients probe the path-suffixed URL and go on to the root only after a 4xx.
+      const { mcp } = await setup({ challengeMetadata: 'none', suffixedPrmAnswer: answer });
+      const report = await doctor({ url: mcp.url });
+      const suffixed = check(report, 'prm.path-suffixed');
+      expect(suffixed.status, explain(report)).toBe('fail');
+      expect(suffixed.why).toContain('only after a 4xx or no answer');
+      expect(suffixed.fix).toContain('answer 404');
+      expect(check(report, 'prm.root').status).toBe('pass');
+      expect(doctorExitCode(report)).toBe(1);
+    },
+  );
+
+  it('PRM at the root only, the path-suffixed URL a 404: clients fall back, so only a warning', async () => {
+    const { mcp } = await setup({ challengeMetadata: 'none', prmAt: { suffixed: false, root: true } });
+    const report = await doctor({ url: mcp.url });
+    expect(check(report, 'prm.path-suffixed').status, explain(report)).toBe('warn');
+    expect(idsWith(report, 'fail'), explain(report)).toEqual([]);
+    expect(doctorExitCode(report)).toBe(0);
+  });
+
   it('a PRM resource with a trailing slash', async () => {
     const { mcp } = await setup({ prmResource: (url) => `${url}/` });
     const report = await doctor({ url: mcp.url });

@@ -82,6 +82,7 @@ describe('validateDoctorOptions', () => {
     expect(validateDoctorOptions({ url: 'ftp://x/mcp' })[0]).toMatch(/http or https/);
     expect(validateDoctorOptions({ url: 'http://x/mcp', registration: 'magic' as never })[0]).toMatch(/--registration/);
     expect(validateDoctorOptions({ url: 'http://x/mcp', timeoutMs: 0 })[0]).toMatch(/--timeout/);
+    expect(validateDoctorOptions({ url: 'http://x/mcp', timeoutMs: 2 ** 31 })[0]).toMatch(/--timeout .*2147483647/);
     expect(validateDoctorOptions({ url: 'http://x/mcp', token: 'a', tokenEnv: 'B' })[0]).toMatch(
       /either --token or --token-env/,
     );

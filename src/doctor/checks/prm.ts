@@ -108,12 +108,12 @@ export async function runPrmChecks(
     fromChallenge = same ?? toLocation(url, await fetchMetadata(ctx, url));
   }
 
-  // The official client: the challenge URL alone when given; else path-suffixed, falling back to root.
-  // When the challenge URL fails we still evaluate a well-known document so the user learns about the rest.
+  // The official client: the challenge URL alone when given; else path-suffixed, falling back to root only when
+  // that answer lets it. When the route fails we still evaluate a well-known document so the user learns the rest.
   const effective = [fromChallenge, suffixed, root].find((location) => location?.document);
   const anyClientRouteWorks = fromChallenge
     ? Boolean(fromChallenge.document)
-    : Boolean(suffixed?.document ?? root.document);
+    : Boolean(suffixed ? suffixed.document || (clientsFallBackAfter(suffixed) && root.document) : root.document);
 
   const checks: Check[] = [];
   if (
@@ -137,7 +137,7 @@ export async function runPrmChecks(
     };
   }
   checks.push(challengeUrlCheck(fromChallenge, challenge));
-  checks.push(wellKnownCheck('prm.path-suffixed', suffixed, anyClientRouteWorks, ctx));
+  checks.push(wellKnownCheck('prm.path-suffixed', suffixed, anyClientRouteWorks, ctx, Boolean(root.document)));
   checks.push(wellKnownCheck('prm.root', root, anyClientRouteWorks, ctx));
   checks.push(consistencyCheck([fromChallenge, suffixed, root]));
 
@@ -194,11 +194,22 @@ function challengeUrlCheck(location: PrmLocation | undefined, challenge: Challen
   });
 }
 
+/**
+ * Whether the official clients (v1 and v2 SDK) go on to the root well-known URL after this answer from the
+ * path-suffixed one: only when it did not answer at all or answered 4xx. A 2xx that is not a PRM document, or a 5xx,
+ * is taken as the answer, and discovery fails there.
+ */
+function clientsFallBackAfter(location: PrmLocation): boolean {
+  const { outcome } = location;
+  return outcome.kind !== 'response' || (outcome.status >= 400 && outcome.status < 500);
+}
+
 function wellKnownCheck(
   id: 'prm.path-suffixed' | 'prm.root',
   location: PrmLocation | undefined,
   anyClientRouteWorks: boolean,
   ctx: DoctorContext,
+  rootServesPrm = false,
 ): Check {
   const title = PRM_TITLES[id];
   if (!location)
@@ -212,16 +223,22 @@ function wellKnownCheck(
   const fix = `Serve the PRM document (no auth, CORS *) at ${location.url.href}${
     id === 'prm.root' ? '' : ` (the MCP path ` + `${ctx.mcpUrl.pathname} appended)`
   } as well as at the other well-known URL.`;
-  return anyClientRouteWorks
-    ? warn({ id, step, title, seen, why, fix })
-    : fail({
-        id,
-        step,
-        title,
-        seen,
-        why: `${why} No route a client takes leads to PRM, so OAuth discovery fails.`,
-        fix,
-      });
+  if (anyClientRouteWorks) return warn({ id, step, title, seen, why, fix });
+  const blocksFallback = id === 'prm.path-suffixed' && rootServesPrm && !clientsFallBackAfter(location);
+  return fail({
+    id,
+    step,
+    title,
+    seen,
+    why: blocksFallback
+      ? `${why} Clients go on to the root URL only after a 4xx or no answer: this answer ends their discovery, ` +
+        'so the PRM at the root is never read and OAuth discovery fails.'
+      : `${why} No route a client takes leads to PRM, so OAuth discovery fails.`,
+    fix: blocksFallback
+      ? `${fix} If nothing is meant to be there, answer 404 (a single-page app's catch-all or an error page must ` +
+        'not answer for /.well-known/).'
+      : fix,
+  });
 }
 
 function consistencyCheck(locations: Array<PrmLocation | undefined>): Check {

@@ -219,8 +219,10 @@ export interface McpServerOptions {
   omitChallengeHeader?: boolean;
   /** Where PRM is served (default both: path-suffixed and root). */
   prmAt?: { suffixed: boolean; root: boolean };
-  /** Where the 401 challenge's resource_metadata points ('suffixed' by default). */
-  challengeMetadata?: 'suffixed' | 'root';
+  /** Where the 401 challenge's resource_metadata points ('suffixed' by default; 'none' leaves it out). */
+  challengeMetadata?: 'suffixed' | 'root' | 'none';
+  /** Defect: the path-suffixed PRM URL gives this answer instead (a single-page app's catch-all, an error page). */
+  suffixedPrmAnswer?: { status: number; contentType: string; body: string };
   /** Overrides PRM `resource` (default: the MCP URL). */
   prmResource?: (mcpUrl: string) => string;
   /** Overrides PRM `authorization_servers`. */
@@ -275,7 +277,8 @@ export async function startMcpServer(options: McpServerOptions): Promise<FakeMcp
     resource_documentation: `${origin}/docs`,
   });
   const challenge = (extra: Record<string, string>) => {
-    const params = { ...extra, resource_metadata: prmUrl(options.challengeMetadata ?? 'suffixed') };
+    const metadata = options.challengeMetadata ?? 'suffixed';
+    const params = metadata === 'none' ? extra : { ...extra, resource_metadata: prmUrl(metadata) };
     return `Bearer ${Object.entries(params)
       .map(([key, value]) => `${key}="${value.replace(/["\\]/g, '\\$&')}"`)
       .join(', ')}`;
@@ -291,6 +294,11 @@ export async function startMcpServer(options: McpServerOptions): Promise<FakeMcp
     };
     const prmLocation = prmLocations[path];
     if (prmLocation) {
+      if (prmLocation === 'suffixed' && options.suffixedPrmAnswer) {
+        const { status, contentType, body: page } = options.suffixedPrmAnswer;
+        res.writeHead(status, { 'content-type': contentType }).end(page);
+        return;
+      }
       if (!prmAt[prmLocation]) return sendJson(res, 404, { error: 'not_found' });
       const cors = {
         'access-control-allow-origin': '*',
