@@ -223,7 +223,8 @@ function isRedirect(status: number): boolean {
   return status === 301 || status === 302 || status === 303 || status === 307 || status === 308;
 }
 
-function safeUrl(value: string, base: URL): URL | undefined {
+/** `value` resolved against `base` (a Location header), or undefined when it is not a URL. */
+export function safeUrl(value: string, base: URL): URL | undefined {
   try {
     return new URL(value, base);
   } catch {
@@ -246,6 +247,17 @@ export function describeOutcome(outcome: HttpOutcome): string {
     case 'invalid':
       return `request failed: ${outcome.reason}`;
   }
+}
+
+/**
+ * `describeOutcome` for a request that expected a JSON object and did not get one: a 2xx answer also says what it
+ * was instead (`HTTP 200 but not a JSON object (text/html: <!doctype html>…)`), the usual catch-all page.
+ */
+export function describeMissingJson(outcome: HttpOutcome): string {
+  const described = describeOutcome(outcome);
+  if (outcome.kind !== 'response' || outcome.status < 200 || outcome.status >= 300) return described;
+  const contentType = outcome.headers.get('content-type') ?? 'no content type';
+  return `${described} but not a JSON object (${contentType}: ${excerpt(outcome.body, 60)})`;
 }
 
 /** Parses a JSON body; `undefined` when it is not JSON. */

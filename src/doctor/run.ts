@@ -11,7 +11,7 @@ import {
   type AuthorizationServerFindings,
 } from './checks/authorization-server.js';
 import { runBrowserChecks } from './checks/browser.js';
-import { runChallengeChecks } from './checks/challenge.js';
+import { followableRedirect, runChallengeChecks } from './checks/challenge.js';
 import { fetchClientCredentialsToken } from './checks/client-credentials.js';
 import { runPrmChecks, startWellKnownPrmFetches, type PrmFindings } from './checks/prm.js';
 import { runTokenClaimChecks } from './checks/token.js';
@@ -48,10 +48,47 @@ interface TokenInput {
   /** Set when the user asked for a token we could not read (e.g. an empty environment variable). */
   problem?: string;
   client?: { clientId: string; clientSecret: string };
+  /** Set when a token was given but is not sent in this run, and why. */
+  withheld?: string;
 }
 
 export async function runDoctor(options: DoctorOptions, deps: DoctorDeps = {}): Promise<DoctorReport> {
   const started = performance.now();
+  const first = await runAt(options, deps, { started });
+  if (!first.redirect) return first.report;
+  // The endpoint redirects within its origin with 307/308, which fetch-based hosts follow with the method, body and
+  // token intact: check what they reach, and say that the redirect itself is a problem for browsers.
+  // The token goes only to the URL the user named, never across a redirect: the token checks wait for a run
+  // against the URL it leads to.
+  const { target, check } = first.redirect;
+  const withheld =
+    `not sent: ${options.url} redirects to ${target.href}, and doctor sends the token only to the URL given. ` +
+    `Run doctor ${target.href} with the token to check it.`;
+  const followed = await runAt({ ...options, url: target.href }, deps, {
+    started,
+    reportedUrl: options.url,
+    leading: [check],
+    withheld,
+  });
+  return followed.report;
+}
+
+interface RunSetup {
+  started: number;
+  /** The URL the user asked about, when the checks ran against where it redirects. */
+  reportedUrl?: string;
+  /** Checks made before this run (the redirect it follows). */
+  leading?: Check[];
+  /** A given token (or client credentials) is not used in this run, for this reason. */
+  withheld?: string;
+}
+
+async function runAt(
+  options: DoctorOptions,
+  deps: DoctorDeps,
+  setup: RunSetup,
+): Promise<{ report: DoctorReport; redirect?: { target: URL; check: Check } }> {
+  const { started, leading = [] } = setup;
   const now = deps.now ?? Date.now;
   const env = deps.env ?? process.env;
   const timeoutMs =
@@ -62,11 +99,15 @@ export async function runDoctor(options: DoctorOptions, deps: DoctorDeps = {}): 
       ? options.timeoutMs
       : DEFAULT_TIMEOUT_MS;
   const guard = new CredentialGuard();
-  const tokenInput = resolveToken(options, env);
+  const resolved = resolveToken(options, env);
+  const tokenInput: TokenInput =
+    setup.withheld && (resolved.token || resolved.client)
+      ? { source: resolved.source, withheld: setup.withheld }
+      : resolved;
 
   const report: DoctorReport = {
     schemaVersion: 1,
-    url: options.url,
+    url: setup.reportedUrl ?? options.url,
     startedAt: new Date(now()).toISOString(),
     durationMs: 0,
     tokenSource: tokenInput.source,
@@ -84,7 +125,7 @@ export async function runDoctor(options: DoctorOptions, deps: DoctorDeps = {}): 
   if (tokenInput.client) guard.protectClientSecret(tokenInput.client.clientId, tokenInput.client.clientSecret);
 
   const finish = (checks: Check[], discovered: DiscoveredFacts = {}): DoctorReport => {
-    report.checks = orderChecks(checks);
+    report.checks = orderChecks([...leading, ...checks]);
     report.summary = summarize(report.checks);
     report.discovered = discovered;
     report.durationMs = Math.round(performance.now() - started);
@@ -92,7 +133,7 @@ export async function runDoctor(options: DoctorOptions, deps: DoctorDeps = {}): 
   };
 
   const inputProblems = inputChecks(options, mcpUrl);
-  if (typeof mcpUrl === 'string') return finish(inputProblems);
+  if (typeof mcpUrl === 'string') return { report: finish(inputProblems) };
 
   let reportAnswered: (answered: boolean) => void = () => {};
   const endpointAnswered = new Promise<boolean>((resolve) => (reportAnswered = resolve));
@@ -170,7 +211,10 @@ export async function runDoctor(options: DoctorOptions, deps: DoctorDeps = {}): 
     challengeScope: challengeFindings?.scope,
     tools: tokenResult?.tools,
   };
-  return finish([...inputProblems, ...groups.flat()], dropUndefined(discovered));
+  const finished = finish([...inputProblems, ...groups.flat()], dropUndefined(discovered));
+  const redirect =
+    leading.length === 0 && challengeFindings ? followableRedirect(mcpUrl, challengeFindings.outcome) : undefined;
+  return { report: finished, redirect };
 }
 
 function resolveToken(options: DoctorOptions, env: Record<string, string | undefined>): TokenInput {
@@ -235,6 +279,7 @@ async function runTokenStep(
 ): Promise<{ checks: Check[]; tools?: string[] }> {
   const step = 'token' as const;
   const title = 'An access token to test with';
+  if (input.withheld) return { checks: [skip({ id: 'token.source', step, title, seen: input.withheld })] };
   if (input.problem) {
     return {
       checks: [

@@ -245,6 +245,70 @@ describe('doctor names each deliberate defect', () => {
     expect(doctorExitCode(report)).toBe(0);
   });
 
+  it('a same-origin 307 from the MCP URL: a warning, and the rest is checked where it leads', async () => {
+    // Hosts built on fetch (the official SDK) follow a same-origin 307 with the method and body.
+    const { mcp } = await setup({ redirectToMcp: { from: '/mcp/', status: 307 } });
+    const asked = `${mcp.url}/`;
+    const report = await doctor({ url: asked });
+    const redirect = check(report, 'challenge.redirect');
+    expect(redirect.status, explain(report)).toBe('warn');
+    expect(redirect.seen).toContain(`HTTP 307 → ${mcp.url}`);
+    expect(redirect.why).toContain('a CORS preflight is never redirected');
+    expect(redirect.fix).toContain(`Connect hosts to ${mcp.url}`);
+    expect(report.checks[0]?.id).toBe('challenge.redirect');
+    expect(report.url).toBe(asked);
+    expect(check(report, 'challenge.status').status).toBe('pass');
+    expect(check(report, 'prm.resource').status).toBe('pass');
+    expect(idsWith(report, 'fail'), explain(report)).toEqual([]);
+    expect(doctorExitCode(report)).toBe(0);
+  });
+
+  it('never sends the token across the redirect, even a same-origin 307', async () => {
+    const { as, mcp } = await setup({ redirectToMcp: { from: '/mcp/', status: 307 } });
+    const token = await as.signToken({ aud: [as.resourceId, mcp.url] });
+    const report = await doctor({ url: `${mcp.url}/`, token });
+    expect(check(report, 'token.source').status, explain(report)).toBe('skip');
+    expect(check(report, 'token.source').seen).toContain(`Run doctor ${mcp.url} with the token`);
+    const carried = mcp.requests.filter((request) => request.headers.authorization === `Bearer ${token}`);
+    // Only the first run's requests to the URL given carry it; every request after the redirect goes without.
+    expect(new Set(carried.map((request) => request.path))).toEqual(new Set(['/mcp/']));
+  });
+
+  it('an MCP URL that redirects with 301: fetch turns the POST into a GET, so nothing works', async () => {
+    const { mcp } = await setup({ redirectToMcp: { from: '/mcp/', status: 301 } });
+    const report = await doctor({ url: `${mcp.url}/` });
+    const status = check(report, 'challenge.status');
+    expect(status.status, explain(report)).toBe('fail');
+    expect(status.why).toContain('A 301 turns the POST into a GET');
+    expect(report.checks.some((c) => c.id === 'challenge.redirect')).toBe(false);
+    expect(doctorExitCode(report)).toBe(1);
+  });
+
+  it('a legacy HTTP+SSE endpoint is named as such, and what POST cannot show is not reported as failures', async () => {
+    // The 2024-11-05 transport: GET /sse opens the stream (behind a bearer check), POST there is not allowed.
+    const sse = await startServer((req, res) => {
+      if (req.method === 'GET') {
+        res.writeHead(401, { 'www-authenticate': 'Bearer resource_metadata="http://127.0.0.1:1/x"' }).end();
+      } else res.writeHead(405, { allow: 'GET' }).end();
+    });
+    running.push(sse);
+    const report = await doctor({ url: `${sse.origin}/sse` });
+    const status = check(report, 'challenge.status');
+    expect(status.status, explain(report)).toBe('fail');
+    expect(status.why).toContain('deprecated HTTP+SSE transport');
+    expect(status.seen).toContain('GET (text/event-stream): HTTP 401');
+    expect(check(report, 'challenge.invalid-token').status).toBe('skip');
+    expect(check(report, 'challenge.other-methods').status).toBe('skip');
+  });
+
+  it('a path with no MCP endpoint at all says so once', async () => {
+    const missing = await startServer((_req, res) => res.writeHead(404).end('Not Found'));
+    running.push(missing);
+    const report = await doctor({ url: `${missing.origin}/mcp` });
+    expect(check(report, 'challenge.status').why, explain(report)).toContain('There is no MCP endpoint at this path');
+    expect(check(report, 'challenge.invalid-token').seen).toContain('POST is not served at this URL (HTTP 404');
+  });
+
   it('a PRM resource with a trailing slash', async () => {
     const { mcp } = await setup({ prmResource: (url) => `${url}/` });
     const report = await doctor({ url: mcp.url });
@@ -353,6 +417,16 @@ describe('doctor reads the authorization server like the official client', () =>
       expect(doctorExitCode(report)).toBe(0);
     },
   );
+
+  it('says what answered instead of the metadata: an HTML page at HTTP 200 is named as such', async () => {
+    const { mcp } = await setup({}, { htmlEverywhere: true });
+    const report = await doctor({ url: mcp.url });
+    const metadata = check(report, 'authorization-server.metadata');
+    expect(metadata.status, explain(report)).toBe('fail');
+    expect(metadata.seen).toMatch(
+      /\/\.well-known\/oauth-authorization-server\/resources\/res_12345: HTTP 200 but not a JSON object \(text\/html; charset=utf-8: <!doctype html><title>Sign in<\/title>\)/,
+    );
+  });
 
   it('warns when the metadata mirror is stale (DCR turned off upstream, the server not restarted)', async () => {
     const { mcp } = await setup(

@@ -5,7 +5,15 @@
  * with.
  */
 import { SERVER_SILENT, wellKnownUrl, type DoctorContext } from '../context.js';
-import { describeOutcome, excerpt, isJsonObject, isLoopbackHost, parseJson, type HttpOutcome } from '../http.js';
+import {
+  describeMissingJson,
+  describeOutcome,
+  excerpt,
+  isJsonObject,
+  isLoopbackHost,
+  parseJson,
+  type HttpOutcome,
+} from '../http.js';
 import { PROTOCOL_VERSION } from '../mcp-protocol.js';
 import type { RegistrationMode } from '../options.js';
 import { fail, pass, skip, warn, type Check } from '../report.js';
@@ -132,7 +140,7 @@ function metadataCheck(locations: MetadataLocation[], effective: MetadataLocatio
   const id = 'authorization-server.metadata';
   const title = CHECK_TITLES[id];
   const seen = locations
-    .map((location) => `${location.url.href}: ${location.document ? 'served' : describeOutcome(location.outcome)}`)
+    .map((location) => `${location.url.href}: ${location.document ? 'served' : describeMissingJson(location.outcome)}`)
     .join('\n');
   const why = 'Clients read the authorize, token and registration endpoints from this metadata.';
   if (!effective) {

@@ -4,7 +4,7 @@
  * starts from that header.
  */
 import type { DoctorContext } from '../context.js';
-import { describeOutcome, excerpt, type HttpOutcome, type HttpResponse } from '../http.js';
+import { describeOutcome, excerpt, safeUrl, type HttpOutcome, type HttpResponse } from '../http.js';
 import { initializeBody, mcpHeaders } from '../mcp-protocol.js';
 import { fail, pass, skip, warn, type Check } from '../report.js';
 import { ENV } from '../scalekit.js';
@@ -68,7 +68,7 @@ export async function runChallengeChecks(
 
   const checks: Check[] = [];
   const findings: ChallengeFindings = { outcome: initial };
-  checks.push(statusCheck(ctx, initial));
+  checks.push(statusCheck(ctx, initial, get));
 
   if (initial.kind !== 'response' || initial.status !== 401) {
     const reason =
@@ -104,7 +104,13 @@ export async function runChallengeChecks(
     }
   }
 
-  if (initial.kind === 'response') {
+  if (initial.kind === 'response' && (initial.status === 404 || initial.status === 405)) {
+    // POST is not served here at all: what a token changes cannot be told from that.
+    for (const id of ['challenge.invalid-token', 'challenge.other-methods'] as const) {
+      const seen = `not evaluated: POST is not served at this URL (HTTP ${initial.status}, see challenge.status)`;
+      checks.push(skip({ id, step, title: TITLES[id], seen }));
+    }
+  } else if (initial.kind === 'response') {
     checks.push(invalidTokenCheck(withBogusToken));
     checks.push(otherMethodsCheck(get, del));
   } else {
@@ -122,7 +128,7 @@ export async function runChallengeChecks(
   return { checks, findings };
 }
 
-function statusCheck(ctx: DoctorContext, outcome: HttpOutcome): Check {
+function statusCheck(ctx: DoctorContext, outcome: HttpOutcome, get: HttpOutcome): Check {
   const id = 'challenge.status';
   const title = TITLES[id];
   if (outcome.kind !== 'response') {
@@ -163,17 +169,37 @@ function statusCheck(ctx: DoctorContext, outcome: HttpOutcome): Check {
   }
   if (status >= 300 && status < 400) {
     const location = outcome.headers.get('location') ?? '(no Location)';
+    const target = safeUrl(location, ctx.mcpUrl);
+    let why = 'The redirect leads nowhere a host can use: back to the same URL, or on to yet another redirect.';
+    if (status !== 307 && status !== 308) {
+      why = `A ${status} turns the POST into a GET (fetch's rule, as hosts do), so the initialize never arrives.`;
+    } else if (target && target.origin !== ctx.mcpUrl.origin) {
+      why = 'Hosts never carry the token to another origin (fetch drops the Authorization header on the way).';
+    }
     return fail({
       id,
       step,
       title,
       seen: `${seen}, Location: ${location}`,
-      why:
-        'MCP clients do not follow redirects for POSTs (the official SDK ' +
-        'reports them as errors), and never carry a token across origins.',
+      why,
       fix:
         `Connect to the final URL directly (${location}) and set ${ENV.serverUrl} ` +
         `to it; a trailing slash or http→https redirect is the usual cause.`,
+    });
+  }
+  if ((status === 404 || status === 405) && isLegacySseStream(get)) {
+    return fail({
+      id,
+      step,
+      title,
+      seen: `${seen}; GET (text/event-stream): ${describeOutcome(get)}`,
+      why:
+        'This looks like the stream endpoint of the deprecated HTTP+SSE transport (2024-11-05): GET opens the ' +
+        'stream and messages go to another URL. Doctor checks Streamable HTTP, the transport current hosts use; ' +
+        'some fall back to HTTP+SSE after a 4xx on POST, others do not connect at all.',
+      fix:
+        "Serve Streamable HTTP (the SDK's StreamableHTTPServerTransport, POST/GET/DELETE on one path such as " +
+        '/mcp) next to the old endpoints, and run doctor against that URL.',
     });
   }
   if (status === 404 || status === 405) {
@@ -463,4 +489,41 @@ function otherMethodsCheck(get: HttpOutcome, del: HttpOutcome): Check {
 function bodyHint(outcome: HttpResponse): string {
   const body = excerpt(outcome.body, 120);
   return body ? ` (body: ${body})` : '';
+}
+
+/**
+ * A 307 or 308 to another URL on the same origin: fetch follows it keeping the method, the body and the Authorization
+ * header, so hosts built on fetch (the official SDK) reach the endpoint. A 301, 302 or 303 turns the POST into a GET,
+ * and a redirect to another origin drops the token: those stay failures (challenge.status).
+ */
+export function followableRedirect(mcpUrl: URL, outcome: HttpOutcome): { target: URL; check: Check } | undefined {
+  if (outcome.kind !== 'response' || (outcome.status !== 307 && outcome.status !== 308)) return undefined;
+  const location = outcome.headers.get('location');
+  const target = location ? safeUrl(location, mcpUrl) : undefined;
+  if (!target || target.origin !== mcpUrl.origin || target.href === mcpUrl.href) return undefined;
+  return {
+    target,
+    check: warn({
+      id: 'challenge.redirect',
+      step: 'challenge',
+      title: 'The MCP URL answers without a redirect',
+      seen:
+        `POST ${mcpUrl.href} (initialize, no token): HTTP ${outcome.status} → ${target.href}\n` +
+        `the checks below are for ${target.href}, where it leads`,
+      why:
+        'Hosts built on fetch (the official SDK) follow a same-origin 307/308 with the method, body and token, ' +
+        'but every request costs a round trip, and browser hosts cannot connect at all: a CORS preflight is ' +
+        'never redirected.',
+      fix:
+        `Connect hosts to ${target.href} and set ${ENV.serverUrl} to it, or serve the endpoint at ` +
+        `${mcpUrl.pathname} without a redirect (a trailing slash is the usual cause).`,
+    }),
+  };
+}
+
+/** A GET that opens an event stream, or asks for a token first: an HTTP+SSE endpoint, not a missing one. */
+function isLegacySseStream(get: HttpOutcome): boolean {
+  if (get.kind !== 'response') return false;
+  if (get.status === 401) return /^\s*bearer\b/i.test(get.headers.get('www-authenticate') ?? '');
+  return get.status === 200 && (get.headers.get('content-type') ?? '').startsWith('text/event-stream');
 }

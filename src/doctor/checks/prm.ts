@@ -6,6 +6,7 @@
  */
 import { SERVER_SILENT, wellKnownUrl, type DoctorContext } from '../context.js';
 import {
+  describeMissingJson,
   describeOutcome,
   excerpt,
   headerList,
@@ -80,15 +81,7 @@ function toLocation(url: URL, outcome: HttpOutcome): PrmLocation {
 
 function describeLocation(location: PrmLocation): string {
   if (location.document) return `${location.url.href}: served (${describeOutcome(location.outcome)})`;
-  const outcome = location.outcome;
-  if (outcome.kind === 'response' && outcome.status >= 200 && outcome.status < 300) {
-    const contentType = outcome.headers.get('content-type') ?? 'no content type';
-    return (
-      `${location.url.href}: ${describeOutcome(outcome)} but not a JSON object ` +
-      `(${contentType}: ${excerpt(outcome.body, 60)})`
-    );
-  }
-  return `${location.url.href}: ${describeOutcome(outcome)}`;
+  return `${location.url.href}: ${describeMissingJson(location.outcome)}`;
 }
 
 export async function runPrmChecks(

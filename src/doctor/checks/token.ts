@@ -18,7 +18,7 @@ const EXPIRING_SOON_SECONDS = 60;
 const CLOCK_SKEW_SECONDS = 60;
 
 const TITLES = {
-  'token.format': 'The token is a signed JWT with a published key',
+  'token.format': "The token is a JWT signed with one of the authorization server's published keys (kid)",
   'token.issuer': 'iss is this authorization server',
   'token.audience': 'aud names this MCP server',
   'token.expiry': 'The token is within its lifetime',
@@ -109,7 +109,14 @@ function formatCheck(header: ReturnType<typeof decodeProtectedHeader>, as: Autho
         `if keys were rotated, restart servers that cache the JWKS.`,
     });
   }
-  return pass({ id, step, title, seen: `${seenParts.join('')} (published in the JWKS)`, why });
+  // Doctor reads the claims without verifying the signature: whether it verifies is for the server (token.accepted).
+  return pass({
+    id,
+    step,
+    title,
+    seen: `${seenParts.join('')} (published in the JWKS; the server checks the signature: see token.accepted)`,
+    why,
+  });
 }
 
 function issuerCheck(claims: JWTPayload, prm: PrmFindings, as: AuthorizationServerFindings): Check {

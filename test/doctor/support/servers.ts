@@ -91,6 +91,8 @@ export interface AuthorizationServerOptions {
   machineAllowedScopes?: string[];
   /** Also serve metadata at the RFC 8414 path-inserted location (default true; some Scalekit environments do not). */
   rfc8414?: boolean;
+  /** Defect: every URL answers 200 with an HTML page (a web app's URL given as the authorization server). */
+  htmlEverywhere?: boolean;
 }
 
 export interface TokenSpec {
@@ -160,6 +162,10 @@ export async function startAuthorizationServer(
   };
 
   const server = await startServer(async (req, res, body) => {
+    if (options.htmlEverywhere) {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end('<!doctype html><title>Sign in</title>');
+      return;
+    }
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     const rfc8414Path =
       options.rfc8414 === false ? undefined : `/.well-known/oauth-authorization-server/resources/${resourceId}`;
@@ -221,6 +227,8 @@ export interface McpServerOptions {
   prmAt?: { suffixed: boolean; root: boolean };
   /** Where the 401 challenge's resource_metadata points ('suffixed' by default; 'none' leaves it out). */
   challengeMetadata?: 'suffixed' | 'root' | 'none';
+  /** Defect: requests to this path are redirected to /mcp with this status (a trailing slash, a renamed route). */
+  redirectToMcp?: { from: string; status: 301 | 302 | 307 | 308 };
   /** Defect: the path-suffixed PRM URL gives this answer instead (a single-page app's catch-all, an error page). */
   suffixedPrmAnswer?: { status: number; contentType: string; body: string };
   /** Overrides PRM `resource` (default: the MCP URL). */
@@ -286,6 +294,10 @@ export async function startMcpServer(options: McpServerOptions): Promise<FakeMcp
 
   const server = await startServer(async (req, res, body) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
+    if (options.redirectToMcp?.from === path) {
+      res.writeHead(options.redirectToMcp.status, { location: '/mcp' }).end();
+      return;
+    }
 
     // PRM: unauthenticated, CORS *, OPTIONS answered.
     const prmLocations: Record<string, 'root' | 'suffixed'> = {
