@@ -43,7 +43,17 @@ export function parseModule(code: string, path: string): File {
 }
 
 export function printModule(ast: File, quote: Quote): string {
-  return recastPrint(ast, { quote, reuseWhitespace: true, trailingComma: usesTrailingCommas(ast) }).code;
+  // A shebang (`#!/usr/bin/env node`) is glued to the next line once recast reprints the program: print the program
+  // without it, then put it back on a line of its own.
+  const program = ast.program as { interpreter?: { value: string } | null };
+  const interpreter = program.interpreter;
+  program.interpreter = null;
+  try {
+    const code = recastPrint(ast, { quote, reuseWhitespace: true, trailingComma: usesTrailingCommas(ast) }).code;
+    return interpreter ? `#!${interpreter.value}\n${code}` : code;
+  } finally {
+    program.interpreter = interpreter;
+  }
 }
 
 /** Whether the file ends lists with a comma (`{ a, b, }`), so properties we add follow suit. */
@@ -146,6 +156,30 @@ export function stringValue(node: unknown): string | undefined {
     return node.quasis[0]!.value.cooked ?? undefined;
   }
   return undefined;
+}
+
+/**
+ * The `const` names bound to one string throughout the file (`const MCP_PATH = '/mcp'`, at any level): what a route
+ * written as `app.post(MCP_PATH, …)` means. A name also declared with another value, or with `let`/`var`, is left out.
+ */
+export function stringConstants(ast: File): Map<string, string> {
+  const values = new Map<string, string | undefined>();
+  walk(ast, (node) => {
+    if (!n.VariableDeclaration.check(node)) return;
+    for (const declarator of node.declarations) {
+      if (!n.VariableDeclarator.check(declarator) || !n.Identifier.check(declarator.id)) continue;
+      const name = declarator.id.name;
+      const value = node.kind === 'const' ? stringValue(unwrapExpression(declarator.init)) : undefined;
+      values.set(name, values.has(name) && values.get(name) !== value ? undefined : value);
+    }
+  });
+  return new Map([...values].filter((entry): entry is [string, string] => entry[1] !== undefined));
+}
+
+/** A string literal, or a name `stringConstants` resolves: the path of a route. */
+export function pathValue(node: unknown, constants: ReadonlyMap<string, string>): string | undefined {
+  const value = unwrapExpression(node);
+  return stringValue(value) ?? (n.Identifier.check(value) ? constants.get(value.name) : undefined);
 }
 
 /** `a.b` or `a['b']` → 'b'. */

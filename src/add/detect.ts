@@ -2,6 +2,7 @@
  * What `add` needs to know about an existing project, read from the project itself: package.json, the
  * lockfile and the syntax trees of its source files. Pure: the caller reads the files (project-files.ts).
  */
+import { parseExpression } from '@babel/parser';
 import type { PackageManager } from '../core/types.js';
 import {
   isTypeScriptPath,
@@ -43,6 +44,8 @@ export interface ProjectSnapshot {
   envExample?: string;
   /** The record of an earlier run (`.create-mcp-oauth.json`), when there is one. */
   record?: string;
+  /** The project's tsconfig.json (JSON with comments), when there is one. */
+  tsconfig?: string;
 }
 
 export type { SdkLine } from '../plan/auth-module.js';
@@ -89,7 +92,8 @@ interface LocatedRoute extends McpRouteStatement {
 export interface ProjectFacts {
   manifest: PackageManifest;
   packageName: string;
-  framework: { name: FrameworkName; major?: number };
+  /** `declared`: package.json lists the framework (else it comes with the MCP SDK, e.g. v1's createMcpExpressApp). */
+  framework: { name: FrameworkName; major?: number; declared: boolean };
   sdk: SdkLine;
   language: 'ts' | 'js';
   /** How the entry file is written: import/export or require. */
@@ -105,6 +109,8 @@ export interface ProjectFacts {
   unparsed: { file: string; message: string }[];
   /** The port the app listens on, when written as a literal (for the default base URL). */
   port?: number;
+  /** tsconfig.json's `compilerOptions.module`, lower-cased, when it says so itself (not through `extends`). */
+  compilerModule?: string;
 }
 
 export interface DetectOptions {
@@ -188,7 +194,11 @@ export function detectProject(snapshot: ProjectSnapshot, options: DetectOptions 
   return {
     manifest,
     packageName: manifest.name ?? 'mcp-server',
-    framework: { name: frameworkName, ...(frameworkRange ? majorOf(frameworkRange) : {}) },
+    framework: {
+      name: frameworkName,
+      declared: frameworkRange !== undefined || `@modelcontextprotocol/${frameworkName}` in dependencies,
+      ...(frameworkRange ? majorOf(frameworkRange) : {}),
+    },
     sdk,
     language,
     moduleSystem,
@@ -204,7 +214,33 @@ export function detectProject(snapshot: ProjectSnapshot, options: DetectOptions 
       (found, ast) => (found.port === undefined && ast ? portOf(ast) : found),
       {},
     ),
+    ...compilerModuleOf(snapshot.tsconfig),
   };
+}
+
+/**
+ * `compilerOptions.module` of a tsconfig.json, read as the JavaScript object literal it is (comments and trailing
+ * commas are allowed there, as in tsconfig.json). Nothing when it is set elsewhere (`extends`) or unreadable.
+ */
+function compilerModuleOf(tsconfig: string | undefined): { compilerModule?: string } {
+  if (tsconfig === undefined) return {};
+  let root: unknown;
+  try {
+    root = parseExpression(`(${tsconfig}\n)`);
+  } catch {
+    return {};
+  }
+  const property = (node: unknown, name: string): unknown => {
+    if (!n.ObjectExpression.check(node)) return undefined;
+    const found = node.properties.find(
+      (candidate) =>
+        n.ObjectProperty.check(candidate) &&
+        (n.Identifier.check(candidate.key) ? candidate.key.name : stringValue(candidate.key)) === name,
+    );
+    return (found as { value?: unknown } | undefined)?.value;
+  };
+  const value = stringValue(property(property(root, 'compilerOptions'), 'module'));
+  return value === undefined ? {} : { compilerModule: value.toLowerCase() };
 }
 
 function locate(route: McpRouteStatement, mount: MountResolution): LocatedRoute {
@@ -270,12 +306,16 @@ function detectFramework(dependencies: Record<string, string>, creations: Map<st
   const hono = 'hono' in dependencies || '@modelcontextprotocol/hono' in dependencies;
   if (express && !hono) return 'express';
   if (hono && !express) return 'hono';
+  const created = [...creations.values()].flat();
   if (!express && !hono) {
+    // The v1 SDK brings Express along for its createMcpExpressApp(): an app made with it is an Express app.
+    const fromSdk = created.filter((creation) => creation.fromSdk);
+    const frameworks = new Set(fromSdk.map((creation) => creation.framework));
+    if (frameworks.size === 1) return [...frameworks][0]!;
     throw new DetectionError(
       'package.json depends on neither express nor hono: `add` patches Express and Hono servers',
     );
   }
-  const created = [...creations.values()].flat();
   const honoApps = created.filter((creation) => creation.framework === 'hono').length;
   return honoApps > created.length - honoApps ? 'hono' : 'express';
 }

@@ -128,8 +128,13 @@ export function patchEntry(input: EntryPatchInput): EntryPatch {
       guardCode(route.appName, imported.localName, input.mcpPath, quote, alsoProtect),
       input.file,
     );
-    // Before the first statement that reaches the MCP server: the MCP route or an HTTP+SSE route.
-    const index = Math.min(...[route, ...sseRoutes].map((statement) => route.container.indexOf(statement.statement)));
+    // Before the first statement that reaches the MCP server (the MCP route or an HTTP+SSE route), and before the
+    // app's own CORS middleware: that one answers a browser's preflight without allowing the Authorization header.
+    const reaching = Math.min(
+      ...[route, ...sseRoutes].map((statement) => route.container.indexOf(statement.statement)),
+    );
+    const cors = route.container.findIndex((statement) => registersCorsMiddleware(ast, statement, route.appName));
+    const index = cors >= 0 && cors < reaching ? cors : reaching;
     route.container.splice(index, 0, ...statements);
   } else if (!guardComesFirst(route, imported.localName)) {
     notes.push(
@@ -199,7 +204,8 @@ function placeGuard(
       const index = container ? container.indexOf(node as Statement) : -1;
       if (!container || index < 0) return undefined;
       const code = guardCode(site.appName, guard.localName, guard.mcpPath, guard.quote, guard.alsoProtect);
-      container.splice(index, 0, ...parseStatements(code, file));
+      const cors = container.findIndex((statement) => registersCorsMiddleware(ast, statement, site.appName));
+      container.splice(cors >= 0 && cors < index ? cors : index, 0, ...parseStatements(code, file));
       placed = true;
     } else if (n.VariableDeclarator.check(node)) {
       placed = useBeforeBasePath(node.init, guardArguments(guard));
@@ -357,6 +363,33 @@ function ensureImport(
     }
   }
   return { ok: true, localName: local(GUARD_FUNCTION) ?? GUARD_FUNCTION };
+}
+
+/** The CORS middleware packages whose handler answers preflights itself: `cors` (Express) and Hono's own. */
+const CORS_MODULES = new Set(['cors', 'hono/cors']);
+
+/**
+ * `app.use(cors(…))`, `app.use('*', cors(…))`, `app.options('*', cors())`, or the same with a variable holding the
+ * middleware (`const corsMiddleware = cors(…)`): the app's own CORS handling, registered on `appName`.
+ */
+function registersCorsMiddleware(ast: File, statement: Statement, appName: string): boolean {
+  if (!n.ExpressionStatement.check(statement) || !isCall(statement.expression)) return false;
+  const call = statement.expression;
+  if (!n.MemberExpression.check(call.callee) || !n.Identifier.check(call.callee.object)) return false;
+  if (call.callee.object.name !== appName) return false;
+  const bindings = moduleBindings(ast);
+  const isCorsFactory = (callee: unknown) =>
+    n.Identifier.check(callee) && CORS_MODULES.has(bindings.get(callee.name)?.source ?? '');
+  const middlewares = new Map<string, boolean>();
+  walk(ast.program, (node) => {
+    if (n.VariableDeclarator.check(node) && n.Identifier.check(node.id) && isCall(node.init))
+      middlewares.set(node.id.name, isCorsFactory(node.init.callee));
+  });
+  return call.arguments.some(
+    (argument) =>
+      (isCall(argument) && isCorsFactory(argument.callee)) ||
+      (n.Identifier.check(argument) && middlewares.get(argument.name) === true),
+  );
 }
 
 function hasGuardCall(ast: File, localName: string): boolean {

@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import type { Framework, ProjectConfig } from '../core/types.js';
+import { testedRange } from '../plan/package-json.js';
 import { addAnswers, RECORD_FILE, recordFile } from '../plan/record.js';
 import { n, parseModule, stringValue, walk } from './ast.js';
 import {
@@ -73,14 +74,6 @@ export class EntryRefusal extends Error {
     super(message);
   }
 }
-
-/** Versions the auth modules are written and tested against (the generated servers use the same). */
-const DEPENDENCY_RANGES = {
-  jose: '^6.1.0',
-  cors: '^2.8.5',
-  '@types/cors': '^2.8.19',
-  '@types/node': '^20.19.0',
-};
 
 export function planAdd(input: {
   snapshot: ProjectSnapshot;
@@ -274,9 +267,11 @@ export function planAdd(input: {
   // 4. Dependencies the modules import, without touching versions the project already has.
   const dependencies = missingDependencies(
     facts.manifest as Record<string, unknown>,
-    moduleDependencies(facts.framework.name, facts.language === 'ts'),
+    moduleDependencies(facts.framework.name, facts.language === 'ts', !facts.framework.declared),
   );
   if (dependencies.length > 0) contents.set('package.json', addDependencies(snapshot.packageJson, dependencies));
+  const compiler = commonJsCompilerProblem(facts, flavor.extension);
+  if (compiler) notes.push(compiler);
 
   // 5. .env.example: the variables the guard reads.
   const env = addEnvVariables(snapshot.envExample, oauthEnvVariables(config));
@@ -351,15 +346,44 @@ function folderFor(entryFile: string | undefined): string {
   return dir === '.' ? 'mcp-oauth' : `${dir}/mcp-oauth`;
 }
 
-/** What the auth modules import, for a project on `framework`, in TypeScript or not (`upgrade` raises these too). */
-export function moduleDependencies(framework: Framework, typescript: boolean): DependencyToAdd[] {
-  const wanted: DependencyToAdd[] = [{ name: 'jose', range: DEPENDENCY_RANGES.jose, dev: false }];
+/**
+ * What the auth modules import, for a project on `framework`, in TypeScript or not (`upgrade` raises these too), at
+ * the versions the generated servers use. `withFramework` adds the framework itself, for a project that only has it
+ * through the MCP SDK (v1's `createMcpExpressApp`): the adapter imports it, so it must be a dependency of its own.
+ */
+export function moduleDependencies(
+  framework: Framework,
+  typescript: boolean,
+  withFramework = false,
+): DependencyToAdd[] {
+  const wanted = (name: string, dev = false): DependencyToAdd => ({ name, range: testedRange(name), dev });
+  const dependencies = [wanted('jose')];
+  if (withFramework) dependencies.push(wanted(framework));
   if (framework === 'express') {
-    wanted.push({ name: 'cors', range: DEPENDENCY_RANGES.cors, dev: false });
-    if (typescript) wanted.push({ name: '@types/cors', range: DEPENDENCY_RANGES['@types/cors'], dev: true });
+    dependencies.push(wanted('cors'));
+    if (typescript) dependencies.push(wanted('@types/cors', true));
+    if (typescript && withFramework) dependencies.push(wanted('@types/express', true));
   }
-  if (typescript) wanted.push({ name: '@types/node', range: DEPENDENCY_RANGES['@types/node'], dev: true });
-  return wanted;
+  if (typescript) dependencies.push(wanted('@types/node', true));
+  return dependencies;
+}
+
+/**
+ * TypeScript compiled to CommonJS turns the modules' `import … from 'jose'` into `require('jose')`. jose 6 is ES
+ * modules only: Node >= 20.19 can require it, but TypeScript refuses to under `"module": "node16"`, and under
+ * `"nodenext"` before 5.8. Their build would fail, so say how to fix it (the user's tsconfig is theirs to change).
+ */
+function commonJsCompilerProblem(facts: ProjectFacts, extension: string): string | undefined {
+  if (facts.language !== 'ts' || facts.manifest.type === 'module' || !/^\.tsx?$/.test(extension)) return undefined;
+  const range = facts.manifest.devDependencies?.typescript ?? facts.manifest.dependencies?.typescript ?? '';
+  const typescript = /(\d+)\.(\d+)/.exec(range);
+  const before58 = typescript !== null && Number(typescript[1]) === 5 && Number(typescript[2]) < 8;
+  if (facts.compilerModule !== 'node16' && !(facts.compilerModule === 'nodenext' && before58)) return undefined;
+  return (
+    `tsconfig.json compiles to CommonJS with "module": "${facts.compilerModule}", where TypeScript refuses to ` +
+    `require jose 6 (ES modules only), so the build fails: set "module" and "moduleResolution" to "nodenext" ` +
+    `with TypeScript 5.8 or later, which lets CommonJS require ES modules as Node 20.19+ does`
+  );
 }
 
 /** `src/tools/notes.ts` → `src/mcp-oauth/tool-scopes.js` gives `../mcp-oauth/tool-scopes.js`. */

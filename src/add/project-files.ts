@@ -1,6 +1,6 @@
 /**
- * Reads the parts of a project `add` looks at: package.json, lockfile names, `.env.example`, the record of an
- * earlier run and the source files (not dependencies, build output or tests). Read-only.
+ * Reads the parts of a project `add` looks at: package.json, lockfile names, `.env.example`, tsconfig.json, the
+ * record of an earlier run and the source files (not dependencies, build output or tests). Read-only.
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -51,12 +51,16 @@ export async function readProject(dir: string): Promise<ProjectSnapshot> {
     ? await readFile(path.join(dir, '.env.example'), 'utf8')
     : undefined;
   const record = entries.includes(RECORD_FILE) ? await readFile(path.join(dir, RECORD_FILE), 'utf8') : undefined;
+  const tsconfig = entries.includes('tsconfig.json')
+    ? await readFile(path.join(dir, 'tsconfig.json'), 'utf8')
+    : undefined;
   return {
     packageJson,
     files,
     lockfiles: LOCKFILES.filter((name) => entries.includes(name)),
     ...(envExample === undefined ? {} : { envExample }),
     ...(record === undefined ? {} : { record }),
+    ...(tsconfig === undefined ? {} : { tsconfig }),
   };
 }
 

@@ -18,7 +18,8 @@ import {
   memberPropertyName,
   moduleBindings,
   n,
-  stringValue,
+  pathValue,
+  stringConstants,
   unwrapExpression,
   walk,
   type Binding,
@@ -35,6 +36,8 @@ export interface AppCreation {
   /** The variable holding the app. */
   appName: string;
   line: number;
+  /** Made by the MCP SDK's factory (`createMcpExpressApp()`), which brings the framework along. */
+  fromSdk: boolean;
 }
 
 export interface McpRouteStatement {
@@ -63,26 +66,40 @@ export function findAppCreations(ast: File): AppCreation[] {
   const bindings = moduleBindings(ast);
   const creations: AppCreation[] = [];
   walk(ast, (node) => {
-    if (!n.VariableDeclarator.check(node) || !n.Identifier.check(node.id)) return;
-    const framework = frameworkOfFactory(unwrapExpression(node.init), bindings);
-    if (framework) creations.push({ framework, appName: node.id.name, line: lineOf(node) });
+    // `const app = express()`, a class field `private app = express()`, or `this.app = express()`.
+    let holder: { name?: string; init: unknown } | undefined;
+    if (n.VariableDeclarator.check(node) && n.Identifier.check(node.id))
+      holder = { name: node.id.name, init: node.init };
+    const field = node as { type: string; key?: unknown; value?: unknown; computed?: boolean; static?: boolean };
+    if ((field.type === 'ClassProperty' || field.type === 'PropertyDefinition') && !field.computed && !field.static)
+      holder = { name: n.Identifier.check(field.key) ? `this.${field.key.name}` : undefined, init: field.value };
+    if (n.AssignmentExpression.check(node) && node.operator === '=')
+      holder = { name: appReference(node.left), init: node.right };
+    if (holder?.name === undefined) return;
+    const created = frameworkOfFactory(unwrapExpression(holder.init), bindings);
+    if (created) creations.push({ ...created, appName: holder.name, line: lineOf(node) });
   });
   return creations;
 }
 
-function frameworkOfFactory(init: unknown, bindings: Map<string, Binding>): FrameworkName | undefined {
+function frameworkOfFactory(
+  init: unknown,
+  bindings: Map<string, Binding>,
+): { framework: FrameworkName; fromSdk: boolean } | undefined {
   if (isCall(init) && n.Identifier.check(init.callee)) {
     const name = init.callee.name;
     const binding = bindings.get(name);
-    if (binding?.source === 'express' && (binding.imported === 'default' || binding.imported === '*')) return 'express';
-    if (!binding && name === 'express') return 'express';
-    if (EXPRESS_FACTORIES.has(binding?.imported ?? name)) return 'express';
-    if (HONO_FACTORIES.has(binding?.imported ?? name)) return 'hono';
+    const fromSdk = binding?.source.startsWith('@modelcontextprotocol/') === true;
+    if (binding?.source === 'express' && (binding.imported === 'default' || binding.imported === '*'))
+      return { framework: 'express', fromSdk: false };
+    if (!binding && name === 'express') return { framework: 'express', fromSdk: false };
+    if (EXPRESS_FACTORIES.has(binding?.imported ?? name)) return { framework: 'express', fromSdk };
+    if (HONO_FACTORIES.has(binding?.imported ?? name)) return { framework: 'hono', fromSdk };
   }
   if (n.NewExpression.check(init) && n.Identifier.check(init.callee)) {
     const binding = bindings.get(init.callee.name);
     if (binding ? binding.imported === 'Hono' && binding.source.startsWith('hono') : init.callee.name === 'Hono')
-      return 'hono';
+      return { framework: 'hono', fromSdk: false };
   }
   return undefined;
 }
@@ -90,12 +107,13 @@ function frameworkOfFactory(init: unknown, bindings: Map<string, Binding>): Fram
 /** Every MCP route statement in the file, strongest evidence first within each statement list. */
 export function findMcpRoutes(ast: File): McpRouteStatement[] {
   const functions = declaredFunctions(ast);
+  const constants = stringConstants(ast);
   const routes: McpRouteStatement[] = [];
   walk(ast, (node) => {
     const container = statementList(node);
     if (!container) return;
     for (const statement of container) {
-      const route = routeOf(statement, container, functions);
+      const route = routeOf(statement, container, functions, constants);
       if (route) routes.push(route);
     }
   });
@@ -113,6 +131,7 @@ function routeOf(
   statement: Statement,
   container: Statement[],
   functions: Map<string, FunctionNode>,
+  constants: ReadonlyMap<string, string>,
 ): McpRouteStatement | undefined {
   if (!n.ExpressionStatement.check(statement)) return undefined;
   const chain = callChain(statement.expression);
@@ -124,15 +143,15 @@ function routeOf(
     const method = memberPropertyName(call.callee)!;
     const args = call.arguments;
     if (method === 'route') {
-      routePath = stringValue(args[0]);
+      routePath = pathValue(args[0], constants);
       // Hono: app.route('/mcp', subApp)
       if (routePath !== undefined && args.length > 1)
         candidates.push({ path: routePath, method, handlerArgs: args.slice(1) });
-    } else if (method === 'on' && stringValue(args[1]) !== undefined) {
+    } else if (method === 'on' && pathValue(args[1], constants) !== undefined) {
       // Hono: app.on(['GET', 'POST'], '/mcp', handler)
-      candidates.push({ path: stringValue(args[1])!, method, handlerArgs: args.slice(2) });
+      candidates.push({ path: pathValue(args[1], constants)!, method, handlerArgs: args.slice(2) });
     } else if (ROUTE_METHODS.has(method)) {
-      const path = stringValue(args[0]);
+      const path = pathValue(args[0], constants);
       if (path !== undefined) candidates.push({ path, method, handlerArgs: args.slice(1) });
       else if (routePath !== undefined) candidates.push({ path: routePath, method, handlerArgs: args });
     }
@@ -175,8 +194,23 @@ function callChain(expression: unknown): { root: string; calls: CallExpression[]
     calls.unshift(current);
     current = callee.object;
   }
-  if (!n.Identifier.check(current) || calls.length === 0) return undefined;
-  return { root: current.name, calls };
+  const root = appReference(current);
+  if (root === undefined || calls.length === 0) return undefined;
+  return { root, calls };
+}
+
+/** How code names an app: `app`, or `this.app` for one held by a class (`private app = express()`). */
+function appReference(node: unknown): string | undefined {
+  if (n.Identifier.check(node)) return node.name;
+  if (
+    n.MemberExpression.check(node) &&
+    node.object.type === 'ThisExpression' &&
+    !node.computed &&
+    n.Identifier.check(node.property)
+  ) {
+    return `this.${node.property.name}`;
+  }
+  return undefined;
 }
 
 function handlerFunctions(arg: unknown, functions: Map<string, FunctionNode>): FunctionNode[] {
@@ -219,6 +253,7 @@ export interface LegacySseRoute {
  */
 export function findLegacySseRoutes(ast: File): LegacySseRoute[] {
   const functions = declaredFunctions(ast);
+  const constants = stringConstants(ast);
   const found: LegacySseRoute[] = [];
   walk(ast, (node) => {
     const container = statementList(node);
@@ -228,7 +263,7 @@ export function findLegacySseRoutes(ast: File): LegacySseRoute[] {
       const chain = callChain(statement.expression);
       const call = chain?.calls.at(-1);
       const method = call ? memberPropertyName(call.callee) : undefined;
-      const path = call ? stringValue(call.arguments[0]) : undefined;
+      const path = call ? pathValue(call.arguments[0], constants) : undefined;
       if (!call || !method || !ROUTE_METHODS.has(method) || path === undefined) continue;
       const args = call.arguments.slice(1);
       const handlers = args.flatMap((arg) => handlerFunctions(arg, functions));

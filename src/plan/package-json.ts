@@ -42,6 +42,22 @@ const FRAMEWORK_DEV_DEPENDENCIES: Record<Framework, Record<string, string>> = {
 };
 
 /**
+ * The range the templates are written and tested against for `name`: the OAuth module's dependencies that `add`
+ * and `upgrade` put into existing projects come from the same tables as the scaffold's.
+ */
+export function testedRange(name: string): string {
+  const tables = [
+    SHARED_DEPENDENCIES,
+    ...Object.values(FRAMEWORK_DEPENDENCIES),
+    SHARED_DEV_DEPENDENCIES,
+    ...Object.values(FRAMEWORK_DEV_DEPENDENCIES),
+  ];
+  const table = tables.find((candidate) => Object.hasOwn(candidate, name));
+  if (!table) throw new Error(`no tested version range for ${name}`);
+  return (table as Record<string, string>)[name]!;
+}
+
+/**
  * Cloudflare Workers (`--deploy workers`, Hono only). wrangler and the Vitest plugin are pinned to the
  * release pair the templates are tested with: the plugin depends on one exact wrangler, and matching it
  * installs a single workerd (~150 MB) instead of two. `compatibility_date` in wrangler.jsonc is that

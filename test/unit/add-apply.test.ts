@@ -124,6 +124,21 @@ describe('the add command', () => {
     await expect(stat(path.join(dir, 'src/mcp-oauth'))).rejects.toThrow();
   });
 
+  it('says how to fix a CommonJS TypeScript build that cannot require jose ("module": "node16")', async () => {
+    const dir = await project('express-v1-ts-cjs-nodenext');
+    const tsconfig = path.join(dir, 'tsconfig.json');
+    await writeFile(tsconfig, (await readFile(tsconfig, 'utf8')).replaceAll('nodenext', 'node16'));
+    const warned = await run([dir, ...FLAGS, '--dry-run']);
+    expect(warned.code, warned.stderr).toBe(0);
+    expect(warned.stderr).toContain(
+      'warning: tsconfig.json compiles to CommonJS with "module": "node16", where TypeScript refuses to require jose 6',
+    );
+    expect(warned.stderr).toContain('set "module" and "moduleResolution" to "nodenext" with TypeScript 5.8 or later');
+    // "nodenext" with TypeScript 5.9 (the fixture as it is) builds: nothing to say.
+    const fine = await run([await project('express-v1-ts-cjs-nodenext'), ...FLAGS, '--dry-run']);
+    expect(fine.stderr).not.toContain('tsconfig.json compiles to CommonJS');
+  });
+
   it('names the missing Scalekit flags when it cannot prompt', async () => {
     const result = await run([await project(), '--dry-run']);
     expect(result.code).toBe(1);

@@ -165,6 +165,50 @@ describe('detectProject on shapes', () => {
     });
   });
 
+  it('reads a route path held in a constant (`const MCP_PATH = "/mcp"`), not one that varies', () => {
+    const main = (declaration: string) =>
+      `import express from 'express';\n${declaration}\nasync function main() {\n  const app = express();\n` +
+      `  app.post(MCP_PATH, async (req, res) => { await transport.handleRequest(req, res, req.body); });\n` +
+      `  app.listen(3000);\n}\nmain();\n`;
+    expect(
+      detectProject(snapshot(EXPRESS_V1, { 'src/index.js': main("const MCP_PATH = '/mcp';") })).entry,
+    ).toMatchObject({ kind: 'found', route: { path: '/mcp', methods: ['post'] } });
+    expect(
+      detectProject(snapshot(EXPRESS_V1, { 'src/index.ts': main("export const MCP_PATH = '/api/mcp' as const;") }))
+        .entry,
+    ).toMatchObject({ kind: 'found', route: { path: '/api/mcp' } });
+    const varying = main("let MCP_PATH = '/mcp';\nif (process.env.MCP_PATH) MCP_PATH = process.env.MCP_PATH;");
+    expect(detectProject(snapshot(EXPRESS_V1, { 'src/index.js': varying })).entry).toMatchObject({
+      kind: 'not-found',
+    });
+  });
+
+  it('finds an app held by a class, created in a field or in the constructor, and its routes on this.app', () => {
+    const server = (creation: string) =>
+      `import express from 'express';\nexport class Server {\n  ${creation}\n  routes() {\n` +
+      `    this.web.post('/mcp', (req, res) => this.handle(req, res));\n  }\n  async handle(req, res) {\n` +
+      `    await transport.handleRequest(req, res, req.body);\n  }\n}\n`;
+    for (const creation of ['web = express();', 'constructor() {\n    this.web = express();\n  }']) {
+      expect(detectProject(snapshot(EXPRESS_V1, { 'src/server.js': server(creation) })).entry).toMatchObject({
+        kind: 'found',
+        file: 'src/server.js',
+        route: { appName: 'this.web', path: '/mcp', methods: ['post'] },
+      });
+    }
+  });
+
+  it("takes an app made by the v1 SDK's createMcpExpressApp as Express, even without express in package.json", () => {
+    const files = {
+      'src/index.ts':
+        `import { createMcpExpressApp } from '@modelcontextprotocol/sdk/server/express.js';\n` +
+        `const app = createMcpExpressApp();\n${mcpRoute('app', '/mcp')}`,
+    };
+    const facts = detectProject(snapshot({ '@modelcontextprotocol/sdk': '^1.32.0' }, files));
+    expect(facts.framework).toEqual({ name: 'express', declared: false });
+    expect(facts.entry).toMatchObject({ kind: 'found', route: { path: '/mcp' } });
+    expect(detectProject(snapshot(EXPRESS_V1, files)).framework).toMatchObject({ name: 'express', declared: true });
+  });
+
   it('asks for --entry when two files mount an MCP endpoint, and takes it', () => {
     const files = {
       'src/a.ts': `import express from 'express';\nconst app = express();\n${mcpRoute('app', '/mcp')}`,

@@ -109,6 +109,53 @@ describe('patchEntry', () => {
     expect(patched({ ...input, source: text })).toBe(text);
   });
 
+  it("goes before the app's own CORS middleware (it would answer the preflight without allowing Authorization)", () => {
+    // The MCP SDK README's snippet for browser clients, and Hono's cors() on every path.
+    const express =
+      `import express from 'express';\nimport cors from 'cors';\nconst app = express();\napp.use(express.json());\n` +
+      `app.use(\n  cors({ origin: '*', exposedHeaders: ['Mcp-Session-Id'], allowedHeaders: ['Content-Type', ` +
+      `'mcp-session-id'] }),\n);\napp.get('/health', (_req, res) => res.json({ ok: true }));\n` +
+      `app.post('/mcp', async (req, res) => {\n  await transport.handleRequest(req, res, req.body);\n});\n`;
+    const text = patched(entryInput(express));
+    expect(text.indexOf('app.use(mcpOAuth')).toBeLessThan(text.indexOf('app.use(\n  cors('));
+    expect(text.indexOf('app.use(mcpOAuth')).toBeGreaterThan(text.indexOf('app.use(express.json())'));
+    expect(patched(entryInput(text))).toBe(text);
+
+    const hono =
+      `import { Hono } from 'hono';\nimport { cors as allowBrowsers } from 'hono/cors';\nconst app = new Hono();\n` +
+      `const corsMiddleware = allowBrowsers({ origin: '*', allowHeaders: ['Content-Type'] });\n` +
+      `app.use('*', corsMiddleware);\napp.all('/mcp', (c) => transport.handleRequest(c));\n`;
+    const honoText = patched(
+      entryInput(hono, { framework: 'hono', sdk: 'v1', adapterSpecifier: './mcp-oauth/hono.js' }),
+    );
+    expect(honoText.indexOf('app.use(mcpOAuth')).toBeLessThan(honoText.indexOf("app.use('*', corsMiddleware)"));
+
+    // CORS for another app (or registered after the route) does not move the guard.
+    const other =
+      `import express from 'express';\nimport cors from 'cors';\nconst app = express();\n` +
+      `const admin = express();\nadmin.use(cors());\napp.post('/mcp', async (req, res) => {\n` +
+      `  await transport.handleRequest(req, res, req.body);\n});\napp.use(cors());\n`;
+    const otherText = patched(entryInput(other));
+    expect(otherText.indexOf('app.use(mcpOAuth')).toBeGreaterThan(otherText.indexOf('admin.use(cors())'));
+    expect(otherText.indexOf('app.use(mcpOAuth')).toBeLessThan(otherText.indexOf("app.post('/mcp'"));
+  });
+
+  it('keeps a shebang on its own line, for TypeScript, ES modules and CommonJS alike', () => {
+    const shebang = '#!/usr/bin/env node\n';
+    const esm = patched(entryInput(`${shebang}import 'dotenv/config';\n${EXPRESS_ENTRY}`, { file: 'src/server.js' }));
+    expect(esm.startsWith(`${shebang}import 'dotenv/config';\n`)).toBe(true);
+    expect(esm).toContain("import { mcpOAuth } from './mcp-oauth/express.js';");
+    expect(patched(entryInput(esm, { file: 'src/server.js' }))).toBe(esm);
+    const ts = patched(entryInput(`${shebang}${EXPRESS_ENTRY}`));
+    expect(ts.split('\n').slice(0, 2)).toEqual(['#!/usr/bin/env node', "import express from 'express';"]);
+    const commonJs =
+      `${shebang}'use strict';\nconst express = require('express');\nconst app = express();\n` +
+      `app.post('/mcp', async (req, res) => {\n  await transport.handleRequest(req, res, req.body);\n});\n`;
+    const cjs = patched(entryInput(commonJs, { file: 'bin/server.js', esm: false }));
+    expect(cjs.startsWith(`${shebang}'use strict';\n`)).toBe(true);
+    expect(cjs).toContain("const { mcpOAuth } = require('./mcp-oauth/express.js');");
+  });
+
   it('refuses, with the snippet to add by hand, when the route is not there or a name is taken', () => {
     const missing = patchEntry(entryInput(EXPRESS_ENTRY, { mcpPath: '/other' }));
     expect(missing).toMatchObject({

@@ -177,6 +177,22 @@ export function describeAddScenario(scenario: Scenario): void {
       expect(answer.wwwAuthenticate).not.toContain('error=');
     });
 
+    it("answers a browser's preflight for the MCP endpoint, allowing the Authorization header", async () => {
+      // Before any CORS middleware of the app's own, which would answer it without allowing the token.
+      const response = await fetch(running().endpoint, {
+        method: 'OPTIONS',
+        headers: {
+          origin: 'http://localhost:6274',
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'authorization, content-type, mcp-protocol-version',
+        },
+      });
+      await response.arrayBuffer();
+      expect(response.status).toBeLessThan(300);
+      expect(response.headers.get('access-control-allow-origin')).toMatch(/^(\*|http:\/\/localhost:6274)$/);
+      expect(response.headers.get('access-control-allow-headers')?.toLowerCase()).toContain('authorization');
+    });
+
     it('refuses a token that is not valid with 401 invalid_token', async () => {
       const answer = await mcpPost(running().endpoint, initialize, `${await token('notes:read')}x`);
       expect(answer.status).toBe(401);

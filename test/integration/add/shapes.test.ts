@@ -89,3 +89,46 @@ describeAddScenario({
   writeArgs: { title: 'Dune', author: 'Frank Herbert' },
   writeToolEchoesClient: true,
 });
+
+// A published `bin` server as the SDK's README builds it: a shebang, dotenv, the v1 SDK's createMcpExpressApp (so
+// no express of its own in package.json), the route path in a constant inside an async main(), and the README's
+// cors() for browser clients, which allows no Authorization header: the guard must come before it.
+describeAddScenario({
+  fixture: 'express-v1-js-bin-cors',
+  entry: 'src/index.js',
+  main: 'src/index.js',
+  typescript: false,
+  sdk: 'v1',
+  readTool: 'list_events',
+  writeTool: 'create_event',
+  writeArgs: { title: 'Design review', start: '2026-12-08T14:00:00Z' },
+});
+
+// TypeScript compiled to CommonJS (no "type": "module") with "module": "nodenext", extensionless imports, a
+// shebang, and the MCP router mounted by a setup function in another module, with sessions.
+describeAddScenario({
+  fixture: 'express-v1-ts-cjs-nodenext',
+  entry: 'src/index.ts',
+  main: 'dist/index.js',
+  typescript: true,
+  sdk: 'v1',
+  readTool: 'list_quotes',
+  writeTool: 'save_quote',
+  writeArgs: { text: 'Make it work, make it right, make it fast.', author: 'Kent Beck' },
+  writeToolEchoesClient: true,
+  stateful: true,
+});
+
+// The app held by a class, routes registered in a method (`this.app.post('/mcp', (req, res) => this.handlePost(…))`),
+// as tutorials that wrap the server in a class write it.
+describeAddScenario({
+  fixture: 'express-v1-ts-class',
+  entry: 'src/http-server.ts',
+  main: 'dist/index.js',
+  typescript: true,
+  sdk: 'v1',
+  readTool: 'list_saved_queries',
+  writeTool: 'save_query',
+  writeArgs: { name: 'orders_today', sql: 'select * from orders where created_at > now() - interval 1 day' },
+  stateful: true,
+});
