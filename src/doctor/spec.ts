@@ -21,12 +21,14 @@ const rfc = (number: number, section: string): Reference => ({
 const CHALLENGE = [rfc(9728, '5.1'), rfc(6750, '3')];
 const PRM = [mcpAuthorization('Protected Resource Metadata Discovery Requirements'), rfc(9728, '3')];
 const AS_METADATA = [mcpAuthorization('Authorization Server Metadata Discovery'), rfc(8414, '3')];
-const CORS = [{ name: 'Fetch standard, CORS protocol', url: 'https://fetch.spec.whatwg.org/#http-cors-protocol' }];
+const FETCH = 'https://fetch.spec.whatwg.org/';
+const CORS = [{ name: 'Fetch standard, CORS protocol', url: `${FETCH}#http-cors-protocol` }];
 
 /** References per check id (see the ids in checks/); a check without an entry prints none. */
 const BY_CHECK: Record<string, Reference[]> = {
   'challenge.status': CHALLENGE,
-  'challenge.www-authenticate': CHALLENGE,
+  'challenge.www-authenticate': [rfc(9110, '11.6.1'), ...CHALLENGE],
+  'challenge.redirect': [{ name: 'Fetch standard, HTTP-redirect fetch', url: `${FETCH}#http-redirect-fetch` }, ...CORS],
   'challenge.resource-metadata': CHALLENGE,
   'challenge.url': CHALLENGE,
   'challenge.scope': [mcpAuthorization('Scope Selection Strategy'), rfc(6750, '3')],
