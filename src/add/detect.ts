@@ -252,7 +252,8 @@ function locate(route: McpRouteStatement, mount: MountResolution): LocatedRoute 
   return { ...route, mount, publicPaths };
 }
 
-function parseManifest(text: string): PackageManifest {
+/** package.json as an object; a DetectionError naming the file when it is not one (`upgrade` reads it too). */
+export function parseManifest(text: string): PackageManifest {
   let manifest: unknown;
   try {
     manifest = JSON.parse(text);

@@ -8,7 +8,8 @@
  *   changed by both                      → three-way merge (node-diff3), base = the file as we wrote it;
  *                                          overlapping edits are conflicts
  *   new in this version                  → add (a file of yours already at that path is a conflict)
- *   moved by this version                → the decision above, written at the new path; the old file is kept
+ *   moved by this version                → the decision above, written at the new path; the old module
+ *                                          re-exports the new one (plan.ts), other old files are kept
  *   no longer generated                  → report; never deleted
  *   deleted by you                       → stays deleted
  */
@@ -40,8 +41,11 @@ export type Decision =
   | { path: string; kind: 'add'; after: string }
   /** A file this version generates at a new path: `from`'s content, with your edits carried over when you made any. */
   | { path: string; kind: 'moved'; from: string; after: string; carried: boolean }
-  /** The old path of a moved file: kept as it is. */
-  | { path: string; kind: 'moved-away'; to: string }
+  /**
+   * The old path of a moved file: a module becomes a re-export of the new one (`before`/`after`), so imports of
+   * the old path keep working and compile; anything else is kept as it is.
+   */
+  | { path: string; kind: 'moved-away'; to: string; before?: string; after?: string }
   | { path: string; kind: 'removed' }
   | { path: string; kind: 'deleted-by-you' };
 

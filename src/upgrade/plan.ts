@@ -3,6 +3,8 @@
  * raised in package.json, and the new record. Pure: the caller reads the files and renders the templates;
  * nothing here touches the disk.
  */
+import { posix } from 'node:path';
+import { importExtension } from '../add/added-files.js';
 import type { FilePatch } from '../write/patch-project.js';
 import { blobId, CLI_VERSION, RECORD_FILE, recordFile, type ProjectRecord } from '../plan/record.js';
 import { decide, decideMove, similarity, type ConflictLabels, type Decision } from './decide.js';
@@ -42,8 +44,15 @@ export function pathsToRead(record: ProjectRecord, next: Rendering): string[] {
 }
 
 export function planUpgrade(input: UpgradeInput): UpgradePlan {
-  const { record, next, base, current } = input;
+  const { record, next, base } = input;
   const to = input.version ?? CLI_VERSION;
+  const version = to;
+  // A Windows checkout (git's core.autocrlf) has CRLF where we wrote LF, and the record holds the ids git computes
+  // on LF: decide and merge on LF, and write those files back with CRLF.
+  const crlf = new Set([...input.current].filter(([, text]) => text.includes('\r\n')).map(([path]) => path));
+  const current = new Map(
+    [...input.current].map(([path, text]) => [path, crlf.has(path) ? text.replaceAll('\r\n', '\n') : text]),
+  );
   const labels: ConflictLabels = { current: 'yours', next: `create-mcp-oauth ${to}` };
   const paths = [...new Set([...Object.keys(record.files), ...next.files.keys()])]
     .filter((path) => path !== MANIFEST && path !== RECORD_FILE)
@@ -79,7 +88,13 @@ export function planUpgrade(input: UpgradeInput): UpgradePlan {
       );
     }
     const to = movedFrom.get(path);
-    if (to !== undefined) return { path, kind: 'moved-away', to };
+    if (to !== undefined) {
+      const old = current.get(path);
+      const shim = old === undefined ? undefined : reExport(path, to, record, version);
+      return shim === undefined || shim === old
+        ? { path, kind: 'moved-away', to }
+        : { path, kind: 'moved-away', to, before: old, after: shim };
+    }
     const recorded = record.files[path];
     const baseText = baseOf(path);
     return decide(
@@ -104,6 +119,8 @@ export function planUpgrade(input: UpgradeInput): UpgradePlan {
       });
     else if (decision.kind === 'add' || decision.kind === 'moved')
       changes.push({ path: decision.path, after: decision.after });
+    else if (decision.kind === 'moved-away' && decision.before !== undefined && decision.after !== undefined)
+      changes.push({ path: decision.path, before: decision.before, after: decision.after });
   }
 
   const manifest = current.get(MANIFEST);
@@ -130,6 +147,14 @@ export function planUpgrade(input: UpgradeInput): UpgradePlan {
       });
   }
   changes.sort((a, b) => byCodeUnits(a.path, b.path));
+  for (const [index, change] of changes.entries()) {
+    if (!crlf.has(change.path)) continue;
+    changes[index] = {
+      path: change.path,
+      ...(change.before === undefined ? {} : { before: input.current.get(change.path)! }),
+      after: change.after.replaceAll('\r\n', '\n').replaceAll('\n', '\r\n'),
+    };
+  }
 
   return {
     from: record.version,
@@ -141,6 +166,24 @@ export function planUpgrade(input: UpgradeInput): UpgradePlan {
     dependencies,
     changes,
   };
+}
+
+/**
+ * What the old path of a moved module becomes: a re-export of the module at its new path. The user's own code may
+ * still import the old path, and the old file, left as it was, would import what the new version no longer exports
+ * and break the build. Tests and other files are not modules to re-export (a test re-exported would run twice).
+ */
+function reExport(from: string, to: string, record: ProjectRecord, version: string): string | undefined {
+  if (!/\.[cm]?[jt]s$/.test(from) || /(^|\/)test\/|\.test\.[cm]?[jt]s$/.test(from)) return undefined;
+  const extension = record.kind === 'add' ? importExtension(record.answers.extension) : '.js';
+  const relative = posix.relative(posix.dirname(from), to.replace(/\.[cm]?[jt]s$/, extension));
+  const specifier = relative.startsWith('.') ? relative : `./${relative}`;
+  const why =
+    `// create-mcp-oauth ${version} moved this module to ${posix.basename(to)} (${to}). It re-exports it so ` +
+    `that imports\n// of this path keep working: import from there instead, then delete this file.\n`;
+  return record.kind === 'add' && record.answers.syntax === 'cjs'
+    ? `${why}module.exports = require('${specifier}');\n`
+    : `${why}export * from '${specifier}';\n`;
 }
 
 function projectShape(

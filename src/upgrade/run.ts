@@ -8,7 +8,7 @@ import path from 'node:path';
 import lt from 'semver/functions/lt.js';
 import type { UpgradeFlags } from '../args/upgrade-options.js';
 import type { PackageManager } from '../core/types.js';
-import { packageManagerOf, type PackageManifest } from '../add/detect.js';
+import { DetectionError, packageManagerOf, parseManifest, type PackageManifest } from '../add/detect.js';
 import { unifiedDiff } from '../add/diff.js';
 import { validatePackageManager } from '../config/identifiers.js';
 import { refuseDirtyTree } from '../add/git-check.js';
@@ -51,6 +51,15 @@ export async function runUpgrade(flags: UpgradeFlags, io: CliIo): Promise<number
     const next = render(record, templates, dir);
     const base = await baseRendering(record, templates, next, dir, ui);
     const current = await readCurrent(dir, pathsToRead(record, next));
+    const manifest = current.get(MANIFEST);
+    if (manifest !== undefined) {
+      try {
+        parseManifest(manifest);
+      } catch (error) {
+        if (error instanceof DetectionError) throw new CliError(`${error.message}; nothing was changed`);
+        throw error;
+      }
+    }
     const knownTexts = await gitObjects(dir, missingBases(record, base));
     const plan = planUpgrade({ record, next, base, current, knownTexts });
 
@@ -135,6 +144,13 @@ async function readRecord(dir: string): Promise<ProjectRecord> {
         () => false,
       );
       if (!exists) throw new CliError(`[dir]: ${dir} is not a directory; pass the directory of a project`);
+      const project = await recordAbove(dir);
+      if (project !== undefined) {
+        throw new CliError(
+          `${dir} has no ${RECORD_FILE}, but ${project} does: it is the project's root. ` +
+            `Run npx create-mcp-oauth upgrade ${shellQuote(project)}`,
+        );
+      }
       throw new CliError(
         `${dir} has no ${RECORD_FILE}, so there is no record of what create-mcp-oauth generated there ` +
           `(it was made by hand, or by a version before 0.2.0). ` +
@@ -152,6 +168,18 @@ async function readRecord(dir: string): Promise<ProjectRecord> {
     if (error instanceof RecordError) throw new CliError(error.message);
     throw error;
   }
+}
+
+/** The nearest directory above `dir` with a record: `upgrade` was run inside a project, not at its root. */
+async function recordAbove(dir: string): Promise<string | undefined> {
+  for (let parent = path.dirname(dir); parent !== dir; dir = parent, parent = path.dirname(parent)) {
+    const found = await fs.stat(path.join(parent, RECORD_FILE)).then(
+      (stats) => stats.isFile(),
+      () => false,
+    );
+    if (found) return parent;
+  }
+  return undefined;
 }
 
 function render(record: ProjectRecord, templates: TemplateSource, dir: string): Rendering {
@@ -263,7 +291,10 @@ function describeDecision(decision: Decision): string {
   if (decision.kind === 'moved')
     return `moved here from ${decision.from} by this version${decision.carried ? ', with your edits (merged)' : ''}`;
   if (decision.kind === 'moved-away')
-    return `moved to ${decision.to} by this version: kept as it is, delete it once nothing of yours uses it`;
+    return decision.after === undefined
+      ? `moved to ${decision.to} by this version: kept as it is, delete it once nothing of yours uses it`
+      : `moved to ${decision.to} by this version: now re-exports it, so your imports keep working ` +
+          '(point them there, then delete this file)';
   return DECISION_WORDS[decision.kind];
 }
 

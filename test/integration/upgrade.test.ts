@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, type CliResult } from '../support/cli.js';
 import { editedProject, gitStatus } from '../support/upgrade-fixtures.js';
 import { tempDir } from '../unit/helpers/temp-dir.js';
+import { buildTypeScript, linkDependencies } from './add/support.js';
 
 describe('upgrade of an edited 0.1.0 project, with install', () => {
   let dir: string;
@@ -75,4 +76,22 @@ describe('upgrade of an edited 0.1.0 project, with install', () => {
     expect(again.stdout).toContain('Up to date');
     expect(await gitStatus(dir)).toBe(before);
   });
+});
+
+describe('upgrade of a project patched by add 0.1.0, whose own code imports the moved scope map', () => {
+  it('still builds: the old path re-exports the module where 0.2.0 moved it', async () => {
+    const temp = await tempDir('cmo-upgrade-add-');
+    try {
+      const dir = await editedProject(temp.dir, 'add-express-v2-0.1.0', ['add-express-v2-0.1.0.user-edits.patch']);
+      const run = await runCli(['upgrade', dir, '--yes', '--no-install']);
+      expect(run.exitCode, run.all).toBe(0);
+      // src/tools.ts (the user's) imports scopeChallengeFor from ./mcp-oauth/mcp/tool-scopes.js, 0.1.0's path.
+      expect(await readFile(path.join(dir, 'src/tools.ts'), 'utf8')).toContain('./mcp-oauth/mcp/tool-scopes.js');
+      await linkDependencies(dir);
+      const build = await buildTypeScript(dir);
+      expect(build.exitCode, build.output).toBe(0);
+    } finally {
+      await temp.cleanup();
+    }
+  }, 300_000);
 });

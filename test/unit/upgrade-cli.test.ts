@@ -53,8 +53,13 @@ describe('upgrade of a project scaffolded by 0.1.0 and edited since', () => {
     expect(await read(dir, 'src/mcp-oauth/tool-scopes.ts')).toContain(YOUR_SCOPE_EDIT);
     expect(await read(dir, 'README.md')).toContain('## Keeping up to date');
     expect(JSON.parse(await read(dir, '.create-mcp-oauth.json'))).toMatchObject({ version: '0.2.0' });
-    // Nothing is deleted: the old files stay as they were.
-    expect(await read(dir, 'src/auth/token-verifier.ts')).toContain(YOUR_AUTH_EDIT);
+    // Nothing is deleted: an old path re-exports the module where it moved, so code of yours importing it works.
+    expect(await read(dir, 'src/auth/token-verifier.ts')).toContain(
+      "export * from '../mcp-oauth/auth/token-verifier.js';",
+    );
+    expect(run.stdout).toMatch(
+      /src\/auth\/token-verifier\.ts\s+moved to src\/mcp-oauth\/auth\/token-verifier\.ts by this version: now re-exports it/,
+    );
     expect(await status(dir)).not.toMatch(/^ ?D /m);
 
     // What changed and why, per file and from the release notes; the project's tests as the next step.
@@ -135,6 +140,22 @@ describe('upgrade of a project scaffolded by 0.1.0 and edited since', () => {
     expect(run.exitCode).toBe(1);
     expect(run.stderr).toMatch(/has no \.create-mcp-oauth\.json.*Run npx create-mcp-oauth add/s);
 
+    // Inside a project that has one, the message names its root instead.
+    const recorded = await project('express-0.1.0');
+    const inside = await upgrade(path.join(recorded, 'src'), '--yes');
+    expect(inside.exitCode).toBe(1);
+    expect(inside.stderr).toContain(`but ${recorded} does: it is the project's root`);
+    expect(inside.stderr).toContain(`upgrade ${recorded}`);
+    expect(await status(recorded)).toBe('');
+
+    const broken = await project('express-0.1.0');
+    await writeFile(path.join(broken, 'package.json'), '{ "name": "x", }\n');
+    await git(broken, 'commit', '-qam', 'broken manifest');
+    const unreadable = await upgrade(broken, '--yes', '--no-install');
+    expect(unreadable.exitCode).toBe(1);
+    expect(unreadable.stderr).toMatch(/package\.json is not valid JSON .*fix it first; nothing was changed/);
+    expect(unreadable.stderr).not.toContain('unexpected failure');
+
     const badFlag = await upgrade(dir, '--package-manager', 'pip');
     expect(badFlag.exitCode).toBe(1);
     expect(badFlag.stderr).toContain('--package-manager');
@@ -149,7 +170,10 @@ describe('upgrade of a project patched by add 0.1.0', () => {
     const verifier = await read(dir, 'src/mcp-oauth/auth/token-verifier.ts');
     expect(verifier).toContain(OUR_CHANGE);
     expect(verifier).toContain('organizationName: stringClaim(payload.org_name),');
-    expect(await read(dir, 'src/mcp-oauth/mcp/tool-scopes.ts')).toContain("server_time: ['notes:read'],");
+    // The scope map moved to mcp-oauth/tool-scopes.ts with the edit; the user's tools still import the old path,
+    // which now re-exports it (left as it was, it would import what step-up.ts no longer exports).
+    expect(await read(dir, 'src/mcp-oauth/tool-scopes.ts')).toContain("server_time: ['notes:read'],");
+    expect(await read(dir, 'src/mcp-oauth/mcp/tool-scopes.ts')).toContain("export * from '../tool-scopes.js';");
     // Only the generated module and the record change: the user's own files are not touched.
     const changed = (await status(dir)).split('\n').map((line) => line.slice(3));
     expect(changed).toContain('src/mcp-oauth/auth/token-verifier.ts');

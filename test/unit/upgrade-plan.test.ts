@@ -241,7 +241,7 @@ describe('planUpgrade over an in-memory project, written into memfs', () => {
     return { fs, read };
   }
 
-  it('lands our change, keeps your edits, moves a file (keeping the old one), a rerun changes nothing', async () => {
+  it('lands our change, keeps your edits, moves a file (the old one re-exports it), reruns as a no-op', async () => {
     const { fs, read } = await project({
       ...v1,
       'src/auth/verify.ts': yours,
@@ -267,13 +267,19 @@ describe('planUpgrade over an in-memory project, written into memfs', () => {
       'package.json',
       'src/auth/verify.ts',
       'src/new/place.ts',
+      'src/old.ts',
     ]);
 
     await writePatch({ fs, targetDir: '/p', changes: plan.changes, command: 'upgrade' });
     const after = await read();
     expect(after.get('src/auth/verify.ts')).toBe(yours.replace('line 11\n', 'line 11, improved by the generator\n'));
     expect(after.get('src/tools/a.ts')).toBe('export const a = 2; // mine\n');
-    expect(after.get('src/old.ts')).toBe('old\n');
+    // Code of yours that imports the old path keeps working (and compiling) through a re-export.
+    expect(after.get('src/old.ts')).toBe(
+      '// create-mcp-oauth 0.2.0 moved this module to place.ts (src/new/place.ts). It re-exports it so that imports\n' +
+        '// of this path keep working: import from there instead, then delete this file.\n' +
+        "export * from './new/place.js';\n",
+    );
     expect(after.get('src/new/place.ts')).toBe('old\n');
     expect(after.get('package.json')).toBe('{ "dependencies": { "jose": "^6.1.0" } }\n');
     const newRecord = parseRecord(after.get(RECORD_FILE)!);
@@ -290,6 +296,39 @@ describe('planUpgrade over an in-memory project, written into memfs', () => {
       version: '0.2.0',
     });
     expect(again.changes).toEqual([]);
+  });
+
+  it('on a Windows checkout (CRLF, git core.autocrlf) merges as on LF and writes CRLF back', async () => {
+    const crlf = (text: string) => text.replaceAll('\n', '\r\n');
+    const { fs, read } = await project({
+      'src/auth/verify.ts': crlf(yours),
+      'src/tools/a.ts': crlf(v1['src/tools/a.ts']),
+      'src/old.ts': crlf('old\n'),
+      'package.json': crlf('{ "dependencies": { "jose": "^6.0.0" } }\n'),
+    });
+    const plan = planUpgrade({
+      record,
+      next: rendering(v2),
+      base: rendering(v1),
+      current: await read(),
+      version: '0.2.0',
+    });
+    // Not "changed by you" everywhere: the same decisions as on an LF checkout, and no conflict.
+    expect(Object.fromEntries(plan.decisions.map((decision) => [decision.path, decision.kind]))).toEqual({
+      'src/auth/verify.ts': 'merge',
+      'src/new/place.ts': 'moved',
+      'src/old.ts': 'moved-away',
+      'src/tools/a.ts': 'unchanged',
+    });
+    await writePatch({ fs, targetDir: '/p', changes: plan.changes, command: 'upgrade' });
+    const after = await read();
+    expect(after.get('src/auth/verify.ts')).toBe(
+      crlf(yours.replace('line 11\n', 'line 11, improved by the generator\n')),
+    );
+    expect(after.get('package.json')).toBe(crlf('{ "dependencies": { "jose": "^6.1.0" } }\n'));
+    expect(after.get('src/tools/a.ts')).toBe(crlf(v1['src/tools/a.ts']));
+    // A file that was not there (written by git on checkout) is written as we render it.
+    expect(after.get('src/new/place.ts')).toBe('old\n');
   });
 
   it('carries your edits of a file this version moved to its new path, merged with our change', async () => {
