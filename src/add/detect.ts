@@ -46,6 +46,8 @@ export interface ProjectSnapshot {
   record?: string;
   /** The project's tsconfig.json (JSON with comments), when there is one. */
   tsconfig?: string;
+  /** The Wrangler configuration file at the root (`wrangler.jsonc`…): the project is a Cloudflare Worker. */
+  wranglerConfig?: string;
 }
 
 export type { SdkLine } from '../plan/auth-module.js';
@@ -111,6 +113,11 @@ export interface ProjectFacts {
   port?: number;
   /** tsconfig.json's `compilerOptions.module`, lower-cased, when it says so itself (not through `extends`). */
   compilerModule?: string;
+  /**
+   * A Hono app deployed as a Cloudflare Worker (a Wrangler configuration at the root): its variables come with each
+   * request (`c.env`), not from `process.env` at start-up.
+   */
+  worker?: { config: string };
 }
 
 export interface DetectOptions {
@@ -215,6 +222,9 @@ export function detectProject(snapshot: ProjectSnapshot, options: DetectOptions 
       {},
     ),
     ...compilerModuleOf(snapshot.tsconfig),
+    ...(snapshot.wranglerConfig !== undefined && frameworkName === 'hono'
+      ? { worker: { config: snapshot.wranglerConfig } }
+      : {}),
   };
 }
 

@@ -59,6 +59,8 @@ export interface EntryPatchInput {
   adapterSpecifier: string;
   /** Whether the file uses import/export (else require). */
   esm: boolean;
+  /** A Cloudflare Worker: the guard reads the variables from each request's `c.env`. */
+  worker?: boolean;
 }
 
 export type EntryPatch =
@@ -119,15 +121,12 @@ export function patchEntry(input: EntryPatchInput): EntryPatch {
   if (!imported.ok) return refuse(input, imported.reason, quote);
   if (!guardHere) return { ok: true, text: printModule(ast, quote), notes, alsoProtect };
 
-  const guard = { localName: imported.localName, mcpPath: input.mcpPath, quote, alsoProtect };
+  const guard = { localName: imported.localName, mcpPath: input.mcpPath, quote, alsoProtect, worker: input.worker };
   if (input.guard) {
     const placed = placeGuard(ast, input.file, input.guard, guard);
     if (!placed.ok) return refuse(input, placed.reason, quote);
   } else if (!hasGuardCall(ast, imported.localName)) {
-    const statements = parseStatements(
-      guardCode(route.appName, imported.localName, input.mcpPath, quote, alsoProtect),
-      input.file,
-    );
+    const statements = parseStatements(guardCode(route.appName, guard), input.file);
     // Before the first statement that reaches the MCP server (the MCP route or an HTTP+SSE route), and before the
     // app's own CORS middleware: that one answers a browser's preflight without allowing the Authorization header.
     const reaching = Math.min(
@@ -146,7 +145,10 @@ export function patchEntry(input: EntryPatchInput): EntryPatch {
   return { ok: true, text: printModule(ast, quote), notes, alsoProtect };
 }
 
-export interface GuardPatchInput extends Pick<EntryPatchInput, 'file' | 'source' | 'framework' | 'sdk' | 'mcpPath'> {
+export interface GuardPatchInput extends Pick<
+  EntryPatchInput,
+  'file' | 'source' | 'framework' | 'sdk' | 'mcpPath' | 'worker'
+> {
   guard: GuardSite;
   alsoProtect: string[];
   adapterSpecifier: string;
@@ -170,6 +172,7 @@ export function patchGuard(input: GuardPatchInput): EntryPatch {
     mcpPath: input.mcpPath,
     quote,
     alsoProtect: input.alsoProtect,
+    worker: input.worker,
   });
   if (!placed.ok) return refusal(placed.reason, quote);
   return { ok: true, text: printModule(ast, quote), notes: [], alsoProtect: input.alsoProtect };
@@ -180,6 +183,8 @@ interface GuardCall {
   mcpPath: string;
   quote: Quote;
   alsoProtect: string[];
+  /** A Cloudflare Worker: the variables come with each request (`c.env`), read on the first one. */
+  worker?: boolean | undefined;
 }
 
 /**
@@ -203,7 +208,7 @@ function placeGuard(
       const container = Array.isArray(holder?.body) ? (holder.body as Statement[]) : undefined;
       const index = container ? container.indexOf(node as Statement) : -1;
       if (!container || index < 0) return undefined;
-      const code = guardCode(site.appName, guard.localName, guard.mcpPath, guard.quote, guard.alsoProtect);
+      const code = guardCode(site.appName, guard);
       const cors = container.findIndex((statement) => registersCorsMiddleware(ast, statement, site.appName));
       container.splice(cors >= 0 && cors < index ? cors : index, 0, ...parseStatements(code, file));
       placed = true;
@@ -253,12 +258,13 @@ function guardArguments(guard: GuardCall): string {
     guard.alsoProtect.length === 0
       ? ''
       : `, alsoProtect: [${guard.alsoProtect.map((path) => quoted(path, guard.quote)).join(', ')}]`;
-  return `${guard.localName}({ mcpPath: ${quoted(guard.mcpPath, guard.quote)}${extra} })`;
+  const env = guard.worker ? ', env: (c) => c.env' : '';
+  return `${guard.localName}({ mcpPath: ${quoted(guard.mcpPath, guard.quote)}${extra}${env} })`;
 }
 
 /** What to add by hand when the file's shape is not understood. */
 export function manualEntrySnippet(
-  input: Pick<EntryPatchInput, 'framework' | 'sdk' | 'adapterSpecifier'> & {
+  input: Pick<EntryPatchInput, 'framework' | 'sdk' | 'adapterSpecifier' | 'worker'> & {
     /** The endpoint's public path; undefined when it was neither found nor given (the snippet then says so). */
     mcpPath: string | undefined;
   },
@@ -277,7 +283,13 @@ export function manualEntrySnippet(
             'mount prefix (e.g. /api/mcp), or run add again with --mcp-path <path>',
         ]
       : []),
-    guardCode('app', GUARD_FUNCTION, input.mcpPath ?? DEFAULT_MCP_PATH, quote).trimEnd(),
+    guardCode('app', {
+      localName: GUARD_FUNCTION,
+      mcpPath: input.mcpPath ?? DEFAULT_MCP_PATH,
+      quote,
+      alsoProtect: [],
+      worker: input.worker,
+    }).trimEnd(),
   ];
   if (input.framework === 'hono') {
     lines.push(
@@ -299,23 +311,17 @@ export function manualEntrySnippet(
 }
 
 function refuse(
-  input: Pick<EntryPatchInput, 'framework' | 'sdk' | 'mcpPath' | 'adapterSpecifier' | 'esm'>,
+  input: Pick<EntryPatchInput, 'framework' | 'sdk' | 'mcpPath' | 'adapterSpecifier' | 'esm' | 'worker'>,
   reason: string,
   quote: Quote,
 ): EntryPatch {
   return { ok: false, reason, snippet: manualEntrySnippet(input, input.esm, quote) };
 }
 
-function guardCode(
-  appName: string,
-  localName: string,
-  mcpPath: string,
-  quote: Quote,
-  alsoProtect: string[] = [],
-): string {
+function guardCode(appName: string, guard: GuardCall): string {
   return [
     '// Scalekit OAuth (create-mcp-oauth): discovery documents, and the token check in front of the MCP endpoint.',
-    `${appName}.use(${guardArguments({ localName, mcpPath, quote, alsoProtect })});`,
+    `${appName}.use(${guardArguments(guard)});`,
     '',
   ].join('\n');
 }

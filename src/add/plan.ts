@@ -97,7 +97,13 @@ export function planAdd(input: {
       message,
       entry.kind === 'not-found' ? entry.file : undefined,
       manualEntrySnippet(
-        { framework: facts.framework.name, sdk: facts.sdk, mcpPath: config.mcpPath, adapterSpecifier },
+        {
+          framework: facts.framework.name,
+          sdk: facts.sdk,
+          mcpPath: config.mcpPath,
+          adapterSpecifier,
+          worker: facts.worker !== undefined,
+        },
         esm,
       ),
     );
@@ -161,6 +167,7 @@ export function planAdd(input: {
       ...(guard ? { guard } : {}),
       adapterSpecifier: relativeImport(entry.file, adapterFile),
       esm,
+      worker: facts.worker !== undefined,
     });
     if (!patched.ok) throw new EntryRefusal(patched.reason, entry.file, patched.snippet);
     contents.set(entry.file, patched.text);
@@ -186,6 +193,7 @@ export function planAdd(input: {
         alsoProtect: patched.alsoProtect,
         adapterSpecifier: relativeImport(guard.file, adapterFile),
         esm: !isCommonJsFile(guard.file, facts),
+        worker: facts.worker !== undefined,
       });
       if (!guarded.ok) throw new EntryRefusal(guarded.reason, guard.file, guarded.snippet);
       contents.set(guard.file, guarded.text);

@@ -1,6 +1,7 @@
 /**
- * Reads the parts of a project `add` looks at: package.json, lockfile names, `.env.example`, tsconfig.json, the
- * record of an earlier run and the source files (not dependencies, build output or tests). Read-only.
+ * Reads the parts of a project `add` looks at: package.json, lockfile names, `.env.example`, tsconfig.json, whether
+ * Wrangler is configured, the record of an earlier run and the source files (not dependencies, build output or
+ * tests). Read-only.
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -23,6 +24,8 @@ const SKIPPED_DIRS = new Set([
 ]);
 const SKIPPED_FILE =
   /\.d\.[cm]?ts$|\.(?:test|spec)\.[cm]?[jt]sx?$|^(?:vitest|vite|jest|eslint|prettier|tsup|rollup|webpack)\.config\./;
+/** Wrangler's configuration files: a project with one at its root is a Cloudflare Worker. */
+const WRANGLER_CONFIGS = ['wrangler.jsonc', 'wrangler.json', 'wrangler.toml'];
 const LOCKFILES = ['package-lock.json', 'npm-shrinkwrap.json', 'pnpm-lock.yaml', 'yarn.lock', 'bun.lock', 'bun.lockb'];
 /** Generated or vendored code is not worth parsing; a project this large is not a small MCP server anyway. */
 const MAX_FILE_BYTES = 512 * 1024;
@@ -51,6 +54,7 @@ export async function readProject(dir: string): Promise<ProjectSnapshot> {
     ? await readFile(path.join(dir, '.env.example'), 'utf8')
     : undefined;
   const record = entries.includes(RECORD_FILE) ? await readFile(path.join(dir, RECORD_FILE), 'utf8') : undefined;
+  const wranglerConfig = WRANGLER_CONFIGS.find((name) => entries.includes(name));
   const tsconfig = entries.includes('tsconfig.json')
     ? await readFile(path.join(dir, 'tsconfig.json'), 'utf8')
     : undefined;
@@ -61,6 +65,7 @@ export async function readProject(dir: string): Promise<ProjectSnapshot> {
     ...(envExample === undefined ? {} : { envExample }),
     ...(record === undefined ? {} : { record }),
     ...(tsconfig === undefined ? {} : { tsconfig }),
+    ...(wranglerConfig === undefined ? {} : { wranglerConfig }),
   };
 }
 

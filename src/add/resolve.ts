@@ -120,7 +120,8 @@ export async function resolveAdd(context: ResolveAddContext): Promise<ResolvedAd
   }
 
   const mcpPath = facts.entry.kind === 'found' ? facts.entry.route.path : (given.mcpPath ?? '/mcp');
-  const defaultBaseUrl = `http://localhost:${facts.port ?? 3000}`;
+  // `wrangler dev` serves a Worker on 8787 unless told otherwise.
+  const defaultBaseUrl = `http://localhost:${facts.port ?? (facts.worker ? 8787 : 3000)}`;
   const baseUrl = given.baseUrl ?? (prompter ? await askBaseUrl(prompter, defaultBaseUrl) : defaultBaseUrl);
   const mcpServerUrl = joinMcpServerUrl(baseUrl, mcpPath);
   const scalekitEnvUrl = given.scalekitEnvUrl ?? (prompter ? await askScalekitEnvUrl(prompter) : PLACEHOLDER_ENV_URL);

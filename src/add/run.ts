@@ -208,6 +208,7 @@ function pasteSteps(
       sdk: facts.sdk,
       mcpPath: entry.kind === 'found' ? entry.route.path : mcpPath,
       adapterSpecifier: `${folder}/${facts.framework.name}${importExtension(outputFlavor(facts).extension)}`,
+      worker: facts.worker !== undefined,
     },
     outputFlavor(facts).syntax !== 'cjs',
   );
@@ -236,7 +237,7 @@ function refuseEntry(facts: ProjectFacts, mcpPath: string | undefined, ui: Ui): 
   if (entry.kind === 'found') throw new Error('refuseEntry called with a recognised entry');
   const adapterSpecifier = `./mcp-oauth/${facts.framework.name}${importExtension(outputFlavor(facts).extension)}`;
   const snippet = manualEntrySnippet(
-    { framework: facts.framework.name, sdk: facts.sdk, mcpPath, adapterSpecifier },
+    { framework: facts.framework.name, sdk: facts.sdk, mcpPath, adapterSpecifier, worker: facts.worker !== undefined },
     outputFlavor(facts).syntax !== 'cjs',
   );
   return refuse(
@@ -280,7 +281,7 @@ function describeFacts(facts: ProjectFacts): string[] {
   }
   const tools = facts.tools.length > 0 ? facts.tools.map((tool) => tool.name).join(', ') : 'none found';
   const rows: [string, string][] = [
-    ['Framework', framework],
+    ['Framework', facts.worker ? `${framework} on Cloudflare Workers (${facts.worker.config})` : framework],
     ['Language', language],
     ['MCP SDK', sdk],
     ['Package manager', packageManager],
@@ -348,10 +349,14 @@ function nextSteps(
     resolved.placeholders.envUrl ? ENV.environmentUrl : '',
     resolved.placeholders.resourceId ? ENV.resourceId : '',
   ].filter(Boolean);
+  const variables =
+    `the variables from .env.example (${ENV.environmentUrl}, ${ENV.resourceId}, ${ENV.serverUrl}` +
+    `${placeholders.length > 0 ? `; replace the placeholders in ${placeholders.join(' and ')}` : ''})`;
   steps.push(
-    `Set the variables from .env.example (${ENV.environmentUrl}, ${ENV.resourceId}, ${ENV.serverUrl}` +
-      `${placeholders.length > 0 ? `; replace the placeholders in ${placeholders.join(' and ')}` : ''}) ` +
-      `in .env or the environment: the server refuses to start without them.`,
+    facts.worker
+      ? `Set ${variables} as the Worker's vars in ${facts.worker.config} (or secrets: wrangler secret put), and ` +
+          `in .dev.vars for wrangler dev: until they are valid, the Worker answers every request with 503.`
+      : `Set ${variables} in .env or the environment: the server refuses to start without them.`,
   );
   steps.push(
     `In Scalekit (dashboard > MCP Servers), the resource ${config.resourceId} should ` +

@@ -7,14 +7,15 @@
  *
  * The MCP layer learns who is calling only through the verified token: pass `authInfoOf(c)` to a web-standard
  * handler or transport; `@hono/mcp`'s `transport.handleRequest(c)` reads it from the context (`c.get('auth')`).
- * No Node-only API here (node.ts is used only when neither `config` nor `env` is given), so this runs on Workers.
+ * No Node-only API here (node.ts is used only when neither `config` nor `env` is given), so this runs on Workers:
+ * there the variables come with each request, so pass where to read them, `mcpOAuth({ mcpPath, env: (c) => c.env })`.
  */
 import type { Context, MiddlewareHandler } from 'hono';
 import { cors } from 'hono/cors';
 import { CORS_ALLOWED_HEADERS, CORS_ALLOWED_METHODS, CORS_EXPOSED_HEADERS, CORS_MAX_AGE_SECONDS } from './auth/cors.js';
 import type { Rejection } from './auth/rejections.js';
-import { loadConfig } from './config.js';
-import { createMcpOAuth, type McpOAuthOptions } from './index.js';
+import { ConfigError, loadConfig, type Environment } from './config.js';
+import { createMcpOAuth, type McpOAuth, type McpOAuthOptions } from './index.js';
 import { processEnvironment } from './node.js';
 import type { AuthInfo } from './sdk.js';
 
@@ -25,11 +26,22 @@ declare module 'hono' {
   }
 }
 
-export function mcpOAuth(options: McpOAuthOptions): MiddlewareHandler {
-  const oauth = createMcpOAuth({
-    ...options,
-    config: options.config ?? loadConfig(options.env ?? processEnvironment()),
-  });
+export interface HonoMcpOAuthOptions extends Omit<McpOAuthOptions, 'env'> {
+  /**
+   * Environment variables, or where to read them on the first request: on Cloudflare Workers they come with the
+   * request (`env: (c) => c.env`). Default: `process.env`, after reading `.env` when there is one.
+   */
+  env?: Environment | ((c: Context) => Environment);
+}
+
+export function mcpOAuth(options: HonoMcpOAuthOptions): MiddlewareHandler {
+  const { env, ...rest } = options;
+  const create = (variables: Environment | undefined) =>
+    createMcpOAuth({ ...rest, config: rest.config ?? loadConfig(variables ?? processEnvironment()) });
+  const variablesOf = typeof env === 'function' ? env : () => env;
+  // Variables read per request are validated on the first one, and the guard is then built once per isolate;
+  // otherwise now, so a misconfigured Node server fails at start-up.
+  let built: McpOAuth | undefined = typeof env === 'function' ? undefined : create(env);
   const allowCors = cors({
     origin: '*',
     allowMethods: CORS_ALLOWED_METHODS,
@@ -39,6 +51,15 @@ export function mcpOAuth(options: McpOAuthOptions): MiddlewareHandler {
   });
 
   return async (c, next) => {
+    if (built === undefined) {
+      try {
+        built = create(variablesOf(c));
+      } catch (error) {
+        if (!(error instanceof ConfigError)) throw error;
+        return misconfigured(error);
+      }
+    }
+    const oauth = built;
     if (oauth.route(c.req.path) === undefined) return next();
     let rejection: Rejection | undefined;
     const preflight = await allowCors(c, async () => {
@@ -70,6 +91,22 @@ export function mcpOAuth(options: McpOAuthOptions): MiddlewareHandler {
     });
     return preflight;
   };
+}
+
+/**
+ * Every request that reaches the guard, protected path or not, while the variables are invalid (each problem is
+ * logged, naming the variable to fix): nothing can be guarded without them, so nothing past the guard is served.
+ * Not cached, so the next request tries again.
+ */
+function misconfigured(error: ConfigError): Response {
+  console.error(`${error.message}\n\nSet them as the Worker's vars or secrets (.dev.vars locally).`);
+  return Response.json(
+    {
+      error: 'server_misconfigured',
+      error_description: 'The server is not configured yet: see its logs (wrangler tail).',
+    },
+    { status: 503 },
+  );
 }
 
 /** The verified token of this request, for the MCP layer: `mcp.fetch(c.req.raw, { authInfo: authInfoOf(c) })`. */
