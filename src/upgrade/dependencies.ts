@@ -2,7 +2,8 @@
  * Raise the dependency ranges the generated code now needs in the project's package.json: a range whose lowest
  * version is below what the templates need is replaced by the templates' range; a missing dependency is added
  * (with add's insertion, keeping the file's formatting); a range already as high or higher is never lowered;
- * a range that is not a version range (a tag, a git URL, `workspace:`) is left alone and reported.
+ * a range that is not a version range (a tag, a git URL, `workspace:`) is left alone and reported; a dependency the
+ * recorded version generated and the project no longer has was removed by its owner, and stays out (like a file).
  * Scripts a newer version introduced (declared in its release notes) are added when the project has no script
  * of that name; a script of yours with that name is never changed.
  */
@@ -33,6 +34,8 @@ export interface DependencyUpdate {
   unknown: string[];
   /** Scripts added (new in a version since the project's). */
   scripts: ScriptToAdd[];
+  /** Dependencies the recorded version generated that the project no longer has: removed by you, not added back. */
+  removedByYou: string[];
 }
 
 export interface ScriptToAdd {
@@ -44,8 +47,12 @@ export function raiseDependencies(
   text: string,
   wanted: readonly DependencyToAdd[],
   newScripts: readonly ScriptToAdd[] = [],
+  /** The dependencies the recorded version generated, when known: one of them the project lacks stays out. */
+  generatedBefore: readonly DependencyToAdd[] = [],
 ): DependencyUpdate {
   const manifest = JSON.parse(text) as Record<string, unknown>;
+  const lacking = new Set(missingDependencies(manifest, generatedBefore).map((dependency) => dependency.name));
+  const removedByYou = wanted.filter((dependency) => lacking.has(dependency.name)).map(({ name }) => name);
   const raised: RaisedDependency[] = [];
   const unknown: string[] = [];
   let result = text;
@@ -61,12 +68,12 @@ export function raiseDependencies(
       }
     }
   }
-  const added = missingDependencies(manifest, wanted);
+  const added = missingDependencies(manifest, wanted).filter((dependency) => !lacking.has(dependency.name));
   if (added.length > 0) result = addDependencies(result, added);
   const existingScripts = (manifest.scripts ?? {}) as Record<string, unknown>;
   const scripts = newScripts.filter((script) => !Object.hasOwn(existingScripts, script.name));
   result = addScripts(result, scripts);
-  return { text: result, raised, added, unknown, scripts };
+  return { text: result, raised, added, unknown, scripts, removedByYou };
 }
 
 /** Whether `range` lets in versions below the lowest one `wanted` allows. */

@@ -128,7 +128,10 @@ export function planUpgrade(input: UpgradeInput): UpgradePlan {
     const command = next.scripts[name];
     return command === undefined ? [] : [{ name, command }];
   });
-  const dependencies = manifest === undefined ? undefined : raiseDependencies(manifest, next.dependencies, newScripts);
+  const dependencies =
+    manifest === undefined
+      ? undefined
+      : raiseDependencies(manifest, next.dependencies, newScripts, base?.dependencies ?? []);
   if (manifest !== undefined && dependencies && dependencies.text !== manifest)
     changes.push({ path: MANIFEST, before: manifest, after: dependencies.text });
 

@@ -341,6 +341,7 @@ function describeDependencies(plan: UpgradePlan): string[] {
     ...update.added.map((entry) => `${entry.name}@${entry.range}${entry.dev ? ' (dev)' : ''}: added`),
     ...update.scripts.map((script) => `script "${script.name}": added (${script.command})`),
     ...update.unknown.map((entry) => `${entry}: kept (not a version range; make sure it satisfies what is needed)`),
+    ...update.removedByYou.map((name) => `${name}: you removed it, so it is not added back`),
   ];
 }
 

@@ -40,7 +40,14 @@ export async function writePatch(options: WritePatchOptions): Promise<{ written:
   const files: PlannedFile[] = [];
   for (const change of changes) {
     const absolute = path.join(targetDir, ...change.path.split('/'));
-    const stats = await lstatOrUndefined(fs, absolute);
+    const stats = await lstatOrUndefined(fs, absolute).catch(async (error: unknown) => {
+      if (errorCode(error) !== 'ENOTDIR') throw error;
+      const blocker = await fileInTheWay(fs, targetDir, change.path);
+      throw new WriteError(
+        `${change.path} goes in a folder, but ${blocker} is a file of yours; ` +
+          `move it away and run ${command} again; nothing was changed`,
+      );
+    });
     if (change.before === undefined) {
       if (stats)
         throw new WriteError(
@@ -97,4 +104,15 @@ export async function writePatchInterruptibly(
     process.off('SIGINT', abort);
     process.off('SIGTERM', abort);
   }
+}
+
+/** The first parent of `relative` that is not a folder: the file of the user's where `relative` needs one. */
+async function fileInTheWay(fs: PatchFs, root: string, relative: string): Promise<string> {
+  const parts = relative.split('/');
+  for (let depth = 1; depth < parts.length; depth += 1) {
+    const parent = parts.slice(0, depth).join('/');
+    const stats = await lstatOrUndefined(fs, path.join(root, ...parts.slice(0, depth))).catch(() => undefined);
+    if (!stats?.isDirectory()) return parent;
+  }
+  return relative;
 }

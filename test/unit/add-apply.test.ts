@@ -3,7 +3,7 @@
  * safety rules.
  */
 import { execa } from 'execa';
-import { chmod, cp, readFile, stat, writeFile } from 'node:fs/promises';
+import { chmod, cp, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -78,6 +78,22 @@ describe('writePatch', () => {
     await expect(
       writePatch({ fs, targetDir: dir, changes: [...changes, { path: 'appeared.js', after: 'x' }] }),
     ).rejects.toThrow(/appeared\.js appeared/);
+    expect(await readFile(path.join(dir, 'server.js'), 'utf8')).toBe('old\n');
+  });
+
+  it('names the file of yours that is where a new folder goes, and writes nothing', async () => {
+    const dir = await scratch();
+    await mkdir(path.join(dir, 'test'));
+    await writeFile(path.join(dir, 'test/stress'), 'my notes about stress testing\n');
+    await writeFile(path.join(dir, 'server.js'), 'old\n');
+    const changes = [
+      { path: 'server.js', before: 'old\n', after: 'new\n' },
+      { path: 'test/stress/load.test.ts', after: 'test\n' },
+    ];
+    await expect(writePatch({ fs, targetDir: dir, changes, command: 'upgrade' })).rejects.toThrow(
+      'test/stress/load.test.ts goes in a folder, but test/stress is a file of yours; move it away and run upgrade ' +
+        'again; nothing was changed',
+    );
     expect(await readFile(path.join(dir, 'server.js'), 'utf8')).toBe('old\n');
   });
 });

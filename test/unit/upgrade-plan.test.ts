@@ -168,6 +168,25 @@ describe('raiseDependencies', () => {
     expect(raiseDependencies(update.text, [{ name: 'jose', range: '^6.1.0', dev: false }]).text).toBe(update.text);
   });
 
+  it('does not add back a dependency the recorded version generated and you removed; adds what is new', () => {
+    // The owner dropped the local sign-in server (dev/ and oidc-provider); the new version also needs pino.
+    const manifest = '{\n  "dependencies": {\n    "jose": "^6.0.0"\n  },\n  "devDependencies": {}\n}\n';
+    const dependency = (name: string, range: string, dev = false) => ({ name, range, dev });
+    const before = [dependency('jose', '^6.0.0'), dependency('oidc-provider', '^9.0.0', true)];
+    const wanted = [
+      dependency('jose', '^6.1.0'),
+      dependency('oidc-provider', '^9.13.0', true),
+      dependency('pino', '^9.0.0'),
+    ];
+    const update = raiseDependencies(manifest, wanted, [], before);
+    expect(update.removedByYou).toEqual(['oidc-provider']);
+    expect(update.added.map((added) => added.name)).toEqual(['pino']);
+    expect(update.raised).toEqual([{ name: 'jose', from: '^6.0.0', to: '^6.1.0' }]);
+    expect(JSON.parse(update.text).devDependencies).toEqual({});
+    // Without knowing what was generated before, a missing dependency is added.
+    expect(raiseDependencies(manifest, wanted).added.map((added) => added.name)).toEqual(['oidc-provider', 'pino']);
+  });
+
   it('adds a script a newer version introduced, after the last one, never changing one of yours by that name', () => {
     const mine = `{
   "name": "mine",
