@@ -275,7 +275,12 @@ function describeFacts(facts: ProjectFacts): string[] {
     const { file, route } = facts.entry;
     const methods = route.methods.map((method) => method.toUpperCase()).join('/');
     entry = `${file}: ${methods} ${route.path} on ${route.appName} (line ${route.line})`;
-    if (route.mount) entry += `, mounted by ${describeSteps(route.mount.steps)}`;
+    // A root app created with basePath(…) has no mount statement: the prefix is its own.
+    if (route.mount)
+      entry +=
+        route.mount.steps.length > 0
+          ? `, mounted by ${describeSteps(route.mount.steps)}`
+          : `, under ${route.mount.prefix} (basePath of ${route.mount.guard.appName})`;
   } else if (facts.entry.kind === 'not-found' && facts.entry.file) {
     entry = `${facts.entry.file}? (MCP route not recognised)`;
   }
