@@ -158,20 +158,27 @@ describe('the add command', () => {
   it('names the prefix of a route on a root app created with basePath (Hono on Vercel)', async () => {
     const dir = await scratch();
     await mkdir(path.join(dir, 'api'));
-    await writeFile(
-      path.join(dir, 'package.json'),
-      JSON.stringify({
-        type: 'module',
-        dependencies: { '@hono/mcp': '^0.3.2', '@modelcontextprotocol/sdk': '^1.25.1', hono: '^4.11.4' },
-      }),
-    );
-    await writeFile(
-      path.join(dir, 'api/[[...route]].ts'),
-      `import { StreamableHTTPTransport } from '@hono/mcp';\nimport { Hono } from 'hono';\nimport { handle } from 'hono/vercel';\n` +
-        `import { server } from '../lib/server.js';\n\nconst app = new Hono().basePath('/api');\n\n` +
-        `app.all('/mcp', async (c) => {\n  const transport = new StreamableHTTPTransport();\n  await server.connect(transport);\n` +
-        `  return transport.handleRequest(c);\n});\n\nexport const GET = handle(app);\nexport const POST = handle(app);\n`,
-    );
+    const dependencies = { '@hono/mcp': '^0.3.2', '@modelcontextprotocol/sdk': '^1.25.1', hono: '^4.11.4' };
+    await writeFile(path.join(dir, 'package.json'), JSON.stringify({ type: 'module', dependencies }));
+    const source = [
+      "import { StreamableHTTPTransport } from '@hono/mcp';",
+      "import { Hono } from 'hono';",
+      "import { handle } from 'hono/vercel';",
+      "import { server } from '../lib/server.js';",
+      '',
+      "const app = new Hono().basePath('/api');",
+      '',
+      "app.all('/mcp', async (c) => {",
+      '  const transport = new StreamableHTTPTransport();',
+      '  await server.connect(transport);',
+      '  return transport.handleRequest(c);',
+      '});',
+      '',
+      'export const GET = handle(app);',
+      'export const POST = handle(app);',
+      '',
+    ];
+    await writeFile(path.join(dir, 'api/[[...route]].ts'), source.join('\n'));
     const result = await run([dir, ...FLAGS, '--dry-run']);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain('api/[[...route]].ts: ALL /api/mcp on app (line 8), under /api (basePath of app)');
