@@ -36,11 +36,22 @@ export interface UpgradePlan {
   dependencies: DependencyUpdate | undefined;
   /** Every file to write, conflicts with their markers included; empty: the project is up to date. */
   changes: FilePatch[];
+  /** Generated files you renamed (your path → the generated one): decided, and written, at your path. */
+  renamedByYou: Map<string, string>;
 }
 
 /** The paths `planUpgrade` needs the current text of. */
 export function pathsToRead(record: ProjectRecord, next: Rendering): string[] {
   return [...new Set([...Object.keys(record.files), ...next.files.keys(), MANIFEST, RECORD_FILE])].sort();
+}
+
+/**
+ * The folders of generated files missing from the project: a file of yours there that nothing generated may be one
+ * you renamed (`planUpgrade` tells by its text), so the caller reads those folders' other files too.
+ */
+export function foldersOfMissing(record: ProjectRecord, next: Rendering, present: ReadonlySet<string>): string[] {
+  const missing = Object.keys(record.files).filter((path) => next.files.has(path) && !present.has(path));
+  return [...new Set(missing.map((path) => posix.dirname(path)))].sort();
 }
 
 export function planUpgrade(input: UpgradeInput): UpgradePlan {
@@ -69,6 +80,7 @@ export function planUpgrade(input: UpgradeInput): UpgradePlan {
   };
   const moves = findMoves(record, next, current, baseOf);
   const movedFrom = new Map([...moves].map(([to, from]) => [from, to]));
+  const renames = findRenamesByYou(record, next, current, baseOf);
 
   const decisions = paths.map((path): Decision => {
     const from = moves.get(path);
@@ -84,6 +96,21 @@ export function planUpgrade(input: UpgradeInput): UpgradePlan {
           ...(fromCurrent === undefined ? {} : { current: fromCurrent }),
         },
         next.files.get(path)!,
+        labels,
+      );
+    }
+    const renamed = renames.get(path);
+    if (renamed !== undefined) {
+      // Decided on your file, at your path: our change merged into it, as git merges across a rename.
+      const baseText = baseOf(path);
+      return decide(
+        {
+          path: renamed,
+          recorded: record.files[path]!,
+          ...(baseText === undefined ? {} : { base: baseText }),
+          current: current.get(renamed)!,
+          next: next.files.get(path)!,
+        },
         labels,
       );
     }
@@ -168,7 +195,53 @@ export function planUpgrade(input: UpgradeInput): UpgradePlan {
     ),
     dependencies,
     changes,
+    renamedByYou: new Map([...renames].map(([generated, yours]) => [yours, generated])),
   };
+}
+
+/**
+ * Generated files you renamed: generated path → your path. A generated file still generated but missing, whose text
+ * as we wrote it is like a file of yours in the same folder that nothing generated (half its lines or more, as for
+ * moves), was renamed rather than deleted. Each file of yours pairs once, with the most similar.
+ */
+function findRenamesByYou(
+  record: ProjectRecord,
+  next: Rendering,
+  current: ReadonlyMap<string, string>,
+  baseOf: (path: string) => string | undefined,
+): Map<string, string> {
+  const missing = Object.keys(record.files).filter(
+    (path) => next.files.has(path) && !current.has(path) && baseOf(path) !== undefined,
+  );
+  const yours = [...current.keys()].filter(
+    (path) => record.files[path] === undefined && !next.files.has(path) && path !== MANIFEST && path !== RECORD_FILE,
+  );
+  const candidates = missing.flatMap((generated) =>
+    yours
+      .filter((path) => posix.dirname(path) === posix.dirname(generated))
+      .map((path) => ({ key: generated, value: path, score: similarity(baseOf(generated)!, current.get(path)!) })),
+  );
+  return pairMostSimilar(candidates, new Map());
+}
+
+/**
+ * Greedy pairing, most similar first (at least MOVE_SIMILARITY), each key and each value used once; `paired` may
+ * already hold pairs (declared ones), which win. Ties go to the value first in code-unit order.
+ */
+function pairMostSimilar(
+  candidates: { key: string; value: string; score: number }[],
+  paired: Map<string, string>,
+): Map<string, string> {
+  const taken = new Set(paired.values());
+  const ranked = candidates
+    .filter((candidate) => candidate.score >= MOVE_SIMILARITY)
+    .sort((a, b) => b.score - a.score || byCodeUnits(a.key, b.key) || byCodeUnits(a.value, b.value));
+  for (const { key, value } of ranked) {
+    if (paired.has(key) || taken.has(value)) continue;
+    paired.set(key, value);
+    taken.add(value);
+  }
+  return paired;
 }
 
 /**
@@ -210,32 +283,21 @@ function findMoves(
   current: ReadonlyMap<string, string>,
   baseOf: (path: string) => string | undefined,
 ): Map<string, string> {
-  const moves = new Map<string, string>();
   const gone = Object.keys(record.files).filter(
     (path) => !next.files.has(path) && path !== MANIFEST && baseOf(path) !== undefined,
   );
   const appeared = [...next.files.keys()].filter((path) => record.files[path] === undefined && !current.has(path));
   const name = (path: string) => path.slice(path.lastIndexOf('/') + 1);
-  const pairs = appeared
-    .flatMap((to) =>
-      gone.map((from) => ({
-        to,
-        from,
-        score: similarity(baseOf(from)!, next.files.get(to)!) + (name(from) === name(to) ? 0.01 : 0),
-      })),
-    )
-    .filter((pair) => pair.score >= MOVE_SIMILARITY)
-    .sort((a, b) => b.score - a.score || byCodeUnits(a.to, b.to));
-  const taken = new Set<string>();
+  const candidates = appeared.flatMap((to) =>
+    gone.map((from) => ({
+      key: to,
+      value: from,
+      score: similarity(baseOf(from)!, next.files.get(to)!) + (name(from) === name(to) ? 0.01 : 0),
+    })),
+  );
+  const declared = new Map<string, string>();
   for (const [from, to] of declaredMoves(record.version, CLI_VERSION, projectShape(record))) {
-    if (!gone.includes(from) || !appeared.includes(to)) continue;
-    moves.set(to, from);
-    taken.add(from);
+    if (gone.includes(from) && appeared.includes(to)) declared.set(to, from);
   }
-  for (const pair of pairs) {
-    if (moves.has(pair.to) || taken.has(pair.from)) continue;
-    moves.set(pair.to, pair.from);
-    taken.add(pair.from);
-  }
-  return moves;
+  return pairMostSimilar(candidates, declared);
 }

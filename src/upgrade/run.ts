@@ -25,7 +25,7 @@ import type { Ui } from '../ui/ui.js';
 import { writePatchInterruptibly } from '../write/patch-project.js';
 import { WriteAbortedError, WriteError } from '../write/write-project.js';
 import type { Decision } from './decide.js';
-import { pathsToRead, planUpgrade, type UpgradePlan } from './plan.js';
+import { foldersOfMissing, pathsToRead, planUpgrade, type UpgradePlan } from './plan.js';
 import { notesBetween } from './release-notes.js';
 import { MANIFEST, renderRecord, type Rendering } from './render.js';
 import { loadTemplateHistory, templatesOf } from './template-history.js';
@@ -51,6 +51,8 @@ export async function runUpgrade(flags: UpgradeFlags, io: CliIo): Promise<number
     const next = render(record, templates, dir);
     const base = await baseRendering(record, templates, next, dir, ui);
     const current = await readCurrent(dir, pathsToRead(record, next));
+    for (const [file, text] of await readNeighbours(dir, foldersOfMissing(record, next, new Set(current.keys()))))
+      if (!current.has(file)) current.set(file, text);
     const manifest = current.get(MANIFEST);
     if (manifest !== undefined) {
       try {
@@ -266,6 +268,22 @@ async function readCurrent(dir: string, paths: string[]): Promise<Map<string, st
   return current;
 }
 
+/** The regular files directly in `folders` (for files of the user's that may be renamed generated ones). */
+async function readNeighbours(dir: string, folders: string[]): Promise<Map<string, string>> {
+  const found = new Map<string, string>();
+  for (const folder of folders) {
+    const entries = await fs.readdir(path.join(dir, ...folder.split('/')), { withFileTypes: true }).catch(() => []);
+    for (const entry of entries) {
+      if (!entry.isFile()) continue;
+      const file = folder === '.' ? entry.name : `${folder}/${entry.name}`;
+      const absolute = path.join(dir, ...file.split('/'));
+      // Generated files are small text; anything larger is not one of them renamed.
+      if ((await fs.stat(absolute)).size <= 256 * 1024) found.set(file, await fs.readFile(absolute, 'utf8'));
+    }
+  }
+  return found;
+}
+
 const DECISION_WORDS: Record<Decision['kind'], string> = {
   unchanged: '',
   replace: 'updated (you had not changed it)',
@@ -283,7 +301,11 @@ const DECISION_WORDS: Record<Decision['kind'], string> = {
 function describeDecisions(plan: UpgradePlan): string[] {
   const lines = plan.decisions
     .filter((decision) => decision.kind !== 'unchanged')
-    .map((decision) => `${decision.path.padEnd(44)} ${describeDecision(decision)}`);
+    .map((decision) => {
+      const renamed = plan.renamedByYou.get(decision.path);
+      const from = renamed === undefined ? '' : ` (you renamed ${renamed} to this)`;
+      return `${decision.path.padEnd(44)} ${describeDecision(decision)}${from}`;
+    });
   return lines.length > 0 ? lines : ['no generated file changes'];
 }
 

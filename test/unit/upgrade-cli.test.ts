@@ -80,6 +80,26 @@ describe('upgrade of a project scaffolded by 0.1.0 and edited since', () => {
     expect(await status(dir)).toBe('');
   });
 
+  it('brings the change of a generated file you renamed into it, at your name', async () => {
+    const dir = await project('express-0.1.0');
+    const tools = path.join(dir, 'src/mcp/tools');
+    const before = await read(dir, 'src/mcp/tools/list-todos.ts');
+    await git(dir, 'mv', 'src/mcp/tools/list-todos.ts', 'src/mcp/tools/list-my-todos.ts');
+    await writeFile(
+      path.join(tools, 'index.ts'),
+      (await read(dir, 'src/mcp/tools/index.ts')).replace("'./list-todos.js'", "'./list-my-todos.js'"),
+    );
+    await git(dir, 'commit', '-qam', 'A clearer name');
+    const run = await upgrade(dir, '--yes', '--no-install');
+    expect(run.exitCode, run.all).toBe(0);
+    expect(run.stdout).toMatch(
+      /src\/mcp\/tools\/list-my-todos\.ts\s+.*\(you renamed src\/mcp\/tools\/list-todos\.ts to this\)/,
+    );
+    expect(await read(dir, 'src/mcp/tools/list-my-todos.ts')).not.toBe(before);
+    await expect(read(dir, 'src/mcp/tools/list-todos.ts')).rejects.toThrow();
+    expect(run.stdout).not.toContain('you deleted it');
+  });
+
   it('reports an overlapping edit as a conflict and writes nothing; --allow-conflicts writes markers', async () => {
     const dir = await project('express-0.1.0', ['express-0.1.0.overlapping-edit.patch']);
     const refused = await upgrade(dir, '--yes', '--no-install');

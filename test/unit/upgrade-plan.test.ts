@@ -246,6 +246,8 @@ describe('planUpgrade over an in-memory project, written into memfs', () => {
   });
   // The next version improves verify.ts and moves old.ts to new/place.ts.
   const v2 = { 'src/auth/verify.ts': ours, 'src/tools/a.ts': v1['src/tools/a.ts'], 'src/new/place.ts': 'old\n' };
+  const upgradeToV2 = (current: ReadonlyMap<string, string>) =>
+    planUpgrade({ record, next: rendering(v2), base: rendering(v1), current, version: '0.2.0' });
 
   async function project(files: Record<string, string>) {
     const volume = Volume.fromJSON(
@@ -268,13 +270,7 @@ describe('planUpgrade over an in-memory project, written into memfs', () => {
       'package.json': '{ "dependencies": { "jose": "^6.0.0" } }\n',
       [RECORD_FILE]: 'old record\n',
     });
-    const plan = planUpgrade({
-      record,
-      next: rendering(v2),
-      base: rendering(v1),
-      current: await read(),
-      version: '0.2.0',
-    });
+    const plan = upgradeToV2(await read());
     expect(Object.fromEntries(plan.decisions.map((decision) => [decision.path, decision.kind]))).toEqual({
       'src/auth/verify.ts': 'merge',
       'src/new/place.ts': 'moved',
@@ -325,13 +321,7 @@ describe('planUpgrade over an in-memory project, written into memfs', () => {
       'src/old.ts': crlf('old\n'),
       'package.json': crlf('{ "dependencies": { "jose": "^6.0.0" } }\n'),
     });
-    const plan = planUpgrade({
-      record,
-      next: rendering(v2),
-      base: rendering(v1),
-      current: await read(),
-      version: '0.2.0',
-    });
+    const plan = upgradeToV2(await read());
     // Not "changed by you" everywhere: the same decisions as on an LF checkout, and no conflict.
     expect(Object.fromEntries(plan.decisions.map((decision) => [decision.path, decision.kind]))).toEqual({
       'src/auth/verify.ts': 'merge',
@@ -348,6 +338,35 @@ describe('planUpgrade over an in-memory project, written into memfs', () => {
     expect(after.get('src/tools/a.ts')).toBe(crlf(v1['src/tools/a.ts']));
     // A file that was not there (written by git on checkout) is written as we render it.
     expect(after.get('src/new/place.ts')).toBe('old\n');
+  });
+
+  it('merges our change into a generated file you renamed, at your name, instead of taking it as deleted', async () => {
+    // You renamed src/auth/verify.ts to src/auth/check-token.ts and edited it; this version improves verify.ts.
+    const { fs, read } = await project({
+      'src/auth/check-token.ts': yours,
+      'src/tools/a.ts': v1['src/tools/a.ts'],
+      'src/old.ts': 'old\n',
+      'package.json': '{}\n',
+    });
+    const plan = upgradeToV2(await read());
+    expect(plan.renamedByYou).toEqual(new Map([['src/auth/check-token.ts', 'src/auth/verify.ts']]));
+    expect(plan.decisions.find((decision) => decision.path === 'src/auth/check-token.ts')).toMatchObject({
+      kind: 'merge',
+    });
+    expect(plan.decisions.some((decision) => decision.path === 'src/auth/verify.ts')).toBe(false);
+    await writePatch({ fs, targetDir: '/p', changes: plan.changes, command: 'upgrade' });
+    const after = await read();
+    expect(after.get('src/auth/check-token.ts')).toBe(
+      yours.replace('line 11\n', 'line 11, improved by the generator\n'),
+    );
+    expect(after.has('src/auth/verify.ts')).toBe(false);
+    // A file of yours that is not like the one that went missing is no rename: that one stays deleted.
+    const { read: readOther } = await project({ 'src/auth/notes.ts': 'something\nelse\n', 'package.json': '{}\n' });
+    const other = upgradeToV2(await readOther());
+    expect(other.renamedByYou.size).toBe(0);
+    expect(other.decisions.find((decision) => decision.path === 'src/auth/verify.ts')).toMatchObject({
+      kind: 'deleted-by-you',
+    });
   });
 
   it('carries your edits of a file this version moved to its new path, merged with our change', async () => {
@@ -384,13 +403,7 @@ describe('planUpgrade over an in-memory project, written into memfs', () => {
 
   it('writes nothing at all when a file changed after the plan was made', async () => {
     const { fs, read } = await project({ ...v1, 'package.json': '{}\n', [RECORD_FILE]: 'old record\n' });
-    const plan = planUpgrade({
-      record,
-      next: rendering(v2),
-      base: rendering(v1),
-      current: await read(),
-      version: '0.2.0',
-    });
+    const plan = upgradeToV2(await read());
     await fs.writeFile('/p/src/auth/verify.ts', 'edited meanwhile\n');
     await expect(writePatch({ fs, targetDir: '/p', changes: plan.changes, command: 'upgrade' })).rejects.toThrow(
       /changed while upgrade was running/,
