@@ -103,6 +103,11 @@ export function patchEntry(input: EntryPatchInput): EntryPatch {
   if (input.framework === 'hono') {
     const wired = wireHonoAuthInfo(route);
     if (wired.ok && wired.handsOver) needed.push(AUTH_INFO_FUNCTION);
+    // The endpoint's other statements (the GET stream, DELETE) hand it over too, where they call the transport.
+    for (const other of routes.slice(1)) {
+      const also = wireHonoAuthInfo(other);
+      if (also.ok && also.handsOver && !needed.includes(AUTH_INFO_FUNCTION)) needed.push(AUTH_INFO_FUNCTION);
+    }
     if (!wired.ok) {
       if (input.sdk === 'v2') return refuse(input, wired.reason, quote);
       notes.push(

@@ -96,6 +96,18 @@ describe('patchEntry', () => {
     expect(refused).toMatchObject({ ok: false, reason: expect.stringContaining('takes options I cannot extend') });
   });
 
+  it('Hono: every statement of the endpoint hands the token over (the GET stream and DELETE too)', () => {
+    const source =
+      `import { Hono } from 'hono';\nconst app = new Hono();\nconst MCP_PATH = '/mcp';\n` +
+      `app.post(MCP_PATH, (c) => transport.handleRequest(c.req.raw));\n` +
+      `app.on(['GET', 'DELETE'], MCP_PATH, (c) =>\n` +
+      `  sessions.get(c.req.header('mcp-session-id'))!.handleRequest(c.req.raw),\n);\n`;
+    const text = patched(entryInput(source, { framework: 'hono', sdk: 'v2', adapterSpecifier: './mcp-oauth/hono.js' }));
+    expect(text).toContain('transport.handleRequest(c.req.raw, { authInfo: authInfoOf(c) })');
+    expect(text).toContain("'mcp-session-id'))!.handleRequest(c.req.raw, { authInfo: authInfoOf(c) })");
+    expect(text.match(/authInfo: authInfoOf\(c\)/g)).toHaveLength(2);
+  });
+
   it("Hono + the v1 SDK's Node transport through fetch-to-node: the token goes on req.auth, once", () => {
     const source =
       `import { Hono } from 'hono';\nimport { toFetchResponse, toReqRes } from 'fetch-to-node';\n` +
