@@ -111,8 +111,9 @@ export function patchEntry(input: EntryPatchInput): EntryPatch {
     if (!wired.ok) {
       if (input.sdk === 'v2') return refuse(input, wired.reason, quote);
       notes.push(
-        `${wired.reason}; tools will not see the caller's token (pass ` +
-          `{ authInfo: ${AUTH_INFO_FUNCTION}(c) } to handleRequest)`,
+        `${wired.reason}: if its handler (maybe in another module) calls transport.handleRequest(c.req.raw) or ` +
+          `mcp.fetch(c.req.raw), pass { authInfo: ${AUTH_INFO_FUNCTION}(c) } as the second argument so tools see ` +
+          `the caller's token (@hono/mcp's transport.handleRequest(c) reads it from the context: nothing to do)`,
       );
     }
   }

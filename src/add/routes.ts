@@ -101,7 +101,24 @@ function frameworkOfFactory(
     if (binding ? binding.imported === 'Hono' && binding.source.startsWith('hono') : init.callee.name === 'Hono')
       return { framework: 'hono', fromSdk: false };
   }
+  if (isHonoFactoryApp(init, bindings)) return { framework: 'hono', fromSdk: false };
   return undefined;
+}
+
+/**
+ * `factory.createApp()` with a factory from `hono/factory`'s createFactory: made in this file (`createFactory()`
+ * called here or imported from hono/factory), or imported from a module of the project (`import { factory } from
+ * './factory.js'`, the layout Hono's docs suggest).
+ */
+function isHonoFactoryApp(init: unknown, bindings: Map<string, Binding>): boolean {
+  if (!isCall(init) || memberPropertyName(init.callee) !== 'createApp') return false;
+  const factory = (init.callee as { object?: unknown }).object;
+  const fromHonoFactory = (name: string) => bindings.get(name)?.source === 'hono/factory';
+  if (isCall(factory)) return n.Identifier.check(factory.callee) && fromHonoFactory(factory.callee.name);
+  if (!n.Identifier.check(factory)) return false;
+  const binding = bindings.get(factory.name);
+  if (binding) return binding.source.startsWith('.') || binding.source === 'hono/factory';
+  return [...bindings.values()].some((other) => other.source === 'hono/factory');
 }
 
 /** Every MCP route statement in the file, strongest evidence first within each statement list. */

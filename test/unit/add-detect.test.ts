@@ -183,6 +183,27 @@ describe('detectProject on shapes', () => {
     });
   });
 
+  it("finds a Hono app made by hono/factory's createApp(), with its factory here or in a module of its own", () => {
+    const HONO_V1 = { '@modelcontextprotocol/sdk': '^1.32.0', hono: '^4.11.4' };
+    const route = "app.all('/mcp', (c) => transport.handleRequest(c.req.raw));\n";
+    const imported = {
+      'src/factory.ts': "import { createFactory } from 'hono/factory';\nexport const factory = createFactory();\n",
+      'src/index.ts': `import { factory } from './factory.js';\nconst app = factory.createApp();\n${route}`,
+    };
+    const local = {
+      'src/index.ts':
+        `import { createFactory } from 'hono/factory';\nconst factory = createFactory();\n` +
+        `const app = factory.createApp();\n${route}`,
+    };
+    for (const files of [imported, local]) {
+      expect(detectProject(snapshot(HONO_V1, files)).entry).toMatchObject({
+        kind: 'found',
+        file: 'src/index.ts',
+        route: { appName: 'app', path: '/mcp' },
+      });
+    }
+  });
+
   it('finds an app held by a class, created in a field or in the constructor, and its routes on this.app', () => {
     const server = (creation: string) =>
       `import express from 'express';\nexport class Server {\n  ${creation}\n  routes() {\n` +
