@@ -27,6 +27,7 @@ import { WriteAbortedError, WriteError } from '../write/write-project.js';
 import type { Decision } from './decide.js';
 import { foldersOfMissing, pathsToRead, planUpgrade, type UpgradePlan } from './plan.js';
 import { notesBetween } from './release-notes.js';
+import { byCodeUnits } from '../core/compare.js';
 import { MANIFEST, renderRecord, type Rendering } from './render.js';
 import { loadTemplateHistory, templatesOf } from './template-history.js';
 
@@ -65,9 +66,11 @@ export async function runUpgrade(flags: UpgradeFlags, io: CliIo): Promise<number
     const knownTexts = await gitObjects(dir, missingBases(record, base));
     const plan = planUpgrade({ record, next, base, current, knownTexts });
 
+    const unresolved = unresolvedConflicts(current);
     if (plan.changes.length === 0) {
       ui.success(`Up to date: ${dir} has what create-mcp-oauth ${CLI_VERSION} generates; nothing to change.`);
       reportKeptAndRemoved(plan, ui);
+      for (const line of unresolved) ui.warn(line);
       ui.outro('Nothing was written.');
       return EXIT_OK;
     }
@@ -94,6 +97,7 @@ export async function runUpgrade(flags: UpgradeFlags, io: CliIo): Promise<number
     if (plan.conflicts.length > 0) ui.section('Conflicts (written with markers)', describeConflicts(plan));
     const dependencyLines = describeDependencies(plan);
     if (dependencyLines.length > 0) ui.section(MANIFEST, dependencyLines);
+    for (const line of unresolved) ui.warn(line);
 
     if (flags.dryRun) {
       ui.outro('Dry run: nothing was written.');
@@ -266,6 +270,24 @@ async function readCurrent(dir: string, paths: string[]): Promise<Map<string, st
     }),
   );
   return current;
+}
+
+/**
+ * Conflict markers an earlier `upgrade --allow-conflicts` wrote and nobody resolved yet (`<<<<<<< yours` … `>>>>>>>
+ * create-mcp-oauth <version>`): the project does not build with them, whatever this run finds to change.
+ */
+function unresolvedConflicts(current: ReadonlyMap<string, string>): string[] {
+  const found: string[] = [];
+  for (const [file, text] of current) {
+    const lines = text.split('\n').flatMap((line, index) => (line.startsWith('<<<<<<< yours') ? [index + 1] : []));
+    if (lines.length > 0 && /^>>>>>>> create-mcp-oauth /m.test(text)) {
+      found.push(
+        `${file} still has conflict markers from an earlier upgrade (line${lines.length === 1 ? '' : 's'} ` +
+          `${lines.join(', ')}): resolve them, then commit`,
+      );
+    }
+  }
+  return found.sort(byCodeUnits);
 }
 
 /** The regular files directly in `folders` (for files of the user's that may be renamed generated ones). */

@@ -122,6 +122,15 @@ describe('upgrade of a project scaffolded by 0.1.0 and edited since', () => {
       /Resolve the conflict markers in src\/mcp-oauth\/auth\/token-verifier\.ts \(line \d+\)/,
     );
     expect(await read(dir, 'README.md')).toContain('## Keeping up to date');
+
+    // Committed with the markers, a later run is up to date but says they are still there.
+    await git(dir, 'add', '-A');
+    await git(dir, 'commit', '-qm', 'Upgrade, conflicts to resolve');
+    const again = await upgrade(dir, '--yes', '--no-install');
+    expect(again.exitCode, again.all).toBe(0);
+    expect(again.all).toMatch(
+      /src\/mcp-oauth\/auth\/token-verifier\.ts still has conflict markers from an earlier upgrade \(line \d+\): resolve them/,
+    );
   });
 
   it('refuses a dirty work tree unless --no-git-check, and --dry-run changes nothing', async () => {
