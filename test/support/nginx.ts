@@ -77,17 +77,20 @@ ${upstreamPorts.map((upstream) => `    server 127.0.0.1:${upstream} max_fails=1 
   });
   const deadline = Date.now() + 10_000;
   for (;;) {
-    try {
-      await fetch(`http://127.0.0.1:${port}/healthz`);
-      break;
-    } catch {
-      if (child.exitCode !== null) {
-        const log = await readFile(join(dir, 'error.log'), 'utf8').catch(() => '');
-        throw new Error(`nginx exited (${child.exitCode}): ${String((await child).all)}\n${log}`);
-      }
-      if (Date.now() > deadline) throw new Error('nginx did not start listening');
-      await new Promise((resolve) => setTimeout(resolve, 100));
+    const answer = await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined);
+    if (answer) {
+      await answer.arrayBuffer();
+      // nginx puts its own Server header on what it proxies: anything else on this port is not the balancer.
+      if (answer.headers.get('server')?.startsWith('nginx')) break;
+      child.kill('SIGQUIT');
+      throw new Error(`port ${port} is answered by something other than nginx`);
     }
+    if (child.exitCode !== null) {
+      const log = await readFile(join(dir, 'error.log'), 'utf8').catch(() => '');
+      throw new Error(`nginx exited (${child.exitCode}): ${String((await child).all)}\n${log}`);
+    }
+    if (Date.now() > deadline) throw new Error('nginx did not start listening');
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
   return {
     port,
