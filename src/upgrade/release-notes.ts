@@ -6,9 +6,12 @@
 import lt from 'semver/functions/lt.js';
 import lte from 'semver/functions/lte.js';
 
+export type ProjectKind = 'scaffold' | 'add';
+
 export interface ReleaseNotes {
   version: string;
-  notes: string[];
+  /** What changed, in the user's words; a note about one kind of project only says which (`only`). */
+  notes: (string | { text: string; only: ProjectKind })[];
   /**
    * Files this version moved, old path → new path, for a scaffolded project (`scaffold`) and, relative to the
    * module folder, for one patched by `add` (`add`). Declared moves win over guessing by similarity: a file
@@ -29,16 +32,32 @@ export const RELEASE_NOTES: readonly ReleaseNotes[] = [
       'Projects record what create-mcp-oauth generated in .create-mcp-oauth.json ' +
         '(version, answers, an id per file; no secrets), ' +
         'so `create-mcp-oauth upgrade` can bring them up to date while keeping your edits. The README explains it.',
-      'src/auth/token-verifier.ts: the accepted issuers are documented: Scalekit signs with the environment URL ' +
-        '(older tokens) ' +
+      'auth/token-verifier.ts (under src/mcp-oauth/, or the OAuth module folder add wrote): the accepted issuers ' +
+        'are documented: Scalekit signs with the environment URL (older tokens) ' +
         'and with <environment URL>/resources/<resource id> (since 2026), ' +
         'and both must pass, or every token of the other form is refused.',
-      'Tests: the default test run is much shorter. The slow checks moved to test/stress/ and run with the new ' +
-        '`test:stress` script (vitest.stress.config.ts): 2,000 mixed requests, the key-set outages with the ' +
-        "server's real timeouts, and graceful shutdown of the server in its own process. test/load.test.ts and " +
-        'test/key-set-faults.test.ts keep the same checks in a fast form (200 requests; shortened timeouts), and ' +
-        'test/shutdown.test.ts checks shutdown in-process. vitest.config.ts runs test files without per-file ' +
-        'isolation (isolate: false): set it to true if your own tests mock modules or change globals.',
+      {
+        only: 'scaffold',
+        text:
+          'The auth files moved from src/auth/ to src/mcp-oauth/auth/, and config, limits, log and the scope map ' +
+          'into src/mcp-oauth/: one folder, the same module add installs. Each old path re-exports the new one.',
+      },
+      {
+        only: 'add',
+        text:
+          'The scope map moved from mcp/tool-scopes to tool-scopes in the OAuth module folder; the old path ' +
+          're-exports it, so your tools keep importing it until you point them at the new one.',
+      },
+      {
+        only: 'scaffold',
+        text:
+          'Tests: the default test run is much shorter. The slow checks moved to test/stress/ and run with the new ' +
+          '`test:stress` script (vitest.stress.config.ts): 2,000 mixed requests, the key-set outages with the ' +
+          "server's real timeouts, and graceful shutdown of the server in its own process. test/load.test.ts and " +
+          'test/key-set-faults.test.ts keep the same checks in a fast form (200 requests; shortened timeouts), and ' +
+          'test/shutdown.test.ts checks shutdown in-process. vitest.config.ts runs test files without per-file ' +
+          'isolation (isolate: false): set it to true if your own tests mock modules or change globals.',
+      },
     ],
     moves: {
       scaffold: {

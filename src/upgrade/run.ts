@@ -26,7 +26,7 @@ import { writePatchInterruptibly } from '../write/patch-project.js';
 import { WriteAbortedError, WriteError } from '../write/write-project.js';
 import type { Decision } from './decide.js';
 import { foldersOfMissing, pathsToRead, planUpgrade, type UpgradePlan } from './plan.js';
-import { notesBetween } from './release-notes.js';
+import { notesBetween, type ProjectKind } from './release-notes.js';
 import { byCodeUnits } from '../core/compare.js';
 import { MANIFEST, renderRecord, type Rendering } from './render.js';
 import { loadTemplateHistory, templatesOf } from './template-history.js';
@@ -92,7 +92,7 @@ export async function runUpgrade(flags: UpgradeFlags, io: CliIo): Promise<number
         colors,
       )}\n`,
     );
-    ui.section(`What changed in create-mcp-oauth since ${plan.from}`, releaseNotes(plan));
+    ui.section(`What changed in create-mcp-oauth since ${plan.from}`, releaseNotes(plan, record.kind));
     ui.section('Files', describeDecisions(plan));
     if (plan.conflicts.length > 0) ui.section('Conflicts (written with markers)', describeConflicts(plan));
     const dependencyLines = describeDependencies(plan);
@@ -371,10 +371,17 @@ function describeConflicts(plan: UpgradePlan): string[] {
   });
 }
 
-function releaseNotes(plan: UpgradePlan): string[] {
+/** The notes of the versions since the project's, those about the other kind of project left out. */
+function releaseNotes(plan: UpgradePlan, kind: ProjectKind): string[] {
   const notes = notesBetween(plan.from, plan.to);
   if (notes.length === 0) return ['(no template changes: the record is brought up to date)'];
-  return notes.flatMap((entry) => [`${entry.version}:`, ...entry.notes.map((note) => `  - ${note}`)]);
+  return notes.flatMap((entry) => [
+    `${entry.version}:`,
+    ...entry.notes.flatMap((note) => {
+      if (typeof note === 'string') return [`  - ${note}`];
+      return note.only === kind ? [`  - ${note.text}`] : [];
+    }),
+  ]);
 }
 
 function describeDependencies(plan: UpgradePlan): string[] {

@@ -70,6 +70,8 @@ describe('upgrade of a project scaffolded by 0.1.0 and edited since', () => {
     expect(run.stdout).toMatch(/src\/mcp\/tools\/list-todos\.ts\s+merged/);
     expect(run.stdout).toContain('What changed in create-mcp-oauth since 0.1.0');
     expect(run.stdout).toContain('both must pass, or every token of the other form is refused');
+    expect(run.stdout).toContain('The slow checks moved to test/stress/');
+    expect(run.stdout).not.toContain('The scope map moved from mcp/tool-scopes');
     expect(run.stdout).toMatch(/Run the project's tests: \(cd server && npm test\)/);
 
     await git(dir, 'add', '-A');
@@ -203,6 +205,9 @@ describe('upgrade of a project patched by add 0.1.0', () => {
     // which now re-exports it (left as it was, it would import what step-up.ts no longer exports).
     expect(await read(dir, 'src/mcp-oauth/tool-scopes.ts')).toContain("server_time: ['notes:read'],");
     expect(await read(dir, 'src/mcp-oauth/mcp/tool-scopes.ts')).toContain("export * from '../tool-scopes.js';");
+    // The release notes speak of this project's files: the module's move, not the scaffold's tests.
+    expect(run.stdout).toContain('The scope map moved from mcp/tool-scopes to tool-scopes');
+    expect(run.stdout).not.toContain('test/stress/');
     // Only the generated module and the record change: the user's own files are not touched.
     const changed = (await status(dir)).split('\n').map((line) => line.slice(3));
     expect(changed).toContain('src/mcp-oauth/auth/token-verifier.ts');
