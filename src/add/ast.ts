@@ -49,11 +49,44 @@ export function printModule(ast: File, quote: Quote): string {
   const interpreter = program.interpreter;
   program.interpreter = null;
   try {
-    const code = recastPrint(ast, { quote, reuseWhitespace: true, trailingComma: usesTrailingCommas(ast) }).code;
+    const printed = recastPrint(ast, { quote, reuseWhitespace: true, trailingComma: usesTrailingCommas(ast) }).code;
+    const code = writtenWithoutSemicolons(ast) ? newLinesWithoutSemicolons(printed, originalText(ast)) : printed;
     return interpreter ? `#!${interpreter.value}\n${code}` : code;
   } finally {
     program.interpreter = interpreter;
   }
+}
+
+/** The source the file was parsed from (recast keeps it to reprint only what changed). */
+function originalText(ast: File): string {
+  return String((ast as { loc?: { lines?: unknown } }).loc?.lines ?? '');
+}
+
+/** Whether the file leaves semicolons out (the style of create-hono and Cloudflare's templates): only `for` has any. */
+function writtenWithoutSemicolons(ast: File): boolean {
+  const tokens = (ast as { tokens?: { type: { label?: string } | string }[] }).tokens ?? [];
+  const semicolons = tokens.filter((token) => (typeof token.type === 'string' ? token.type : token.type.label) === ';');
+  let forHeaders = 0;
+  walk(ast, (node) => {
+    if (node.type === 'ForStatement') forHeaders += 1;
+  });
+  return ast.program.body.length > 1 && semicolons.length <= 2 * forHeaders;
+}
+
+/**
+ * The lines we added, without their final `;`, in a file written without semicolons. Kept where the next line
+ * starts with what would continue the expression (`(`, `[`, a template…), the one case where it matters.
+ */
+function newLinesWithoutSemicolons(printed: string, original: string): string {
+  const existing = new Set(original.split('\n'));
+  const lines = printed.split('\n');
+  return lines
+    .map((line, index) => {
+      if (existing.has(line) || !line.endsWith(';')) return line;
+      const next = lines.slice(index + 1).find((candidate) => candidate.trim() !== '') ?? '';
+      return /^\s*[([`+\-/]/.test(next) ? line : line.slice(0, -1);
+    })
+    .join('\n');
 }
 
 /** Whether the file ends lists with a comma (`{ a, b, }`), so properties we add follow suit. */

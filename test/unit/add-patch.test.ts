@@ -152,6 +152,24 @@ describe('patchEntry', () => {
     expect(otherText.indexOf('app.use(mcpOAuth')).toBeLessThan(otherText.indexOf("app.post('/mcp'"));
   });
 
+  it('writes its lines without semicolons in a file written without them, and with them otherwise', () => {
+    // create-hono's and Cloudflare's templates leave semicolons out.
+    const source =
+      `import { Hono } from 'hono'\nimport { StreamableHTTPTransport } from '@hono/mcp'\n\n` +
+      `const app = new Hono()\n\n` +
+      `app.all('/mcp', async (c) => {\n  const transport = new StreamableHTTPTransport()\n` +
+      `  for (let i = 0; i < 1; i++) {}\n` +
+      `  return transport.handleRequest(c)\n})\n\nexport default app\n`;
+    const input = entryInput(source, { framework: 'hono', sdk: 'v1', adapterSpecifier: './mcp-oauth/hono.js' });
+    const text = patched(input);
+    expect(text).toContain("import { mcpOAuth } from './mcp-oauth/hono.js'\n");
+    expect(text).toContain("app.use(mcpOAuth({ mcpPath: '/mcp' }))\n");
+    expect(addedLines(source, text).filter((line) => line.endsWith(';'))).toEqual([]);
+    expect(patched({ ...input, source: text })).toBe(text);
+    // The usual style keeps them.
+    expect(patched(entryInput(EXPRESS_ENTRY))).toContain("app.use(mcpOAuth({ mcpPath: '/mcp' }));\n");
+  });
+
   it('keeps a shebang on its own line, for TypeScript, ES modules and CommonJS alike', () => {
     const shebang = '#!/usr/bin/env node\n';
     const esm = patched(entryInput(`${shebang}import 'dotenv/config';\n${EXPRESS_ENTRY}`, { file: 'src/server.js' }));

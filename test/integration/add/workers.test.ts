@@ -102,7 +102,8 @@ describe('add on a Hono app running as a Cloudflare Worker', () => {
     expect(added.exitCode, added.all).toBe(0);
     expect(added.stdout).toContain('Hono 4 on Cloudflare Workers (wrangler.jsonc)');
     expect(await readFile(path.join(project.dir, 'src/index.ts'), 'utf8')).toContain(
-      "app.use(mcpOAuth({ mcpPath: '/mcp', env: (c) => c.env }));",
+      // Written in the file's style: without semicolons.
+      "app.use(mcpOAuth({ mcpPath: '/mcp', env: (c) => c.env }))\n",
     );
     // wrangler dev's port, not a Node server's.
     expect(await readFile(path.join(project.dir, '.env.example'), 'utf8')).toContain(`MCP_SERVER_URL=${MCP_URL}`);
