@@ -57,7 +57,6 @@ export function foldersOfMissing(record: ProjectRecord, next: Rendering, present
 export function planUpgrade(input: UpgradeInput): UpgradePlan {
   const { record, next, base } = input;
   const to = input.version ?? CLI_VERSION;
-  const version = to;
   // A Windows checkout (git's core.autocrlf) has CRLF where we wrote LF, and the record holds the ids git computes
   // on LF: decide and merge on LF, and write those files back with CRLF.
   const crlf = new Set([...input.current].filter(([, text]) => text.includes('\r\n')).map(([path]) => path));
@@ -114,13 +113,13 @@ export function planUpgrade(input: UpgradeInput): UpgradePlan {
         labels,
       );
     }
-    const to = movedFrom.get(path);
-    if (to !== undefined) {
+    const movedTo = movedFrom.get(path);
+    if (movedTo !== undefined) {
       const old = current.get(path);
-      const shim = old === undefined ? undefined : reExport(path, to, record, version);
+      const shim = old === undefined ? undefined : reExport(path, movedTo, record, to);
       return shim === undefined || shim === old
-        ? { path, kind: 'moved-away', to }
-        : { path, kind: 'moved-away', to, before: old, after: shim };
+        ? { path, kind: 'moved-away', to: movedTo }
+        : { path, kind: 'moved-away', to: movedTo, before: old, after: shim };
     }
     const recorded = record.files[path];
     const baseText = baseOf(path);
