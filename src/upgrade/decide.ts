@@ -92,8 +92,19 @@ function conflict(
   before: string | undefined,
   after: string,
 ): Extract<Decision, { kind: 'conflict' }> {
-  const lines = after.split('\n').flatMap((line, index) => (line.startsWith('<<<<<<< ') ? [index + 1] : []));
-  return { path, kind: 'conflict', reason, ...(before === undefined ? {} : { before }), after, lines };
+  return {
+    path,
+    kind: 'conflict',
+    reason,
+    ...(before === undefined ? {} : { before }),
+    after,
+    lines: markerLines(after),
+  };
+}
+
+/** 1-based line numbers of each `<<<<<<<` conflict marker in `text`. */
+export function markerLines(text: string): number[] {
+  return text.split('\n').flatMap((line, index) => (line.startsWith('<<<<<<< ') ? [index + 1] : []));
 }
 
 /**

@@ -24,7 +24,7 @@ import { colorsFor, whyNotInteractive } from '../ui/terminal.js';
 import type { Ui } from '../ui/ui.js';
 import { writePatchInterruptibly } from '../write/patch-project.js';
 import { WriteAbortedError, WriteError } from '../write/write-project.js';
-import type { Decision } from './decide.js';
+import { markerLines, type Decision } from './decide.js';
 import { foldersOfMissing, pathsToRead, planUpgrade, type UpgradePlan } from './plan.js';
 import { notesBetween, type ProjectKind } from './release-notes.js';
 import { byCodeUnits } from '../core/compare.js';
@@ -52,8 +52,8 @@ export async function runUpgrade(flags: UpgradeFlags, io: CliIo): Promise<number
     const next = render(record, templates, dir);
     const base = await baseRendering(record, templates, next, dir, ui);
     const current = await readCurrent(dir, pathsToRead(record, next));
-    for (const [file, text] of await readNeighbours(dir, foldersOfMissing(record, next, new Set(current.keys()))))
-      if (!current.has(file)) current.set(file, text);
+    const folders = foldersOfMissing(record, next, new Set(current.keys()));
+    for (const [file, text] of await readNeighbours(dir, folders, current)) current.set(file, text);
     const manifest = current.get(MANIFEST);
     if (manifest !== undefined) {
       try {
@@ -279,7 +279,7 @@ async function readCurrent(dir: string, paths: string[]): Promise<Map<string, st
 function unresolvedConflicts(current: ReadonlyMap<string, string>): string[] {
   const found: string[] = [];
   for (const [file, text] of current) {
-    const lines = text.split('\n').flatMap((line, index) => (line.startsWith('<<<<<<< yours') ? [index + 1] : []));
+    const lines = markerLines(text);
     if (lines.length > 0 && /^>>>>>>> create-mcp-oauth /m.test(text)) {
       found.push(
         `${file} still has conflict markers from an earlier upgrade (line${lines.length === 1 ? '' : 's'} ` +
@@ -290,14 +290,19 @@ function unresolvedConflicts(current: ReadonlyMap<string, string>): string[] {
   return found.sort(byCodeUnits);
 }
 
-/** The regular files directly in `folders` (for files of the user's that may be renamed generated ones). */
-async function readNeighbours(dir: string, folders: string[]): Promise<Map<string, string>> {
+/** The regular files directly in `folders` not read yet (files of the user's that may be renamed generated ones). */
+async function readNeighbours(
+  dir: string,
+  folders: string[],
+  read: ReadonlyMap<string, string>,
+): Promise<Map<string, string>> {
   const found = new Map<string, string>();
   for (const folder of folders) {
     const entries = await fs.readdir(path.join(dir, ...folder.split('/')), { withFileTypes: true }).catch(() => []);
     for (const entry of entries) {
       if (!entry.isFile()) continue;
       const file = folder === '.' ? entry.name : `${folder}/${entry.name}`;
+      if (read.has(file)) continue;
       const absolute = path.join(dir, ...file.split('/'));
       // Generated files are small text; anything larger is not one of them renamed.
       if ((await fs.stat(absolute)).size <= 256 * 1024) found.set(file, await fs.readFile(absolute, 'utf8'));
