@@ -13,6 +13,7 @@ import { startFakeScalekit, type FakeScalekit } from '../../../templates/base/te
 import { createSigningKey, signToken, type SigningKey } from '../../../templates/base/test/support/signing-keys.js';
 import { hostileRequests, postWithAuthorization } from '../../../templates/base/test/support/hostile-requests.js';
 import type { CliResult } from '../../support/cli.js';
+import { failedChecks, runConformance, startTokenProxy } from '../../support/conformance.js';
 import {
   buildTypeScript,
   callTool,
@@ -273,6 +274,26 @@ export function describeAddScenario(scenario: Scenario): void {
       const read = await mcpPost(endpoint, callTool(scenario.readTool), readOnly, session);
       expect(read.status).toBe(200);
       expect(JSON.stringify(read.messages)).not.toContain('must not be written');
+    });
+
+    it("passes the MCP conformance suite's protocol scenarios with a valid token", { timeout: 120_000 }, async () => {
+      // The suite connects as an independent client (its own session handling, protocol version 2025-11-25);
+      // a loopback proxy adds the token. Its DNS-rebinding probe (Host and Origin evil.example.com) must meet the
+      // guard's 403 even where the app itself checks neither.
+      const bearer = await token('notes:read notes:write');
+      const proxy = await startTokenProxy(running().mcpUrl, () => bearer);
+      try {
+        const runs = await runConformance(proxy.url, [
+          'server-initialize',
+          'ping',
+          'tools-list',
+          'dns-rebinding-protection',
+        ]);
+        expect(failedChecks(runs)).toEqual([]);
+        expect(runs.flatMap((run) => run.checks.map((check) => check.status))).toContain('SUCCESS');
+      } finally {
+        await proxy.close();
+      }
     });
 
     const sse = scenario.sse;
