@@ -309,6 +309,48 @@ describe('doctor names each deliberate defect', () => {
     expect(check(report, 'challenge.invalid-token').seen).toContain('POST is not served at this URL (HTTP 404');
   });
 
+  it('a challenge without scope and with error= on a request that sent no token: each problem named once', async () => {
+    // The shape of the MCP conformance suite's mock servers: `Bearer error="invalid_token", resource_metadata=…`.
+    const { mcp } = await setup({ noTokenChallengeParams: { error: 'invalid_token' } });
+    const report = await doctor({ url: mcp.url });
+    const scope = check(report, 'challenge.scope');
+    expect(scope.status, explain(report)).toBe('warn');
+    expect(scope.seen?.split('\n')).toEqual([
+      'no scope parameter',
+      'error="invalid_token" on a request that carried no token',
+    ]);
+    expect(scope.fix).toContain('Omit error= when no token was sent');
+  });
+
+  it('initialize served without a token, what follows protected: a warning, and that 401 is checked', async () => {
+    // The design of the MCP conformance suite's step-up server: hosts on the official SDK start OAuth at the first
+    // 401 after connecting, so it is not "unprotected".
+    const { as, mcp } = await setup({ publicMethods: ['initialize'] });
+    const report = await doctor({ url: mcp.url, token: await readOnlyToken(as, mcp), probeTools: true });
+    const status = check(report, 'challenge.status');
+    expect(status.status, explain(report)).toBe('warn');
+    expect(status.seen).toContain('(initialize, no token): HTTP 200');
+    expect(status.seen).toContain('tools/list after it, no token: HTTP 401');
+    // The challenge of that 401 is what the rest of the step reads; a made-up token on tools/list gets 401 too.
+    for (const id of [
+      'challenge.www-authenticate',
+      'challenge.resource-metadata',
+      'challenge.scope',
+      'challenge.invalid-token',
+    ]) {
+      expect(check(report, id).status, `${id}\n${explain(report)}`).toBe('pass');
+    }
+    expect(idsWith(report, 'fail'), explain(report)).toEqual([]);
+    expect(report.discovered.tools).toEqual(['list_todos', 'add_todo']);
+  });
+
+  it('a server that serves initialize and tools/list without a token is unprotected', async () => {
+    const { mcp } = await setup({ publicMethods: ['initialize', 'tools/list'] });
+    const report = await doctor({ url: mcp.url });
+    expect(check(report, 'challenge.status').status, explain(report)).toBe('fail');
+    expect(check(report, 'challenge.status').why).toContain('not protected');
+  });
+
   it('a PRM resource with a trailing slash', async () => {
     const { mcp } = await setup({ prmResource: (url) => `${url}/` });
     const report = await doctor({ url: mcp.url });

@@ -6,7 +6,7 @@
  * test tool cache (./tool-cache.ts) and run on Node 22, like the MCP Inspector.
  */
 import { execa } from 'execa';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -130,4 +130,59 @@ export async function startTokenProxy(mcpUrl: string, token: () => string): Prom
         server.close(() => resolve());
       }),
   };
+}
+
+export interface ClientUnderScenario {
+  scenario: string;
+  /** What the client printed. */
+  stdout: string;
+  stderr: string;
+  exitCode: number | undefined;
+  /** The suite's own report, for failure messages. */
+  output: string;
+}
+
+/**
+ * `conformance client --scenario <scenario> --command …`: the suite starts its own servers for the scenario (an MCP
+ * server and an authorization server, each laid out as the scenario describes) and runs `argv` with the MCP URL
+ * appended. The suite splits its command on spaces, so `argv` goes into a small script it can name safely, which
+ * also keeps what the client prints: a scenario's server may bring the suite down mid-run (one of its mock servers
+ * throws on a token it did not issue), and the client's report must survive that.
+ */
+export async function runClientUnderScenario(argv: readonly string[], scenario: string): Promise<ClientUnderScenario> {
+  const { node, script } = await conformanceBin();
+  const dir = await mkdtemp(join(tmpdir(), 'conformance-client-'));
+  const quote = (word: string) => `'${word.replace(/'/g, "'\\''")}'`;
+  const file = (name: string) => join(dir, name);
+  try {
+    const launcher = file('client.sh');
+    await writeFile(
+      launcher,
+      `#!/bin/sh\n${argv.map(quote).join(' ')} "$@" > ${quote(file('stdout'))} 2> ${quote(file('stderr'))}\n` +
+        `echo $? > ${quote(file('exit.tmp'))} && mv ${quote(file('exit.tmp'))} ${quote(file('exit'))}\n`,
+    );
+    await chmod(launcher, 0o755);
+    const result = await execa(node, [script, 'client', '--command', launcher, '--scenario', scenario], {
+      reject: false,
+      all: true,
+      stdin: 'ignore',
+      env: { NO_COLOR: '1', CI: 'true' },
+      timeout: 60_000,
+    });
+    // The client may outlive the suite (see above): wait for it to finish.
+    const deadline = Date.now() + 30_000;
+    let exit = '';
+    while ((exit = await readFile(file('exit'), 'utf8').catch(() => '')) === '' && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    return {
+      scenario,
+      stdout: await readFile(file('stdout'), 'utf8').catch(() => ''),
+      stderr: await readFile(file('stderr'), 'utf8').catch(() => ''),
+      exitCode: exit === '' ? undefined : Number(exit),
+      output: String(result.all),
+    };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }

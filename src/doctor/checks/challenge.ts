@@ -5,7 +5,7 @@
  */
 import type { DoctorContext } from '../context.js';
 import { describeOutcome, excerpt, safeUrl, type HttpOutcome, type HttpResponse } from '../http.js';
-import { initializeBody, mcpHeaders } from '../mcp-protocol.js';
+import { initializeBody, mcpHeaders, requestBody, untilResponse } from '../mcp-protocol.js';
 import { fail, pass, skip, warn, type Check } from '../report.js';
 import { ENV } from '../scalekit.js';
 import {
@@ -41,13 +41,21 @@ const BOGUS_TOKEN = 'doctor.invalid-token.signature';
 export async function runChallengeChecks(
   ctx: DoctorContext,
 ): Promise<{ checks: Check[]; findings: ChallengeFindings }> {
-  const [initial, withBogusToken, get, del] = await Promise.all([
-    ctx.http.send({ url: ctx.mcpUrl, method: 'POST', headers: mcpHeaders(), body: initializeBody(1) }),
+  const [initial, initializeWithBogusToken, get, del] = await Promise.all([
+    // Read up to the answer: an unprotected server may keep its event stream open after it.
+    ctx.http.send({
+      url: ctx.mcpUrl,
+      method: 'POST',
+      headers: mcpHeaders(),
+      body: initializeBody(1),
+      readBody: untilResponse(1),
+    }),
     ctx.http.send({
       url: ctx.mcpUrl,
       method: 'POST',
       headers: { ...mcpHeaders(), authorization: `Bearer ${BOGUS_TOKEN}` },
       body: initializeBody(1),
+      readBody: untilResponse(1),
     }),
     // A GET opens an SSE stream on an unprotected server: read the status line only.
     ctx.http.send({
@@ -66,20 +74,30 @@ export async function runChallengeChecks(
     }),
   ]);
 
-  const checks: Check[] = [];
-  const findings: ChallengeFindings = { outcome: initial };
-  checks.push(statusCheck(ctx, initial, get));
+  // A server may answer initialize without a token and protect what follows (the official conformance suite's
+  // step-up server does): hosts then start OAuth at the first 401, and that challenge is the one to check.
+  const publicInitialize = await protectedAfterInitialize(ctx, initial);
+  const challenged = publicInitialize?.unauthenticated ?? initial;
+  const withBogusToken = publicInitialize?.withBogusToken ?? initializeWithBogusToken;
 
-  if (initial.kind !== 'response' || initial.status !== 401) {
+  const checks: Check[] = [];
+  const findings: ChallengeFindings = { outcome: challenged };
+  checks.push(
+    publicInitialize
+      ? publicInitializeCheck(ctx, initial, publicInitialize.unauthenticated)
+      : statusCheck(ctx, initial, get),
+  );
+
+  if (challenged.kind !== 'response' || challenged.status !== 401) {
     const reason =
-      initial.kind === 'response'
-        ? `the endpoint answered HTTP ${initial.status}, not 401`
+      challenged.kind === 'response'
+        ? `the endpoint answered HTTP ${challenged.status}, not 401`
         : 'the endpoint did not answer';
     for (const id of ['challenge.www-authenticate', 'challenge.resource-metadata', 'challenge.scope'] as const) {
       checks.push(skip({ id, step, title: TITLES[id], seen: `not evaluated: ${reason} (see challenge.status)` }));
     }
   } else {
-    const header = initial.headers.get('www-authenticate');
+    const header = challenged.headers.get('www-authenticate');
     const parsed = header === null ? undefined : parseWwwAuthenticate(header);
     const bearer = parsed && findChallenge(parsed, 'bearer');
     checks.push(headerCheck(header, parsed, bearer));
@@ -126,6 +144,52 @@ export async function runChallengeChecks(
     }
   }
   return { checks, findings };
+}
+
+/**
+ * After an initialize served without a token: `tools/list` (in the session initialize opened, if any), without a
+ * token and with a made-up one. Returns both answers when the first is a 401, i.e. the server protects the
+ * operations after initialize; undefined when initialize was refused or nothing after it is protected either.
+ */
+async function protectedAfterInitialize(
+  ctx: DoctorContext,
+  initial: HttpOutcome,
+): Promise<{ unauthenticated: HttpResponse; withBogusToken: HttpOutcome } | undefined> {
+  if (initial.kind !== 'response' || initial.status < 200 || initial.status >= 300) return undefined;
+  const sessionId = initial.headers.get('mcp-session-id');
+  const headers = { ...mcpHeaders(), ...(sessionId ? { 'mcp-session-id': sessionId } : {}) };
+  const listTools = (authorization?: string) =>
+    ctx.http.send({
+      url: ctx.mcpUrl,
+      method: 'POST',
+      headers: authorization ? { ...headers, authorization } : headers,
+      body: requestBody(2, 'tools/list'),
+      readBody: untilResponse(2),
+    });
+  // One after the other: the answer without a token decides everything else, and must not be lost to whatever a
+  // made-up token does to the server.
+  const unauthenticated = await listTools();
+  if (unauthenticated.kind !== 'response' || unauthenticated.status !== 401) return undefined;
+  return { unauthenticated, withBogusToken: await listTools(`Bearer ${BOGUS_TOKEN}`) };
+}
+
+function publicInitializeCheck(ctx: DoctorContext, initial: HttpOutcome, listed: HttpResponse): Check {
+  return warn({
+    id: 'challenge.status',
+    step,
+    title: TITLES['challenge.status'],
+    seen:
+      `POST ${ctx.mcpUrl.href} (initialize, no token): ${describeOutcome(initial)}\n` +
+      `POST tools/list after it, no token: ${describeOutcome(listed)}\n` +
+      'the checks below read the challenge of that 401',
+    why:
+      'Hosts built on the official SDK start OAuth at the first 401, here after connecting, so they work; hosts ' +
+      'that sign in only while connecting show the server as connected, then fail. Anyone can also read what ' +
+      'initialize tells (server name, version, instructions, capabilities).',
+    fix:
+      'Put the bearer-token check in front of every MCP request, initialize included, unless announcing the ' +
+      'server publicly is intended.',
+  });
 }
 
 function statusCheck(ctx: DoctorContext, outcome: HttpOutcome, get: HttpOutcome): Check {
@@ -380,18 +444,10 @@ function scopeCheck(bearer: Challenge): Check {
       'Omit error= when no token was sent (RFC 6750 §3.1); use error="invalid_token" only for a presented, bad token.',
     );
   }
-  const seen = scope === undefined ? 'no scope parameter' : `scope="${scope}"`;
-  if (issues.length > 0) {
-    return warn({
-      id,
-      step,
-      title,
-      seen: issues.length === 1 && issues[0] === 'no scope parameter' ? seen : `${seen}\n${issues.join('\n')}`,
-      why,
-      fix: fixes.join(' '),
-    });
-  }
-  return pass({ id, step, title, seen, why });
+  // What the challenge says, then each problem once ("no scope parameter" already says both).
+  const seen = scope === undefined ? issues : [`scope="${scope}"`, ...issues];
+  if (issues.length > 0) return warn({ id, step, title, seen: seen.join('\n'), why, fix: fixes.join(' ') });
+  return pass({ id, step, title, seen: seen.join('\n'), why });
 }
 
 function invalidTokenCheck(outcome: HttpOutcome): Check {
@@ -407,7 +463,11 @@ function invalidTokenCheck(outcome: HttpOutcome): Check {
       title,
       seen: `POST with a made-up token: ${describeOutcome(outcome)}`,
       why,
-      fix: 'The token check must answer quickly; see the server log.',
+      fix:
+        outcome.kind === 'timeout'
+          ? 'The token check must answer quickly; see the server log.'
+          : 'The connection ended without an answer: the server may have crashed on the token (an error thrown ' +
+            'by the verifier and not caught). See the server log; a failed verification must answer 401.',
     });
   }
   const seen = `POST with a made-up bearer token: ${describeOutcome(outcome)}`;

@@ -235,6 +235,13 @@ export interface McpServerOptions {
   prmResource?: (mcpUrl: string) => string;
   /** Overrides PRM `authorization_servers`. */
   authorizationServers?: string[];
+  /** Defect: the parameters of the challenge to a request without a token, instead of scope="<scopes>". */
+  noTokenChallengeParams?: Record<string, string>;
+  /**
+   * JSON-RPC methods served without a token (any token ignored), every other request authenticated. ['initialize'] is
+   * the design of the MCP conformance suite's step-up server: hosts start OAuth at the first 401 after connecting.
+   */
+  publicMethods?: string[];
   /** Defect: CORS responses without Access-Control-Expose-Headers. */
   omitExposeHeaders?: boolean;
   /** Defect: no Origin validation. */
@@ -357,34 +364,40 @@ export async function startMcpServer(options: McpServerOptions): Promise<FakeMcp
       return res.end();
     }
 
-    // Every request is authenticated (header only, audience checked).
+    // Every request is authenticated (header only, audience checked), but those of publicMethods.
+    const isPublic =
+      req.method === 'POST' &&
+      (options.publicMethods ?? []).includes(String((JSON.parse(body) as { method?: unknown }).method));
     const match = /^bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
-    if (!match) {
+    if (!match && !isPublic) {
       const headers: Record<string, string> = { ...cors };
-      if (!options.omitChallengeHeader) headers['www-authenticate'] = challenge({ scope: scopesSupported.join(' ') });
+      if (!options.omitChallengeHeader)
+        headers['www-authenticate'] = challenge(options.noTokenChallengeParams ?? { scope: scopesSupported.join(' ') });
       return sendJson(res, 401, { error: 'unauthorized' }, headers);
     }
-    let granted: string[];
-    try {
-      const { payload } = await jwtVerify(match[1]!, jwks, {
-        issuer: [as.environmentUrl, as.resourceIssuer],
-        audience: [as.resourceId, options.extraAudience ?? mcpUrl],
-        algorithms: ['RS256'],
-      });
-      granted = [
-        ...new Set([
-          ...(typeof payload.scope === 'string' ? payload.scope.split(' ') : []),
-          ...(Array.isArray(payload.scopes) ? (payload.scopes as string[]) : []),
-        ]),
-      ];
-    } catch (error) {
-      const description = error instanceof Error ? error.message : 'invalid token';
-      return sendJson(
-        res,
-        401,
-        { error: 'invalid_token' },
-        { ...cors, 'www-authenticate': challenge({ error: 'invalid_token', error_description: description }) },
-      );
+    let granted: string[] = [];
+    if (match && !isPublic) {
+      try {
+        const { payload } = await jwtVerify(match[1]!, jwks, {
+          issuer: [as.environmentUrl, as.resourceIssuer],
+          audience: [as.resourceId, options.extraAudience ?? mcpUrl],
+          algorithms: ['RS256'],
+        });
+        granted = [
+          ...new Set([
+            ...(typeof payload.scope === 'string' ? payload.scope.split(' ') : []),
+            ...(Array.isArray(payload.scopes) ? (payload.scopes as string[]) : []),
+          ]),
+        ];
+      } catch (error) {
+        const description = error instanceof Error ? error.message : 'invalid token';
+        return sendJson(
+          res,
+          401,
+          { error: 'invalid_token' },
+          { ...cors, 'www-authenticate': challenge({ error: 'invalid_token', error_description: description }) },
+        );
+      }
     }
 
     if (options.redirectAuthenticatedTo) {
