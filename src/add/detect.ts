@@ -30,6 +30,7 @@ import {
   type MountStep,
   type UnseenRouter,
 } from './mounts.js';
+import { otherServerAdvice } from './other-servers.js';
 import { findPrimitiveRegistrations, type RegisteredPrimitive } from './primitives.js';
 import { findToolRegistrations, uniqueTools, type RegisteredTool, type UnreadableTool } from './tools.js';
 
@@ -285,7 +286,8 @@ function detectSdk(dependencies: Record<string, string>, parsed: Map<string, Fil
   if (!v1 && !v2) {
     throw new DetectionError(
       'package.json depends on neither @modelcontextprotocol/sdk (v1) nor @modelcontextprotocol/server (v2): ' +
-        '`add` works on MCP servers built with the official TypeScript SDK',
+        '`add` works on MCP servers built with the official TypeScript SDK' +
+        otherServerAdvice(dependencies),
     );
   }
   // Both are listed (a migration in progress): follow the code.
@@ -324,7 +326,8 @@ function detectFramework(dependencies: Record<string, string>, creations: Map<st
     const frameworks = new Set(fromSdk.map((creation) => creation.framework));
     if (frameworks.size === 1) return [...frameworks][0]!;
     throw new DetectionError(
-      'package.json depends on neither express nor hono: `add` patches Express and Hono servers',
+      'package.json depends on neither express nor hono: `add` patches Express and Hono servers' +
+        otherServerAdvice(dependencies),
     );
   }
   const honoApps = created.filter((creation) => creation.framework === 'hono').length;

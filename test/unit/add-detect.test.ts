@@ -131,6 +131,25 @@ describe('detectProject on shapes', () => {
     );
   });
 
+  it('names the kind of server it cannot patch, and what to do instead', () => {
+    // Cloudflare's remote MCP template: the v1 SDK, McpAgent from agents, no Express or Hono.
+    const worker = snapshot({ '@modelcontextprotocol/sdk': '1.17.3', agents: '^0.0.113', zod: '^3.25.76' }, {});
+    expect(() => detectProject(worker)).toThrow(
+      /neither express nor hono.*Cloudflare Agents Worker.*npx create-mcp-oauth --framework hono --deploy workers/,
+    );
+    // FastMCP brings the SDK only as its own dependency.
+    expect(() => detectProject(snapshot({ fastmcp: '^3.0.0', zod: '^3.24.0' }, {}))).toThrow(
+      /neither @modelcontextprotocol\/sdk.*FastMCP server.*`npx create-mcp-oauth`/,
+    );
+    expect(() =>
+      detectProject(snapshot({ '@modelcontextprotocol/sdk': '^1.0.0', 'mcp-handler': '^1.0.0' }, {})),
+    ).toThrow(/Vercel's mcp-handler/);
+    // Nothing recognised: the plain refusal.
+    expect(() => detectProject(snapshot({ '@modelcontextprotocol/sdk': '^1.0.0' }, {}))).toThrow(
+      /patches Express and Hono servers$/,
+    );
+  });
+
   it('follows the imports when both SDK lines are listed', () => {
     const files = {
       'src/index.ts':
