@@ -5,6 +5,7 @@
 import { parseExpression } from '@babel/parser';
 import type { PackageManager } from '../core/types.js';
 import {
+  containsNode,
   isTypeScriptPath,
   parseModule,
   usesModuleSyntax,
@@ -49,6 +50,8 @@ export interface ProjectSnapshot {
   tsconfig?: string;
   /** The Wrangler configuration file at the root (`wrangler.jsonc`…): the project is a Cloudflare Worker. */
   wranglerConfig?: string;
+  /** A `vercel.json` at the root: the project deploys to Vercel. */
+  vercelConfig?: boolean;
 }
 
 export type { SdkLine } from '../plan/auth-module.js';
@@ -119,6 +122,11 @@ export interface ProjectFacts {
    * request (`c.env`), not from `process.env` at start-up.
    */
   worker?: { config: string };
+  /**
+   * The project deploys to Vercel (see deploysToVercel), where every file under api/ becomes a function unless a
+   * part of its path starts with `_`.
+   */
+  vercel?: boolean;
 }
 
 export interface DetectOptions {
@@ -226,7 +234,18 @@ export function detectProject(snapshot: ProjectSnapshot, options: DetectOptions 
     ...(snapshot.wranglerConfig !== undefined && frameworkName === 'hono'
       ? { worker: { config: snapshot.wranglerConfig } }
       : {}),
+    ...(deploysToVercel(snapshot, dependencies, parsed) ? { vercel: true } : {}),
   };
+}
+
+/** A vercel.json, the vercel CLI or @vercel/node, or code importing Vercel's adapter (`hono/vercel`). */
+function deploysToVercel(
+  snapshot: ProjectSnapshot,
+  dependencies: Record<string, string>,
+  parsed: ReadonlyMap<string, File>,
+): boolean {
+  if (snapshot.vercelConfig === true || 'vercel' in dependencies || '@vercel/node' in dependencies) return true;
+  return [...parsed.values()].some((ast) => containsNode(ast, (node) => importedSource(node) === 'hono/vercel'));
 }
 
 /**

@@ -86,7 +86,7 @@ export function planAdd(input: {
   const { snapshot, facts, config } = input;
   const entry = facts.entry;
   const flavor = outputFlavor(facts);
-  const folder = folderFor(guardFile(facts));
+  const folder = moduleFolder(facts);
   const adapterFile = `${folder}/${facts.framework.name}${importExtension(flavor.extension)}`;
   const adapterSpecifier = relativeImport(guardFile(facts) ?? 'index.js', adapterFile);
   const esm = flavor.syntax !== 'cjs';
@@ -349,9 +349,17 @@ export function guardFile(facts: ProjectFacts): string | undefined {
   return entry.kind === 'not-found' ? entry.file : undefined;
 }
 
-function folderFor(entryFile: string | undefined): string {
+/**
+ * Where the OAuth module goes: `mcp-oauth/` next to the file that registers the guard. On Vercel, a file under api/
+ * is deployed as a function of its own unless a part of its path starts with `_` (Vercel's build ignores those), so
+ * there the folder is `_mcp-oauth/`: the module's files must not become endpoints.
+ */
+export function moduleFolder(facts: ProjectFacts): string {
+  const entryFile = guardFile(facts);
   const dir = entryFile ? path.posix.dirname(entryFile) : '.';
-  return dir === '.' ? 'mcp-oauth' : `${dir}/mcp-oauth`;
+  const inVercelFunctions = facts.vercel === true && (dir === 'api' || dir.startsWith('api/'));
+  const name = inVercelFunctions ? '_mcp-oauth' : 'mcp-oauth';
+  return dir === '.' ? name : `${dir}/${name}`;
 }
 
 /**

@@ -66,6 +66,7 @@ export async function readProject(dir: string): Promise<ProjectSnapshot> {
     ...(record === undefined ? {} : { record }),
     ...(tsconfig === undefined ? {} : { tsconfig }),
     ...(wranglerConfig === undefined ? {} : { wranglerConfig }),
+    ...(entries.includes('vercel.json') ? { vercelConfig: true } : {}),
   };
 }
 

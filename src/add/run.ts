@@ -24,7 +24,7 @@ import { unifiedDiff } from './diff.js';
 import { refuseDirtyTree } from './git-check.js';
 import { importExtension } from './added-files.js';
 import { GUARD_FUNCTION, manualEntrySnippet } from './patch-entry.js';
-import { EntryRefusal, guardFile, outputFlavor, planAdd, type AddPlan } from './plan.js';
+import { EntryRefusal, guardFile, moduleFolder, outputFlavor, planAdd, type AddPlan } from './plan.js';
 import { ProjectReadError, readProject } from './project-files.js';
 import { resolveAdd, validateAddFlags, type ResolvedAdd } from './resolve.js';
 
@@ -235,7 +235,8 @@ function pasteSteps(
 function refuseEntry(facts: ProjectFacts, mcpPath: string | undefined, ui: Ui): never {
   const { entry } = facts;
   if (entry.kind === 'found') throw new Error('refuseEntry called with a recognised entry');
-  const adapterSpecifier = `./mcp-oauth/${facts.framework.name}${importExtension(outputFlavor(facts).extension)}`;
+  const folder = path.posix.basename(moduleFolder(facts));
+  const adapterSpecifier = `./${folder}/${facts.framework.name}${importExtension(outputFlavor(facts).extension)}`;
   const snippet = manualEntrySnippet(
     { framework: facts.framework.name, sdk: facts.sdk, mcpPath, adapterSpecifier, worker: facts.worker !== undefined },
     outputFlavor(facts).syntax !== 'cjs',

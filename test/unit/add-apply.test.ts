@@ -183,6 +183,56 @@ describe('the add command', () => {
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain('api/[[...route]].ts: ALL /api/mcp on app (line 8), under /api (basePath of app)');
     expect(result.stdout).toContain("new Hono().use(mcpOAuth({ mcpPath: '/api/mcp' })).basePath('/api')");
+    // On Vercel every file under api/ is a function of its own, except where a part of the path starts with `_`.
+    expect(result.stdout).toContain('+++ b/api/_mcp-oauth/hono.ts');
+    expect(result.stdout).toContain("import { mcpOAuth } from './_mcp-oauth/hono.js';");
+    expect(result.stdout).not.toContain('b/api/mcp-oauth/');
+  });
+
+  it('keeps the module out of Vercel functions: an Express app in api/index.ts with a vercel.json', async () => {
+    // Vercel's Express layout: the app, exported from api/index.ts, serves every path through one rewrite.
+    const vercelExpress = async (withVercelJson: boolean) => {
+      const dir = await scratch();
+      await mkdir(path.join(dir, 'api'));
+      const dependencies = { '@modelcontextprotocol/sdk': '^1.25.1', express: '^5.1.0' };
+      await writeFile(path.join(dir, 'package.json'), JSON.stringify({ type: 'module', dependencies }));
+      if (withVercelJson) {
+        await writeFile(
+          path.join(dir, 'vercel.json'),
+          JSON.stringify({ rewrites: [{ source: '/(.*)', destination: '/api' }] }),
+        );
+      }
+      const source = [
+        "import express from 'express';",
+        "import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';",
+        "import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';",
+        '',
+        'const app = express();',
+        'app.use(express.json());',
+        '',
+        "app.post('/mcp', async (req, res) => {",
+        "  const server = new McpServer({ name: 'notes', version: '1.0.0' });",
+        '  const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });',
+        "  res.on('close', () => transport.close());",
+        '  await server.connect(transport);',
+        '  await transport.handleRequest(req, res, req.body);',
+        '});',
+        '',
+        'export default app;',
+        '',
+      ];
+      await writeFile(path.join(dir, 'api/index.js'), source.join('\n'));
+      return run([dir, ...FLAGS, '--dry-run']);
+    };
+    const onVercel = await vercelExpress(true);
+    expect(onVercel.code, onVercel.stderr).toBe(0);
+    expect(onVercel.stdout).toContain('+++ b/api/_mcp-oauth/express.js');
+    expect(onVercel.stdout).toContain("import { mcpOAuth } from './_mcp-oauth/express.js';");
+    expect(onVercel.stdout).not.toContain('b/api/mcp-oauth/');
+    // The same layout without a sign of Vercel keeps the usual name.
+    const elsewhere = await vercelExpress(false);
+    expect(elsewhere.code, elsewhere.stderr).toBe(0);
+    expect(elsewhere.stdout).toContain('+++ b/api/mcp-oauth/express.js');
   });
 
   it('names the missing Scalekit flags when it cannot prompt', async () => {
