@@ -31,6 +31,7 @@ import {
   type MountStep,
   type UnseenRouter,
 } from './mounts.js';
+import { findExistingAuth, type ExistingAuth } from './existing-auth.js';
 import { otherServerAdvice } from './other-servers.js';
 import { findPrimitiveRegistrations, type RegisteredPrimitive } from './primitives.js';
 import { findToolRegistrations, uniqueTools, type RegisteredTool, type UnreadableTool } from './tools.js';
@@ -127,6 +128,8 @@ export interface ProjectFacts {
    * part of its path starts with `_`.
    */
   vercel?: boolean;
+  /** Auth of the app's own in the way of the guard (see existing-auth.ts): `add` refuses while there is any. */
+  existingAuth: ExistingAuth[];
 }
 
 export interface DetectOptions {
@@ -235,6 +238,7 @@ export function detectProject(snapshot: ProjectSnapshot, options: DetectOptions 
       ? { worker: { config: snapshot.wranglerConfig } }
       : {}),
     ...(deploysToVercel(snapshot, dependencies, parsed) ? { vercel: true } : {}),
+    existingAuth: entry.kind === 'found' ? findExistingAuth(parsed, { path: entry.route.localPath }) : [],
   };
 }
 

@@ -12,6 +12,7 @@
 import {
   b,
   codeOf,
+  containsNode,
   isCall,
   lineOf,
   memberPropertyName,
@@ -27,6 +28,7 @@ import {
   insertImports,
   type CallExpression,
   type File,
+  type Node,
   type Quote,
   type Statement,
 } from './ast.js';
@@ -133,14 +135,17 @@ export function patchEntry(input: EntryPatchInput): EntryPatch {
     if (!placed.ok) return refuse(input, placed.reason, quote);
   } else if (!hasGuardCall(ast, imported.localName)) {
     const statements = parseStatements(guardCode(route.appName, guard), input.file);
+    const site = outsideBranches(ast, route.container, route.statement, route.appName);
     // Before the first statement that reaches the MCP server (the MCP route or an HTTP+SSE route), and before the
     // app's own CORS middleware: that one answers a browser's preflight without allowing the Authorization header.
     const reaching = Math.min(
-      ...[route, ...sseRoutes].map((statement) => route.container.indexOf(statement.statement)),
+      ...[site, ...sseRoutes]
+        .map((statement) => site.container.indexOf(statement.statement))
+        .filter((index) => index >= 0),
     );
-    const cors = route.container.findIndex((statement) => registersCorsMiddleware(ast, statement, route.appName));
+    const cors = site.container.findIndex((statement) => registersCorsMiddleware(ast, statement, route.appName));
     const index = cors >= 0 && cors < reaching ? cors : reaching;
-    route.container.splice(index, 0, ...statements);
+    site.container.splice(index, 0, ...statements);
   } else if (!guardComesFirst(route, imported.localName)) {
     notes.push(
       `${input.file} calls ${imported.localName}(…) after the MCP route at ` +
@@ -182,6 +187,45 @@ export function patchGuard(input: GuardPatchInput): EntryPatch {
   });
   if (!placed.ok) return refusal(placed.reason, quote);
   return { ok: true, text: printModule(ast, quote), notes: [], alsoProtect: input.alsoProtect };
+}
+
+/**
+ * Where the guard goes for a route registered in a branch (`if (useOAuth) { app.post('/mcp', …) } else { … }`):
+ * before the whole `if`, in the statement list around it, so that every branch is guarded and not only the one the
+ * route was found in. A branch that creates the app itself keeps the guard inside (the app does not exist before).
+ */
+function outsideBranches(
+  ast: File,
+  container: Statement[],
+  statement: Statement,
+  appName: string,
+): { container: Statement[]; statement: Statement } {
+  let site = { container, statement };
+  for (;;) {
+    let lifted: typeof site | undefined;
+    walk(ast, (node, parents) => {
+      if (lifted) return false;
+      if (!n.BlockStatement.check(node) || node.body !== site.container) return undefined;
+      let index = parents.length - 1;
+      while (index >= 0 && n.IfStatement.check(parents[index])) index -= 1;
+      const branch = parents[index + 1];
+      const holder = parents[index] as { body?: unknown } | undefined;
+      if (branch && Array.isArray(holder?.body) && !declares(branch, appName)) {
+        lifted = { container: holder.body as Statement[], statement: branch as Statement };
+      }
+      return false;
+    });
+    if (!lifted) return site;
+    site = lifted;
+  }
+}
+
+/** Whether `root` declares `name` (`const app = …`, `let app`…). */
+function declares(root: Node, name: string): boolean {
+  return containsNode(
+    root,
+    (node) => n.VariableDeclarator.check(node) && n.Identifier.check(node.id) && node.id.name === name,
+  );
 }
 
 interface GuardCall {

@@ -181,7 +181,9 @@ function routeOf(
       handlers.some((handler) => mentionsTransport(handler));
     let evidence: McpRouteStatement['evidence'] | undefined;
     if (servesMcp) evidence = 'handler';
-    else if (/mcp/i.test(candidate.path) && candidate.method !== 'use') evidence = 'path';
+    // A discovery document's path (`/.well-known/oauth-protected-resource/mcp`) names the endpoint, it is not it.
+    else if (/mcp/i.test(candidate.path) && candidate.method !== 'use' && !candidate.path.startsWith('/.well-known/'))
+      evidence = 'path';
     return { ...candidate, handlers, evidence };
   });
   const best =

@@ -20,6 +20,7 @@ import { writePatchInterruptibly } from '../write/patch-project.js';
 import { WriteAbortedError, WriteError } from '../write/write-project.js';
 import type { AddFlags } from '../args/add-options.js';
 import { describeSteps, DetectionError, detectProject, type ProjectFacts, type ProjectSnapshot } from './detect.js';
+import type { ExistingAuth } from './existing-auth.js';
 import { unifiedDiff } from './diff.js';
 import { refuseDirtyTree } from './git-check.js';
 import { importExtension } from './added-files.js';
@@ -56,6 +57,7 @@ export async function runAdd(flags: AddFlags, io: CliIo): Promise<number> {
       filesOnly = await offerFilesOnly(facts, given.mcpPath, ui, prompter);
 
     // Before any question: there is no point asking when the answer would be a refusal.
+    if (facts.existingAuth.length > 0 && !filesOnly) throw existingAuthRefusal(facts.existingAuth);
     if (!flags.dryRun && flags.gitCheck) await refuseDirtyTree(dir, 'add', ui);
 
     const resolved = await resolveAdd({
@@ -246,6 +248,17 @@ function refuseEntry(facts: ProjectFacts, mcpPath: string | undefined, ui: Ui): 
     entry.kind === 'not-found' ? entry.file : undefined,
     snippet,
     ui,
+  );
+}
+
+/** The app guards its MCP endpoint itself: a second gate would refuse every Scalekit token. */
+function existingAuthRefusal(found: readonly ExistingAuth[]): CliError {
+  const list = found.map((auth) => `${auth.file}:${auth.line}: ${auth.what}`).join('; ');
+  return new CliError(
+    `the server already has OAuth of its own (${list}). With it in place, hosts would be sent to its ` +
+      'authorization server and every Scalekit token refused. Nothing was changed: remove it (the guard `add` ' +
+      'installs serves the metadata, answers 401/403 and checks tokens and scopes) and run add again, or pass ' +
+      '--files-only to write only the OAuth module and wire it yourself',
   );
 }
 

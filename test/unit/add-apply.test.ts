@@ -235,6 +235,37 @@ describe('the add command', () => {
     expect(elsewhere.stdout).toContain('+++ b/api/mcp-oauth/express.js');
   });
 
+  it.each([
+    // The v2 SDK's bearer-auth example (and its authorization docs): requireBearerAuth on the route.
+    ['sdk-v2-example-bearer-auth', /src\/index\.ts:\d+: requireBearerAuth\(…\) on \/mcp/],
+    // The v2 scoped-tools example: Protected Resource Metadata of its own (and a hand-written bearer check).
+    [
+      'sdk-v2-example-scoped-tools',
+      /src\/index\.ts:\d+: a route of its own at \/\.well-known\/oauth-protected-resource\/mcp/,
+    ],
+    // The v1 SDK's examples with their demo authorization server: its routers and requireBearerAuth.
+    ['sdk-v1-example-elicitation-url-example', /mcpAuthMetadataRouter\(…\), the SDK's OAuth routes.*requireBearerAuth/],
+    ['sdk-v1-example-simple-streamable-http', /mcpAuthMetadataRouter\(…\), the SDK's OAuth routes.*requireBearerAuth/],
+  ])(
+    'refuses %s, which has OAuth of its own, naming it; --files-only writes the module only',
+    async (fixture, named) => {
+      const dir = await project(fixture);
+      const entry = await readFile(path.join(dir, 'src/index.ts'), 'utf8');
+      const refused = await run([dir, ...FLAGS, '--yes']);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toMatch(/the server already has OAuth of its own/);
+      expect(refused.stderr).toMatch(named);
+      expect(refused.stderr).toContain('--files-only');
+      expect(refused.stderr).not.toContain('warning:');
+      expect(await readFile(path.join(dir, 'src/index.ts'), 'utf8')).toBe(entry);
+      await expect(stat(path.join(dir, 'src/mcp-oauth'))).rejects.toThrow();
+      const filesOnly = await run([dir, ...FLAGS, '--yes', '--files-only']);
+      expect(filesOnly.code, filesOnly.stderr).toBe(0);
+      expect(await readFile(path.join(dir, 'src/index.ts'), 'utf8')).toBe(entry);
+      expect((await stat(path.join(dir, 'src/mcp-oauth'))).isDirectory()).toBe(true);
+    },
+  );
+
   it('names the missing Scalekit flags when it cannot prompt', async () => {
     const result = await run([await project(), '--dry-run']);
     expect(result.code).toBe(1);

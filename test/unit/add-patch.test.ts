@@ -186,6 +186,43 @@ describe('patchEntry', () => {
     expect(cjs).toContain("const { mcpOAuth } = require('./mcp-oauth/express.js');");
   });
 
+  it("guards every branch of routes registered under an if (the SDK example's --oauth switch): before the if", () => {
+    const source = [
+      "import { createMcpExpressApp } from '@modelcontextprotocol/sdk/server/express.js';",
+      '',
+      'const app = createMcpExpressApp();',
+      "const strict = process.argv.includes('--strict');",
+      'if (strict) {',
+      "  app.post('/mcp', check, async (req, res) => {",
+      '    await transport.handleRequest(req, res, req.body);',
+      '  });',
+      '} else if (process.env.LEGACY) {',
+      "  app.post('/mcp', legacy);",
+      '} else {',
+      "  app.post('/mcp', async (req, res) => {",
+      '    await transport.handleRequest(req, res, req.body);',
+      '  });',
+      '}',
+      'app.listen(3000);',
+      '',
+    ].join('\n');
+    const lines = patched(entryInput(source, { sdk: 'v1' })).split('\n');
+    const guard = lines.indexOf("app.use(mcpOAuth({ mcpPath: '/mcp' }));");
+    expect(guard).toBeGreaterThan(lines.indexOf('const app = createMcpExpressApp();'));
+    expect(guard).toBeLessThan(lines.indexOf('if (strict) {'));
+    // An app created inside the branch keeps the guard there: before the if, it does not exist yet.
+    const created = [
+      "import { Hono } from 'hono';",
+      'if (process.argv.includes("--http")) {',
+      '  const app = new Hono();',
+      "  app.all('/mcp', (c) => transport.handleRequest(c.req.raw));",
+      '}',
+      '',
+    ].join('\n');
+    const inside = patched(entryInput(created, { framework: 'hono', adapterSpecifier: './mcp-oauth/hono.js' }));
+    expect(inside).toMatch(/const app = new Hono\(\);\n\s+\/\/ Scalekit OAuth[^\n]*\n\s+app\.use\(mcpOAuth\(/);
+  });
+
   it('refuses, with the snippet to add by hand, when the route is not there or a name is taken', () => {
     const missing = patchEntry(entryInput(EXPRESS_ENTRY, { mcpPath: '/other' }));
     expect(missing).toMatchObject({

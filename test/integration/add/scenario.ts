@@ -53,6 +53,8 @@ export interface Scenario {
   stateful?: boolean;
   /** The server also serves the deprecated HTTP+SSE transport at these paths (GET stream, POST messages). */
   sse?: { stream: string; messages: string };
+  /** Command-line arguments for the started server (an example that serves HTTP only under `--http`). */
+  args?: string[];
 }
 
 /** Express with the v2 SDK in TypeScript, the style the SDK documents: also the one the Node matrix smoke patches. */
@@ -102,7 +104,13 @@ export function describeAddScenario(scenario: Scenario): void {
       if (build && build.exitCode !== 0) return;
       key = await createSigningKey('add-key');
       scalekit = await startFakeScalekit(RESOURCE_ID, [key]);
-      server = await startProject(project.dir, scenario.main, { SCALEKIT_ENVIRONMENT_URL: scalekit.url }, mcpPath);
+      server = await startProject(
+        project.dir,
+        scenario.main,
+        { SCALEKIT_ENVIRONMENT_URL: scalekit.url },
+        mcpPath,
+        scenario.args,
+      );
     }, 240_000);
 
     afterAll(async () => {

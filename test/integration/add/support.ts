@@ -114,10 +114,11 @@ export async function startProject(
   main: string,
   env: Record<string, string>,
   mcpPath = '/mcp',
+  args: string[] = [],
 ): Promise<RunningProject> {
   const port = await freePort();
   let output = '';
-  const child: ResultPromise = execa(process.execPath, [main], {
+  const child: ResultPromise = execa(process.execPath, [main, ...args], {
     cwd: dir,
     reject: false,
     env: {
