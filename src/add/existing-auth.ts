@@ -140,8 +140,8 @@ function fromSdk(binding: Binding | undefined): boolean {
   return binding !== undefined && binding.source.startsWith('@modelcontextprotocol/');
 }
 
-/** `/api` is a prefix of `/api/mcp`; `/` of everything. */
+/** `/api` and Hono's `/api/*` cover `/api/mcp`; `/` and `*` cover everything. */
 function isPrefix(prefix: string, path: string): boolean {
-  const trimmed = prefix.replace(/\/+$/, '');
+  const trimmed = prefix.replace(/\/?\*$/, '').replace(/\/+$/, '');
   return trimmed === '' || path === trimmed || path.startsWith(`${trimmed}/`);
 }

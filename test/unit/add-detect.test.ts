@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { DetectionError, detectProject, type ProjectSnapshot } from '../../src/add/detect.js';
+import { findExistingAuth } from '../../src/add/existing-auth.js';
 import { readProject } from '../../src/add/project-files.js';
 import { findToolRegistrations } from '../../src/add/tools.js';
 import { parseModule } from '../../src/add/ast.js';
@@ -306,5 +307,50 @@ describe('findToolRegistrations', () => {
     const scan = findToolRegistrations(parseModule(source, 'tools.ts'), 'tools.ts');
     expect(scan.tools.map((tool) => `${tool.name}@${tool.line}`)).toEqual(['a@2', 'b@3', 'c@4']);
     expect(scan.unreadable).toEqual([{ file: 'tools.ts', line: 5, api: 'registerTool' }]);
+  });
+});
+
+describe('findExistingAuth', () => {
+  const found = (files: Record<string, string>, path = '/mcp') =>
+    findExistingAuth(new Map(Object.entries(files).map(([file, code]) => [file, parseModule(code, file)])), {
+      path,
+    }).map((auth) => `${auth.file}:${auth.line} ${auth.what}`);
+
+  it('finds a gate in front of the MCP endpoint, whichever way it is written, and only there', () => {
+    const hono = (use: string) =>
+      [
+        "import { Hono } from 'hono';",
+        "import { bearerAuth } from 'hono/bearer-auth';",
+        "import { jwt } from 'hono/jwt';",
+        'const app = new Hono();',
+        use,
+        "app.all('/api/mcp', (c) => transport.handleRequest(c.req.raw));",
+      ].join('\n');
+    // Hono's wildcards: `*` is every route, `/api/*` the ones under /api.
+    expect(found({ 'src/index.ts': hono("app.use('*', bearerAuth({ token: 'x' }));") }, '/api/mcp')).toEqual([
+      'src/index.ts:5 bearerAuth(…) on *',
+    ]);
+    expect(found({ 'src/index.ts': hono("app.use('/api/*', jwt({ secret: 's' }));") }, '/api/mcp')).toEqual([
+      'src/index.ts:5 jwt(…) on /api/*',
+    ]);
+    expect(found({ 'src/index.ts': hono("app.use('/admin/*', jwt({ secret: 's' }));") }, '/api/mcp')).toEqual([]);
+    // The SDK's gate held in a variable and set in a branch; a same-named function of the project's own is not it.
+    const express = [
+      "import { requireBearerAuth } from '@modelcontextprotocol/sdk/server/auth/middleware/bearerAuth.js';",
+      'let auth = null;',
+      'if (process.env.OAUTH) {',
+      '  auth = requireBearerAuth({ verifier });',
+      '}',
+      "app.post('/mcp', auth, handler);",
+    ].join('\n');
+    expect(found({ 'src/index.ts': express })).toEqual(['src/index.ts:6 requireBearerAuth(…) on /mcp']);
+    const own = express.replace("'@modelcontextprotocol/sdk/server/auth/middleware/bearerAuth.js'", "'./auth.js'");
+    expect(found({ 'src/index.ts': own })).toEqual([]);
+    // add's own module serves the well-known routes: that is the guard, not the app's auth.
+    const module = "router.get('/.well-known/oauth-protected-resource/mcp', serve);";
+    expect(found({ 'src/mcp-oauth/express.ts': module, 'api/_mcp-oauth/express.ts': module })).toEqual([]);
+    expect(found({ 'src/metadata.ts': module })).toEqual([
+      'src/metadata.ts:1 a route of its own at /.well-known/oauth-protected-resource/mcp',
+    ]);
   });
 });
