@@ -146,7 +146,7 @@ export function patchEntry(input: EntryPatchInput): EntryPatch {
     const cors = site.container.findIndex((statement) => registersCorsMiddleware(ast, statement, route.appName));
     const index = cors >= 0 && cors < reaching ? cors : reaching;
     site.container.splice(index, 0, ...statements);
-  } else if (!guardComesFirst(route, imported.localName)) {
+  } else if (!guardComesFirst(ast, route, imported.localName)) {
     notes.push(
       `${input.file} calls ${imported.localName}(…) after the MCP route at ` +
         `line ${route.line}: move it before, or the endpoint is not protected`,
@@ -457,9 +457,12 @@ function hasGuardCall(ast: File, localName: string): boolean {
   return found;
 }
 
-function guardComesFirst(route: McpRouteStatement, localName: string): boolean {
-  const routeIndex = route.container.indexOf(route.statement);
-  return route.container.slice(0, routeIndex).some((statement) => {
+/** Whether the guard is called before the route: in its statement list, or before the `if` it is registered under. */
+function guardComesFirst(ast: File, route: McpRouteStatement, localName: string): boolean {
+  const site = outsideBranches(ast, route.container, route.statement, route.appName);
+  const before = ({ container, statement }: { container: Statement[]; statement: Statement }) =>
+    container.slice(0, container.indexOf(statement));
+  return [...before(site), ...before(route)].some((statement) => {
     let found = false;
     walk(statement, (node) => {
       if (isCall(node) && n.Identifier.check(node.callee) && node.callee.name === localName) found = true;

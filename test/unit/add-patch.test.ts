@@ -206,7 +206,11 @@ describe('patchEntry', () => {
       'app.listen(3000);',
       '',
     ].join('\n');
-    const lines = patched(entryInput(source, { sdk: 'v1' })).split('\n');
+    const once = patched(entryInput(source, { sdk: 'v1' }));
+    // Run again: the guard before the if counts, so nothing changes and nothing is said.
+    const again = patchEntry(entryInput(once, { sdk: 'v1' }));
+    expect(again).toMatchObject({ ok: true, text: once, notes: [] });
+    const lines = once.split('\n');
     const guard = lines.indexOf("app.use(mcpOAuth({ mcpPath: '/mcp' }));");
     expect(guard).toBeGreaterThan(lines.indexOf('const app = createMcpExpressApp();'));
     expect(guard).toBeLessThan(lines.indexOf('if (strict) {'));
