@@ -13,6 +13,7 @@ import {
   n,
   stringValue,
   memberPropertyName,
+  moduleBindings,
   isCall,
   type File,
 } from './ast.js';
@@ -177,8 +178,10 @@ export function detectProject(snapshot: ProjectSnapshot, options: DetectOptions 
       findMcpRoutes(ast).map((route) => locate(route, resolveMount(parsed, file, route.appName, route.statement))),
     );
   }
-  const frameworkName = detectFramework(dependencies, creations);
+  const stdio = stdioOnly(parsed);
+  const frameworkName = detectFramework(dependencies, creations, stdio);
   const entry = detectEntry({
+    stdioOnly: stdio,
     options,
     manifest,
     files: snapshot.files,
@@ -240,6 +243,26 @@ export function detectProject(snapshot: ProjectSnapshot, options: DetectOptions 
     ...(deploysToVercel(snapshot, dependencies, parsed) ? { vercel: true } : {}),
     existingAuth: entry.kind === 'found' ? findExistingAuth(parsed, { path: entry.route.localPath }) : [],
   };
+}
+
+const STDIO_ONLY =
+  'serves MCP over stdio only (StdioServerTransport), where OAuth does not apply: a stdio server takes its ' +
+  'credentials from the environment (MCP authorization, "Protocol Requirements"). Serve it over Streamable HTTP ' +
+  'first (or scaffold a protected server with `npx create-mcp-oauth` and move the tools into it), then run add';
+/** Transports (and helpers) that serve MCP over HTTP, by the name a project imports them under. */
+const HTTP_TRANSPORT =
+  /StreamableHTTP(?:Server)?Transport$|^SSEServerTransport$|^createMcpHandler$|^toNodeHandler$|^toFetchHandler$|^createMcp(?:Express|Hono)App$/;
+
+/** The file that imports the stdio transport, when no file imports an HTTP one. */
+function stdioOnly(parsed: ReadonlyMap<string, File>): string | undefined {
+  let stdio: string | undefined;
+  for (const [file, ast] of parsed) {
+    for (const binding of moduleBindings(ast).values()) {
+      if (HTTP_TRANSPORT.test(binding.imported)) return undefined;
+      if (binding.imported === 'StdioServerTransport') stdio ??= file;
+    }
+  }
+  return stdio;
 }
 
 /** A vercel.json, the vercel CLI or @vercel/node, or code importing Vercel's adapter (`hono/vercel`). */
@@ -337,7 +360,11 @@ function isRequire(node: unknown): node is { arguments: unknown[] } {
   return isCall(node) && n.Identifier.check(node.callee) && node.callee.name === 'require';
 }
 
-function detectFramework(dependencies: Record<string, string>, creations: Map<string, AppCreation[]>): FrameworkName {
+function detectFramework(
+  dependencies: Record<string, string>,
+  creations: Map<string, AppCreation[]>,
+  stdio: string | undefined,
+): FrameworkName {
   const express = 'express' in dependencies || '@modelcontextprotocol/express' in dependencies;
   const hono = 'hono' in dependencies || '@modelcontextprotocol/hono' in dependencies;
   if (express && !hono) return 'express';
@@ -350,7 +377,7 @@ function detectFramework(dependencies: Record<string, string>, creations: Map<st
     if (frameworks.size === 1) return [...frameworks][0]!;
     throw new DetectionError(
       'package.json depends on neither express nor hono: `add` patches Express and Hono servers' +
-        otherServerAdvice(dependencies),
+        (otherServerAdvice(dependencies) || (stdio === undefined ? '' : `. ${stdio} ${STDIO_ONLY}`)),
     );
   }
   const honoApps = created.filter((creation) => creation.framework === 'hono').length;
@@ -382,6 +409,8 @@ interface EntryInputs {
   creations: Map<string, AppCreation[]>;
   routes: Map<string, LocatedRoute[]>;
   framework: FrameworkName;
+  /** The file that serves MCP over stdio, when nothing serves it over HTTP (see stdioOnly). */
+  stdioOnly?: string | undefined;
 }
 
 function detectEntry(inputs: EntryInputs): EntryDetection {
@@ -434,6 +463,9 @@ function detectEntry(inputs: EntryInputs): EntryDetection {
     }
   }
 
+  if (inputs.stdioOnly !== undefined) {
+    return { kind: 'not-found', file: inputs.stdioOnly, reason: `${inputs.stdioOnly} ${STDIO_ONLY}` };
+  }
   const guess = likelyEntry(inputs);
   const what = wantedPath === undefined ? 'the MCP endpoint' : `the MCP endpoint at ${wantedPath}`;
   return {

@@ -151,6 +151,41 @@ describe('detectProject on shapes', () => {
     );
   });
 
+  it('says a stdio-only server is one, and that OAuth is for servers reached over HTTP', () => {
+    const stdio = {
+      'src/index.ts': [
+        "import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';",
+        "import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';",
+        "const server = new McpServer({ name: 'notes', version: '1.0.0' });",
+        'await server.connect(new StdioServerTransport());',
+      ].join('\n'),
+    };
+    // Without a web framework: the refusal says why the server has nothing to protect.
+    expect(() => detectProject(snapshot({ '@modelcontextprotocol/sdk': '^1.0.0' }, stdio))).toThrow(
+      /neither express nor hono.*src\/index\.ts serves MCP over stdio only.*credentials from the environment/,
+    );
+    // With express among its dependencies (for something else): the entry is not found, for the same reason.
+    const withExpress = detectProject(snapshot({ '@modelcontextprotocol/sdk': '^1.0.0', express: '^5.0.0' }, stdio));
+    expect(withExpress.entry).toMatchObject({
+      kind: 'not-found',
+      file: 'src/index.ts',
+      reason: expect.stringContaining('serves MCP over stdio only (StdioServerTransport)'),
+    });
+    // A server that serves both (stdio or HTTP by a flag) is an HTTP server.
+    const both = {
+      'src/index.ts': [
+        "import express from 'express';",
+        "import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';",
+        stdio['src/index.ts'],
+        'const app = express();',
+        mcpRoute('app', '/mcp'),
+      ].join('\n'),
+    };
+    expect(detectProject(snapshot({ '@modelcontextprotocol/sdk': '^1.0.0', express: '^5.0.0' }, both)).entry.kind).toBe(
+      'found',
+    );
+  });
+
   it('follows the imports when both SDK lines are listed', () => {
     const files = {
       'src/index.ts':
