@@ -51,7 +51,7 @@ export function patchToolRegistrations(input: ToolPatchInput): ToolPatch {
   const ast: File = parseModule(input.source, input.file);
   const quote = quoteStyleOf(ast);
   const manual: ManualToolStep[] = [];
-  let changed = false;
+  const insertions: Insertion[] = [];
   let usesChallenge = false;
 
   walk(ast, (node) => {
@@ -83,15 +83,62 @@ export function patchToolRegistrations(input: ToolPatchInput): ToolPatch {
     }
     usesChallenge = true;
     if (config.properties.some((existing) => propertyName(existing) === 'scopeChallenge')) return;
-    const parsed = parseStatements(`({ ${property} });`, input.file)[0] as unknown as {
-      expression: { properties: typeof config.properties };
-    };
-    config.properties.push(...parsed.expression.properties);
-    changed = true;
+    insertions.push(...propertyInsertion(input.source, config as unknown as ObjectLiteral, property));
   });
 
-  if (usesChallenge && ensureImport(ast, input, quote)) changed = true;
-  return changed ? { text: printModule(ast, quote), manual } : { manual };
+  // The properties go in as text, in the object's own layout: a reprinted object literal would get recast's
+  // blank lines around every multi-line property, in code that is the user's.
+  const spliced = splice(input.source, insertions);
+  const patched = spliced === input.source ? ast : parseModule(spliced, input.file);
+  if (usesChallenge && ensureImport(patched, input, quote)) return { text: printModule(patched, quote), manual };
+  return spliced === input.source ? { manual } : { text: spliced, manual };
+}
+
+interface Insertion {
+  at: number;
+  text: string;
+}
+
+interface ObjectLiteral {
+  start: number;
+  end: number;
+  properties: { start: number; end: number }[];
+}
+
+/**
+ * `property` added after the last property of the object literal, as its own line in a multi-line object (with the
+ * last property's indentation, and a trailing comma if that one has one), inline in a one-line object. A comment
+ * after the last property stays on its line.
+ */
+function propertyInsertion(source: string, object: ObjectLiteral, property: string): Insertion[] {
+  const last = object.properties.at(-1);
+  if (last === undefined) return [{ at: object.start + 1, text: ` ${property} ` }];
+  const closing = object.end - 1;
+  const between = source.slice(last.end, closing);
+  const comma = /^\s*,/.exec(between);
+  const afterComma = comma ? last.end + comma[0].length : last.end;
+  if (!source.slice(object.start, object.end).includes('\n')) {
+    return [{ at: afterComma, text: comma ? ` ${property},` : `, ${property}` }];
+  }
+  const lineStart = source.lastIndexOf('\n', last.start - 1) + 1;
+  const indent = /^[ \t]*/.exec(source.slice(lineStart))![0];
+  // The end of the last property's line (past a trailing `// comment`), unless the brace closes on that line.
+  const newline = source.indexOf('\n', afterComma);
+  const lineEnd = newline === -1 || newline > closing ? afterComma : newline;
+  return [
+    ...(comma ? [] : [{ at: last.end, text: ',' }]),
+    { at: lineEnd, text: `\n${indent}${property}${comma ? ',' : ''}` },
+  ];
+}
+
+/** Applies the insertions from the end; two at one offset keep their order (the comma, then the new line). */
+function splice(source: string, insertions: readonly Insertion[]): string {
+  let text = source;
+  const ordered = insertions.map((insertion, index) => ({ ...insertion, index }));
+  for (const { at, text: inserted } of ordered.sort((a, b) => b.at - a.at || b.index - a.index)) {
+    text = text.slice(0, at) + inserted + text.slice(at);
+  }
+  return text;
 }
 
 /** The import line a file needs for `scopeChallengeFor`, for manual steps. */

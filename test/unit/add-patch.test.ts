@@ -276,6 +276,64 @@ export function register(server: McpServer) {
     ]);
     expect(patchToolRegistrations(input(result.text!)).text).toBeUndefined();
   });
+
+  it("adds the property in the object's own layout, touching nothing else of the user's code", () => {
+    const source = [
+      "import { McpServer } from '@modelcontextprotocol/server';",
+      "import * as z from 'zod/v4';",
+      '',
+      'export function register(server: McpServer) {',
+      '    server.registerTool(',
+      "        'list_notes',",
+      '        {',
+      "            title: 'Notes',",
+      '',
+      '            inputSchema: z.object({',
+      "                tag: z.string().describe('only notes with this tag')",
+      '            }),',
+      '            // what clients may show',
+      '            annotations: { readOnlyHint: true } // no side effects',
+      '        },',
+      '        async () => ({ content: [] })',
+      '    );',
+      "    server.registerTool('add_note', { description: 'Add', }, async () => ({ content: [] }));",
+      "    server.registerTool('tag_note', {}, async () => ({ content: [] }));",
+      '    server.registerTool(',
+      "        'from_variable',",
+      '        {',
+      "            description: 'Closing brace on the same line' },",
+      '        async () => ({ content: [] })',
+      '    );',
+      '}',
+      '',
+    ].join('\n');
+    const result = patchToolRegistrations({
+      ...input(source),
+      mappedTools: new Set(['list_notes', 'add_note', 'tag_note', 'from_variable']),
+    });
+    const expected = source
+      .replace(
+        "import * as z from 'zod/v4';",
+        // Before the last import, as insertImports places it: the import block keeps its spacing.
+        "import { scopeChallengeFor } from './mcp-oauth/tool-scopes.js';\nimport * as z from 'zod/v4';",
+      )
+      .replace(
+        '            annotations: { readOnlyHint: true } // no side effects',
+        '            annotations: { readOnlyHint: true }, // no side effects\n' +
+          "            scopeChallenge: scopeChallengeFor('list_notes')",
+      )
+      .replace("{ description: 'Add', }", "{ description: 'Add', scopeChallenge: scopeChallengeFor('add_note'), }")
+      .replace("'tag_note', {}", "'tag_note', { scopeChallenge: scopeChallengeFor('tag_note') }")
+      .replace(
+        "            description: 'Closing brace on the same line' },",
+        "            description: 'Closing brace on the same line',\n" +
+          "            scopeChallenge: scopeChallengeFor('from_variable') },",
+      );
+    expect(result.text).toBe(expected);
+    expect(
+      patchToolRegistrations({ ...input(result.text!), mappedTools: new Set(['list_notes']) }).text,
+    ).toBeUndefined();
+  });
 });
 
 describe('package.json', () => {
