@@ -67,7 +67,8 @@ export function findExistingAuth(files: ReadonlyMap<string, File>, route: { path
       }
       const method = memberPropertyName(node.callee);
       if (method === undefined || !ROUTE_METHODS.has(method)) return;
-      const path = pathValue(node.arguments[0], constants);
+      // Hono's `app.on(method, path, …handlers)` names the method first.
+      const path = pathValue(node.arguments[method === 'on' ? 1 : 0], constants);
       if (path !== undefined && WELL_KNOWN_OAUTH.test(path)) {
         found.push({ file, line: lineOf(node), what: `a route of its own at ${path}` });
         return;

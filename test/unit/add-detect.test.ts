@@ -369,6 +369,9 @@ describe('findExistingAuth', () => {
       'src/index.ts:5 jwt(…) on /api/*',
     ]);
     expect(found({ 'src/index.ts': hono("app.use('/admin/*', jwt({ secret: 's' }));") }, '/api/mcp')).toEqual([]);
+    expect(
+      found({ 'src/index.ts': hono("app.on(['GET', 'POST'], '/api/mcp', bearerAuth({ token: 'x' }));") }, '/api/mcp'),
+    ).toEqual(['src/index.ts:5 bearerAuth(…) on /api/mcp']);
     // The SDK's gate held in a variable and set in a branch; a same-named function of the project's own is not it.
     const express = [
       "import { requireBearerAuth } from '@modelcontextprotocol/sdk/server/auth/middleware/bearerAuth.js';",
