@@ -20,6 +20,7 @@ import {
 import {
   findAppCreations,
   findMcpRoutes,
+  servesHttp,
   type AppCreation,
   type FrameworkName,
   type McpRouteStatement,
@@ -249,16 +250,13 @@ const STDIO_ONLY =
   'serves MCP over stdio only (StdioServerTransport), where OAuth does not apply: a stdio server takes its ' +
   'credentials from the environment (MCP authorization, "Protocol Requirements"). Serve it over Streamable HTTP ' +
   'first (or scaffold a protected server with `npx create-mcp-oauth` and move the tools into it), then run add';
-/** Transports (and helpers) that serve MCP over HTTP, by the name a project imports them under. */
-const HTTP_TRANSPORT =
-  /StreamableHTTP(?:Server)?Transport$|^SSEServerTransport$|^createMcpHandler$|^toNodeHandler$|^toFetchHandler$|^createMcp(?:Express|Hono)App$/;
 
 /** The file that imports the stdio transport, when no file imports an HTTP one. */
 function stdioOnly(parsed: ReadonlyMap<string, File>): string | undefined {
   let stdio: string | undefined;
   for (const [file, ast] of parsed) {
     for (const binding of moduleBindings(ast).values()) {
-      if (HTTP_TRANSPORT.test(binding.imported)) return undefined;
+      if (servesHttp(binding.imported)) return undefined;
       if (binding.imported === 'StdioServerTransport') stdio ??= file;
     }
   }

@@ -62,6 +62,19 @@ const HONO_FACTORIES = new Set(['createMcpHonoApp']);
 const TRANSPORT_NAMES =
   /StreamableHTTPServerTransport$|^toNodeHandler$|^toFetchHandler$|^createMcpHandler$|^toReqRes$|^toFetchResponse$/;
 
+/**
+ * Whether a name a project imports serves MCP over HTTP: a transport or handler the routes call, the SDK's app
+ * factories, the deprecated HTTP+SSE transport, or @hono/mcp's. (A project importing none serves stdio at most.)
+ */
+export function servesHttp(importedName: string): boolean {
+  return (
+    TRANSPORT_NAMES.test(importedName) ||
+    EXPRESS_FACTORIES.has(importedName) ||
+    HONO_FACTORIES.has(importedName) ||
+    /SSEServerTransport$|^StreamableHTTPTransport$/.test(importedName)
+  );
+}
+
 export function findAppCreations(ast: File): AppCreation[] {
   const bindings = moduleBindings(ast);
   const creations: AppCreation[] = [];
