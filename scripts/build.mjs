@@ -36,7 +36,8 @@ let archive;
 const startup = startupChunks();
 const bundle = await rolldown({
   cwd: root,
-  input: { cli: 'src/cli.ts' },
+  // The bin loads compile-cache first on Node releases without a compile cache of their own (see that module).
+  input: { cli: 'src/cli.ts', 'compile-cache': 'src/startup/compile-cache.ts' },
   platform: 'node',
   transform: { target: 'node20.19' },
   plugins: [

@@ -3,6 +3,9 @@
  * CLI child it starts, and the `node` and `npm` that installs, npm scripts and the generated servers use.
  */
 import { execa } from 'execa';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
 
@@ -29,5 +32,17 @@ describe(`Node ${release ?? '(no release named)'}`, () => {
     expect(versions.node).toBe(release);
     // An install whose dependencies' `engines` exclude this Node fails instead of warning.
     expect((await execa('npm', ['config', 'get', 'engine-strict'])).stdout).toBe('true');
+  });
+
+  it("keeps compiled code in Node's own compile cache, not the bundle's (which is for Node 20)", async () => {
+    const tmp = await mkdtemp(path.join(os.tmpdir(), 'cmo-smoke-compile-cache-'));
+    try {
+      const cli = await runCli(['--help'], { env: { TMPDIR: tmp } });
+      expect(cli.exitCode, cli.all).toBe(0);
+      expect(await readdir(tmp)).toEqual(['node-compile-cache']);
+      expect(await readdir(path.join(tmp, 'node-compile-cache'))).not.toEqual([]);
+    } finally {
+      await rm(tmp, { recursive: true, force: true });
+    }
   });
 });
