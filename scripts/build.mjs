@@ -7,7 +7,8 @@
 // resolution, linking and asynchronous evaluation, and importing a built-in through ESM builds a facade over all
 // of its exports (node:fs's touches the streams module). The same scaffold as about 20 ESM chunks took 1.82×
 // `node -e 0`, as CommonJS chunks 1.51× (alternating runs; docs/development.md has the benchmark). Node 22+ keeps
-// compiled CommonJS in its compile cache just as it does ESM.
+// compiled CommonJS in its compile cache just as it does ESM; on Node 20 the compile-cache entry does it for the
+// chunks (src/startup/compile-cache.ts).
 //
 // Why chunk groups: a bundler's default split gives every set of importers its own chunk, which here meant about
 // 20 small files on the way to a scaffold. startupChunks() puts what `--help` loads in one chunk and what a
